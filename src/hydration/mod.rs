@@ -1,0 +1,81 @@
+//! The hydration store: who is known to be hydrated in SharePoint, until when.
+//!
+//! Best-effort by design: a store that is slow or down turns into a miss (the
+//! caller just warms up) and a skipped write, never a failed resolution.
+
+mod memory;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+
+pub use memory::MemoryStore;
+
+use crate::token::UserKey;
+use crate::warmup::WarmupKind;
+
+/// One remembered user: only the key, timestamps and the warm-up that worked.
+/// Never the token, a name or an e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HydrationRecord {
+    pub user: UserKey,
+    /// Epoch seconds of the `/shares` success that proved the user hydrated.
+    pub hydrated_at: u64,
+    /// Epoch seconds after which the record counts as a miss (the TTL attribute).
+    pub expires_at: u64,
+    /// The warm-up that ran before that success, `None` when it was skipped.
+    pub strategy: Option<WarmupKind>,
+}
+
+impl HydrationRecord {
+    /// A record for `user` hydrated `now`, valid for `ttl`.
+    pub fn new(
+        user: UserKey,
+        now: SystemTime,
+        ttl: Duration,
+        strategy: Option<WarmupKind>,
+    ) -> Self {
+        let hydrated_at = epoch_seconds(now);
+        Self {
+            user,
+            hydrated_at,
+            expires_at: hydrated_at.saturating_add(ttl.as_secs()),
+            strategy,
+        }
+    }
+
+    /// Whether the record still counts at `now` (expiry is exclusive).
+    pub fn is_live(&self, now: SystemTime) -> bool {
+        epoch_seconds(now) < self.expires_at
+    }
+}
+
+/// Seconds since the Unix epoch, saturating at 0 for clocks before 1970.
+pub fn epoch_seconds(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Why a store call failed. The resolver logs it and carries on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("hydration store timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("hydration store call failed")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("hydration store returned a malformed item: {0}")]
+    Malformed(String),
+}
+
+/// Where hydrated users are remembered. Implementations must return only live
+/// records from `get` (an expired one is a miss).
+#[async_trait]
+pub trait HydrationStore: Send + Sync + 'static {
+    /// The live record for `user`, if any.
+    async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError>;
+    /// Remember `record` (overwrites).
+    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError>;
+    /// Drop what is known of `user` (a stale hit).
+    async fn forget(&self, user: &UserKey) -> Result<(), StoreError>;
+    /// A short name for logs (`memory`, `dynamodb`, ...).
+    fn name(&self) -> &'static str;
+}
