@@ -178,9 +178,7 @@ impl TokenClaims {
         let claims: RawClaims = serde_json::from_slice(&bytes)
             .map_err(|_| TokenError::Malformed("the claims part is not a JSON object"))?;
 
-        let exp = claims
-            .exp
-            .ok_or(TokenError::Malformed("no exp claim"))?;
+        let exp = claims.exp.ok_or(TokenError::Malformed("no exp claim"))?;
         if exp.saturating_add(EXPIRY_SKEW.as_secs()) <= epoch_seconds(now) {
             return Err(TokenError::Expired { exp });
         }
@@ -329,7 +327,10 @@ mod tests {
             json!("00000003-0000-0000-c000-000000000000"),
             json!(["api://other", "https://graph.microsoft.com"]),
         ] {
-            assert!(TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now()).is_ok(), "{aud}");
+            assert!(
+                TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now()).is_ok(),
+                "{aud}"
+            );
         }
         for aud in [
             json!("https://contoso.sharepoint.com"),
@@ -365,9 +366,17 @@ mod tests {
             "Sites.Read.All",
             "Sites.ReadWrite.All",
         ] {
-            assert!(TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()).is_ok(), "{scp}");
+            assert!(
+                TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()).is_ok(),
+                "{scp}"
+            );
         }
-        for scp in ["User.Read", "Files.Read.Selected2", "", "Mail.Read Sites.Manage"] {
+        for scp in [
+            "User.Read",
+            "Files.Read.Selected2",
+            "",
+            "Mail.Read Sites.Manage",
+        ] {
             assert!(
                 matches!(
                     TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()),

@@ -79,3 +79,50 @@ pub trait HydrationStore: Send + Sync + 'static {
     /// A short name for logs (`memory`, `dynamodb`, ...).
     fn name(&self) -> &'static str;
 }
+
+/// Wraps a store so every call is bounded by `timeout` and never fails the
+/// caller: errors and timeouts are logged, then read as a miss or a no-op.
+#[derive(Clone)]
+pub struct BestEffortStore {
+    inner: std::sync::Arc<dyn HydrationStore>,
+    timeout: Duration,
+}
+
+impl BestEffortStore {
+    pub fn new(inner: std::sync::Arc<dyn HydrationStore>, timeout: Duration) -> Self {
+        Self { inner, timeout }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    /// The live record, or `None` on a miss, an error or a timeout.
+    pub async fn get(&self, user: &UserKey) -> Option<HydrationRecord> {
+        self.bounded("get", self.inner.get(user)).await.flatten()
+    }
+
+    pub async fn put(&self, record: &HydrationRecord) {
+        self.bounded("put", self.inner.put(record)).await;
+    }
+
+    pub async fn forget(&self, user: &UserKey) {
+        self.bounded("forget", self.inner.forget(user)).await;
+    }
+
+    async fn bounded<T>(
+        &self,
+        op: &'static str,
+        call: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Option<T> {
+        let outcome = match tokio::time::timeout(self.timeout, call).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(StoreError::Timeout(self.timeout)),
+        };
+        outcome
+            .inspect_err(|e| {
+                tracing::warn!(store = self.inner.name(), op, error = %e, cause = ?std::error::Error::source(e), "hydration store call failed; carrying on without it");
+            })
+            .ok()
+    }
+}

@@ -1,0 +1,277 @@
+//! Settings: read once from the environment at start-up, typed, validated.
+//! A bad value fails the cold start with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use http::HeaderValue;
+
+use crate::share_id::HostAllowList;
+use crate::warmup::WarmupStrategy;
+
+/// The CONTRACT's default allow-list of sharing hosts.
+pub const DEFAULT_ALLOWED_SHARE_HOSTS: &str =
+    "*.sharepoint.com,*.sharepoint.us,*.sharepoint.de,*.sharepoint.cn,onedrive.live.com,1drv.ms";
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub graph_base_url: String,
+    /// DynamoDB table; `None` means the in-memory store.
+    pub hydration_table: Option<String>,
+    pub hydration_ttl: Duration,
+    /// Budget of one store call; past it the store counts as a miss.
+    pub store_timeout: Duration,
+    pub warmup_strategies: Vec<WarmupStrategy>,
+    pub max_attempts: u32,
+    pub resolve_deadline: Duration,
+    /// Backoff between hydration retries: first delay bound and cap.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    pub allowed_share_hosts: HostAllowList,
+    /// `None`: no CORS headers at all.
+    pub allowed_origins: Option<Vec<HeaderValue>>,
+    pub listen_addr: SocketAddr,
+}
+
+/// A variable that did not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {reason}")]
+pub struct SettingsError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            graph_base_url: "https://graph.microsoft.com/v1.0".to_owned(),
+            hydration_table: None,
+            hydration_ttl: Duration::from_secs(10_800),
+            store_timeout: Duration::from_millis(150),
+            warmup_strategies: vec![WarmupStrategy::Site, WarmupStrategy::Root],
+            max_attempts: 4,
+            resolve_deadline: Duration::from_millis(20_000),
+            backoff_base: Duration::from_millis(150),
+            backoff_cap: Duration::from_secs(2),
+            allowed_share_hosts: HostAllowList::default(),
+            allowed_origins: None,
+            listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (tests pass a map, never `set_var`).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let defaults = Self::default();
+        let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        let graph_base_url = match get("GRAPH_BASE_URL") {
+            Some(v) => {
+                let url = url::Url::parse(v.trim()).map_err(|e| err("GRAPH_BASE_URL", e))?;
+                if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+                    return Err(err("GRAPH_BASE_URL", "must be an http(s) URL"));
+                }
+                v.trim().trim_end_matches('/').to_owned()
+            }
+            None => defaults.graph_base_url,
+        };
+        let ttl_secs = number(
+            "HYDRATION_TTL_SECONDS",
+            get("HYDRATION_TTL_SECONDS"),
+            60,
+            30 * 86_400,
+        )?
+        .unwrap_or(defaults.hydration_ttl.as_secs());
+        let store_timeout_ms = number(
+            "HYDRATION_STORE_TIMEOUT_MS",
+            get("HYDRATION_STORE_TIMEOUT_MS"),
+            1,
+            10_000,
+        )?
+        .map_or(defaults.store_timeout, Duration::from_millis);
+        let max_attempts = number("MAX_ATTEMPTS", get("MAX_ATTEMPTS"), 1, 10)?
+            .map_or(defaults.max_attempts, |n| n as u32);
+        let resolve_deadline = number(
+            "RESOLVE_DEADLINE_MS",
+            get("RESOLVE_DEADLINE_MS"),
+            100,
+            28_000,
+        )?
+        .map_or(defaults.resolve_deadline, Duration::from_millis);
+        let warmup_strategies = match get("WARMUP_STRATEGIES") {
+            Some(v) => WarmupStrategy::parse_list(&v).map_err(|e| err("WARMUP_STRATEGIES", e))?,
+            None => defaults.warmup_strategies,
+        };
+        let allowed_share_hosts = match get("ALLOWED_SHARE_HOSTS") {
+            Some(v) => HostAllowList::parse(&v).map_err(|e| err("ALLOWED_SHARE_HOSTS", e))?,
+            None => defaults.allowed_share_hosts,
+        };
+        let allowed_origins = get("ALLOWED_ORIGINS")
+            .map(|v| parse_origins(&v).map_err(|e| err("ALLOWED_ORIGINS", e)))
+            .transpose()?;
+        let listen_addr = match get("LISTEN_ADDR") {
+            Some(v) => v.trim().parse().map_err(|e| err("LISTEN_ADDR", e))?,
+            None => defaults.listen_addr,
+        };
+        let hydration_table = get("HYDRATION_TABLE").map(|v| v.trim().to_owned());
+        if let Some(table) = &hydration_table {
+            let ok = (3..=255).contains(&table.len())
+                && table
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                return Err(err("HYDRATION_TABLE", "not a valid DynamoDB table name"));
+            }
+        }
+        Ok(Self {
+            graph_base_url,
+            hydration_table,
+            hydration_ttl: Duration::from_secs(ttl_secs),
+            store_timeout: store_timeout_ms,
+            warmup_strategies,
+            max_attempts,
+            resolve_deadline,
+            allowed_share_hosts,
+            allowed_origins,
+            listen_addr,
+            ..defaults
+        })
+    }
+}
+
+fn err(name: &'static str, reason: impl ToString) -> SettingsError {
+    SettingsError {
+        name,
+        reason: reason.to_string(),
+    }
+}
+
+fn number(
+    name: &'static str,
+    value: Option<String>,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>, SettingsError> {
+    let Some(value) = value else { return Ok(None) };
+    let n: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| err(name, format!("'{value}' is not a whole number")))?;
+    if !(min..=max).contains(&n) {
+        return Err(err(name, format!("{n} is outside {min}..={max}")));
+    }
+    Ok(Some(n))
+}
+
+/// Origins are exact `scheme://host[:port]`; `*` is refused because the
+/// resolve routes carry credentials.
+fn parse_origins(list: &str) -> Result<Vec<HeaderValue>, String> {
+    let mut origins = Vec::new();
+    for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let url = url::Url::parse(origin).map_err(|_| format!("'{origin}' is not an origin"))?;
+        if url.origin().ascii_serialization() != origin.trim_end_matches('/') {
+            return Err(format!(
+                "'{origin}' is not an origin (scheme://host[:port])"
+            ));
+        }
+        origins
+            .push(HeaderValue::from_str(origin.trim_end_matches('/')).map_err(|e| e.to_string())?);
+    }
+    if origins.is_empty() {
+        return Err("no origin given".to_owned());
+    }
+    Ok(origins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_the_contract_defaults() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.graph_base_url, "https://graph.microsoft.com/v1.0");
+        assert_eq!(s.hydration_table, None);
+        assert_eq!(s.hydration_ttl, Duration::from_secs(10_800));
+        assert_eq!(
+            s.warmup_strategies,
+            vec![WarmupStrategy::Site, WarmupStrategy::Root]
+        );
+        assert_eq!(s.max_attempts, 4);
+        assert_eq!(s.resolve_deadline, Duration::from_secs(20));
+        assert!(s.allowed_share_hosts.allows("contoso.sharepoint.de"));
+        assert!(s.allowed_origins.is_none());
+        assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn every_variable_is_read() {
+        let s = from(&[
+            ("GRAPH_BASE_URL", "http://127.0.0.1:4000/v1.0/"),
+            ("HYDRATION_TABLE", "share-resolver-hydration"),
+            ("HYDRATION_TTL_SECONDS", "3600"),
+            ("HYDRATION_STORE_TIMEOUT_MS", "80"),
+            ("WARMUP_STRATEGIES", "root"),
+            ("MAX_ATTEMPTS", "2"),
+            ("RESOLVE_DEADLINE_MS", "5000"),
+            ("ALLOWED_SHARE_HOSTS", "*.example.com"),
+            (
+                "ALLOWED_ORIGINS",
+                "https://app.example.com, http://localhost:5173",
+            ),
+            ("LISTEN_ADDR", "0.0.0.0:8080"),
+        ])
+        .unwrap();
+        assert_eq!(s.graph_base_url, "http://127.0.0.1:4000/v1.0");
+        assert_eq!(
+            s.hydration_table.as_deref(),
+            Some("share-resolver-hydration")
+        );
+        assert_eq!(s.hydration_ttl, Duration::from_secs(3600));
+        assert_eq!(s.store_timeout, Duration::from_millis(80));
+        assert_eq!(s.warmup_strategies, vec![WarmupStrategy::Root]);
+        assert_eq!(s.max_attempts, 2);
+        assert_eq!(s.resolve_deadline, Duration::from_secs(5));
+        assert!(s.allowed_share_hosts.allows("a.example.com"));
+        assert!(!s.allowed_share_hosts.allows("contoso.sharepoint.com"));
+        assert_eq!(s.allowed_origins.unwrap().len(), 2);
+        assert_eq!(s.listen_addr.port(), 8080);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("GRAPH_BASE_URL", "not a url"),
+            ("GRAPH_BASE_URL", "ftp://x/v1.0"),
+            ("HYDRATION_TTL_SECONDS", "-5"),
+            ("HYDRATION_TTL_SECONDS", "3 hours"),
+            ("MAX_ATTEMPTS", "0"),
+            ("MAX_ATTEMPTS", "99"),
+            ("RESOLVE_DEADLINE_MS", "60000"),
+            ("WARMUP_STRATEGIES", "site,teleport"),
+            ("ALLOWED_SHARE_HOSTS", "*"),
+            ("ALLOWED_ORIGINS", "*"),
+            ("ALLOWED_ORIGINS", "https://app.example.com/path"),
+            ("LISTEN_ADDR", "localhost"),
+            ("HYDRATION_TABLE", "bad table!"),
+        ] {
+            let e = from(&[(name, value)]).unwrap_err();
+            assert_eq!(e.name, name, "{name}={value}");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The HTTP side of Graph: one reqwest client per cold start, one GET a call.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
+use super::path::GraphPath;
+use crate::token::BearerToken;
+use crate::warmup::WarmupKind;
+
+/// Largest Graph body we read: a driveItem is a few KiB; this bounds memory
+/// if something answers with far more.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Calls Graph. Cheap to clone (reqwest's pool is shared).
+#[derive(Clone)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// A Graph answer, whatever its status.
+#[derive(Debug)]
+pub struct GraphResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub error: Option<GraphErrorBody>,
+    pub diagnostics: GraphDiagnostics,
+}
+
+/// No answer came: connect/reset/timeout/body errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TransportError {
+    pub message: String,
+    pub diagnostics: GraphDiagnostics,
+}
+
+impl GraphClient {
+    /// `base` is `GRAPH_BASE_URL`, e.g. `https://graph.microsoft.com/v1.0`.
+    /// Builds no connection (constructors do no I/O).
+    pub fn new(base: &str) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .pool_idle_timeout(Duration::from_secs(60))
+            // Graph redirects only for /content; we never follow one blindly
+            // with the user's token attached.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("share-resolver/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// `GET {base}{path}` with the caller's token and `client-request-id`,
+    /// giving up after `timeout`.
+    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?call, status))]
+    pub async fn get(
+        &self,
+        path: &GraphPath,
+        token: &BearerToken,
+        client_request_id: &str,
+        call: CallKind,
+        strategy: Option<WarmupKind>,
+        timeout: Duration,
+    ) -> Result<GraphResponse, TransportError> {
+        let started = Instant::now();
+        let fail = |message: String| TransportError {
+            diagnostics: GraphDiagnostics::from_transport(
+                call,
+                strategy,
+                client_request_id,
+                &message,
+                elapsed_ms(started),
+            ),
+            message,
+        };
+        let request = self
+            .http
+            .get(format!("{}{}", self.base, path.as_str()))
+            .bearer_auth(token.expose())
+            .header("client-request-id", client_request_id)
+            .header("return-client-request-id", "true")
+            .header("accept", "application/json")
+            .timeout(timeout);
+        let response = request.send().await.map_err(|e| fail(describe(&e)))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = read_body(response).await.map_err(fail)?;
+        let error = (status >= 400)
+            .then(|| GraphErrorBody::parse(&body))
+            .flatten();
+        tracing::Span::current().record("status", status);
+        let diagnostics = GraphDiagnostics::from_response(
+            call,
+            strategy,
+            status,
+            &headers,
+            error.as_ref(),
+            elapsed_ms(started),
+        );
+        Ok(GraphResponse {
+            status,
+            headers,
+            body,
+            error,
+            diagnostics,
+        })
+    }
+}
+
+async fn read_body(mut response: reqwest::Response) -> Result<Bytes, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| format!("reading the body: {}", describe(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(format!("body larger than {MAX_BODY} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
+/// A short description that never includes the URL's query or headers.
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect error"
+    } else if e.is_body() || e.is_decode() {
+        "body error"
+    } else {
+        "request error"
+    };
+    let mut source = std::error::Error::source(e);
+    let mut root = None;
+    while let Some(s) = source {
+        root = Some(s.to_string());
+        source = s.source();
+    }
+    match root {
+        Some(root) => format!("{kind}: {root}"),
+        None => kind.to_owned(),
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

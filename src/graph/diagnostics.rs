@@ -1,0 +1,181 @@
+//! What Graph tells us about a call: its ids, its data centre and its error.
+
+use http::HeaderMap;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::warmup::WarmupKind;
+
+/// Which of our calls a diagnostic belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CallKind {
+    Warmup,
+    Shares,
+}
+
+/// One Graph call, as reported in a problem's `graph` array and in logs.
+/// Field names follow the CONTRACT (`requestId`, `agsDiagnostic`, …).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphDiagnostics {
+    pub call: CallKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<&'static str>,
+    /// HTTP status, or `null` when no response came (network error, timeout).
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub ags_diagnostic: Option<Value>,
+    pub date: Option<String>,
+    /// Set when no response came: what went wrong on the wire.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_error: Option<String>,
+    pub duration_ms: u64,
+}
+
+impl GraphDiagnostics {
+    /// Reads ids and diagnostics from a response's headers and error body.
+    pub(crate) fn from_response(
+        call: CallKind,
+        strategy: Option<WarmupKind>,
+        status: u16,
+        headers: &HeaderMap,
+        error: Option<&GraphErrorBody>,
+        duration_ms: u64,
+    ) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        // x-ms-ags-diagnostic is a JSON string; keep the text if it is not JSON.
+        let ags_diagnostic = header("x-ms-ags-diagnostic")
+            .map(|raw| serde_json::from_str(&raw).unwrap_or(Value::String(raw)));
+        Self {
+            call,
+            strategy: strategy.map(WarmupKind::as_str),
+            status: Some(status),
+            code: error.map(|e| e.code.clone()),
+            request_id: header("request-id").or_else(|| error.and_then(|e| e.request_id.clone())),
+            client_request_id: header("client-request-id")
+                .or_else(|| error.and_then(|e| e.client_request_id.clone())),
+            ags_diagnostic,
+            date: error
+                .and_then(|e| e.date.clone())
+                .or_else(|| header("date")),
+            transport_error: None,
+            duration_ms,
+        }
+    }
+
+    /// A call that got no response.
+    pub(crate) fn from_transport(
+        call: CallKind,
+        strategy: Option<WarmupKind>,
+        client_request_id: &str,
+        error: &str,
+        duration_ms: u64,
+    ) -> Self {
+        Self {
+            call,
+            strategy: strategy.map(WarmupKind::as_str),
+            status: None,
+            code: None,
+            request_id: None,
+            client_request_id: Some(client_request_id.to_owned()),
+            ags_diagnostic: None,
+            date: None,
+            transport_error: Some(error.to_owned()),
+            duration_ms,
+        }
+    }
+}
+
+/// Graph's error body `{"error":{"code","message","innerError":{…}}}`.
+/// Real responses spell it `innerError` (the docs say `innererror`) and nest
+/// further inner errors whose codes matter (`throttledRequest`, MFA).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GraphErrorBody {
+    pub code: String,
+    pub message: String,
+    /// Codes of nested inner errors, outermost first.
+    pub inner_codes: Vec<String>,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+}
+
+impl GraphErrorBody {
+    /// Parses an error body; `None` when it is not Graph's error shape.
+    pub fn parse(body: &[u8]) -> Option<Self> {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        let error = value.get("error")?;
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let mut parsed = Self {
+            code: text(error, "code").unwrap_or_default(),
+            message: text(error, "message").unwrap_or_default(),
+            ..Self::default()
+        };
+        let mut inner = inner_of(error);
+        let mut depth = 0;
+        while let Some(i) = inner {
+            if let Some(code) = text(i, "code") {
+                parsed.inner_codes.push(code);
+            }
+            parsed.request_id = parsed.request_id.or_else(|| text(i, "request-id"));
+            parsed.client_request_id = parsed
+                .client_request_id
+                .or_else(|| text(i, "client-request-id"));
+            parsed.date = parsed.date.or_else(|| text(i, "date"));
+            inner = inner_of(i);
+            depth += 1;
+            if depth > 8 {
+                break;
+            }
+        }
+        Some(parsed)
+    }
+
+    /// Whether the code or any inner code is `code` (case-insensitive).
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code.eq_ignore_ascii_case(code)
+            || self
+                .inner_codes
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(code))
+    }
+}
+
+fn inner_of(v: &Value) -> Option<&Value> {
+    v.get("innerError").or_else(|| v.get("innererror"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_throttling_body_with_nested_inner_errors() {
+        let body = br#"{"error":{"code":"activityLimitReached","message":"The request has been throttled",
+            "innerError":{"code":"throttledRequest","innerError":{"code":"quota"},"date":"2021-11-30T12:17:46",
+            "request-id":"01c3bdb8-fbb1-4613-96ad-be961ba99e11","client-request-id":"01c3bdb8-fbb1-4613-96ad-be961ba99e11"}}}"#;
+        let e = GraphErrorBody::parse(body).unwrap();
+        assert_eq!(e.code, "activityLimitReached");
+        assert_eq!(e.inner_codes, ["throttledRequest", "quota"]);
+        assert_eq!(e.date.as_deref(), Some("2021-11-30T12:17:46"));
+        assert_eq!(
+            e.request_id.as_deref(),
+            Some("01c3bdb8-fbb1-4613-96ad-be961ba99e11")
+        );
+        assert!(e.has_code("THROTTLEDREQUEST"));
+    }
+
+    #[test]
+    fn non_graph_bodies_are_not_errors() {
+        assert_eq!(GraphErrorBody::parse(b"<html>"), None);
+        assert_eq!(GraphErrorBody::parse(br#"{"id":"x"}"#), None);
+    }
+}

@@ -1,0 +1,370 @@
+//! Share ids: what `GET /shares/{id}` accepts, parsed once at the edge.
+//!
+//! A sharing URL is encoded as Microsoft documents it ("Encoding sharing
+//! URLs"): base64 of the UTF-8 URL, made unpadded base64url, prefixed `u!`.
+
+use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use url::Url;
+
+/// Longest sharing URL or id we accept (SharePoint links run ~100-400 chars).
+const MAX_URL_LEN: usize = 4096;
+/// Longest `s!` token we accept.
+const MAX_S_ID_LEN: usize = 1024;
+
+/// Why a share id or sharing URL was refused (CONTRACT `invalid_share`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShareIdError {
+    #[error("the share id is empty")]
+    Empty,
+    #[error("the share id is longer than {MAX_URL_LEN} characters")]
+    TooLong,
+    #[error("the sharing URL is not a valid absolute URL")]
+    NotAUrl,
+    #[error("the sharing URL must use https")]
+    NotHttps,
+    #[error("the sharing URL must not carry a user name, password or port")]
+    UnexpectedAuthority,
+    #[error("the host {0} is not on the allow-list of sharing hosts")]
+    HostNotAllowed(String),
+    #[error("a {0}-id must be base64url (A-Z a-z 0-9 - _) after its prefix")]
+    BadAlphabet(&'static str),
+    #[error("the u!-id does not decode to a UTF-8 URL")]
+    Undecodable,
+    #[error("expected an https sharing URL or a u!/s! share id")]
+    Unrecognised,
+}
+
+/// Hosts a sharing URL may name. `*.example.com` matches subdomains only;
+/// any other entry matches exactly. Case-insensitive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostAllowList {
+    patterns: Vec<String>,
+}
+
+impl HostAllowList {
+    /// Parses a comma-separated list; empty entries are ignored.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let patterns: Vec<String> = list
+            .split(',')
+            .map(|p| p.trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        for p in &patterns {
+            let bare = p.strip_prefix("*.").unwrap_or(p);
+            if bare.is_empty()
+                || bare.contains('*')
+                || !bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            {
+                return Err(format!("'{p}' is not a host or a *.domain pattern"));
+            }
+        }
+        if patterns.is_empty() {
+            return Err("the list is empty".to_owned());
+        }
+        Ok(Self { patterns })
+    }
+
+    /// Whether `host` (already lower-cased by the URL parser) is allowed.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.patterns.iter().any(|p| match p.strip_prefix("*.") {
+            // The label boundary matters: `evilsharepoint.com` must not match.
+            Some(domain) => host
+                .strip_suffix(domain)
+                .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
+            None => host == *p,
+        })
+    }
+}
+
+impl Default for HostAllowList {
+    fn default() -> Self {
+        Self::parse(crate::configuration::DEFAULT_ALLOWED_SHARE_HOSTS)
+            .expect("the default allow-list is valid")
+    }
+}
+
+/// An https sharing URL on an allowed host, kept as the caller wrote it
+/// (Graph decodes and matches the original text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharingUrl {
+    raw: String,
+    parsed: Url,
+}
+
+impl SharingUrl {
+    /// Validates `raw` against the allow-list.
+    pub fn parse(raw: &str, hosts: &HostAllowList) -> Result<Self, ShareIdError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ShareIdError::Empty);
+        }
+        if raw.len() > MAX_URL_LEN {
+            return Err(ShareIdError::TooLong);
+        }
+        let parsed = Url::parse(raw).map_err(|_| ShareIdError::NotAUrl)?;
+        if parsed.scheme() != "https" {
+            return Err(ShareIdError::NotHttps);
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() || parsed.port().is_some() {
+            return Err(ShareIdError::UnexpectedAuthority);
+        }
+        let host = parsed.host_str().ok_or(ShareIdError::NotAUrl)?;
+        if !hosts.allows(host) {
+            return Err(ShareIdError::HostNotAllowed(host.to_owned()));
+        }
+        Ok(Self {
+            raw: raw.to_owned(),
+            parsed,
+        })
+    }
+
+    /// The host, lower-case (validated by the allow-list).
+    pub fn host(&self) -> &str {
+        self.parsed.host_str().unwrap_or_default()
+    }
+
+    /// The raw (percent-encoded) path segments.
+    pub fn path_segments(&self) -> impl Iterator<Item = &str> {
+        self.parsed.path_segments().into_iter().flatten()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+}
+
+/// What goes in `/shares/{id}`: a `u!` encoding of a sharing URL (with the
+/// URL kept for the site warm-up) or an opaque `s!` sharing token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareId {
+    Url { id: String, url: SharingUrl },
+    Token(String),
+}
+
+impl ShareId {
+    /// Encodes a sharing URL the documented way.
+    pub fn from_url(url: SharingUrl) -> Self {
+        let id = format!("u!{}", URL_SAFE_NO_PAD.encode(url.as_str().as_bytes()));
+        Self::Url { id, url }
+    }
+
+    /// Accepts a `u!…` id, an `s!…` id, or a raw https sharing URL, as the
+    /// GET route's path segment (already percent-decoded) or the POST body.
+    pub fn parse(input: &str, hosts: &HostAllowList) -> Result<Self, ShareIdError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(ShareIdError::Empty);
+        }
+        if input.len() > MAX_URL_LEN {
+            return Err(ShareIdError::TooLong);
+        }
+        if let Some(body) = input.strip_prefix("u!") {
+            check_alphabet(body, "u!")?;
+            let bytes = URL_SAFE_NO_PAD
+                .decode(body)
+                .map_err(|_| ShareIdError::Undecodable)?;
+            let raw = String::from_utf8(bytes).map_err(|_| ShareIdError::Undecodable)?;
+            let url = SharingUrl::parse(&raw, hosts)?;
+            // Keep the caller's id verbatim: it is what Graph expects.
+            return Ok(Self::Url {
+                id: input.to_owned(),
+                url,
+            });
+        }
+        if let Some(body) = input.strip_prefix("s!") {
+            check_alphabet(body, "s!")?;
+            if input.len() > MAX_S_ID_LEN {
+                return Err(ShareIdError::TooLong);
+            }
+            return Ok(Self::Token(input.to_owned()));
+        }
+        if input.starts_with("https://") || input.starts_with("http://") || input.contains("://") {
+            return SharingUrl::parse(input, hosts).map(Self::from_url);
+        }
+        Err(ShareIdError::Unrecognised)
+    }
+
+    /// The id as Graph wants it in the path; only base64url and `!`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url { id, .. } => id,
+            Self::Token(id) => id,
+        }
+    }
+
+    /// The sharing URL, when the id encodes one.
+    pub fn sharing_url(&self) -> Option<&SharingUrl> {
+        match self {
+            Self::Url { url, .. } => Some(url),
+            Self::Token(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ShareId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn check_alphabet(body: &str, prefix: &'static str) -> Result<(), ShareIdError> {
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ShareIdError::BadAlphabet(prefix));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts() -> HostAllowList {
+        HostAllowList::default()
+    }
+
+    #[test]
+    fn encodes_microsofts_documented_example() {
+        // learn.microsoft.com "Encoding sharing URLs"; the expected string is
+        // asserted by several unrelated public test suites (GRAPH-FACTS §1).
+        let url = "https://onedrive.live.com/redir?resid=1231244193912!12&authKey=1201919!12921!1";
+        let id = ShareId::from_url(SharingUrl::parse(url, &hosts()).unwrap());
+        assert_eq!(
+            id.as_str(),
+            "u!aHR0cHM6Ly9vbmVkcml2ZS5saXZlLmNvbS9yZWRpcj9yZXNpZD0xMjMxMjQ0MTkzOTEyITEyJmF1dGhLZXk9MTIwMTkxOSExMjkyMSEx"
+        );
+    }
+
+    #[test]
+    fn encoding_maps_plus_and_slash_to_url_safe_characters() {
+        let url = "https://contoso.sharepoint.com/:w:/s/Team/EaBc?e=x~y>?";
+        let id = ShareId::parse(url, &hosts()).unwrap();
+        assert_eq!(
+            id.as_str(),
+            "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL1RlYW0vRWFCYz9lPXh-eT4_"
+        );
+        // And the encoded form parses back to the same id and URL.
+        let again = ShareId::parse(id.as_str(), &hosts()).unwrap();
+        assert_eq!(again, id);
+        assert_eq!(again.sharing_url().unwrap().as_str(), url);
+    }
+
+    #[test]
+    fn s_ids_are_kept_as_given() {
+        let id = ShareId::parse("s!APNWj7GC0EhCbA", &hosts()).unwrap();
+        assert_eq!(id, ShareId::Token("s!APNWj7GC0EhCbA".into()));
+        assert!(id.sharing_url().is_none());
+    }
+
+    #[test]
+    fn wildcards_match_subdomains_only() {
+        let h = hosts();
+        for ok in [
+            "contoso.sharepoint.com",
+            "contoso-my.sharepoint.com",
+            "a.b.sharepoint.us",
+            "onedrive.live.com",
+            "1drv.ms",
+            "CONTOSO.SharePoint.com",
+        ] {
+            assert!(h.allows(ok), "{ok}");
+        }
+        for bad in [
+            "sharepoint.com",
+            "evilsharepoint.com",
+            "contoso.sharepoint.com.evil.example",
+            "sharepoint.com.evil.example",
+            "x.onedrive.live.com",
+            "live.com",
+            "",
+        ] {
+            assert!(!h.allows(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn invalid_shares_are_refused_with_a_reason() {
+        let long = format!("https://contoso.sharepoint.com/{}", "a".repeat(MAX_URL_LEN));
+        for (input, expected, why) in [
+            ("", ShareIdError::Empty, "empty"),
+            ("   ", ShareIdError::Empty, "blank"),
+            (
+                "http://contoso.sharepoint.com/x",
+                ShareIdError::NotHttps,
+                "plain http",
+            ),
+            (
+                "ftp://contoso.sharepoint.com/x",
+                ShareIdError::NotHttps,
+                "ftp",
+            ),
+            (
+                "https://evil.example/x",
+                ShareIdError::HostNotAllowed("evil.example".into()),
+                "host",
+            ),
+            (
+                "https://contoso.sharepoint.com.evil.example/x",
+                ShareIdError::HostNotAllowed("contoso.sharepoint.com.evil.example".into()),
+                "suffix trick",
+            ),
+            (
+                "https://user@contoso.sharepoint.com/x",
+                ShareIdError::UnexpectedAuthority,
+                "userinfo",
+            ),
+            (
+                "https://contoso.sharepoint.com:8443/x",
+                ShareIdError::UnexpectedAuthority,
+                "port",
+            ),
+            ("https://", ShareIdError::NotAUrl, "no host"),
+            ("u!", ShareIdError::BadAlphabet("u!"), "empty u!"),
+            (
+                "u!abc+def",
+                ShareIdError::BadAlphabet("u!"),
+                "standard base64 +",
+            ),
+            ("u!abc=", ShareIdError::BadAlphabet("u!"), "padding"),
+            ("u!a", ShareIdError::Undecodable, "one char is not base64"),
+            ("u!__8", ShareIdError::Undecodable, "not UTF-8"),
+            (
+                "u!aHR0cHM6Ly9ldmlsLmV4YW1wbGUv",
+                ShareIdError::HostNotAllowed("evil.example".into()),
+                "u! of a foreign host",
+            ),
+            ("s!", ShareIdError::BadAlphabet("s!"), "empty s!"),
+            (
+                "s!../../me",
+                ShareIdError::BadAlphabet("s!"),
+                "s! path trick",
+            ),
+            (
+                "contoso.sharepoint.com/x",
+                ShareIdError::Unrecognised,
+                "no scheme",
+            ),
+            ("x!abc", ShareIdError::Unrecognised, "unknown prefix"),
+            (long.as_str(), ShareIdError::TooLong, "too long"),
+        ] {
+            assert_eq!(ShareId::parse(input, &hosts()), Err(expected), "{why}");
+        }
+    }
+
+    #[test]
+    fn allow_list_parsing_rejects_nonsense() {
+        assert!(HostAllowList::parse("*.sharepoint.com, 1drv.ms").is_ok());
+        for bad in ["", " , ", "*", "*.", "a*.b.com", "https://x.com", "*.*.com"] {
+            assert!(HostAllowList::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Warm-up strategies: the SharePoint-backed calls that "hydrate" a guest.
+//!
+//! Any such call works, whatever it answers (even 403/404): it is the call,
+//! not its result, that makes SharePoint know the guest (GRAPH-FACTS §5).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::graph::GraphPath;
+use crate::share_id::ShareId;
+
+/// Which kind of warm-up ran; what the store and `x-resolver-warmup` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarmupKind {
+    Site,
+    Root,
+    Group,
+}
+
+impl WarmupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Site => "site",
+            Self::Root => "root",
+            Self::Group => "group",
+        }
+    }
+}
+
+impl FromStr for WarmupKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "site" => Ok(Self::Site),
+            "root" => Ok(Self::Root),
+            "group" => Ok(Self::Group),
+            other => Err(format!("unknown warm-up kind '{other}'")),
+        }
+    }
+}
+
+impl fmt::Display for WarmupKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One configured warm-up (`WARMUP_STRATEGIES` entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WarmupStrategy {
+    /// `GET /sites/{host}:/{sites|teams}/{name}` derived from the sharing URL.
+    Site,
+    /// `GET /sites/root`.
+    Root,
+    /// `GET /groups/{id}/drive`: the legacy trick (a 403 that hydrates).
+    Group(GroupId),
+}
+
+/// A Microsoft 365 group id (a GUID), validated so it is safe in a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupId(String);
+
+impl GroupId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok = s.len() == 36
+            && s.char_indices().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_hexdigit(),
+            });
+        if ok {
+            Ok(Self(s.to_ascii_lowercase()))
+        } else {
+            Err(format!("group id '{s}' is not a GUID"))
+        }
+    }
+}
+
+impl WarmupStrategy {
+    pub fn kind(&self) -> WarmupKind {
+        match self {
+            Self::Site => WarmupKind::Site,
+            Self::Root => WarmupKind::Root,
+            Self::Group(_) => WarmupKind::Group,
+        }
+    }
+
+    /// The Graph call for this strategy, or `None` when it does not apply
+    /// (a site warm-up for an `s!` id or a OneDrive-personal link).
+    pub fn path(&self, share: &ShareId) -> Option<GraphPath> {
+        match self {
+            Self::Root => Some(GraphPath::from_segments(&["sites", "root"])),
+            Self::Group(GroupId(id)) => Some(GraphPath::from_segments(&["groups", id, "drive"])),
+            Self::Site => {
+                let url = share.sharing_url()?;
+                let (collection, name) = site_of(url.path_segments())?;
+                Some(GraphPath::site_by_path(url.host(), collection, &name))
+            }
+        }
+    }
+
+    /// Parses `WARMUP_STRATEGIES`: ordered, comma-separated, non-empty.
+    pub fn parse_list(list: &str) -> Result<Vec<Self>, String> {
+        let strategies = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<Self>, _>>()?;
+        if strategies.is_empty() {
+            return Err("no strategy given".to_owned());
+        }
+        Ok(strategies)
+    }
+}
+
+impl FromStr for WarmupStrategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "site" => Ok(Self::Site),
+            "root" => Ok(Self::Root),
+            _ => match s.strip_prefix("group:") {
+                Some(id) => GroupId::parse(id).map(Self::Group),
+                None => Err(format!(
+                    "unknown warm-up strategy '{s}' (expected site, root or group:<id>)"
+                )),
+            },
+        }
+    }
+}
+
+/// Finds the site collection (`sites` or `teams`) and the site name in a
+/// SharePoint link's raw path. Recognised shapes:
+/// `/:x:/s/{name}/…`, `/:x:/t/{name}/…`, `/:x:/r/{sites|teams}/{name}/…`,
+/// `/{sites|teams}/{name}/…`.
+fn site_of<'a>(mut segments: impl Iterator<Item = &'a str>) -> Option<(&'static str, String)> {
+    let first = segments.next()?;
+    let (collection, raw_name) = if is_link_type(first) {
+        match segments.next()? {
+            "s" => ("sites", segments.next()?),
+            "t" => ("teams", segments.next()?),
+            "r" => (collection_of(segments.next()?)?, segments.next()?),
+            _ => return None,
+        }
+    } else {
+        (collection_of(first)?, segments.next()?)
+    };
+    site_name(raw_name).map(|name| (collection, name))
+}
+
+/// `:w:`, `:x:`, `:b:`, `:f:`, `:u:` … the link-type marker of a short link.
+fn is_link_type(segment: &str) -> bool {
+    segment.len() >= 3
+        && segment.len() <= 4
+        && segment.starts_with(':')
+        && segment.ends_with(':')
+        && segment[1..segment.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic())
+}
+
+fn collection_of(segment: &str) -> Option<&'static str> {
+    match segment.to_ascii_lowercase().as_str() {
+        "sites" => Some("sites"),
+        "teams" => Some("teams"),
+        _ => None,
+    }
+}
+
+/// Decodes and validates a site name so it can only ever be one path segment:
+/// letters, digits, `-`, `_`, `.`, and not a dot-segment.
+fn site_name(raw: &str) -> Option<String> {
+    let name = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
+    ok.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::share_id::HostAllowList;
+
+    fn site_path(url: &str) -> Option<String> {
+        let share = ShareId::parse(url, &HostAllowList::default()).unwrap();
+        WarmupStrategy::Site
+            .path(&share)
+            .map(|p| p.as_str().to_owned())
+    }
+
+    #[test]
+    fn site_paths_follow_every_documented_link_shape() {
+        for (url, expected) in [
+            (
+                "https://contoso.sharepoint.com/:w:/s/Marketing/EaBc?e=1",
+                "/sites/contoso.sharepoint.com:/sites/Marketing",
+            ),
+            (
+                "https://contoso.sharepoint.com/:x:/t/Engineering/EdCb",
+                "/sites/contoso.sharepoint.com:/teams/Engineering",
+            ),
+            (
+                "https://contoso.sharepoint.com/:x:/r/sites/Finance/Shared%20Documents/a.xlsx",
+                "/sites/contoso.sharepoint.com:/sites/Finance",
+            ),
+            (
+                "https://contoso.sharepoint.com/:p:/r/teams/Ops/x",
+                "/sites/contoso.sharepoint.com:/teams/Ops",
+            ),
+            (
+                "https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Doc.docx",
+                "/sites/contoso.sharepoint.com:/sites/Marketing",
+            ),
+            (
+                "https://contoso.sharepoint.com/teams/my-team_1.0/x",
+                "/sites/contoso.sharepoint.com:/teams/my-team_1.0",
+            ),
+            (
+                "https://contoso.sharepoint.com/sites/Caf%C3%A9/x",
+                "/sites/contoso.sharepoint.com:/sites/Caf%C3%A9",
+            ),
+        ] {
+            assert_eq!(site_path(url).as_deref(), Some(expected), "{url}");
+        }
+    }
+
+    #[test]
+    fn nothing_in_a_link_can_steer_the_site_path_elsewhere() {
+        for url in [
+            "https://contoso.sharepoint.com/:w:/s/../me/x",
+            "https://contoso.sharepoint.com/:w:/s/%2E%2E/x",
+            "https://contoso.sharepoint.com/:w:/s/a%2Fb/x",
+            "https://contoso.sharepoint.com/:w:/s/a%3Fx=1/x",
+            "https://contoso.sharepoint.com/:w:/s/a%23frag/x",
+            "https://contoso.sharepoint.com/:w:/s/a%5Cb/x",
+            "https://contoso.sharepoint.com/:w:/s/a%00/x",
+            "https://contoso.sharepoint.com/:w:/s/%20/x",
+            "https://contoso.sharepoint.com/:w:/s/a:b/x",
+            "https://contoso.sharepoint.com/:w:/g/personal/x",
+            "https://contoso.sharepoint.com/:w:/s/",
+            "https://contoso.sharepoint.com/personal/a_b/x",
+            "https://contoso.sharepoint.com/",
+            "https://onedrive.live.com/redir?resid=1",
+        ] {
+            assert_eq!(site_path(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn site_warm_up_does_not_apply_to_s_ids() {
+        let share = ShareId::parse("s!APNWj7GC0EhCbA", &HostAllowList::default()).unwrap();
+        assert_eq!(WarmupStrategy::Site.path(&share), None);
+        assert_eq!(
+            WarmupStrategy::Root.path(&share).unwrap().as_str(),
+            "/sites/root"
+        );
+    }
+
+    #[test]
+    fn strategy_lists_parse_in_order() {
+        let list =
+            WarmupStrategy::parse_list("site, root,group:0A1B2C3D-1111-2222-3333-444455556666")
+                .unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0], WarmupStrategy::Site);
+        assert_eq!(list[1], WarmupStrategy::Root);
+        let share = ShareId::parse("s!abc", &HostAllowList::default()).unwrap();
+        assert_eq!(
+            list[2].path(&share).unwrap().as_str(),
+            "/groups/0a1b2c3d-1111-2222-3333-444455556666/drive"
+        );
+        for bad in [
+            "",
+            "site,bogus",
+            "group:",
+            "group:../../me",
+            "group:not-a-guid",
+        ] {
+            assert!(WarmupStrategy::parse_list(bad).is_err(), "{bad:?}");
+        }
+    }
+}
