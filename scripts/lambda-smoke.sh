@@ -115,7 +115,8 @@ timeout "$BUILD_TIMEOUT" cargo build --bin share-resolver --bin graph-sim \
 # --- Graph simulator -------------------------------------------------------
 sim_port=$(free_port)
 sim_cmd=${SMOKE_GRAPH_SIM:-target/debug/graph-sim}
-SIM_ADDR="127.0.0.1:$sim_port" spawn $sim_cmd >"$LOGS/graph-sim.log" 2>&1
+read -ra sim_argv <<<"$sim_cmd"
+spawn env "SIM_ADDR=127.0.0.1:$sim_port" "${sim_argv[@]}" >"$LOGS/graph-sim.log" 2>&1
 sim_pid=$!
 status=0
 wait_for 30 "$sim_pid" http_ok "http://127.0.0.1:$sim_port/_sim/health" || status=$?
