@@ -23,7 +23,7 @@ readonly LOGS=.tmp/lambda-smoke
 readonly FUNCTION=share-resolver
 
 mkdir -p "$LOGS"
-rm -f "$LOGS"/*.log
+rm -f "$LOGS"/*.log "$LOGS"/*.env
 
 passed=0
 failed=0
@@ -131,12 +131,15 @@ say "graph-sim ready on 127.0.0.1:$sim_port"
 # --ignore-changes: no file watching or reloads; --disable-cors: watch's own
 # permissive CORS (function URL emulation) stays out of the picture. The
 # function gets the in-memory store (no HYDRATION_TABLE) and the simulator.
+# The function's variables go through --env-file: --env-var splits its value
+# on commas (KEY=A,OTHER=B), which lists such as WARMUP_STRATEGIES contain.
 invoke_port=$(free_port)
+printf '%s\n' "GRAPH_BASE_URL=http://127.0.0.1:$sim_port/v1.0" "RUST_LOG=info" \
+    >"$LOGS/function.env"
 spawn env -u HYDRATION_TABLE -u ALLOWED_ORIGINS -u AWS_LAMBDA_RUNTIME_API \
     cargo lambda watch --ignore-changes --disable-cors --color never \
     --invoke-address 127.0.0.1 --invoke-port "$invoke_port" \
-    --env-var "GRAPH_BASE_URL=http://127.0.0.1:$sim_port/v1.0" \
-    --env-var "RUST_LOG=info" \
+    --env-file "$LOGS/function.env" \
     >"$LOGS/watch.log" 2>&1
 watch_pid=$!
 wait_for 60 "$watch_pid" port_open "$invoke_port" ||
