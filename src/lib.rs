@@ -12,6 +12,7 @@ pub mod hydration;
 pub mod resolver;
 pub mod retry;
 pub mod share_id;
+pub mod simulator;
 pub mod startup;
 pub mod telemetry;
 pub mod token;

@@ -1,1 +1,194 @@
-fn main() {}
+//! Offline demo: the service on the in-memory store against the built-in
+//! Graph simulator. Shows a cold guest warmed up and resolved, then the same
+//! guest resolved from the store with one Graph call, then a few failures.
+//!
+//! `cargo run --bin demo` (add `-- --serve` to keep both servers running).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use share_resolver::configuration::Settings;
+use share_resolver::hydration::MemoryStore;
+use share_resolver::simulator::{self, GraphSimulator, RequestKind, Scenario, token::TokenBuilder};
+use share_resolver::startup::{App, serve};
+
+/// Simulated Graph round trip, so timings look like the real thing.
+const GRAPH_RTT: Duration = Duration::from_millis(40);
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let serve_forever = std::env::args().any(|a| a == "--serve");
+    let scenario = Scenario {
+        latency: GRAPH_RTT,
+        ..Scenario::demo()
+    };
+    let graph = GraphSimulator::start(scenario).await?;
+    let settings = Settings {
+        graph_base_url: graph.base_url(),
+        ..Settings::default()
+    };
+    let store = Arc::new(MemoryStore::new(1000, settings.hydration_ttl));
+    let app = App::with_store(&settings, store)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(serve(listener, app.router));
+
+    println!("share-resolver demo (offline)");
+    println!("  service:         {base}  (in-memory hydration store)");
+    println!(
+        "  Graph simulator: {}  (round trip {} ms)",
+        graph.base_url(),
+        GRAPH_RTT.as_millis()
+    );
+    println!(
+        "  warm-up:         site, root;  max attempts {};  deadline {} ms\n",
+        settings.max_attempts,
+        settings.resolve_deadline.as_millis()
+    );
+
+    let client = reqwest::Client::new();
+    let guest = simulator::demo_guest_token();
+    let share = serde_json::json!({ "shareUrl": simulator::DEMO_SHARE_URL });
+
+    step(
+        &client,
+        &graph,
+        &base,
+        "1. A cold guest opens the link",
+        &guest,
+        &share,
+    )
+    .await?;
+    step(
+        &client,
+        &graph,
+        &base,
+        "2. The same guest again: known hydrated, no warm-up",
+        &guest,
+        &share,
+    )
+    .await?;
+    let private = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1" });
+    step(
+        &client,
+        &graph,
+        &base,
+        "3. A link shared with someone else",
+        &guest,
+        &private,
+    )
+    .await?;
+    let expired = TokenBuilder::guest(simulator::DEMO_TENANT, simulator::DEMO_GUEST_OID)
+        .expires_in(-600)
+        .build();
+    step(
+        &client,
+        &graph,
+        &base,
+        "4. An expired token (refused without a Graph call)",
+        &expired,
+        &share,
+    )
+    .await?;
+    let evil = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com.evil.example/x" });
+    step(
+        &client,
+        &graph,
+        &base,
+        "5. A link to a host outside the allow-list",
+        &guest,
+        &evil,
+    )
+    .await?;
+
+    if serve_forever {
+        println!(
+            "Serving until Ctrl-C. Try:\n  curl -s {base}/v1/resolve -H 'authorization: Bearer {guest}' -d '{share}'"
+        );
+        tokio::signal::ctrl_c().await?;
+    }
+    Ok(())
+}
+
+async fn step(
+    client: &reqwest::Client,
+    graph: &GraphSimulator,
+    base: &str,
+    title: &str,
+    token: &str,
+    body: &serde_json::Value,
+) -> Result<(), Box<dyn std::error::Error>> {
+    println!("{title}");
+    graph.clear_requests();
+    let started = Instant::now();
+    let response = client
+        .post(format!("{base}/v1/resolve"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await?;
+    let elapsed = started.elapsed();
+    let status = response.status();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_owned()
+    };
+    let (hydration, warmup, attempts, timing) = (
+        header("x-resolver-hydration"),
+        header("x-resolver-warmup"),
+        header("x-resolver-attempts"),
+        header("server-timing"),
+    );
+    let json: serde_json::Value = response.json().await.unwrap_or_default();
+    for request in graph.requests() {
+        let kind = match request.kind {
+            RequestKind::Shares => "resolve",
+            RequestKind::Admin | RequestKind::Other => "other",
+            _ => "warm-up",
+        };
+        println!(
+            "   Graph  {:<7} {} {}  -> {}",
+            kind,
+            request.method,
+            shorten(&request.path),
+            request.status
+        );
+    }
+    if status.is_success() {
+        println!(
+            "   => {status}: \"{}\" ({} bytes)",
+            json["name"].as_str().unwrap_or("?"),
+            json["size"]
+        );
+        println!("      hydration={hydration} warm-up={warmup} attempts={attempts}");
+    } else {
+        println!(
+            "   => {status} {}: {}",
+            json["code"].as_str().unwrap_or("?"),
+            json["detail"].as_str().unwrap_or("")
+        );
+        println!(
+            "      remediation: {}",
+            json["remediation"].as_str().unwrap_or("")
+        );
+    }
+    println!("      server-timing: {timing}");
+    println!(
+        "      wall time {:.0} ms, {} Graph call(s)\n",
+        elapsed.as_secs_f64() * 1000.0,
+        graph.requests().len()
+    );
+    Ok(())
+}
+
+fn shorten(path: &str) -> String {
+    if path.len() > 70 {
+        format!("{}…", &path[..70])
+    } else {
+        path.to_owned()
+    }
+}

@@ -18,7 +18,7 @@ use super::problem::Problem;
 use crate::configuration::Settings;
 use crate::error::ResolveError;
 use crate::resolver::{Report, ResolveRequest, Resolved, Resolver};
-use crate::share_id::{HostAllowList, ShareId, SharingUrl};
+use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
 use crate::token::{BearerToken, TokenClaims};
 
 /// Largest request body accepted (CONTRACT `payload_too_large`).
@@ -99,9 +99,8 @@ async fn get_drive_item(
 ) -> Response {
     let share = |hosts: &HostAllowList| match share_id {
         Ok(Path(id)) => ShareId::parse(&id, hosts).map_err(ResolveError::from),
-        Err(_) => Err(ResolveError::BadRequest(
-            "the share id is not valid UTF-8".to_owned(),
-        )),
+        // Only a segment that is not UTF-8 once percent-decoded gets here.
+        Err(_) => Err(ResolveError::Share(ShareIdError::Unrecognised)),
     };
     handle(&state, "get_drive_item", &headers, share).await
 }

@@ -1,0 +1,276 @@
+//! Test harness: spawns the Graph simulator and the service on random ports,
+//! with one typed method per route.
+
+use std::io::Write;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use reqwest::Response;
+use serde_json::Value;
+use share_resolver::configuration::Settings;
+use share_resolver::hydration::{HydrationStore, MemoryStore};
+use share_resolver::simulator::token::TokenBuilder;
+use share_resolver::simulator::{GraphSimulator, Scenario, SimShare};
+use share_resolver::startup::{App, serve};
+use share_resolver::telemetry::{get_subscriber, init_subscriber};
+
+/// Every log line any test produced, so a test can search them.
+pub static LOGS: LazyLock<CapturedLogs> = LazyLock::new(|| {
+    let logs = CapturedLogs::default();
+    init_subscriber(get_subscriber("info", logs.clone()));
+    logs
+});
+
+/// A `MakeWriter` keeping lines in memory (and echoing them with TEST_LOG).
+#[derive(Clone, Default)]
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::env::var_os("TEST_LOG").is_some() {
+            std::io::stdout().write_all(buf)?;
+        }
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
+    type Writer = CapturedLogs;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+pub const SHARE_URL: &str =
+    "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9";
+pub const SITE_WARMUP_PATH: &str = "/v1.0/sites/contoso.sharepoint.com:/sites/Marketing";
+
+/// A running service and its simulated Graph.
+pub struct TestApp {
+    pub address: String,
+    pub graph: GraphSimulator,
+    pub store: Arc<dyn HydrationStore>,
+    #[allow(dead_code)]
+    pub settings: Settings,
+    pub client: reqwest::Client,
+}
+
+/// A guest user: a fresh tenant/object id and a token for it.
+pub struct Guest {
+    pub tid: String,
+    pub oid: String,
+    pub token: String,
+}
+
+impl Guest {
+    pub fn new() -> Self {
+        Self::with(|b| b)
+    }
+
+    /// A guest whose token is shaped by `shape`.
+    pub fn with(shape: impl FnOnce(TokenBuilder) -> TokenBuilder) -> Self {
+        let tid = uuid::Uuid::new_v4().to_string();
+        let oid = uuid::Uuid::new_v4().to_string();
+        let token = shape(TokenBuilder::guest(&tid, &oid)).build();
+        Self { tid, oid, token }
+    }
+
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.tid, self.oid)
+    }
+}
+
+/// Settings for tests: fast backoff, short deadline, the simulator as Graph.
+pub fn test_settings(graph: &GraphSimulator) -> Settings {
+    Settings {
+        graph_base_url: graph.base_url(),
+        backoff_base: Duration::from_millis(5),
+        backoff_cap: Duration::from_millis(20),
+        resolve_deadline: Duration::from_secs(5),
+        ..Settings::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Scenario::demo(), |_| {}).await
+}
+
+/// Spawns the simulator with `scenario`, then the service with test
+/// settings adjusted by `configure`, on the in-memory store.
+pub async fn spawn_app_with(scenario: Scenario, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let graph = GraphSimulator::start(scenario)
+        .await
+        .expect("simulator starts");
+    let mut settings = test_settings(&graph);
+    configure(&mut settings);
+    let store: Arc<dyn HydrationStore> = Arc::new(MemoryStore::new(1000, settings.hydration_ttl));
+    spawn_service(graph, settings, store).await
+}
+
+/// Spawns the service against an existing simulator and store (a "restart").
+pub async fn spawn_service(
+    graph: GraphSimulator,
+    settings: Settings,
+    store: Arc<dyn HydrationStore>,
+) -> TestApp {
+    LazyLock::force(&LOGS);
+    let app = App::with_store(&settings, store.clone()).expect("app builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(listener, app.router));
+    TestApp {
+        address,
+        graph,
+        store,
+        settings,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+impl TestApp {
+    /// `GET /v1/shares/{share_id}/driveItem`; `share_id` is put in the path
+    /// as given (callers percent-encode raw URLs themselves).
+    pub async fn get_drive_item(&self, share_id: &str, token: Option<&str>) -> Response {
+        self.get_drive_item_with(share_id, token, &[]).await
+    }
+
+    pub async fn get_drive_item_with(
+        &self,
+        share_id: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .client
+            .get(format!("{}/v1/shares/{share_id}/driveItem", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// `POST /v1/resolve` with a raw body.
+    pub async fn post_resolve_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        token: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/resolve", self.address))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn post_resolve(&self, body: Value, token: Option<&str>) -> Response {
+        self.post_resolve_raw(body.to_string(), token).await
+    }
+
+    /// Resolves the demo share by URL for `guest`.
+    pub async fn resolve_demo(&self, guest: &Guest) -> Response {
+        self.post_resolve(
+            serde_json::json!({"shareUrl": SHARE_URL}),
+            Some(&guest.token),
+        )
+        .await
+    }
+
+    pub async fn healthz(&self) -> Response {
+        self.client
+            .get(format!("{}/healthz", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Graph paths the simulator saw for `guest`, in order.
+    pub fn graph_paths_for(&self, guest: &Guest) -> Vec<String> {
+        let key = guest.key();
+        self.graph
+            .requests()
+            .into_iter()
+            .filter(|r| r.user.as_deref() == Some(key.as_str()))
+            .map(|r| r.path)
+            .collect()
+    }
+
+    /// How many Graph calls of `guest` went to `/shares`.
+    pub fn shares_calls_for(&self, guest: &Guest) -> usize {
+        self.graph_paths_for(guest)
+            .iter()
+            .filter(|p| p.starts_with("/v1.0/shares/"))
+            .count()
+    }
+}
+
+/// Adds a share readable by everyone and returns its URL.
+pub fn add_share(graph: &GraphSimulator, url: &str, name: &str) -> Value {
+    let item = serde_json::json!({"id": "01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "name": name, "size": 42, "file": {"mimeType": "text/plain"}});
+    graph.add_share(SimShare::new(url, item.clone()));
+    item
+}
+
+/// A response's header as text ("" when absent).
+pub fn header(response: &Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Asserts a problem+json response with `status` and `code`; returns the body.
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status for {code}");
+    assert_eq!(
+        header(&response, "content-type"),
+        "application/problem+json",
+        "content type for {code}"
+    );
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["type"], format!("/problems/{code}"), "{body}");
+    for field in ["title", "detail", "remediation"] {
+        assert!(
+            body[field].as_str().is_some_and(|s| !s.is_empty()),
+            "{field} missing in {body}"
+        );
+    }
+    assert!(body["graph"].is_array(), "{body}");
+    body
+}
+
+/// `u!` encoding of a URL, computed independently of the service's code.
+pub fn u_id(url: &str) -> String {
+    use base64::Engine;
+    format!(
+        "u!{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(url)
+    )
+}
+
+/// Percent-encodes a raw URL for use as one path segment.
+pub fn path_segment(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

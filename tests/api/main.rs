@@ -1,0 +1,9 @@
+//! Integration tests: the real router over HTTP against the Graph simulator.
+mod errors;
+mod health;
+mod helpers;
+mod lambda;
+mod logs;
+mod resolve;
+mod retry;
+mod warmup;
