@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Writes the API Gateway HTTP API (payload v2) events in this folder.
+
+The events are committed; run this only to change them:
+    python3 events/make-events.py
+It uses the standard library only, and its output is deterministic.
+"""
+
+import base64
+import json
+import pathlib
+import time
+import urllib.parse
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+TENANT = "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60"
+GUEST_OID = "a1b2c3d4-0000-4000-8000-000000000001"
+SHARE_EVERYONE = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9"
+SHARE_MEMBER_ONLY = "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1"
+
+API_ID = "r3s0lv3r1a"
+REGION = "eu-west-1"
+DOMAIN = f"{API_ID}.execute-api.{REGION}.amazonaws.com"
+FURL_ID = "k7v2q3xwz4bgnd5yhj6f2cmw3u0ropsa"
+FURL_DOMAIN = f"{FURL_ID}.lambda-url.{REGION}.on.aws"
+ORIGIN = "https://app.contoso.example"
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+SOURCE_IP = "198.51.100.24"
+# 2026-01-15T09:30:00Z, plus a few seconds per event.
+EPOCH_MS = 1768469400000
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def share_id(url: str) -> str:
+    """Graph's u!-id: 'u!' + unpadded base64url of the sharing URL."""
+    return "u!" + b64url(url.encode("utf-8"))
+
+
+def demo_token() -> str:
+    """A real-shaped, UNSIGNED delegated token of the demo guest.
+
+    Only the Graph simulator accepts it (it never checks signatures); the
+    service only peeks at the claims, as it does with every token.
+    """
+    header = {"typ": "JWT", "alg": "RS256", "kid": "demo"}
+    claims = {
+        "aud": "00000003-0000-0000-c000-000000000000",
+        "tid": TENANT,
+        "oid": GUEST_OID,
+        "scp": "Files.Read.All Sites.Read.All User.Read",
+        "exp": 4102444800,
+        "iat": 1767225600,
+        "nbf": 1767225600,
+        "upn": "guest_example.com#EXT#@contoso.onmicrosoft.com",
+        "acct": 1,
+    }
+    compact = lambda v: json.dumps(v, separators=(",", ":")).encode()  # noqa: E731
+    return ".".join([b64url(compact(header)), b64url(compact(claims)), "ZGVtby1zaWduYXR1cmU"])
+
+
+TOKEN = demo_token()
+
+
+def event(n, method, path, route_key, *, body=None, token=True, path_params=None,
+          function_url=False):
+    """One payload-v2 event, shaped like what API Gateway's HTTP API sends
+    (or, with function_url, what a Lambda function URL sends: the same
+    format, but routeKey "$default" and a path still percent-encoded)."""
+    api_id = FURL_ID if function_url else API_ID
+    domain = FURL_DOMAIN if function_url else DOMAIN
+    time_ms = EPOCH_MS + n * 7000
+    request_id = b64url(f"req-{n:04d}-share-resolver".encode())[:16]
+    headers = {
+        "accept": "application/json",
+        "accept-encoding": "gzip, deflate, br",
+        "accept-language": "en-GB,en;q=0.7",
+        "host": domain,
+        "origin": ORIGIN,
+        "referer": ORIGIN + "/",
+        "user-agent": USER_AGENT,
+        "x-amzn-trace-id": f"Root=1-{time_ms // 1000:08x}-{n:024x}",
+        "x-forwarded-for": SOURCE_IP,
+        "x-forwarded-port": "443",
+        "x-forwarded-proto": "https",
+    }
+    if token:
+        headers["authorization"] = "Bearer " + TOKEN
+    if body is not None:
+        headers["content-type"] = "application/json"
+        headers["content-length"] = str(len(body.encode("utf-8")))
+    # Real events keep raw header order arbitrary; sorted reads better.
+    headers = dict(sorted(headers.items()))
+    when = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(time_ms // 1000))
+    ev = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            # A function URL without IAM auth says "anonymous".
+            "accountId": "anonymous" if function_url else "123456789012",
+            "apiId": api_id,
+            "domainName": domain,
+            "domainPrefix": api_id,
+            "http": {
+                "method": method,
+                # An HTTP API reports the decoded path here (and, in fact, in
+                # rawPath too); a function URL keeps the encoding.
+                "path": path if function_url else urllib.parse.unquote(path),
+                "protocol": "HTTP/1.1",
+                "sourceIp": SOURCE_IP,
+                "userAgent": USER_AGENT,
+            },
+            "requestId": request_id,
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": when,
+            "timeEpoch": time_ms,
+        },
+        "isBase64Encoded": False,
+    }
+    if path_params:
+        ev["pathParameters"] = path_params
+    if body is not None:
+        ev["body"] = body
+    return ev
+
+
+GET_ROUTE = "GET /v1/shares/{shareId}/driveItem"
+POST_ROUTE = "POST /v1/resolve"
+
+
+def get_share(n, share):
+    return event(n, "GET", f"/v1/shares/{share}/driveItem", GET_ROUTE,
+                 path_params={"shareId": urllib.parse.unquote(share)})
+
+
+def get_share_function_url(n, share):
+    return event(n, "GET", f"/v1/shares/{share}/driveItem", "$default", function_url=True)
+
+
+def post(n, payload, **kw):
+    return event(n, "POST", "/v1/resolve", POST_ROUTE, body=json.dumps(payload), **kw)
+
+
+big = {"shareUrl": SHARE_EVERYONE, "note": "x" * (17 * 1024)}
+
+EVENTS = {
+    # (file, event, expected status, expected problem code or "-")
+    "healthz.json": (event(1, "GET", "/healthz", "GET /healthz", token=False), 200, "-"),
+    "get-drive-item.json": (get_share(2, share_id(SHARE_EVERYONE)), 200, "-"),
+    "post-resolve.json": (post(3, {"shareUrl": SHARE_EVERYONE}), 200, "-"),
+    # The raw URL percent-encoded into one path segment (the CONTRACT's third
+    # shareId form), as a Lambda function URL delivers it: rawPath keeps %2F
+    # and %3F. An HTTP API decodes rawPath before the function sees it, so
+    # through infra/template.yaml this form cannot work: use u! or POST.
+    "get-drive-item-encoded-url.json": (
+        get_share_function_url(4, urllib.parse.quote(SHARE_EVERYONE, safe="")), 200, "-"),
+    "missing-token.json": (post(5, {"shareUrl": SHARE_EVERYONE}, token=False), 401, "missing_token"),
+    "invalid-share.json": (post(6, {"shareUrl": "https://evil.example/x"}), 400, "invalid_share"),
+    "payload-too-large.json": (post(7, big), 413, "payload_too_large"),
+    "access-denied.json": (get_share(8, share_id(SHARE_MEMBER_ONLY)), 403, "access_denied"),
+}
+
+
+def main():
+    lines = ["# event file\texpected HTTP status\texpected problem code (- for none)"]
+    for name, (ev, status, code) in EVENTS.items():
+        (HERE / name).write_text(json.dumps(ev, indent=2) + "\n")
+        lines.append(f"{name}\t{status}\t{code}")
+    (HERE / "expected.tsv").write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(EVENTS)} events and expected.tsv; token:\n{TOKEN}")
+
+
+if __name__ == "__main__":
+    main()
