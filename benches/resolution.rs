@@ -135,15 +135,19 @@ impl Bench {
         self.graph.clear_requests();
         let started = Instant::now();
         let path = format!("/shares/{}/driveItem", share_id());
-        let sleeps = [Duration::from_secs(1), Duration::from_secs(2)];
-        for attempt in 0..3 {
+        // Two retries, after 1 s and 2 s; `None` marks the last try.
+        for sleep in [
+            Some(Duration::from_secs(1)),
+            Some(Duration::from_secs(2)),
+            None,
+        ] {
             if self.graph_get(&path, token).await == 200 {
                 break;
             }
-            if attempt < 2 {
+            if let Some(sleep) = sleep {
                 self.graph_get("/groups/0a1b2c3d-1111-2222-3333-444455556666/drive", token)
                     .await;
-                tokio::time::sleep(sleeps[attempt]).await;
+                tokio::time::sleep(sleep).await;
             }
         }
         Sample {

@@ -3,12 +3,16 @@
 //! Best-effort by design: a store that is slow or down turns into a miss (the
 //! caller just warms up) and a skipped write, never a failed resolution.
 
+mod cached;
+mod dynamo;
 mod memory;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 
+pub use cached::CachedStore;
+pub use dynamo::{DynamoStore, create_table, from_item, load_client, local_client, to_item};
 pub use memory::MemoryStore;
 
 use crate::token::UserKey;

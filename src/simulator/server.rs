@@ -336,10 +336,10 @@ fn shares(
             ids,
         );
     };
-    if let Access::Only(oids) = &share.allowed {
-        if !oids.contains(&user.oid) {
-            return responses::error(403, "accessDenied", "Access denied", ids);
-        }
+    if let Access::Only(oids) = &share.allowed
+        && !oids.contains(&user.oid)
+    {
+        return responses::error(403, "accessDenied", "Access denied", ids);
     }
     responses::json_response(200, &share.drive_item, ids)
 }

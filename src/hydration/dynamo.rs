@@ -1,0 +1,288 @@
+//! DynamoDB hydration store: one item per user, TTL on `expiresAt`.
+//!
+//! Item: `pk` (S, `tid#oid`), `hydratedAt` (N), `expiresAt` (N, the table's
+//! TTL attribute), `strategy` (S). Nothing else: no token, name or e-mail.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType, TimeToLiveSpecification,
+};
+
+use super::{HydrationRecord, HydrationStore, StoreError};
+use crate::token::UserKey;
+use crate::warmup::WarmupKind;
+
+const PK: &str = "pk";
+const HYDRATED_AT: &str = "hydratedAt";
+const EXPIRES_AT: &str = "expiresAt";
+const STRATEGY: &str = "strategy";
+
+/// The store over one table. Cheap to clone; the client is built once.
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// No I/O: the first call connects.
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+/// Timeouts and retries for a best-effort store: a slow DynamoDB must cost
+/// a request at most `budget`, so one retry at most, inside that budget.
+fn best_effort(budget: Duration) -> (TimeoutConfig, RetryConfig) {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(budget.min(Duration::from_millis(100)))
+        .operation_attempt_timeout(budget)
+        .operation_timeout(budget)
+        .build();
+    let retries = RetryConfig::standard()
+        .with_max_attempts(2)
+        .with_initial_backoff(Duration::from_millis(10));
+    (timeouts, retries)
+}
+
+/// A client from the standard AWS chain (`AWS_REGION`,
+/// `AWS_ENDPOINT_URL_DYNAMODB`, credentials), loaded once per cold start.
+pub async fn load_client(budget: Duration) -> Client {
+    let (timeouts, retries) = best_effort(budget);
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .retry_config(retries)
+        .load()
+        .await;
+    Client::new(&config)
+}
+
+/// A client for a local DynamoDB-compatible server (tests, dev), with
+/// dummy credentials in `us-east-1`.
+pub async fn local_client(endpoint: &str, budget: Duration) -> Client {
+    let (timeouts, retries) = best_effort(budget);
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .test_credentials()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .timeout_config(timeouts)
+        .retry_config(retries)
+        .load()
+        .await;
+    Client::new(&config)
+}
+
+/// Creates the table as `infra/template.yaml` does (on-demand, `pk` hash
+/// key, TTL on `expiresAt`). Idempotent.
+pub async fn create_table(
+    client: &Client,
+    table: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let created = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(PK)
+                .attribute_type(ScalarAttributeType::S)
+                .build()?,
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(PK)
+                .key_type(KeyType::Hash)
+                .build()?,
+        )
+        .send()
+        .await;
+    if let Err(e) = created {
+        let exists = e
+            .as_service_error()
+            .is_some_and(|s| s.is_resource_in_use_exception());
+        if !exists {
+            return Err(e.into());
+        }
+    }
+    let ttl = client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(EXPIRES_AT)
+                .enabled(true)
+                .build()?,
+        )
+        .send()
+        .await;
+    if let Err(e) = ttl {
+        // "TimeToLive is already enabled" is fine on a second run.
+        let message = format!("{:?}", e.as_service_error());
+        if !message.contains("already enabled") {
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+/// The item for `record`.
+pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(record.user.to_string())),
+        (
+            HYDRATED_AT.to_owned(),
+            AttributeValue::N(record.hydrated_at.to_string()),
+        ),
+        (
+            EXPIRES_AT.to_owned(),
+            AttributeValue::N(record.expires_at.to_string()),
+        ),
+        (
+            STRATEGY.to_owned(),
+            AttributeValue::S(
+                record
+                    .strategy
+                    .map_or("none", WarmupKind::as_str)
+                    .to_owned(),
+            ),
+        ),
+    ])
+}
+
+/// The record in `item`, or why it is not one.
+pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationRecord, StoreError> {
+    let text = |name: &str| match item.get(name) {
+        Some(AttributeValue::S(s)) => Ok(s.as_str()),
+        _ => Err(StoreError::Malformed(format!("{name} is not a string"))),
+    };
+    let number = |name: &str| match item.get(name) {
+        Some(AttributeValue::N(n)) => n
+            .parse::<u64>()
+            .map_err(|_| StoreError::Malformed(format!("{name} is not a whole number"))),
+        _ => Err(StoreError::Malformed(format!("{name} is not a number"))),
+    };
+    let user = UserKey::parse(text(PK)?)
+        .ok_or_else(|| StoreError::Malformed("pk is not tid#oid".to_owned()))?;
+    let strategy = match text(STRATEGY)? {
+        "none" => None,
+        other => Some(other.parse().map_err(StoreError::Malformed)?),
+    };
+    Ok(HydrationRecord {
+        user,
+        hydrated_at: number(HYDRATED_AT)?,
+        expires_at: number(EXPIRES_AT)?,
+        strategy,
+    })
+}
+
+fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> StoreError {
+    StoreError::Backend(Box::new(e))
+}
+
+#[async_trait]
+impl HydrationStore for DynamoStore {
+    async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(user.to_string()))
+            .projection_expression("pk, hydratedAt, expiresAt, #s")
+            .expression_attribute_names("#s", STRATEGY)
+            .send()
+            .await
+            .map_err(backend)?;
+        let Some(item) = output.item else {
+            return Ok(None);
+        };
+        let record = from_item(&item)?;
+        // DynamoDB deletes expired items lazily (up to days later).
+        Ok(record.is_live(SystemTime::now()).then_some(record))
+    }
+
+    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(record)))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(user.to_string()))
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn name(&self) -> &'static str {
+        "dynamodb"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(strategy: Option<WarmupKind>) -> HydrationRecord {
+        HydrationRecord {
+            user: UserKey::new("tid-1", "oid-2").unwrap(),
+            hydrated_at: 1_700_000_000,
+            expires_at: 1_700_010_800,
+            strategy,
+        }
+    }
+
+    #[test]
+    fn items_round_trip_with_exactly_four_attributes() {
+        for strategy in [None, Some(WarmupKind::Site), Some(WarmupKind::Group)] {
+            let item = to_item(&record(strategy));
+            let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            assert_eq!(names, ["expiresAt", "hydratedAt", "pk", "strategy"]);
+            assert_eq!(item["pk"], AttributeValue::S("tid-1#oid-2".into()));
+            assert_eq!(item["expiresAt"], AttributeValue::N("1700010800".into()));
+            assert_eq!(from_item(&item).unwrap(), record(strategy));
+        }
+    }
+
+    #[test]
+    fn malformed_items_are_errors_not_panics() {
+        let good = to_item(&record(None));
+        for (name, value) in [
+            ("pk", AttributeValue::S("no-hash".into())),
+            ("pk", AttributeValue::N("1".into())),
+            ("expiresAt", AttributeValue::S("soon".into())),
+            ("expiresAt", AttributeValue::N("-5".into())),
+            ("strategy", AttributeValue::S("teleport".into())),
+        ] {
+            let mut item = good.clone();
+            item.insert(name.to_owned(), value);
+            assert!(
+                matches!(from_item(&item), Err(StoreError::Malformed(_))),
+                "{name}"
+            );
+        }
+        let mut missing = good;
+        missing.remove("hydratedAt");
+        assert!(from_item(&missing).is_err());
+    }
+}

@@ -1,0 +1,343 @@
+//! The DynamoDB hydration store, against a real local DynamoDB-compatible
+//! server (moto, started by `scripts/test.sh`; endpoint in
+//! `TEST_DYNAMODB_ENDPOINT`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::AttributeValue;
+use share_resolver::hydration::{
+    CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError, create_table,
+    local_client, to_item,
+};
+use share_resolver::simulator::{Behaviour, GraphSimulator, Scenario, SimUser};
+use share_resolver::token::UserKey;
+
+use crate::helpers::{Guest, header, spawn_service, test_settings};
+
+const STORE_TIMEOUT: Duration = Duration::from_millis(150);
+
+fn endpoint() -> String {
+    std::env::var("TEST_DYNAMODB_ENDPOINT").expect(
+        "TEST_DYNAMODB_ENDPOINT is not set: run the suite with scripts/test.sh, or \
+         scripts/dev-env.sh && eval \"$(scripts/moto.sh start)\" before cargo test",
+    )
+}
+
+/// A fresh table on the local server, and a raw client to inspect it.
+async fn fresh_table() -> (Client, String) {
+    let client = local_client(&endpoint(), Duration::from_secs(5)).await;
+    let table = format!("hydration-{}", uuid::Uuid::new_v4());
+    create_table(&client, &table).await.expect("table created");
+    (client, table)
+}
+
+/// Counts the calls that reach DynamoDB.
+#[derive(Clone)]
+struct Counting {
+    inner: DynamoStore,
+    calls: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl HydrationStore for Counting {
+    async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.get(user).await
+    }
+    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.put(record).await
+    }
+    async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.forget(user).await
+    }
+    fn name(&self) -> &'static str {
+        "counting-dynamodb"
+    }
+}
+
+/// What production builds: the L1 cache over DynamoDB (with a call counter).
+async fn production_store(table: &str, calls: &Arc<AtomicUsize>) -> Arc<dyn HydrationStore> {
+    let client = local_client(&endpoint(), STORE_TIMEOUT).await;
+    let counting = Counting {
+        inner: DynamoStore::new(client, table),
+        calls: calls.clone(),
+    };
+    Arc::new(CachedStore::new(counting, 1000))
+}
+
+async fn item_of(
+    client: &Client,
+    table: &str,
+    guest: &Guest,
+) -> Option<std::collections::HashMap<String, AttributeValue>> {
+    client
+        .get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(guest.key()))
+        .send()
+        .await
+        .unwrap()
+        .item
+}
+
+#[tokio::test]
+async fn the_table_expires_items_on_expires_at() {
+    let (client, table) = fresh_table().await;
+    let ttl = client
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let ttl = ttl.time_to_live_description.unwrap();
+    assert_eq!(ttl.attribute_name.as_deref(), Some("expiresAt"));
+    assert_eq!(ttl.time_to_live_status.unwrap().as_str(), "ENABLED");
+    // Creating it again is harmless.
+    create_table(&client, &table).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_resolved_guest_is_recorded_with_a_numeric_ttl_and_nothing_else() {
+    let (client, table) = fresh_table().await;
+    let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
+    let settings = test_settings(&graph);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = spawn_service(
+        graph,
+        settings.clone(),
+        production_store(&table, &calls).await,
+    )
+    .await;
+    let guest = Guest::new();
+
+    let response = app.resolve_demo(&guest).await;
+
+    assert_eq!(response.status(), 200);
+    let item = item_of(&client, &table, &guest)
+        .await
+        .expect("the guest was recorded");
+    let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["expiresAt", "hydratedAt", "pk", "strategy"]);
+    let AttributeValue::N(expires) = &item["expiresAt"] else {
+        panic!("expiresAt is not a number: {item:?}")
+    };
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let expires: u64 = expires.parse().unwrap();
+    assert!(
+        expires.abs_diff(now + settings.hydration_ttl.as_secs()) < 30,
+        "{expires} vs now {now}"
+    );
+    assert_eq!(item["strategy"], AttributeValue::S("site".into()));
+    let dump = format!("{item:?}");
+    for part in guest.token.split('.').take(2) {
+        assert!(!dump.contains(part), "token material in the item: {dump}");
+    }
+}
+
+#[tokio::test]
+async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
+    let (_client, table) = fresh_table().await;
+    let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
+    let settings = test_settings(&graph);
+    let guest = Guest::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let first = spawn_service(
+        graph.clone(),
+        settings.clone(),
+        production_store(&table, &calls).await,
+    )
+    .await;
+    assert_eq!(first.resolve_demo(&guest).await.status(), 200);
+    assert_eq!(
+        calls.swap(0, Ordering::SeqCst),
+        2,
+        "a new user: one GetItem, one PutItem"
+    );
+
+    // A new instance: empty L1, same table.
+    let restarted = spawn_service(
+        graph.clone(),
+        settings,
+        production_store(&table, &calls).await,
+    )
+    .await;
+    graph.clear_requests();
+    let response = restarted.resolve_demo(&guest).await;
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-resolver-hydration"), "hit");
+    assert_eq!(header(&response, "x-resolver-warmup"), "skipped");
+    assert_eq!(graph.requests().len(), 1, "one Graph call: /shares only");
+    assert_eq!(
+        calls.swap(0, Ordering::SeqCst),
+        1,
+        "a cold instance, known user: one GetItem"
+    );
+
+    // The same instance again: the L1 cache answers.
+    assert_eq!(restarted.resolve_demo(&guest).await.status(), 200);
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "a warm instance makes no DynamoDB call"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_item_is_a_miss() {
+    let (client, table) = fresh_table().await;
+    let guest = Guest::new();
+    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
+    let long_ago = SystemTime::now() - Duration::from_secs(7200);
+    let record = HydrationRecord::new(user.clone(), long_ago, Duration::from_secs(3600), None);
+    // Written raw: DynamoDB would still return it until its lazy TTL sweep.
+    client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(to_item(&record)))
+        .send()
+        .await
+        .unwrap();
+    let store = DynamoStore::new(local_client(&endpoint(), STORE_TIMEOUT).await, &table);
+
+    assert_eq!(store.get(&user).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_stale_hit_is_deleted_from_the_table() {
+    let (client, table) = fresh_table().await;
+    let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
+    let settings = test_settings(&graph);
+    let guest = Guest::new();
+    graph.add_user(SimUser::guest(&guest.tid, &guest.oid).with(Behaviour::NeverHydrates));
+    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
+    let record = HydrationRecord::new(user, SystemTime::now(), Duration::from_secs(3600), None);
+    client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(to_item(&record)))
+        .send()
+        .await
+        .unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = spawn_service(graph, settings, production_store(&table, &calls).await).await;
+
+    let response = app.resolve_demo(&guest).await;
+
+    assert_eq!(header(&response, "x-resolver-hydration"), "hit");
+    assert_eq!(response.status(), 503);
+    assert!(
+        item_of(&client, &table, &guest).await.is_none(),
+        "other instances must stop trusting it"
+    );
+}
+
+#[tokio::test]
+async fn the_l1_cache_keeps_hits_but_not_misses() {
+    let (client, table) = fresh_table().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let store = production_store(&table, &calls).await;
+    let guest = Guest::new();
+    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
+
+    assert_eq!(store.get(&user).await.unwrap(), None);
+    let record = HydrationRecord::new(
+        user.clone(),
+        SystemTime::now(),
+        Duration::from_secs(3600),
+        None,
+    );
+    // Another instance records the user: the earlier miss must not stick.
+    client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(to_item(&record)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(store.get(&user).await.unwrap(), Some(record.clone()));
+    // Now cached: found even after the item vanished behind its back.
+    client
+        .delete_item()
+        .table_name(&table)
+        .key("pk", AttributeValue::S(guest.key()))
+        .send()
+        .await
+        .unwrap();
+    let before = calls.load(Ordering::SeqCst);
+    assert_eq!(store.get(&user).await.unwrap(), Some(record));
+    assert_eq!(calls.load(Ordering::SeqCst), before, "answered from L1");
+}
+
+/// A port nothing listens on.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A server that accepts connections and never answers.
+async fn stalling_server() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn resolution_works_when_dynamodb_is_down_or_stalls() {
+    for (what, port) in [
+        ("down", closed_port().await),
+        ("stalling", stalling_server().await),
+    ] {
+        let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
+        let mut settings = test_settings(&graph);
+        settings.store_timeout = STORE_TIMEOUT;
+        let client = local_client(&format!("http://127.0.0.1:{port}"), STORE_TIMEOUT).await;
+        let store: Arc<dyn HydrationStore> =
+            Arc::new(CachedStore::new(DynamoStore::new(client, "hydration"), 100));
+        let app = spawn_service(graph, settings, store).await;
+        let guest = Guest::new();
+
+        let started = Instant::now();
+        let response = app.resolve_demo(&guest).await;
+        let elapsed = started.elapsed();
+
+        assert_eq!(response.status(), 200, "{what}");
+        assert_eq!(header(&response, "x-resolver-hydration"), "miss", "{what}");
+        assert_eq!(header(&response, "x-resolver-warmup"), "site", "{what}");
+        // One bounded get and one bounded put, plus two Graph calls.
+        assert!(
+            elapsed < 2 * STORE_TIMEOUT + Duration::from_millis(600),
+            "{what}: took {elapsed:?}"
+        );
+        let timing = header(&response, "server-timing");
+        let store_ms: f64 = timing
+            .split("store;dur=")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            store_ms <= 2.0 * STORE_TIMEOUT.as_millis() as f64 + 50.0,
+            "{what}: store took {store_ms} ms"
+        );
+    }
+}
