@@ -83,17 +83,7 @@ impl Bench {
     async fn via_service(&self, token: &str) -> Sample {
         self.graph.clear_requests();
         let started = Instant::now();
-        let r = self
-            .client
-            .get(format!(
-                "{}/v1/shares/{}/driveItem",
-                self.service,
-                share_id()
-            ))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("service answers");
+        let r = self.resolve(token).await.expect("service answers");
         let status = r.status();
         let body = r.text().await.unwrap_or_default();
         assert_eq!(status, 200, "service resolution failed: {body}");
@@ -273,9 +263,8 @@ async fn main() {
 }
 
 impl Bench {
-    async fn via_service_unchecked(&self, token: &str) -> bool {
-        match self
-            .client
+    fn resolve(&self, token: &str) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        self.client
             .get(format!(
                 "{}/v1/shares/{}/driveItem",
                 self.service,
@@ -283,8 +272,10 @@ impl Bench {
             ))
             .bearer_auth(token)
             .send()
-            .await
-        {
+    }
+
+    async fn via_service_unchecked(&self, token: &str) -> bool {
+        match self.resolve(token).await {
             Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
             Err(_) => false,
         }

@@ -131,13 +131,20 @@ def event(n, method, path, route_key, *, body=None, token=True, path_params=None
     return ev
 
 
-GET_ROUTE = "GET /v1/shares/{shareId}/driveItem"
+GET_ROUTE = "GET /v1/shares/{proxy+}"
 POST_ROUTE = "POST /v1/resolve"
 
 
 def get_share(n, share):
     return event(n, "GET", f"/v1/shares/{share}/driveItem", GET_ROUTE,
-                 path_params={"shareId": urllib.parse.unquote(share)})
+                 path_params={"proxy": urllib.parse.unquote(share) + "/driveItem"})
+
+
+def get_share_decoded(n, url):
+    # What an HTTP API is reported to deliver for a percent-encoded raw URL:
+    # rawPath decoded, so the URL's own "?" sits inside it.
+    path = f"/v1/shares/{url}/driveItem"
+    return event(n, "GET", path, GET_ROUTE, path_params={"proxy": f"{url}/driveItem"})
 
 
 def get_share_function_url(n, share):
@@ -157,10 +164,12 @@ EVENTS = {
     "post-resolve.json": (post(3, {"shareUrl": SHARE_EVERYONE}), 200, "-"),
     # The raw URL percent-encoded into one path segment (the CONTRACT's third
     # shareId form), as a Lambda function URL delivers it: rawPath keeps %2F
-    # and %3F. An HTTP API decodes rawPath before the function sees it, so
-    # through infra/template.yaml this form cannot work: use u! or POST.
+    # and %3F.
     "get-drive-item-encoded-url.json": (
         get_share_function_url(4, urllib.parse.quote(SHARE_EVERYONE, safe="")), 200, "-"),
+    # The same request through an HTTP API, which decodes rawPath: the
+    # function reassembles the URL from path and query.
+    "get-drive-item-decoded-url.json": (get_share_decoded(9, SHARE_EVERYONE), 200, "-"),
     "missing-token.json": (post(5, {"shareUrl": SHARE_EVERYONE}, token=False), 401, "missing_token"),
     "invalid-share.json": (post(6, {"shareUrl": "https://evil.example/x"}), 400, "invalid_share"),
     "payload-too-large.json": (post(7, big), 413, "payload_too_large"),

@@ -42,7 +42,7 @@ pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
         .route("/healthz", get(healthz))
         .route("/v1/shares/{share_id}/driveItem", get(get_drive_item))
         .route("/v1/resolve", post(post_resolve))
-        .fallback(not_found)
+        .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);
@@ -79,12 +79,42 @@ async fn healthz() -> Response {
     Json(serde_json::json!({"status": "ok"})).into_response()
 }
 
-async fn not_found(uri: Uri) -> Response {
+/// Unknown routes, and the GET route whose raw sharing URL arrived decoded.
+async fn fallback(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if method == Method::GET
+        && let Some(raw) = decoded_share_url(&uri)
+    {
+        let share = |hosts: &HostAllowList| ShareId::parse(&raw, hosts).map_err(ResolveError::from);
+        return handle(&state, "get_drive_item", &headers, share).await;
+    }
     Problem::from_error(
         &ResolveError::RouteNotFound(uri.path().to_owned()),
         Vec::new(),
     )
     .into_response()
+}
+
+/// API Gateway HTTP APIs are reported to percent-decode the path before the
+/// function sees it, so `/v1/shares/https%3A%2F%2F…%3Fe%3Dx/driveItem`
+/// arrives as `/v1/shares/https://…` + `?e=x/driveItem`. Reassembles the
+/// sharing URL (also when a proxy collapsed `//`); `None` for anything else.
+fn decoded_share_url(uri: &Uri) -> Option<String> {
+    let rest = uri.path().strip_prefix("/v1/shares/")?;
+    let full = match uri.query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    let url = full.strip_suffix("/driveItem")?;
+    match url.strip_prefix("https:/") {
+        Some(tail) if !tail.starts_with('/') => Some(format!("https://{tail}")),
+        Some(_) => Some(url.to_owned()),
+        None => None,
+    }
 }
 
 async fn method_not_allowed() -> Response {

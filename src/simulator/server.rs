@@ -144,7 +144,7 @@ async fn handle(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let response = match fault {
+    let response = match fault.clone() {
         Some(FaultAction::DropConnection) => {
             lock(state).requests.push(record);
             drop_now.notify_one();
@@ -160,8 +160,10 @@ async fn handle(
             }
             r
         }
-        Some(FaultAction::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
+        Some(FaultAction::Delay(_)) | None => {
+            if let Some(FaultAction::Delay(delay)) = fault {
+                tokio::time::sleep(delay).await;
+            }
             answer(
                 state,
                 kind,
@@ -173,16 +175,6 @@ async fn handle(
                 &ids,
             )
         }
-        None => answer(
-            state,
-            kind,
-            &path,
-            &request,
-            authorization.as_deref(),
-            claims.as_ref(),
-            user_key,
-            &ids,
-        ),
     };
     record.status = response.status().as_u16();
     lock(state).requests.push(record);

@@ -214,6 +214,17 @@ impl TestApp {
             .collect()
     }
 
+    /// The kinds of `guest`'s Graph calls, in order.
+    pub fn graph_kinds_for(&self, guest: &Guest) -> Vec<share_resolver::simulator::RequestKind> {
+        let key = guest.key();
+        self.graph
+            .requests()
+            .into_iter()
+            .filter(|r| r.user.as_deref() == Some(key.as_str()))
+            .map(|r| r.kind)
+            .collect()
+    }
+
     /// How many Graph calls of `guest` went to `/shares`.
     pub fn shares_calls_for(&self, guest: &Guest) -> usize {
         self.graph_paths_for(guest)

@@ -60,7 +60,12 @@ async fn invoke(event: &str) -> (u16, serde_json::Value) {
 #[tokio::test]
 async fn an_api_gateway_get_event_resolves_through_the_adapter() {
     let guest = Guest::new();
-    for share in [u_id(SHARE_URL), path_segment(SHARE_URL)] {
+    // u!-id; percent-encoded raw URL (function URL); decoded raw URL (HTTP API).
+    for share in [
+        u_id(SHARE_URL),
+        path_segment(SHARE_URL),
+        SHARE_URL.to_owned(),
+    ] {
         let event = apigw_v2_event(
             "GET",
             &format!("/v1/shares/{share}/driveItem"),

@@ -200,12 +200,51 @@ async fn a_member_resolves_with_one_warm_up_and_one_shares_call() {
     let response = app.resolve_demo(&guest).await;
 
     assert_eq!(response.status(), 200);
-    let kinds: Vec<RequestKind> = app
+    let kinds: Vec<RequestKind> = app.graph_kinds_for(&guest);
+    assert_eq!(kinds.len(), 2);
+}
+
+#[tokio::test]
+async fn a_raw_url_that_a_gateway_decoded_is_put_back_together() {
+    // What a client sends percent-encoded, an HTTP API may hand over decoded:
+    // the URL's own `?` then starts the query string.
+    let app = spawn_app().await;
+    let guest = Guest::new();
+    for decoded in [
+        format!("{SHARE_URL}/driveItem"),
+        format!("{}/driveItem", SHARE_URL.replacen("https://", "https:/", 1)),
+    ] {
+        let response = app
+            .client
+            .get(format!("{}/v1/shares/{decoded}", app.address))
+            .bearer_auth(&guest.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{decoded}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["name"], "Launch plan.docx");
+    }
+    let shares = app
         .graph
         .requests()
         .into_iter()
-        .filter(|r| r.user.as_deref() == Some(guest.key().as_str()))
-        .map(|r| r.kind)
-        .collect();
-    assert_eq!(kinds.len(), 2);
+        .filter(|r| r.path.starts_with("/v1.0/shares/"))
+        .map(|r| r.path)
+        .collect::<Vec<_>>();
+    assert!(
+        shares
+            .iter()
+            .all(|p| *p == format!("/v1.0/shares/{}/driveItem", u_id(SHARE_URL))),
+        "{shares:?}"
+    );
+    // Anything else under /v1/shares is still an unknown route.
+    let r = app
+        .client
+        .get(format!("{}/v1/shares/u!abc/children", app.address))
+        .bearer_auth(&guest.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }

@@ -88,13 +88,7 @@ async fn hydration_lag_is_bridged_by_warm_up_and_backoff() {
         attempts >= 2,
         "the first /shares call came before the lag passed"
     );
-    let kinds: Vec<RequestKind> = app
-        .graph
-        .requests()
-        .into_iter()
-        .filter(|q| q.user.as_deref() == Some(guest.key().as_str()))
-        .map(|q| q.kind)
-        .collect();
+    let kinds: Vec<RequestKind> = app.graph_kinds_for(&guest);
     let warmups = kinds.iter().filter(|k| **k != RequestKind::Shares).count();
     assert_eq!(
         warmups, attempts,
@@ -124,13 +118,7 @@ async fn a_stale_hit_is_dropped_and_healed_in_the_same_request() {
     assert_eq!(header(&r, "x-resolver-hydration"), "hit");
     assert_eq!(header(&r, "x-resolver-warmup"), "site");
     assert_eq!(header(&r, "x-resolver-attempts"), "2");
-    let kinds: Vec<RequestKind> = app
-        .graph
-        .requests()
-        .into_iter()
-        .filter(|q| q.user.as_deref() == Some(guest.key().as_str()))
-        .map(|q| q.kind)
-        .collect();
+    let kinds: Vec<RequestKind> = app.graph_kinds_for(&guest);
     assert_eq!(
         kinds,
         [
