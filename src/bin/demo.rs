@@ -160,7 +160,7 @@ async fn step(
     }
     if status.is_success() {
         println!(
-            "   => {status}: \"{}\" ({} bytes)",
+            "   => {status}: \"{}\" (size {} bytes)",
             json["name"].as_str().unwrap_or("?"),
             json["size"]
         );
