@@ -3,6 +3,8 @@
 # running the service locally with HYDRATION_TABLE set.
 #
 #   eval "$(scripts/moto.sh start)"   # exports TEST_DYNAMODB_ENDPOINT=http://127.0.0.1:PORT
+#   scripts/moto.sh table [NAME]      # creates the hydration table there (default
+#                                     # share-resolver-hydration), as infra/template.yaml does
 #   scripts/moto.sh stop
 #
 # The port is $MOTO_PORT, else a free one. State: .tmp/moto.{pid,endpoint,log}.
@@ -88,11 +90,46 @@ stop() {
     rm -f "$pidfile" "$endpointfile"
 }
 
+# The table of infra/template.yaml (and of `hydration::create_table`, which the
+# Rust tests use): on-demand, `pk` hash key, TTL on `expiresAt`. Idempotent.
+table() {
+    local name=${1:-share-resolver-hydration}
+    if ! running_pid >/dev/null || [ ! -f "$endpointfile" ]; then
+        echo "moto: not running; scripts/moto.sh start first" >&2
+        return 2
+    fi
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN= \
+        .venv/bin/python - "$(cat "$endpointfile")" "$name" <<'EOF'
+import sys
+import boto3
+
+endpoint, name = sys.argv[1], sys.argv[2]
+ddb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+try:
+    ddb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )
+except ddb.exceptions.ResourceInUseException:
+    pass
+ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+if ttl.get("AttributeName") != "expiresAt" or ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+    ddb.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"AttributeName": "expiresAt", "Enabled": True},
+    )
+print(f"moto: table {name} ready (TTL on expiresAt) at {endpoint}", file=sys.stderr)
+EOF
+}
+
 case "${1:-}" in
     start) start ;;
+    table) table "${2:-}" ;;
     stop) stop ;;
     *)
-        echo "usage: $0 start|stop" >&2
+        echo "usage: $0 start|table [NAME]|stop" >&2
         exit 2
         ;;
 esac

@@ -450,3 +450,17 @@ async fn a_stalling_store_is_cut_off_by_the_store_timeout() {
         "took {elapsed:?}"
     );
 }
+
+#[tokio::test]
+async fn startup_picks_the_cached_dynamodb_store_when_a_table_is_named() {
+    let memory = share_resolver::startup::build_store(&Settings::default()).await;
+    assert_eq!(memory.name(), "memory");
+
+    let settings = Settings {
+        hydration_table: Some("share-resolver-hydration".into()),
+        ..Settings::default()
+    };
+    // No I/O here: the client connects on its first call.
+    let store = share_resolver::startup::build_store(&settings).await;
+    assert_eq!(store.name(), "dynamodb+l1");
+}
