@@ -10,8 +10,15 @@ use moka::future::Cache;
 use super::{HydrationRecord, HydrationStore, StoreError, epoch_seconds};
 use crate::token::UserKey;
 
-/// Each entry lives until its record's own `expiresAt`.
+/// Each entry lives until its own record's `expiresAt`.
 struct UntilExpiry;
+
+impl UntilExpiry {
+    fn remaining(record: &HydrationRecord) -> Duration {
+        let now = epoch_seconds(SystemTime::now());
+        Duration::from_secs(record.expires_at.saturating_sub(now))
+    }
+}
 
 impl Expiry<UserKey, HydrationRecord> for UntilExpiry {
     fn expire_after_create(
@@ -20,19 +27,32 @@ impl Expiry<UserKey, HydrationRecord> for UntilExpiry {
         record: &HydrationRecord,
         _created_at: Instant,
     ) -> Option<Duration> {
-        let now = epoch_seconds(SystemTime::now());
-        Some(Duration::from_secs(record.expires_at.saturating_sub(now)))
+        Some(Self::remaining(record))
+    }
+
+    // moka's default keeps the old entry's expiry on an overwrite; a re-put
+    // record carries a new `expiresAt`, which must win.
+    fn expire_after_update(
+        &self,
+        _key: &UserKey,
+        record: &HydrationRecord,
+        _updated_at: Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(Self::remaining(record))
     }
 }
 
-/// `inner` behind a bounded moka cache of positive answers. Misses are not
-/// cached: a user hydrated by another instance must be found.
+/// `inner` behind a bounded moka cache of live records. Misses are not
+/// cached: a user hydrated meanwhile by another instance must be found.
 pub struct CachedStore<S> {
     inner: S,
     l1: Cache<UserKey, HydrationRecord>,
 }
 
 impl<S: HydrationStore> CachedStore<S> {
+    /// Caches at most `capacity` users in front of `inner`, each until its
+    /// record expires.
     pub fn new(inner: S, capacity: u64) -> Self {
         Self {
             inner,
@@ -48,6 +68,7 @@ impl<S: HydrationStore> CachedStore<S> {
 impl<S: HydrationStore> HydrationStore for CachedStore<S> {
     async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
         if let Some(record) = self.l1.get(user).await {
+            // The entry's expiry is rounded to whole seconds; `is_live` is the rule.
             if record.is_live(SystemTime::now()) {
                 return Ok(Some(record));
             }
@@ -61,17 +82,149 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
     }
 
     async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
-        // This instance knows the user is hydrated even if the write fails.
+        // L1 first: this instance knows the user is hydrated even when the
+        // write fails, and `BestEffortStore` drops this future at its timeout,
+        // so anything after the inner call might never run.
         self.l1.insert(record.user.clone(), record.clone()).await;
         self.inner.put(record).await
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
+        // L1 first, for the same reason: a stale hit must go even if the
+        // delete times out.
         self.l1.invalidate(user).await;
         self.inner.forget(user).await
     }
 
     fn name(&self) -> &'static str {
-        self.inner.name()
+        // The trait wants a `&'static str`; name the known inner stores, and
+        // fall back to the inner name (the L1 is an implementation detail).
+        match self.inner.name() {
+            "dynamodb" => "dynamodb+l1",
+            "memory" => "memory+l1",
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::hydration::MemoryStore;
+
+    /// A memory store that counts the calls reaching it.
+    struct Counting {
+        inner: MemoryStore,
+        calls: Arc<AtomicUsize>,
+    }
+
+    #[async_trait]
+    impl HydrationStore for Counting {
+        async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            self.inner.get(user).await
+        }
+        async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            self.inner.put(record).await
+        }
+        async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            self.inner.forget(user).await
+        }
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+    }
+
+    fn cached() -> (CachedStore<Counting>, MemoryStore, Arc<AtomicUsize>) {
+        let backing = MemoryStore::new(100, Duration::from_secs(3600));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let store = CachedStore::new(
+            Counting {
+                inner: backing.clone(),
+                calls: calls.clone(),
+            },
+            100,
+        );
+        (store, backing, calls)
+    }
+
+    fn user() -> UserKey {
+        UserKey::new("tid", "oid").unwrap()
+    }
+
+    fn record(ttl: Duration) -> HydrationRecord {
+        HydrationRecord::new(user(), SystemTime::now(), ttl, None)
+    }
+
+    #[tokio::test]
+    async fn a_hit_is_answered_from_l1_and_a_miss_is_not_remembered() {
+        let (store, backing, calls) = cached();
+
+        assert_eq!(store.get(&user()).await.unwrap(), None);
+        let hydrated = record(Duration::from_secs(3600));
+        backing.put(&hydrated).await.unwrap(); // another instance wrote it
+        assert_eq!(store.get(&user()).await.unwrap(), Some(hydrated.clone()));
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "the miss was not cached");
+
+        backing.forget(&user()).await.unwrap(); // behind the cache's back
+        assert_eq!(store.get(&user()).await.unwrap(), Some(hydrated));
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "answered from L1");
+    }
+
+    #[tokio::test]
+    async fn put_fills_l1_and_forget_empties_both() {
+        let (store, backing, calls) = cached();
+        let hydrated = record(Duration::from_secs(3600));
+
+        store.put(&hydrated).await.unwrap();
+        assert_eq!(backing.get(&user()).await.unwrap(), Some(hydrated.clone()));
+        assert_eq!(store.get(&user()).await.unwrap(), Some(hydrated));
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "only the put went through");
+
+        store.forget(&user()).await.unwrap();
+        assert_eq!(backing.get(&user()).await.unwrap(), None);
+        assert_eq!(store.get(&user()).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_expired_record_in_l1_is_a_miss() {
+        let (store, _backing, _calls) = cached();
+        let mut old = record(Duration::from_secs(3600));
+        old.expires_at = epoch_seconds(SystemTime::now()); // expiry is exclusive
+        store.l1.insert(user(), old).await;
+
+        assert_eq!(store.get(&user()).await.unwrap(), None);
+    }
+
+    #[test]
+    fn an_overwrite_takes_the_new_records_expiry() {
+        let short = record(Duration::from_secs(60));
+        let long = record(Duration::from_secs(7200));
+        let after = UntilExpiry
+            .expire_after_update(
+                &user(),
+                &long,
+                Instant::now(),
+                Some(Duration::from_secs(60)),
+            )
+            .unwrap();
+        assert!(after > Duration::from_secs(7100), "{after:?}");
+        let created = UntilExpiry
+            .expire_after_create(&user(), &short, Instant::now())
+            .unwrap();
+        assert!(created <= Duration::from_secs(60), "{created:?}");
+    }
+
+    #[test]
+    fn the_name_says_there_is_an_l1() {
+        let (store, _, _) = cached();
+        assert_eq!(store.name(), "counting");
+        let memory = CachedStore::new(MemoryStore::new(1, Duration::from_secs(1)), 1);
+        assert_eq!(memory.name(), "memory+l1");
     }
 }

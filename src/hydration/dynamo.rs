@@ -11,9 +11,10 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    ScalarAttributeType, TimeToLiveSpecification, TimeToLiveStatus,
 };
 
 use super::{HydrationRecord, HydrationStore, StoreError};
@@ -25,7 +26,8 @@ const HYDRATED_AT: &str = "hydratedAt";
 const EXPIRES_AT: &str = "expiresAt";
 const STRATEGY: &str = "strategy";
 
-/// The store over one table. Cheap to clone; the client is built once.
+/// The hydration store over one DynamoDB table. Cheap to clone: clones share
+/// the client (and its connection pool), which is built once per cold start.
 #[derive(Clone)]
 pub struct DynamoStore {
     client: Client,
@@ -33,7 +35,7 @@ pub struct DynamoStore {
 }
 
 impl DynamoStore {
-    /// No I/O: the first call connects.
+    /// The store over `table`. No I/O: the first call connects.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
             client,
@@ -42,8 +44,14 @@ impl DynamoStore {
     }
 }
 
-/// Timeouts and retries for a best-effort store: a slow DynamoDB must cost
-/// a request at most `budget`, so one retry at most, inside that budget.
+/// How long [`create_table`] waits for a new table to become `ACTIVE`.
+const TABLE_ACTIVE_WAIT: Duration = Duration::from_secs(120);
+
+/// Timeouts and retries for a best-effort store: a slow DynamoDB must cost a
+/// request at most `budget`. Two attempts at most: a second one only fits when
+/// the first failed fast (connection refused or reset, throttled, 5xx); an
+/// attempt that stalls uses the whole budget, and the store then counts as a
+/// miss upstream, which costs one warm-up, not a failed resolution.
 fn best_effort(budget: Duration) -> (TimeoutConfig, RetryConfig) {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(budget.min(Duration::from_millis(100)))
@@ -57,7 +65,8 @@ fn best_effort(budget: Duration) -> (TimeoutConfig, RetryConfig) {
 }
 
 /// A client from the standard AWS chain (`AWS_REGION`,
-/// `AWS_ENDPOINT_URL_DYNAMODB`, credentials), loaded once per cold start.
+/// `AWS_ENDPOINT_URL_DYNAMODB`, credentials) whose every call is bounded by
+/// `budget` (`Settings::store_timeout`). Build it once per cold start.
 pub async fn load_client(budget: Duration) -> Client {
     let (timeouts, retries) = best_effort(budget);
     let config = aws_config::defaults(BehaviorVersion::latest())
@@ -68,8 +77,9 @@ pub async fn load_client(budget: Duration) -> Client {
     Client::new(&config)
 }
 
-/// A client for a local DynamoDB-compatible server (tests, dev), with
-/// dummy credentials in `us-east-1`.
+/// A client for a local DynamoDB-compatible server (tests, dev) at
+/// `endpoint`, with test credentials in `us-east-1` and the same best-effort
+/// timeouts as [`load_client`].
 pub async fn local_client(endpoint: &str, budget: Duration) -> Client {
     let (timeouts, retries) = best_effort(budget);
     let config = aws_config::defaults(BehaviorVersion::latest())
@@ -83,8 +93,10 @@ pub async fn local_client(endpoint: &str, budget: Duration) -> Client {
     Client::new(&config)
 }
 
-/// Creates the table as `infra/template.yaml` does (on-demand, `pk` hash
-/// key, TTL on `expiresAt`). Idempotent.
+/// Creates `table` as `infra/template.yaml` does (on-demand, `pk` hash key,
+/// TTL on `expiresAt`), for tests and local development. Idempotent: an
+/// existing table, or TTL already enabled, is fine. Give it a client with
+/// generous timeouts: table creation is not a best-effort call.
 pub async fn create_table(
     client: &Client,
     table: &str,
@@ -115,28 +127,44 @@ pub async fn create_table(
             return Err(e.into());
         }
     }
-    let ttl = client
-        .update_time_to_live()
+    // A real DynamoDB rejects UpdateTimeToLive while the table is CREATING.
+    client
+        .wait_until_table_exists()
         .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name(EXPIRES_AT)
-                .enabled(true)
-                .build()?,
-        )
+        .wait(TABLE_ACTIVE_WAIT)
+        .await?;
+    // Enabling TTL twice is an error ("TimeToLive is already enabled"), so ask first.
+    let current = client
+        .describe_time_to_live()
+        .table_name(table)
         .send()
-        .await;
-    if let Err(e) = ttl {
-        // "TimeToLive is already enabled" is fine on a second run.
-        let message = format!("{:?}", e.as_service_error());
-        if !message.contains("already enabled") {
-            return Err(e.into());
-        }
+        .await?
+        .time_to_live_description;
+    let enabled = current.is_some_and(|d| {
+        d.attribute_name.as_deref() == Some(EXPIRES_AT)
+            && matches!(
+                d.time_to_live_status,
+                Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+            )
+    });
+    if !enabled {
+        client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(EXPIRES_AT)
+                    .enabled(true)
+                    .build()?,
+            )
+            .send()
+            .await?;
     }
     Ok(())
 }
 
-/// The item for `record`.
+/// The item for `record`: exactly `pk`, `hydratedAt`, `expiresAt` and
+/// `strategy` (`none` when the warm-up was skipped).
 pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(record.user.to_string())),
@@ -160,7 +188,8 @@ pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
     ])
 }
 
-/// The record in `item`, or why it is not one.
+/// The record in `item`, or [`StoreError::Malformed`] saying what is wrong
+/// with it. Extra attributes are ignored.
 pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationRecord, StoreError> {
     let text = |name: &str| match item.get(name) {
         Some(AttributeValue::S(s)) => Ok(s.as_str()),
@@ -198,8 +227,12 @@ impl HydrationStore for DynamoStore {
             .get_item()
             .table_name(&self.table)
             .key(PK, AttributeValue::S(user.to_string()))
-            .projection_expression("pk, hydratedAt, expiresAt, #s")
-            .expression_attribute_names("#s", STRATEGY)
+            // Placeholders: attribute names never collide with reserved words.
+            .projection_expression("#pk, #hydratedAt, #expiresAt, #strategy")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#hydratedAt", HYDRATED_AT)
+            .expression_attribute_names("#expiresAt", EXPIRES_AT)
+            .expression_attribute_names("#strategy", STRATEGY)
             .send()
             .await
             .map_err(backend)?;
@@ -207,6 +240,11 @@ impl HydrationStore for DynamoStore {
             return Ok(None);
         };
         let record = from_item(&item)?;
+        if record.user != *user {
+            return Err(StoreError::Malformed(
+                "the item's pk is not the key asked for".to_owned(),
+            ));
+        }
         // DynamoDB deletes expired items lazily (up to days later).
         Ok(record.is_live(SystemTime::now()).then_some(record))
     }

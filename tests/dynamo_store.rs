@@ -1,0 +1,466 @@
+//! The DynamoDB hydration store and its L1 cache against a real local
+//! DynamoDB-compatible server (moto): `scripts/dev-env.sh && eval
+//! "$(scripts/moto.sh start)"` exports `TEST_DYNAMODB_ENDPOINT`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::get_item::GetItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
+use share_resolver::configuration::Settings;
+use share_resolver::hydration::{
+    BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError,
+    create_table, epoch_seconds, local_client, to_item,
+};
+use share_resolver::token::UserKey;
+use share_resolver::warmup::WarmupKind;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type Item = HashMap<String, AttributeValue>;
+
+/// What production uses (`HYDRATION_STORE_TIMEOUT_MS` unset).
+fn store_timeout() -> Duration {
+    Settings::default().store_timeout
+}
+
+fn endpoint() -> String {
+    match std::env::var("TEST_DYNAMODB_ENDPOINT") {
+        Ok(endpoint) if !endpoint.trim().is_empty() => endpoint,
+        _ => panic!(
+            "TEST_DYNAMODB_ENDPOINT is not set: these tests need a local DynamoDB-compatible \
+             server. Run scripts/test.sh, or: scripts/dev-env.sh && eval \"$(scripts/moto.sh start)\" \
+             and then cargo test --test dynamo_store"
+        ),
+    }
+}
+
+/// A fresh table on the local server, and a raw client (generous timeouts)
+/// to look at it behind the store's back.
+async fn fresh_table() -> (Client, String) {
+    let raw = local_client(&endpoint(), Duration::from_secs(5)).await;
+    let table = format!("hydration-{}", uuid::Uuid::new_v4());
+    create_table(&raw, &table).await.expect("table created");
+    (raw, table)
+}
+
+/// Counts what reaches the wire: operations, and attempts (retries included).
+#[derive(Debug, Clone, Default)]
+struct Calls {
+    operations: Arc<AtomicUsize>,
+    attempts: Arc<AtomicUsize>,
+}
+
+impl Calls {
+    fn operations(&self) -> usize {
+        self.operations.load(Ordering::SeqCst)
+    }
+    fn attempts(&self) -> usize {
+        self.attempts.load(Ordering::SeqCst)
+    }
+}
+
+impl Intercept for Calls {
+    fn name(&self) -> &'static str {
+        "CountCalls"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.operations.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// A store client as production configures it (store timeout, two attempts),
+/// at `endpoint`, with a call counter.
+async fn store_client(endpoint: &str) -> (Client, Calls) {
+    let calls = Calls::default();
+    let client = local_client(endpoint, store_timeout()).await;
+    let config = client
+        .config()
+        .to_builder()
+        .interceptor(calls.clone())
+        .build();
+    (Client::from_conf(config), calls)
+}
+
+fn new_user() -> UserKey {
+    UserKey::new(
+        &uuid::Uuid::new_v4().to_string(),
+        &uuid::Uuid::new_v4().to_string(),
+    )
+    .unwrap()
+}
+
+fn hydrated(user: &UserKey, strategy: Option<WarmupKind>) -> HydrationRecord {
+    HydrationRecord::new(
+        user.clone(),
+        SystemTime::now(),
+        Duration::from_secs(3 * 3600),
+        strategy,
+    )
+}
+
+async fn raw_put(raw: &Client, table: &str, item: Item) {
+    raw.put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .send()
+        .await
+        .expect("raw PutItem");
+}
+
+async fn raw_get(raw: &Client, table: &str, user: &UserKey) -> Option<Item> {
+    raw.get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(user.to_string()))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("raw GetItem")
+        .item
+}
+
+async fn raw_delete(raw: &Client, table: &str, user: &UserKey) {
+    raw.delete_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(user.to_string()))
+        .send()
+        .await
+        .expect("raw DeleteItem");
+}
+
+#[tokio::test]
+async fn the_table_expires_items_on_expires_at_and_creating_it_again_is_fine() {
+    let (raw, table) = fresh_table().await;
+
+    let ttl = raw
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap()
+        .time_to_live_description
+        .expect("a TTL description");
+    assert_eq!(ttl.attribute_name.as_deref(), Some("expiresAt"));
+    assert_eq!(ttl.time_to_live_status, Some(TimeToLiveStatus::Enabled));
+
+    create_table(&raw, &table)
+        .await
+        .expect("idempotent: the table and its TTL already exist");
+    let keys = raw
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap()
+        .key_schema
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].attribute_name, "pk");
+}
+
+#[tokio::test]
+async fn a_put_record_is_read_back() {
+    let (_raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+
+    for strategy in [None, Some(WarmupKind::Site), Some(WarmupKind::Group)] {
+        let user = new_user();
+        let record = hydrated(&user, strategy);
+        store.put(&record).await.unwrap();
+        assert_eq!(
+            store.get(&user).await.unwrap(),
+            Some(record),
+            "{strategy:?}"
+        );
+    }
+    assert_eq!(store.get(&new_user()).await.unwrap(), None, "unknown user");
+}
+
+#[tokio::test]
+async fn the_item_holds_the_key_timestamps_and_strategy_and_nothing_else() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+    let user = new_user();
+    let record = hydrated(&user, Some(WarmupKind::Site));
+
+    store.put(&record).await.unwrap();
+
+    let items = raw
+        .scan()
+        .table_name(&table)
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["expiresAt", "hydratedAt", "pk", "strategy"]);
+    assert_eq!(item["pk"], AttributeValue::S(user.to_string()));
+    assert_eq!(item["strategy"], AttributeValue::S("site".into()));
+    assert_eq!(
+        item["hydratedAt"],
+        AttributeValue::N(record.hydrated_at.to_string())
+    );
+    // DynamoDB's TTL only acts on a Number holding epoch seconds.
+    let AttributeValue::N(expires) = &item["expiresAt"] else {
+        panic!("expiresAt is not a Number: {item:?}");
+    };
+    let expires: u64 = expires.parse().unwrap();
+    assert_eq!(expires, record.hydrated_at + 3 * 3600);
+    let now = epoch_seconds(SystemTime::now());
+    assert!(expires.abs_diff(now + 3 * 3600) < 60, "{expires} vs {now}");
+    // Nothing token-like: no JWT part (`eyJ` is base64url of `{"`), no long blob.
+    for (name, value) in item {
+        let text = match value {
+            AttributeValue::S(s) | AttributeValue::N(s) => s,
+            other => panic!("{name} is neither S nor N: {other:?}"),
+        };
+        assert!(
+            !text.contains("eyJ") && text.len() <= 2 * 128 + 1,
+            "{name} looks like token material: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_item_past_its_expires_at_is_a_miss() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+    let user = new_user();
+    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    let expired =
+        HydrationRecord::new(user.clone(), two_hours_ago, Duration::from_secs(3600), None);
+    // DynamoDB deletes expired items lazily (up to days later): until then
+    // GetItem still returns them.
+    raw_put(&raw, &table, to_item(&expired)).await;
+    assert!(raw_get(&raw, &table, &user).await.is_some());
+
+    assert_eq!(store.get(&user).await.unwrap(), None);
+    let cached = CachedStore::new(store, 100);
+    assert_eq!(cached.get(&user).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_malformed_item_is_reported_as_such() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+    let user = new_user();
+    let mut item = to_item(&hydrated(&user, None));
+    item.insert("expiresAt".into(), AttributeValue::S("tomorrow".into()));
+    raw_put(&raw, &table, item).await;
+
+    let outcome = store.get(&user).await;
+
+    assert!(
+        matches!(outcome, Err(StoreError::Malformed(_))),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn forget_deletes_the_item() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = CachedStore::new(DynamoStore::new(client, &table), 100);
+    let user = new_user();
+    store.put(&hydrated(&user, None)).await.unwrap();
+    assert!(raw_get(&raw, &table, &user).await.is_some());
+
+    store.forget(&user).await.unwrap();
+
+    assert!(raw_get(&raw, &table, &user).await.is_none());
+    assert_eq!(store.get(&user).await.unwrap(), None, "gone from L1 too");
+    // Forgetting an unknown user is not an error.
+    store.forget(&new_user()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_warm_instance_answers_a_known_user_without_calling_dynamodb() {
+    let (raw, table) = fresh_table().await;
+    let user = new_user();
+    let record = hydrated(&user, Some(WarmupKind::Root));
+    raw_put(&raw, &table, to_item(&record)).await; // another instance wrote it
+    let (client, calls) = store_client(&endpoint()).await;
+    let store = CachedStore::new(DynamoStore::new(client, &table), 100);
+    assert_eq!(store.name(), "dynamodb+l1");
+
+    // Cold instance: one GetItem fills L1.
+    assert_eq!(store.get(&user).await.unwrap(), Some(record.clone()));
+    assert_eq!(calls.operations(), 1);
+
+    // Warm: no call, even with the item gone behind the cache's back.
+    raw_delete(&raw, &table, &user).await;
+    for _ in 0..3 {
+        assert_eq!(store.get(&user).await.unwrap(), Some(record.clone()));
+    }
+    assert_eq!(calls.operations(), 1, "answered from L1");
+
+    // A put fills L1 as well: the next get makes no call.
+    let other = new_user();
+    let other_record = hydrated(&other, None);
+    store.put(&other_record).await.unwrap();
+    assert_eq!(store.get(&other).await.unwrap(), Some(other_record));
+    assert_eq!(calls.operations(), 2, "just the PutItem");
+}
+
+#[tokio::test]
+async fn a_miss_is_not_cached() {
+    let (raw, table) = fresh_table().await;
+    let (client, calls) = store_client(&endpoint()).await;
+    let store = CachedStore::new(DynamoStore::new(client, &table), 100);
+    let user = new_user();
+
+    assert_eq!(store.get(&user).await.unwrap(), None);
+    // Another instance hydrates the user meanwhile: this one must see it.
+    let record = hydrated(&user, Some(WarmupKind::Site));
+    raw_put(&raw, &table, to_item(&record)).await;
+
+    assert_eq!(store.get(&user).await.unwrap(), Some(record));
+    assert_eq!(calls.operations(), 2, "both gets reached DynamoDB");
+}
+
+/// A port nothing listens on.
+async fn closed_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A server that accepts connections, reads nothing and never answers.
+async fn stalling_server() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    port
+}
+
+fn sdk_error(e: &StoreError) -> &SdkError<GetItemError> {
+    let StoreError::Backend(source) = e else {
+        panic!("not a backend error: {e:?}");
+    };
+    source
+        .downcast_ref::<SdkError<GetItemError>>()
+        .unwrap_or_else(|| panic!("the SDK error is not kept as the source: {source:?}"))
+}
+
+#[tokio::test]
+async fn a_store_that_is_down_fails_fast_and_counts_as_a_miss() {
+    let (client, calls) = store_client(&format!("http://127.0.0.1:{}", closed_port().await)).await;
+    let store = DynamoStore::new(client, "hydration");
+    let user = new_user();
+
+    let started = Instant::now();
+    let outcome = store.get(&user).await;
+    let elapsed = started.elapsed();
+
+    let error = outcome.expect_err("nothing listens there");
+    assert!(
+        matches!(sdk_error(&error), SdkError::DispatchFailure(_)),
+        "{error:?}"
+    );
+    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    assert!(
+        (1..=2).contains(&calls.attempts()),
+        "at most two attempts, made {}",
+        calls.attempts()
+    );
+    assert!(store.put(&hydrated(&user, None)).await.is_err());
+    assert!(store.forget(&user).await.is_err());
+
+    // What the resolver sees: a miss, and writes that quietly do nothing.
+    let best_effort = BestEffortStore::new(
+        Arc::new(CachedStore::new(store, 100)),
+        Duration::from_secs(5),
+    );
+    let started = Instant::now();
+    assert_eq!(best_effort.get(&user).await, None);
+    best_effort.forget(&user).await;
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn a_stalling_store_is_cut_off_by_the_store_timeout() {
+    let (client, calls) =
+        store_client(&format!("http://127.0.0.1:{}", stalling_server().await)).await;
+    let store = DynamoStore::new(client, "hydration");
+    let user = new_user();
+    let timeout = store_timeout();
+    let margin = Duration::from_millis(500);
+
+    // The client's own timeouts bound the call, with no wrapper around it.
+    let started = Instant::now();
+    let outcome = store.get(&user).await;
+    let elapsed = started.elapsed();
+
+    let error = outcome.expect_err("the server never answers");
+    assert!(
+        matches!(sdk_error(&error), SdkError::TimeoutError(_)),
+        "{error:?}"
+    );
+    assert!(
+        elapsed >= timeout.mul_f32(0.9) && elapsed < timeout + margin,
+        "took {elapsed:?} for a timeout of {timeout:?}"
+    );
+    assert!(calls.attempts() <= 2, "made {} attempts", calls.attempts());
+
+    // Behind BestEffortStore with a lax timeout, still bounded by the client.
+    let best_effort = BestEffortStore::new(Arc::new(store), Duration::from_secs(5));
+    let started = Instant::now();
+    assert_eq!(best_effort.get(&user).await, None);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed > Duration::ZERO && elapsed < timeout + margin,
+        "took {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn startup_picks_the_cached_dynamodb_store_when_a_table_is_named() {
+    let memory = share_resolver::startup::build_store(&Settings::default()).await;
+    assert_eq!(memory.name(), "memory");
+
+    let settings = Settings {
+        hydration_table: Some("share-resolver-hydration".into()),
+        ..Settings::default()
+    };
+    // No I/O here: the client connects on its first call.
+    let store = share_resolver::startup::build_store(&settings).await;
+    assert_eq!(store.name(), "dynamodb+l1");
+}
