@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}; burst=${2:-2000}; concurrency=${3:-50}
-cargo build --release --quiet --bin share-resolver --bin graph-sim
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin share-resolver --bin graph-sim
 bin=target/release/share-resolver
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 sim_port=$(free_port)
