@@ -1,7 +1,5 @@
-//! The Graph simulator as a standalone server with the demo scenario, for
-//! running the service by hand or under `cargo lambda watch`.
-//!
-//! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`;
+//! The Graph simulator standalone, demo scenario (for `cargo lambda watch` runs):
+//! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`,
 //! `SIM_PRINT_TOKEN=1` prints a demo guest token. Stops on Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;

@@ -47,8 +47,11 @@ pub enum FaultAction {
 /// An injected fault, applied to the next `times` matching requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
+    /// Which requests it applies to.
     pub target: FaultTarget,
+    /// What it does to them.
     pub action: FaultAction,
+    /// How many more matching requests it applies to.
     pub times: u32,
 }
 

@@ -57,9 +57,11 @@ impl RequestKind {
 /// One request as the simulator saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordedRequest {
+    /// `GET`, `POST`, …
     pub method: String,
     /// The raw path as received (percent-encoded, no query), with `/v1.0`.
     pub path: String,
+    /// The raw query string, without `?`.
     pub query: Option<String>,
     /// The request's `client-request-id` header, if it sent one.
     pub client_request_id: Option<String>,
@@ -69,6 +71,7 @@ pub struct RecordedRequest {
     pub user: Option<String>,
     /// What the simulator answered; 0 when it dropped the connection.
     pub status: u16,
+    /// What the path was.
     pub kind: RequestKind,
 }
 
