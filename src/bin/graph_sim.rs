@@ -1,8 +1,6 @@
-//! The Graph simulator as a standalone server (demo scenario), for running
-//! the service by hand or under `cargo lambda watch`.
-//!
+//! The Graph simulator standalone, demo scenario (for `cargo lambda watch` runs):
 //! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`,
-//! `SIM_PRINT_TOKEN=1` prints a demo guest token.
+//! `SIM_PRINT_TOKEN=1` prints a demo guest token. Stops on Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,26 +8,63 @@ use std::time::Duration;
 
 use share_resolver::simulator::{GraphSimulator, Scenario, demo_guest_token};
 
-fn var<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+/// `name` parsed as `T`, `default` when unset or blank.
+fn var<T: std::str::FromStr>(name: &str, default: T, expected: &str) -> Result<T, String> {
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
             .parse()
-            .map_err(|_| format!("{name}: cannot parse '{v}'")),
-        _ => Ok(default),
+            .map_err(|_| format!("{name}={v:?} is not {expected}")),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(default),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+    }
+}
+
+fn settings() -> Result<(SocketAddr, Duration, Duration), String> {
+    Ok((
+        var(
+            "SIM_ADDR",
+            SocketAddr::from(([127, 0, 0, 1], 4000)),
+            "an address like 127.0.0.1:4000",
+        )?,
+        Duration::from_millis(var(
+            "SIM_LATENCY_MS",
+            0u64,
+            "a whole number of milliseconds",
+        )?),
+        Duration::from_millis(var(
+            "SIM_HYDRATION_LAG_MS",
+            0u64,
+            "a whole number of milliseconds",
+        )?),
+    ))
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there are signals.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => eprintln!("graph-sim: no SIGTERM handler ({e}); Ctrl-C only"),
+        }
+    }
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("graph-sim: cannot listen for Ctrl-C ({e}); running until killed");
+        std::future::pending::<()>().await;
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = (|| {
-        Ok::<_, String>((
-            var::<SocketAddr>("SIM_ADDR", SocketAddr::from(([127, 0, 0, 1], 4000)))?,
-            Duration::from_millis(var("SIM_LATENCY_MS", 0u64)?),
-            Duration::from_millis(var("SIM_HYDRATION_LAG_MS", 0u64)?),
-        ))
-    })();
-    let (addr, latency, hydration_lag) = match settings {
+    let (addr, latency, hydration_lag) = match settings() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("graph-sim: {e}");
@@ -52,7 +87,7 @@ async fn main() -> ExitCode {
     if std::env::var("SIM_PRINT_TOKEN").as_deref() == Ok("1") {
         println!("{}", demo_guest_token());
     }
-    let _ = tokio::signal::ctrl_c().await;
+    stop_signal().await;
     sim.shutdown();
     ExitCode::SUCCESS
 }

@@ -1,50 +1,35 @@
-//! What the simulated tenant holds: users and how they behave, shares,
-//! sites, and hydration timing.
+//! What the simulated tenant holds: users and how they behave, shares and
+//! who may open them, known sites, and hydration timing.
 
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
-
-/// The demo tenant.
-pub const DEMO_TENANT: &str = "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60";
-/// A cold guest of the demo tenant.
-pub const DEMO_GUEST_OID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
-/// A member of the demo tenant.
-pub const DEMO_MEMBER_OID: &str = "a1b2c3d4-0000-4000-8000-000000000002";
-/// The demo's main sharing link (everyone may read it).
-pub const DEMO_SHARE_URL: &str =
-    "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9";
-/// A Teams-site link.
-pub const DEMO_TEAMS_SHARE_URL: &str =
-    "https://contoso.sharepoint.com/:x:/t/Engineering/EdCbA9876543210zyxwvuTSRQ?e=Zz1Yy2";
-/// A plain document URL.
-pub const DEMO_DOC_URL: &str =
-    "https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Doc.docx";
-/// A link only the member may open.
-pub const DEMO_PRIVATE_SHARE_URL: &str =
-    "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1";
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// How a user's calls go, beyond hydration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Behaviour {
     Normal,
-    /// `/shares` answers 403 with the MFA marker.
+    /// `/shares` answers 403 `accessDenied` with the inner code
+    /// `unauthorizedMissingMfaTokenClaim` (shape unverified, GRAPH-FACTS §3g).
     MfaMissing,
-    /// `/shares` answers `status` (401 or 403) with an insufficient_claims challenge.
+    /// `/shares` answers `status` (401 or 403) with an `insufficient_claims`
+    /// challenge in `WWW-Authenticate` and a CAE message in the body.
     ClaimsChallenge {
         status: u16,
     },
-    /// Every call: 401 "token expired" though `exp` looks fine (revoked, clock).
+    /// Every call: 401 `InvalidAuthenticationToken` "expired" though `exp`
+    /// looks fine (revoked, clock skew).
     TokenExpiredAtGraph,
-    /// Every call: 401 InvalidAuthenticationToken for another reason.
+    /// Every call: 401 `InvalidAuthenticationToken` for another reason.
     TokenInvalidAtGraph,
     /// Stays cold whatever warm-up happens.
     NeverHydrates,
 }
 
-/// A user of the simulated tenant.
+/// A user of the simulated tenant, keyed by `(tid, oid)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimUser {
     pub tid: String,
@@ -55,6 +40,7 @@ pub struct SimUser {
 }
 
 impl SimUser {
+    /// A B2B guest, cold until a warm-up.
     pub fn guest(tid: &str, oid: &str) -> Self {
         Self {
             tid: tid.to_owned(),
@@ -64,6 +50,7 @@ impl SimUser {
         }
     }
 
+    /// A member of the tenant, always hydrated.
     pub fn member(tid: &str, oid: &str) -> Self {
         Self {
             guest: false,
@@ -71,6 +58,7 @@ impl SimUser {
         }
     }
 
+    /// The same user, behaving like `behaviour`.
     pub fn with(self, behaviour: Behaviour) -> Self {
         Self { behaviour, ..self }
     }
@@ -80,18 +68,22 @@ impl SimUser {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
     Everyone,
+    /// Only these `oid`s; anyone else gets 403 `accessDenied`.
     Only(Vec<String>),
 }
 
 /// A sharing link and the driveItem behind it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimShare {
+    /// The raw sharing URL; a `u!` id must decode to exactly this.
     pub url: String,
+    /// Answered verbatim on success.
     pub drive_item: Value,
     pub allowed: Access,
 }
 
 impl SimShare {
+    /// A share everyone may open.
     pub fn new(url: &str, drive_item: Value) -> Self {
         Self {
             url: url.to_owned(),
@@ -100,6 +92,7 @@ impl SimShare {
         }
     }
 
+    /// The same share, restricted to these `oid`s.
     pub fn only_for(self, oids: &[&str]) -> Self {
         Self {
             allowed: Access::Only(oids.iter().map(|s| (*s).to_owned()).collect()),
@@ -107,37 +100,42 @@ impl SimShare {
         }
     }
 
-    /// The share's `s!` alias: deterministic, derived from its URL.
+    /// The share's `s!` alias: `"s!"` + base64url (no padding) of the first
+    /// 12 bytes of SHA-256 of the URL. Stable across builds and easy to
+    /// compute elsewhere (e.g. in Python for event fixtures).
     pub fn s_id(&self) -> String {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut bytes = Vec::with_capacity(16);
-        for salt in 0u8..2 {
-            let mut h = DefaultHasher::new();
-            (salt, &self.url).hash(&mut h);
-            bytes.extend_from_slice(&h.finish().to_be_bytes());
+        let digest = Sha256::digest(self.url.as_bytes());
+        format!("s!{}", URL_SAFE_NO_PAD.encode(&digest[..12]))
+    }
+
+    pub(crate) fn admits(&self, oid: &str) -> bool {
+        match &self.allowed {
+            Access::Everyone => true,
+            Access::Only(oids) => oids.iter().any(|o| o == oid),
         }
-        format!("s!{}", URL_SAFE_NO_PAD.encode(&bytes[..12]))
     }
 }
 
-/// The whole simulated tenant.
+/// The whole simulated tenant, as a simulator starts with it.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub users: Vec<SimUser>,
     pub shares: Vec<SimShare>,
-    /// Known sites: `(host, "sites/Name" | "teams/Name")`.
+    /// Known sites for `/sites/{host}:/{path}`: `(host, "sites/Name" | "teams/Name")`.
     pub sites: Vec<(String, String)>,
-    /// A warm-up takes effect this long after it happened.
+    /// A warm-up takes effect only this long after it happened.
     pub hydration_lag: Duration,
     /// A hydration lasts this long.
     pub hydration_lifetime: Duration,
     /// Added before every answer (simulated round trip).
     pub latency: Duration,
-    /// Tokens of unknown users are auto-registered as cold guests.
+    /// A token whose `(tid, oid)` is not in `users` registers a cold guest;
+    /// when false such a token gets 403 `accessDenied` everywhere.
     pub unknown_users_are_guests: bool,
 }
 
 impl Default for Scenario {
+    /// Empty tenant, no lag, 4 h hydrations, no latency, unknown users are guests.
     fn default() -> Self {
         Self {
             users: Vec::new(),
@@ -151,101 +149,26 @@ impl Default for Scenario {
     }
 }
 
-impl Scenario {
-    /// Contoso: a guest, a member, two sites and four links.
-    pub fn demo() -> Self {
-        Self {
-            users: vec![
-                SimUser::guest(DEMO_TENANT, DEMO_GUEST_OID),
-                SimUser::member(DEMO_TENANT, DEMO_MEMBER_OID),
-            ],
-            shares: vec![
-                SimShare::new(
-                    DEMO_SHARE_URL,
-                    drive_item(
-                        "Launch plan.docx",
-                        "sites/Marketing",
-                        48_211,
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                        1,
-                    ),
-                ),
-                SimShare::new(
-                    DEMO_TEAMS_SHARE_URL,
-                    drive_item(
-                        "Roadmap.xlsx",
-                        "teams/Engineering",
-                        23_904,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        2,
-                    ),
-                ),
-                SimShare::new(
-                    DEMO_DOC_URL,
-                    drive_item(
-                        "Doc.docx",
-                        "sites/Marketing",
-                        12_288,
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                        3,
-                    ),
-                ),
-                SimShare::new(
-                    DEMO_PRIVATE_SHARE_URL,
-                    drive_item(
-                        "Budget.pdf",
-                        "sites/Marketing",
-                        310_455,
-                        "application/pdf",
-                        4,
-                    ),
-                )
-                .only_for(&[DEMO_MEMBER_OID]),
-            ],
-            sites: vec![
-                (
-                    "contoso.sharepoint.com".to_owned(),
-                    "sites/Marketing".to_owned(),
-                ),
-                (
-                    "contoso.sharepoint.com".to_owned(),
-                    "teams/Engineering".to_owned(),
-                ),
-            ],
-            ..Self::default()
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A realistic SharePoint driveItem (GRAPH-FACTS §2c/2d formats).
-fn drive_item(name: &str, site: &str, size: u64, mime: &str, n: u32) -> Value {
-    let guid = format!("86EB4C8E-D20D-46B9-AD41-23B8868DDA{n:02}");
-    let web = format!(
-        "https://contoso.sharepoint.com/{site}/Shared%20Documents/{}",
-        name.replace(' ', "%20")
-    );
-    json!({
-        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#driveItem",
-        "@microsoft.graph.downloadUrl": format!("https://contoso.sharepoint.com/{site}/_layouts/15/download.aspx?UniqueId={}&tempauth=v1.simulated&ApiVersion=2.0", guid.to_lowercase()),
-        "createdDateTime": "2026-03-21T20:01:37Z",
-        "eTag": format!("\"{{{guid}}},1\""),
-        "id": format!("01J7TAN47MQKAQ52K64ZAZNORXENAPQ4{n:02}"),
-        "lastModifiedDateTime": "2026-11-02T09:14:05Z",
-        "name": name,
-        "webUrl": web,
-        "cTag": format!("\"c:{{{}}},1\"", guid.to_lowercase()),
-        "size": size,
-        "createdBy": {"user": {"email": "owner@contoso.com", "id": "efee1b77-fb3b-4f65-99d6-274c11914d12", "displayName": "Megan Bowen"}},
-        "lastModifiedBy": {"user": {"email": "owner@contoso.com", "id": "efee1b77-fb3b-4f65-99d6-274c11914d12", "displayName": "Megan Bowen"}},
-        "parentReference": {
-            "driveType": "documentLibrary",
-            "driveId": "b!k4l2zKLNsk61Log2MF8UIBtTYFV52M5EtW4ZTyYF38gyZs2y-wOfSL0tPWbYys-4",
-            "id": "01J7TAN47NQRXENAPQ46LEHUVQ56V5HQX2",
-            "path": "/drive/root:",
-            "siteId": "cc767111-5a47-4ef3-8b8f-23b4ab3a1c40"
-        },
-        "file": {"mimeType": mime, "hashes": {"quickXorHash": "VogBCOhQhjnQAQRkBAMdwgAAAAA="}},
-        "fileSystemInfo": {"createdDateTime": "2026-03-21T20:01:37Z", "lastModifiedDateTime": "2026-11-02T09:14:05Z"},
-        "shared": {"scope": "users"}
-    })
+    #[test]
+    fn s_ids_are_stable_short_and_url_safe() {
+        let share = SimShare::new(
+            "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9",
+            Value::Null,
+        );
+        // Computed with Python: base64.urlsafe_b64encode(sha256(url)[:12]).
+        assert_eq!(share.s_id(), "s!WV0MmHrF3DT8eBOo");
+        assert_ne!(SimShare::new("https://a", Value::Null).s_id(), share.s_id());
+    }
+
+    #[test]
+    fn only_for_admits_just_those_oids() {
+        let share = SimShare::new("https://a", Value::Null).only_for(&["x"]);
+        assert!(share.admits("x"));
+        assert!(!share.admits("y"));
+        assert!(SimShare::new("https://a", Value::Null).admits("y"));
+    }
 }

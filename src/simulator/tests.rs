@@ -1,58 +1,163 @@
-//! The simulator's own behaviour, as the service's tests rely on it.
+//! The simulator's behaviour over real HTTP, as the service's tests rely on it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::token::TokenBuilder;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+
+use super::token::{TokenBuilder, random_guest};
 use super::*;
 
-async fn get(sim: &GraphSimulator, path: &str, token: &str) -> reqwest::Response {
-    reqwest::Client::new()
+/// A simulator and one client for the test (a client per call is slow
+/// enough to upset the timing tests).
+struct Sim {
+    sim: GraphSimulator,
+    client: reqwest::Client,
+}
+
+impl std::ops::Deref for Sim {
+    type Target = GraphSimulator;
+    fn deref(&self) -> &GraphSimulator {
+        &self.sim
+    }
+}
+
+async fn start(scenario: Scenario) -> Sim {
+    Sim {
+        sim: GraphSimulator::start(scenario)
+            .await
+            .expect("simulator starts"),
+        client: reqwest::Client::new(),
+    }
+}
+
+async fn sim() -> Sim {
+    start(Scenario::demo()).await
+}
+
+async fn get(sim: &Sim, path: &str, token: &str) -> reqwest::Response {
+    sim.client
         .get(format!("{}{path}", sim.base_url()))
         .bearer_auth(token)
         .send()
         .await
-        .unwrap()
+        .expect("an answer")
+}
+
+async fn status(sim: &Sim, path: &str, token: &str) -> u16 {
+    get(sim, path, token).await.status().as_u16()
+}
+
+async fn body(response: reqwest::Response) -> Value {
+    response.json().await.expect("a JSON body")
 }
 
 fn share_path(url: &str) -> String {
-    use base64::Engine;
-    format!(
-        "/shares/u!{}/driveItem",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(url)
-    )
+    format!("/shares/u!{}/driveItem", URL_SAFE_NO_PAD.encode(url))
+}
+
+/// A fresh guest's token, hydrated or not.
+fn guest(sim: &GraphSimulator, hydrated: bool) -> (String, String, String) {
+    let (builder, tid, oid) = random_guest();
+    if hydrated {
+        sim.hydrate(&tid, &oid);
+    }
+    (builder.build(), tid, oid)
 }
 
 #[tokio::test]
-async fn a_cold_guest_gets_401_until_a_warm_up() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let (b, _, _) = token::random_guest();
-    let token = b.build();
+async fn a_cold_guest_gets_401_access_denied_until_a_warm_up() {
+    let sim = sim().await;
+    let (token, tid, oid) = guest(&sim, false);
 
     let cold = get(&sim, &share_path(DEMO_SHARE_URL), &token).await;
     assert_eq!(cold.status(), 401);
-    assert!(cold.headers().contains_key("request-id"));
-    assert!(cold.headers().contains_key("x-ms-ags-diagnostic"));
-    let body: serde_json::Value = cold.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "accessDenied");
-
-    assert_eq!(get(&sim, "/sites/root", &token).await.status(), 200);
+    assert!(cold.headers().get("www-authenticate").is_none());
+    let error = body(cold).await;
+    assert_eq!(error["error"]["code"], "accessDenied");
     assert_eq!(
-        get(&sim, &share_path(DEMO_SHARE_URL), &token)
-            .await
-            .status(),
-        200
+        error["error"]["message"],
+        "There has been an error authenticating the request."
     );
+
+    assert!(!sim.is_hydrated(&tid, &oid));
+    let root = body(get(&sim, "/sites/root", &token).await).await;
+    assert!(
+        root["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("contoso.sharepoint.com,"))
+    );
+    assert!(sim.is_hydrated(&tid, &oid));
+    let item = body(get(&sim, &share_path(DEMO_SHARE_URL), &token).await).await;
+    assert_eq!(item, Scenario::demo().shares[0].drive_item);
+
+    let log = sim.requests();
+    let kinds: Vec<RequestKind> = log.iter().map(|r| r.kind).collect();
+    use RequestKind::*;
+    assert_eq!(kinds, [Shares, WarmupRoot, Shares]);
+    let statuses: Vec<u16> = log.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [401, 200, 200]);
+    assert_eq!(
+        log[0].user.as_deref(),
+        Some(format!("{tid}#{oid}").as_str())
+    );
+    assert!(log[0].has_authorization);
 }
 
 #[tokio::test]
-async fn hydration_lag_keeps_a_guest_cold_for_a_while() {
+async fn members_are_always_hydrated_and_never_hydrates_stays_cold() {
+    let sim = sim().await;
+    assert!(sim.is_hydrated(DEMO_TENANT, DEMO_MEMBER_OID));
+    assert!(!sim.is_hydrated(DEMO_TENANT, DEMO_GUEST_OID));
+    let member = TokenBuilder::guest(DEMO_TENANT, DEMO_MEMBER_OID).build();
+    // The member may open the private link.
+    assert_eq!(
+        status(&sim, &share_path(DEMO_PRIVATE_SHARE_URL), &member).await,
+        200
+    );
+
+    let (token, tid, oid) = guest(&sim, false);
+    sim.add_user(SimUser::guest(&tid, &oid).with(Behaviour::NeverHydrates));
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    sim.hydrate(&tid, &oid);
+    assert!(!sim.is_hydrated(&tid, &oid));
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
+}
+
+#[tokio::test]
+async fn every_warm_up_hydrates_whatever_it_answers() {
+    let sim = sim().await;
+    for (path, expected) in [
+        ("/sites/contoso.sharepoint.com:/sites/Marketing", 200),
+        ("/sites/contoso.sharepoint.com:/teams/Engineering", 200),
+        ("/sites/contoso.sharepoint.com:/sites/Nope", 404),
+        ("/sites/fabrikam.sharepoint.com:/sites/Marketing", 404),
+        ("/groups/0a1b2c3d-1111-2222-3333-444455556666/drive", 403),
+    ] {
+        let (token, tid, oid) = guest(&sim, false);
+        let r = get(&sim, path, &token).await;
+        assert_eq!(r.status(), expected, "{path}");
+        if expected == 200 {
+            let site = body(r).await;
+            assert!(
+                site["webUrl"]
+                    .as_str()
+                    .is_some_and(|u| path.ends_with(&u[30..]))
+            );
+        }
+        assert!(sim.is_hydrated(&tid, &oid), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hydration_lag_keeps_a_guest_cold_for_a_while_and_rewarming_never_cools() {
     let scenario = Scenario {
         hydration_lag: Duration::from_millis(150),
         ..Scenario::demo()
     };
-    let sim = GraphSimulator::start(scenario).await.unwrap();
-    let (b, tid, oid) = token::random_guest();
-    let token = b.build();
+    let sim = start(scenario).await;
+    let (token, tid, oid) = guest(&sim, false);
     get(
         &sim,
         "/groups/0a1b2c3d-1111-2222-3333-444455556666/drive",
@@ -60,28 +165,41 @@ async fn hydration_lag_keeps_a_guest_cold_for_a_while() {
     )
     .await;
     assert!(!sim.is_hydrated(&tid, &oid));
-    assert_eq!(
-        get(&sim, &share_path(DEMO_SHARE_URL), &token)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
+
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(sim.is_hydrated(&tid, &oid));
-    assert_eq!(
-        get(&sim, &share_path(DEMO_SHARE_URL), &token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    // Warm already: the new warm-up's lag must not make it cold again.
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+
+    // hydrate() skips the lag.
+    let (other, tid, oid) = guest(&sim, true);
+    assert!(sim.is_hydrated(&tid, &oid));
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &other).await, 200);
+    sim.dehydrate(&tid, &oid);
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &other).await, 401);
 }
 
 #[tokio::test]
-async fn faults_answer_verbatim_then_are_consumed() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let (b, tid, oid) = token::random_guest();
-    sim.hydrate(&tid, &oid);
-    let token = b.build();
+async fn hydration_ends_after_its_lifetime() {
+    let scenario = Scenario {
+        hydration_lifetime: Duration::from_millis(200),
+        ..Scenario::demo()
+    };
+    let sim = start(scenario).await;
+    let (token, tid, oid) = guest(&sim, false);
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(!sim.is_hydrated(&tid, &oid));
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
+}
+
+#[tokio::test]
+async fn a_status_fault_answers_verbatim_then_is_consumed() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
     sim.inject(Fault::shares(FaultAction::Status {
         status: 429,
         retry_after: Some("2.128".into()),
@@ -90,18 +208,49 @@ async fn faults_answer_verbatim_then_are_consumed() {
     let throttled = get(&sim, &share_path(DEMO_SHARE_URL), &token).await;
     assert_eq!(throttled.status(), 429);
     assert_eq!(throttled.headers()["retry-after"], "2.128");
-    assert_eq!(
-        get(&sim, &share_path(DEMO_SHARE_URL), &token)
-            .await
-            .status(),
-        200
+    assert!(throttled.headers().contains_key("request-id"));
+    let error = body(throttled).await;
+    assert_eq!(error["error"]["code"], "activityLimitReached");
+    assert_eq!(error["error"]["innerError"]["code"], "throttledRequest");
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+}
+
+#[tokio::test]
+async fn faults_only_hit_their_target_and_repeat_times_times() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
+    let date = "Wed, 21 Oct 2026 07:28:00 GMT";
+    sim.inject(
+        Fault::warmup(FaultAction::Status {
+            status: 503,
+            retry_after: Some(date.into()),
+        })
+        .times(2),
     );
+    sim.inject(Fault::any(FaultAction::Status {
+        status: 504,
+        retry_after: None,
+    }));
+
+    // The shares call skips the warm-up fault and takes the `any` one.
+    let r = get(&sim, &share_path(DEMO_SHARE_URL), &token).await;
+    assert_eq!(r.status(), 504);
+    assert!(r.headers().get("retry-after").is_none());
+    assert_eq!(body(r).await["error"]["code"], "UnknownError");
+    for _ in 0..2 {
+        let r = get(&sim, "/sites/root", &token).await;
+        assert_eq!(r.status(), 503);
+        assert_eq!(r.headers()["retry-after"], date);
+        assert_eq!(body(r).await["error"]["code"], "serviceNotAvailable");
+    }
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
 }
 
 #[tokio::test]
 async fn a_dropped_connection_gets_no_answer_and_is_logged_as_0() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let token = token::random_guest().0.build();
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, false);
     sim.inject(Fault::any(FaultAction::DropConnection));
 
     let result = reqwest::Client::new()
@@ -110,90 +259,443 @@ async fn a_dropped_connection_gets_no_answer_and_is_logged_as_0() {
         .send()
         .await;
 
-    assert!(result.is_err(), "{result:?}");
-    assert_eq!(sim.requests()[0].status, 0);
+    let error = result.expect_err("the connection closes unanswered");
+    assert!(!error.is_timeout(), "{error:?}");
+    let log = sim.requests();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].status, 0);
+    assert_eq!(log[0].kind, RequestKind::WarmupRoot);
+    // The next request is served normally.
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+}
+
+#[tokio::test]
+async fn a_delay_fault_delays_and_an_abandoned_request_stays_in_the_log() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
+    sim.inject(Fault::shares(FaultAction::Delay(Duration::from_millis(
+        250,
+    ))));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(80))
+        .build()
+        .expect("client");
+    let r = client
+        .get(format!("{}{}", sim.base_url(), share_path(DEMO_SHARE_URL)))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    assert!(r.expect_err("times out").is_timeout());
+    let log = sim.requests();
+    assert_eq!((log.len(), log[0].status), (1, 0));
+
+    sim.inject(Fault::shares(FaultAction::Delay(Duration::from_millis(
+        120,
+    ))));
+    let started = Instant::now();
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+    assert!(started.elapsed() >= Duration::from_millis(120));
+}
+
+#[tokio::test]
+async fn latency_is_added_to_every_graph_answer() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, false);
+    sim.set_latency(Duration::from_millis(100));
+    let started = Instant::now();
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    sim.set_latency(Duration::ZERO);
+    let started = Instant::now();
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    assert!(started.elapsed() < Duration::from_millis(100));
 }
 
 #[tokio::test]
 async fn paths_are_logged_raw_and_unknown_paths_are_other() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let token = token::random_guest().0.build();
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, false);
     let r = get(
         &sim,
-        "/sites/contoso.sharepoint.com:/sites/a%2F..%2Fb",
+        "/sites/contoso.sharepoint.com:/sites/a%2F..%2FMarketing?$select=id",
         &token,
     )
     .await;
     assert_eq!(r.status(), 404);
-    get(&sim, "/me/drive", &token).await;
+    assert_eq!(
+        status(
+            &sim,
+            "/sites/contoso.sharepoint.com:/sites/Mark%65ting",
+            &token
+        )
+        .await,
+        200
+    );
+    assert_eq!(status(&sim, "/me/drive", &token).await, 400);
+
     let log = sim.requests();
     assert_eq!(
         log[0].path,
-        "/v1.0/sites/contoso.sharepoint.com:/sites/a%2F..%2Fb"
+        "/v1.0/sites/contoso.sharepoint.com:/sites/a%2F..%2FMarketing"
     );
+    assert_eq!(log[0].query.as_deref(), Some("$select=id"));
     assert_eq!(log[0].kind, RequestKind::WarmupSiteByPath);
-    assert_eq!(log[1].kind, RequestKind::Other);
-    assert_eq!(log[1].status, 400);
+    assert_eq!(
+        log[1].path,
+        "/v1.0/sites/contoso.sharepoint.com:/sites/Mark%65ting"
+    );
+    assert_eq!((log[2].kind, log[2].status), (RequestKind::Other, 400));
 }
 
 #[tokio::test]
-async fn shares_are_found_by_u_id_and_s_id_and_unknown_ones_are_404() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let (b, tid, oid) = token::random_guest();
-    sim.hydrate(&tid, &oid);
-    let token = b.build();
-    let s_id = SimShare::new(DEMO_SHARE_URL, serde_json::json!({})).s_id();
+async fn shares_are_found_by_u_id_and_s_id_and_checked_for_access() {
+    let sim = sim().await;
+    let (token, _, oid) = guest(&sim, true);
+    let s_id = SimShare::new(DEMO_SHARE_URL, json!({})).s_id();
 
-    let by_s: serde_json::Value = get(&sim, &format!("/shares/{s_id}/driveItem"), &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_s = body(get(&sim, &format!("/shares/{s_id}/driveItem"), &token).await).await;
     assert_eq!(by_s["name"], "Launch plan.docx");
+    let unknown = get(
+        &sim,
+        &share_path("https://contoso.sharepoint.com/:w:/s/X/Enope"),
+        &token,
+    )
+    .await;
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(body(unknown).await["error"]["code"], "itemNotFound");
     assert_eq!(
-        get(
-            &sim,
-            &share_path("https://contoso.sharepoint.com/nope"),
-            &token
-        )
-        .await
-        .status(),
+        status(&sim, "/shares/s!AAAAAAAAAAAAAAAA/driveItem", &token).await,
         404
     );
+    let denied = get(&sim, &share_path(DEMO_PRIVATE_SHARE_URL), &token).await;
+    assert_eq!(denied.status(), 403);
+    assert_eq!(body(denied).await["error"]["code"], "accessDenied");
+
+    for bad in ["garbage", "u!%2F%2F", "u!aHR0cA==", "s!.."] {
+        let r = get(&sim, &format!("/shares/{bad}/driveItem"), &token).await;
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(body(r).await["error"]["code"], "invalidRequest");
+    }
+
+    // Added shares are found, access lists honoured.
+    let url = "https://contoso.sharepoint.com/:t:/s/Marketing/Enew?e=1";
+    sim.add_share(SimShare::new(url, json!({"name": "new.txt"})).only_for(&[&oid]));
+    let added = SimShare::new(url, json!({})).s_id();
+    assert_eq!(status(&sim, &share_path(url), &token).await, 200);
     assert_eq!(
-        get(&sim, "/shares/garbage/driveItem", &token)
-            .await
-            .status(),
-        400
-    );
-    assert_eq!(
-        get(&sim, &share_path(DEMO_PRIVATE_SHARE_URL), &token)
-            .await
-            .status(),
-        403
+        status(&sim, &format!("/shares/{added}/driveItem"), &token).await,
+        200
     );
 }
 
 #[tokio::test]
 async fn token_problems_look_like_graphs() {
-    let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let expired = TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID)
-        .expires_in(-10)
-        .build();
-    let r = get(&sim, "/sites/root", &expired).await;
-    assert_eq!(r.status(), 401);
-    assert!(
-        r.headers()["www-authenticate"]
-            .to_str()
-            .unwrap()
-            .contains("authorization_uri")
-    );
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
-    assert!(body["error"]["innerError"]["date"].as_str().unwrap().len() == 19);
-
-    let no_scp = TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID)
+    let sim = sim().await;
+    let base = || TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID);
+    let cases: Vec<(Option<String>, u16, &str, &str)> = vec![
+        (
+            None,
+            401,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        ),
+        (
+            Some("Basic dXNlcjpwYXNz".into()),
+            401,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        ),
+        (
+            Some("Bearer not-a-jwt".into()),
+            401,
+            "InvalidAuthenticationToken",
+            "IDX14100",
+        ),
+        (
+            Some("Bearer a.bm90LWpzb24.c".into()),
+            401,
+            "InvalidAuthenticationToken",
+            "IDX14100",
+        ),
+        (
+            Some(format!("Bearer {}", base().expires_in(-10).build())),
+            401,
+            "InvalidAuthenticationToken",
+            "Lifetime validation failed, the token is expired.",
+        ),
+        (
+            Some(format!(
+                "Bearer {}",
+                base().aud("https://contoso.sharepoint.com").build()
+            )),
+            401,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.",
+        ),
+        (
+            Some(format!("Bearer {}", base().without("scp").build())),
+            403,
+            "AccessDenied",
+            "Either scp or roles claim need to be present in the token.",
+        ),
+    ];
+    for (authorization, expected, code, message) in cases {
+        let mut request = sim.client.get(format!("{}/sites/root", sim.base_url()));
+        if let Some(a) = &authorization {
+            request = request.header("authorization", a);
+        }
+        let r = request.send().await.expect("an answer");
+        assert_eq!(r.status(), expected, "{authorization:?}");
+        if expected == 401 {
+            let challenge = r.headers()["www-authenticate"].to_str().unwrap_or_default();
+            assert_eq!(challenge, responses::BEARER_CHALLENGE);
+        }
+        let error = body(r).await;
+        assert_eq!(error["error"]["code"], code);
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(message)),
+            "{error}"
+        );
+        assert_eq!(
+            error["error"]["innerError"]["date"].as_str().map(str::len),
+            Some(19)
+        );
+    }
+    // A rejected call hydrates nobody.
+    assert!(!sim.is_hydrated(DEMO_TENANT, DEMO_GUEST_OID));
+    // The https resource form of the audience is Graph too, and `roles` will do.
+    let resource = base().aud("https://graph.microsoft.com").build();
+    assert_eq!(status(&sim, "/sites/root", &resource).await, 200);
+    let app = base()
         .without("scp")
+        .claim("roles", json!(["Sites.Read.All"]))
         .build();
-    assert_eq!(get(&sim, "/sites/root", &no_scp).await.status(), 403);
+    assert_eq!(status(&sim, "/sites/root", &app).await, 200);
+    let log = sim.requests();
+    assert!(!log[0].has_authorization);
+    assert_eq!(
+        log[4].user.as_deref(),
+        Some(format!("{DEMO_TENANT}#{DEMO_GUEST_OID}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn behaviours_answer_like_graph_does() {
+    let sim = sim().await;
+    let add = |b: Behaviour| {
+        let (builder, tid, oid) = random_guest();
+        sim.add_user(SimUser::guest(&tid, &oid).with(b));
+        sim.hydrate(&tid, &oid);
+        builder.build()
+    };
+    let shares = share_path(DEMO_SHARE_URL);
+
+    let mfa = get(&sim, &shares, &add(Behaviour::MfaMissing)).await;
+    assert_eq!(mfa.status(), 403);
+    let error = body(mfa).await;
+    assert_eq!(error["error"]["code"], "accessDenied");
+    assert_eq!(
+        error["error"]["innerError"]["code"],
+        "unauthorizedMissingMfaTokenClaim"
+    );
+
+    for code in [401, 403] {
+        let token = add(Behaviour::ClaimsChallenge { status: code });
+        assert_eq!(
+            status(&sim, "/sites/root", &token).await,
+            200,
+            "shares only"
+        );
+        let r = get(&sim, &shares, &token).await;
+        assert_eq!(r.status(), code);
+        let challenge = r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(challenge.starts_with(responses::BEARER_CHALLENGE));
+        assert!(challenge.contains(r#"error="insufficient_claims""#));
+        let claims = challenge
+            .split("claims=\"")
+            .nth(1)
+            .and_then(|c| c.split('"').next())
+            .and_then(|c| STANDARD.decode(c).ok())
+            .and_then(|c| serde_json::from_slice::<Value>(&c).ok());
+        assert!(
+            claims.is_some_and(|c| c["access_token"].is_object()),
+            "{challenge}"
+        );
+        let error = body(r).await;
+        assert_eq!(error["error"]["code"], "InvalidAuthenticationToken");
+    }
+
+    for (behaviour, message) in [
+        (Behaviour::TokenExpiredAtGraph, "expired"),
+        (Behaviour::TokenInvalidAtGraph, "CompactToken"),
+    ] {
+        let token = add(behaviour);
+        for path in ["/sites/root", shares.as_str()] {
+            let r = get(&sim, path, &token).await;
+            assert_eq!(r.status(), 401);
+            assert!(r.headers().contains_key("www-authenticate"));
+            let error = body(r).await;
+            assert_eq!(error["error"]["code"], "InvalidAuthenticationToken");
+            assert!(
+                error["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(message))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_users_can_be_refused() {
+    let scenario = Scenario {
+        unknown_users_are_guests: false,
+        ..Scenario::demo()
+    };
+    let sim = start(scenario).await;
+    let (token, tid, oid) = guest(&sim, true);
+    assert!(!sim.is_hydrated(&tid, &oid));
+    assert_eq!(status(&sim, "/sites/root", &token).await, 403);
+    let known = TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID).build();
+    assert_eq!(status(&sim, "/sites/root", &known).await, 200);
+}
+
+#[tokio::test]
+async fn every_answer_carries_graphs_headers() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, false);
+    let client = reqwest::Client::new();
+    let url = format!("{}{}", sim.base_url(), share_path(DEMO_SHARE_URL));
+
+    let echoed = client
+        .get(&url)
+        .bearer_auth(&token)
+        .header("client-request-id", "7d2e5c1a-0000-4000-8000-00000000c1d0")
+        .send()
+        .await
+        .expect("an answer");
+    let h = echoed.headers().clone();
+    assert_eq!(
+        h["client-request-id"],
+        "7d2e5c1a-0000-4000-8000-00000000c1d0"
+    );
+    assert_ne!(h["request-id"], h["client-request-id"]);
+    assert_eq!(h["content-type"], "application/json");
+    assert_eq!(h["strict-transport-security"], "max-age=31536000");
+    assert!(
+        h["x-ms-ags-diagnostic"]
+            .to_str()
+            .is_ok_and(|d| d.contains("ServerInfo"))
+    );
+    assert!(httpdate::parse_http_date(h["date"].to_str().unwrap_or_default()).is_ok());
+    let inner = &body(echoed).await["error"]["innerError"];
+    assert_eq!(
+        inner["client-request-id"],
+        "7d2e5c1a-0000-4000-8000-00000000c1d0"
+    );
+    assert_eq!(inner["request-id"].as_str(), h["request-id"].to_str().ok());
+
+    let own = get(&sim, "/sites/root", &token).await;
+    assert_eq!(
+        own.headers()["request-id"],
+        own.headers()["client-request-id"]
+    );
+    let log = sim.requests();
+    assert_eq!(
+        log[0].client_request_id.as_deref(),
+        Some("7d2e5c1a-0000-4000-8000-00000000c1d0")
+    );
+    assert_eq!(log[1].client_request_id, None);
+}
+
+#[tokio::test]
+async fn admin_routes_list_reset_and_report_health() {
+    let sim = sim().await;
+    let (token, tid, oid) = guest(&sim, false);
+    let client = reqwest::Client::new();
+    let admin = |path: &str| format!("http://{}/_sim/{path}", sim.addr());
+    sim.inject(Fault::shares(FaultAction::DropConnection));
+
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    let health = client.get(admin("health")).send().await.expect("health");
+    assert_eq!(health.status(), 200);
+    let log: Value = body(client.get(admin("requests")).send().await.expect("log")).await;
+    let kinds: Vec<&str> = log
+        .as_array()
+        .map(|l| l.iter().filter_map(|r| r["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(kinds, ["WarmupRoot", "Admin"], "{log}");
+    assert_eq!(log[0]["path"], "/v1.0/sites/root");
+    assert_eq!(log[0]["status"], 200);
+
+    let reset = client.post(admin("reset")).send().await.expect("reset");
+    assert_eq!(reset.status(), 200);
+    assert!(sim.requests().is_empty());
+    assert!(!sim.is_hydrated(&tid, &oid));
+    // The fault is gone too: this cold call is answered, not dropped.
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
+    assert_eq!(
+        client
+            .get(admin("nope"))
+            .send()
+            .await
+            .expect("404")
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn shutdown_stops_accepting_and_closes_idle_connections() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, false);
+    // One client, so its second call would reuse the kept-alive connection.
+    let client = reqwest::Client::new();
+    let call = || {
+        client
+            .get(format!("{}/sites/root", sim.base_url()))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(call().await.map(|r| r.status().as_u16()).ok(), Some(200));
+    sim.shutdown();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let after = call().await;
+    assert!(after.is_err(), "{after:?}");
+    let fresh = reqwest::Client::new()
+        .get(format!("{}/sites/root", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    assert!(fresh.is_err(), "{fresh:?}");
+}
+
+#[tokio::test]
+async fn demo_guest_token_is_a_cold_demo_guest_for_a_day() {
+    let sim = sim().await;
+    let token = demo_guest_token();
+    let claims = token::claims_of(&token).expect("a JWT");
+    assert_eq!(claims["tid"], DEMO_TENANT);
+    assert_eq!(claims["oid"], DEMO_GUEST_OID);
+    let exp = claims["exp"].as_i64().unwrap_or_default();
+    assert!(exp > token::epoch_now() + 23 * 3600);
+    assert_eq!(status(&sim, &share_path(DEMO_DOC_URL), &token).await, 401);
+    assert_eq!(
+        status(
+            &sim,
+            "/sites/contoso.sharepoint.com:/sites/Marketing",
+            &token
+        )
+        .await,
+        200
+    );
+    assert_eq!(status(&sim, &share_path(DEMO_DOC_URL), &token).await, 200);
+    assert_eq!(
+        status(&sim, &share_path(DEMO_PRIVATE_SHARE_URL), &token).await,
+        403
+    );
 }

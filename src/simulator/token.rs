@@ -13,7 +13,8 @@ pub struct TokenBuilder {
     claims: Map<String, Value>,
 }
 
-fn now() -> i64 {
+/// Seconds since the Unix epoch.
+pub(crate) fn epoch_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -22,7 +23,7 @@ fn now() -> i64 {
 impl TokenBuilder {
     /// A B2B guest's token: Graph audience, file and site read scopes, 1 h.
     pub fn guest(tid: &str, oid: &str) -> Self {
-        let now = now();
+        let now = epoch_now();
         let claims = json!({
             "aud": "00000003-0000-0000-c000-000000000000",
             "iss": format!("https://sts.windows.net/{tid}/"),
@@ -33,19 +34,24 @@ impl TokenBuilder {
             "oid": oid,
             "tid": tid,
             "scp": "Files.Read.All Sites.Read.All User.Read",
-            "upn": "guest_example.com#EXT#@contoso.onmicrosoft.com",
+            "upn": "x_gmail.com#EXT#@contoso.onmicrosoft.com",
             "ver": "1.0",
         });
-        let Value::Object(claims) = claims else {
-            unreachable!("a JSON object literal")
-        };
-        Self { claims }
+        Self {
+            claims: match claims {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            },
+        }
     }
 
+    /// Sets `aud` (Graph is `00000003-0000-0000-c000-000000000000` or
+    /// `https://graph.microsoft.com`).
     pub fn aud(self, aud: &str) -> Self {
         self.claim("aud", json!(aud))
     }
 
+    /// Sets `scp`, the space-separated delegated scopes.
     pub fn scp(self, scp: &str) -> Self {
         self.claim("scp", json!(scp))
     }
@@ -57,14 +63,16 @@ impl TokenBuilder {
 
     /// Sets `exp` relative to now (negative: already expired).
     pub fn expires_in(self, secs: i64) -> Self {
-        self.exp(now() + secs)
+        self.exp(epoch_now() + secs)
     }
 
+    /// Sets (or replaces) any claim.
     pub fn claim(mut self, name: &str, value: Value) -> Self {
         self.claims.insert(name.to_owned(), value);
         self
     }
 
+    /// Removes a claim.
     pub fn without(mut self, name: &str) -> Self {
         self.claims.remove(name);
         self

@@ -1,0 +1,140 @@
+//! Graph's token checks, in Graph's order (GRAPH-FACTS §3b, §3d): present,
+//! well formed, not expired, right audience, then scopes. No signatures.
+
+use http::Response;
+use serde_json::{Map, Value};
+
+use super::hydration::UserKey;
+use super::responses::{self, Body, Ids};
+use super::token::epoch_now;
+
+/// Graph's application id, one of the two audiences it accepts.
+const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+
+/// The token of a `Bearer` `Authorization` header (scheme case-insensitive),
+/// `None` when absent, of another scheme, or empty.
+pub(crate) fn bearer(authorization: Option<&str>) -> Option<&str> {
+    let (scheme, token) = authorization?.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// `(tid, oid)` from the claims, when both are strings.
+pub(crate) fn user_of(claims: &Map<String, Value>) -> Option<UserKey> {
+    let tid = claims.get("tid")?.as_str()?;
+    let oid = claims.get("oid")?.as_str()?;
+    Some((tid.to_owned(), oid.to_owned()))
+}
+
+/// Why Graph turns a token away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rejection {
+    Empty,
+    Malformed,
+    Expired,
+    WrongAudience,
+    NoScopeOrRoles,
+    NoUser,
+}
+
+impl Rejection {
+    /// Graph's answer for it.
+    pub(crate) fn response(self, ids: &Ids) -> Response<Body> {
+        match self {
+            Self::Empty => responses::invalid_token("Access token is empty.", ids),
+            Self::Malformed => responses::invalid_token(
+                "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'.",
+                ids,
+            ),
+            Self::Expired => {
+                responses::invalid_token("Lifetime validation failed, the token is expired.", ids)
+            }
+            Self::WrongAudience => {
+                responses::invalid_token("Access token validation failure. Invalid audience.", ids)
+            }
+            Self::NoScopeOrRoles => responses::error(
+                403,
+                "AccessDenied",
+                "Either scp or roles claim need to be present in the token.",
+                ids,
+            ),
+            Self::NoUser => responses::invalid_token("Access token validation failure.", ids),
+        }
+    }
+}
+
+/// Runs Graph's checks on a request's token (`token` from [`bearer`],
+/// `claims` its decoded payload) and answers who is calling.
+pub(crate) fn check(
+    token: Option<&str>,
+    claims: Option<&Map<String, Value>>,
+) -> Result<UserKey, Rejection> {
+    if token.is_none() {
+        return Err(Rejection::Empty);
+    }
+    let claims = claims.ok_or(Rejection::Malformed)?;
+    let exp = claims
+        .get("exp")
+        .and_then(|e| e.as_i64().or_else(|| e.as_f64().map(|f| f as i64)));
+    if exp.is_none_or(|exp| exp <= epoch_now()) {
+        return Err(Rejection::Expired);
+    }
+    let audience_ok = claims
+        .get("aud")
+        .and_then(Value::as_str)
+        .is_some_and(|a| a == GRAPH_APP_ID || a.trim_end_matches('/') == GRAPH_RESOURCE);
+    if !audience_ok {
+        return Err(Rejection::WrongAudience);
+    }
+    if !claims.contains_key("scp") && !claims.contains_key("roles") {
+        return Err(Rejection::NoScopeOrRoles);
+    }
+    user_of(claims).ok_or(Rejection::NoUser)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_non_empty_bearer_tokens_are_tokens() {
+        assert_eq!(bearer(Some("Bearer abc")), Some("abc"));
+        assert_eq!(bearer(Some("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer(Some("BEARER abc")), Some("abc"));
+        assert_eq!(bearer(Some("Bearer ")), None);
+        assert_eq!(bearer(Some("Bearer")), None);
+        assert_eq!(bearer(Some("Basic abc")), None);
+        assert_eq!(bearer(None), None);
+    }
+
+    #[test]
+    fn checks_run_in_graphs_order() {
+        use crate::simulator::token::{TokenBuilder, claims_of};
+        let check_token = |t: &TokenBuilder| {
+            let jwt = t.build();
+            check(Some(&jwt), claims_of(&jwt).as_ref())
+        };
+        let guest = TokenBuilder::guest("t", "o");
+        assert_eq!(check(None, None), Err(Rejection::Empty));
+        assert_eq!(check(Some("x"), None), Err(Rejection::Malformed));
+        // Expired and wrong audience and no scope: expiry is reported first.
+        let all_wrong = guest.clone().expires_in(-1).aud("x").without("scp");
+        assert_eq!(check_token(&all_wrong), Err(Rejection::Expired));
+        assert_eq!(
+            check_token(&guest.clone().without("exp")),
+            Err(Rejection::Expired)
+        );
+        let wrong_aud = guest.clone().aud("x").without("scp");
+        assert_eq!(check_token(&wrong_aud), Err(Rejection::WrongAudience));
+        assert_eq!(
+            check_token(&guest.clone().without("scp")),
+            Err(Rejection::NoScopeOrRoles)
+        );
+        assert_eq!(
+            check_token(&guest.clone().without("oid")),
+            Err(Rejection::NoUser)
+        );
+        assert_eq!(check_token(&guest), Ok(("t".to_owned(), "o".to_owned())));
+    }
+}

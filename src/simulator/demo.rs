@@ -1,0 +1,203 @@
+//! The demo tenant (Contoso): a cold guest, a member, two sites and four
+//! links with realistic SharePoint driveItems (GRAPH-FACTS §2c/2d formats).
+
+use serde_json::{Value, json};
+
+use super::scenario::{Scenario, SimShare, SimUser};
+use super::sites::{guid_from, site_id};
+use super::token::TokenBuilder;
+
+/// The demo tenant id.
+pub const DEMO_TENANT: &str = "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60";
+/// The demo tenant's SharePoint host.
+pub const DEMO_HOST: &str = "contoso.sharepoint.com";
+/// A cold guest of the demo tenant.
+pub const DEMO_GUEST_OID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
+/// A member of the demo tenant (always hydrated).
+pub const DEMO_MEMBER_OID: &str = "a1b2c3d4-0000-4000-8000-000000000002";
+/// The demo's main sharing link, `Launch plan.docx` (everyone).
+pub const DEMO_SHARE_URL: &str =
+    "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9";
+/// A Teams-site link, `Roadmap.xlsx` (everyone).
+pub const DEMO_TEAMS_SHARE_URL: &str =
+    "https://contoso.sharepoint.com/:x:/t/Engineering/EdCbA9876543210zyxwvuTSRQ?e=Zz1Yy2";
+/// A plain document URL, `Doc.docx` (everyone).
+pub const DEMO_DOC_URL: &str =
+    "https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Doc.docx";
+/// A link only the member may open, `Budget.pdf`.
+pub const DEMO_PRIVATE_SHARE_URL: &str =
+    "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1";
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl Scenario {
+    /// Contoso: [`DEMO_GUEST_OID`] (cold guest), [`DEMO_MEMBER_OID`], the
+    /// sites `sites/Marketing` and `teams/Engineering`, and four links.
+    pub fn demo() -> Self {
+        let item = |id, name, site, size, mime| DemoItem {
+            id,
+            name,
+            site,
+            size,
+            mime,
+        };
+        Self {
+            users: vec![
+                SimUser::guest(DEMO_TENANT, DEMO_GUEST_OID),
+                SimUser::member(DEMO_TENANT, DEMO_MEMBER_OID),
+            ],
+            shares: vec![
+                SimShare::new(
+                    DEMO_SHARE_URL,
+                    item(
+                        "01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L",
+                        "Launch plan.docx",
+                        "sites/Marketing",
+                        48_211,
+                        DOCX,
+                    )
+                    .json(),
+                ),
+                SimShare::new(
+                    DEMO_TEAMS_SHARE_URL,
+                    item(
+                        "01QWERTYZ5LKJH3GFDSAZXCVBN2MPOIU7Y",
+                        "Roadmap.xlsx",
+                        "teams/Engineering",
+                        23_904,
+                        XLSX,
+                    )
+                    .json(),
+                ),
+                SimShare::new(
+                    DEMO_DOC_URL,
+                    item(
+                        "01NKDM7HMOJTVYMDOSXFDK2QJDXCDI3WUK",
+                        "Doc.docx",
+                        "sites/Marketing",
+                        12_288,
+                        DOCX,
+                    )
+                    .json(),
+                ),
+                SimShare::new(
+                    DEMO_PRIVATE_SHARE_URL,
+                    item(
+                        "01BUDGETPDFX6Y2ZQ3RT4UV5WA7BCDEFGH",
+                        "Budget.pdf",
+                        "sites/Marketing",
+                        310_455,
+                        "application/pdf",
+                    )
+                    .json(),
+                )
+                .only_for(&[DEMO_MEMBER_OID]),
+            ],
+            sites: vec![
+                (DEMO_HOST.to_owned(), "sites/Marketing".to_owned()),
+                (DEMO_HOST.to_owned(), "teams/Engineering".to_owned()),
+            ],
+            ..Self::default()
+        }
+    }
+}
+
+/// A demo guest's token ([`DEMO_TENANT`], [`DEMO_GUEST_OID`]), valid for 24 h.
+pub fn demo_guest_token() -> String {
+    TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID)
+        .expires_in(24 * 3600)
+        .build()
+}
+
+struct DemoItem {
+    id: &'static str,
+    name: &'static str,
+    site: &'static str,
+    size: u64,
+    mime: &'static str,
+}
+
+impl DemoItem {
+    /// A SharePoint file driveItem: `"{GUID},1"` eTag (upper case), `"c:{guid},1"`
+    /// cTag (lower case), `b!` drive id, composite site id, download URL.
+    fn json(&self) -> Value {
+        let guid = guid_from(self.id).to_uppercase();
+        let lower = guid.to_lowercase();
+        let site_url = format!("https://{DEMO_HOST}/{}", self.site);
+        let owner = json!({"user": {
+            "email": "megan.bowen@contoso.com",
+            "id": "efee1b77-fb3b-4f65-99d6-274c11914d12",
+            "displayName": "Megan Bowen"
+        }});
+        json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#driveItem",
+            "@microsoft.graph.downloadUrl": format!(
+                "{site_url}/_layouts/15/download.aspx?UniqueId={lower}&Translate=false&tempauth=v1.simulated&ApiVersion=2.0"
+            ),
+            "createdDateTime": "2026-03-21T20:01:37Z",
+            "eTag": format!("\"{{{guid}}},1\""),
+            "id": self.id,
+            "lastModifiedDateTime": "2026-11-02T09:14:05Z",
+            "name": self.name,
+            "webUrl": format!("{site_url}/Shared%20Documents/{}", self.name.replace(' ', "%20")),
+            "cTag": format!("\"c:{{{lower}}},1\""),
+            "size": self.size,
+            "createdBy": owner,
+            "lastModifiedBy": owner,
+            "parentReference": {
+                "driveType": "documentLibrary",
+                "driveId": format!("b!{}", drive_suffix(self.site)),
+                "id": "01J7TAN47N6Y2GOVW7725BZO354PWSELRR",
+                "name": "Shared Documents",
+                "path": "/drive/root:",
+                "siteId": site_id(DEMO_HOST, self.site)
+            },
+            "file": {"mimeType": self.mime, "hashes": {"quickXorHash": "VogBCOhQhjnQAQRkBAMdwgAAAAA="}},
+            "fileSystemInfo": {
+                "createdDateTime": "2026-03-21T20:01:37Z",
+                "lastModifiedDateTime": "2026-11-02T09:14:05Z"
+            },
+            "shared": {"scope": "users"}
+        })
+    }
+}
+
+/// A 64-character drive id body, one per site (`b!` + base64url, as real ones).
+fn drive_suffix(site: &str) -> String {
+    use base64::Engine;
+    let seed = format!("{}{}", guid_from(site), guid_from(&format!("drive:{site}")));
+    let bytes: Vec<u8> = seed.bytes().filter(u8::is_ascii_hexdigit).collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes[..48])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_items_have_sharepoint_shapes() {
+        let scenario = Scenario::demo();
+        assert_eq!(scenario.shares.len(), 4);
+        for share in &scenario.shares {
+            let item = &share.drive_item;
+            let id = item["id"].as_str().unwrap_or_default();
+            assert_eq!(id.len(), 34, "{id}");
+            assert!(id.starts_with("01"));
+            let etag = item["eTag"].as_str().unwrap_or_default();
+            assert!(etag.starts_with("\"{") && etag.ends_with("},1\""), "{etag}");
+            assert!(
+                item["cTag"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("\"c:{")
+            );
+            let drive = item["parentReference"]["driveId"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(drive.starts_with("b!") && drive.len() == 66, "{drive}");
+            assert!(item["file"]["hashes"]["quickXorHash"].is_string());
+            assert!(item["@microsoft.graph.downloadUrl"].is_string());
+        }
+    }
+}

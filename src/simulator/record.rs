@@ -1,0 +1,116 @@
+//! The request log: every request the simulator saw, what kind it was (from
+//! its raw path), and what it answered. Never the token.
+
+use serde::Serialize;
+
+/// What a request was, judged from its raw path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RequestKind {
+    /// `GET /v1.0/shares/{shareId}/driveItem`.
+    Shares,
+    /// `GET /v1.0/sites/{host}:/{sites|teams}/{name}`.
+    WarmupSiteByPath,
+    /// `GET /v1.0/sites/root`.
+    WarmupRoot,
+    /// `GET /v1.0/groups/{id}/drive`.
+    WarmupGroupDrive,
+    /// The simulator's own `/_sim/…` routes.
+    Admin,
+    /// Anything else (the service should never send these).
+    Other,
+}
+
+impl RequestKind {
+    /// Classifies a raw, percent-encoded path. Segments are split on literal
+    /// `/` only, so an encoded `%2F` can never make a path look like another
+    /// route: that is what path-injection tests rely on.
+    pub(crate) fn of(path: &str) -> Self {
+        if path == "/_sim" || path.starts_with("/_sim/") {
+            return Self::Admin;
+        }
+        let Some(rest) = path.strip_prefix("/v1.0/") else {
+            return Self::Other;
+        };
+        let segments: Vec<&str> = rest.split('/').collect();
+        match segments.as_slice() {
+            ["shares", id, "driveItem"] if !id.is_empty() => Self::Shares,
+            ["sites", "root"] => Self::WarmupRoot,
+            ["groups", id, "drive"] if !id.is_empty() => Self::WarmupGroupDrive,
+            ["sites", host, "sites" | "teams", name]
+                if host.len() > 1 && host.ends_with(':') && !name.is_empty() =>
+            {
+                Self::WarmupSiteByPath
+            }
+            _ => Self::Other,
+        }
+    }
+
+    /// One of the three warm-up calls (each hydrates the calling guest).
+    pub fn is_warmup(self) -> bool {
+        matches!(
+            self,
+            Self::WarmupSiteByPath | Self::WarmupRoot | Self::WarmupGroupDrive
+        )
+    }
+}
+
+/// One request as the simulator saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The raw path as received (percent-encoded, no query), with `/v1.0`.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    /// The request's `client-request-id` header, if it sent one.
+    pub client_request_id: Option<String>,
+    /// Whether an `Authorization` header came; the token itself is never kept.
+    pub has_authorization: bool,
+    /// `tid#oid` from the token's claims, when readable.
+    pub user: Option<String>,
+    /// What the simulator answered; 0 when it dropped the connection.
+    pub status: u16,
+    /// What the path was.
+    pub kind: RequestKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RequestKind::{self, *};
+
+    #[test]
+    fn kinds_come_from_the_raw_path_only() {
+        let cases: &[(&str, RequestKind)] = &[
+            ("/v1.0/shares/u!aHR0cHM/driveItem", Shares),
+            ("/v1.0/shares//driveItem", Other),
+            ("/v1.0/shares/u!a/driveItem/content", Other),
+            ("/v1.0/sites/root", WarmupRoot),
+            ("/v1.0/sites/root/drive", Other),
+            ("/v1.0/groups/0a1b/drive", WarmupGroupDrive),
+            ("/v1.0/groups/..%2Fme/drive", WarmupGroupDrive),
+            (
+                "/v1.0/sites/contoso.sharepoint.com:/sites/Marketing",
+                WarmupSiteByPath,
+            ),
+            (
+                "/v1.0/sites/contoso.sharepoint.com:/teams/Eng",
+                WarmupSiteByPath,
+            ),
+            (
+                "/v1.0/sites/contoso.sharepoint.com:/sites/a%2F..%2Fb",
+                WarmupSiteByPath,
+            ),
+            ("/v1.0/sites/contoso.sharepoint.com:/sites/a/../b", Other),
+            ("/v1.0/sites/contoso.sharepoint.com/sites/Marketing", Other),
+            ("/v1.0/sites/contoso.sharepoint.com:/personal/x", Other),
+            ("/v1.0/me/drive", Other),
+            ("/beta/sites/root", Other),
+            ("/_sim/requests", Admin),
+            ("/_simulator", Other),
+        ];
+        for (path, kind) in cases {
+            assert_eq!(RequestKind::of(path), *kind, "{path}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Normal handling of one request (no fault): admin routes, then for Graph
+//! routes the token checks, the caller's behaviour, and the route itself.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use http::{Method, Response};
+use serde_json::{Map, Value};
+
+use super::record::RequestKind;
+use super::responses::{self, Body, Ids};
+use super::scenario::Behaviour;
+use super::state::{State, lock};
+use super::{admin, auth, shares, warmups};
+
+/// What normal handling needs to know of a request.
+pub(crate) struct Call<'a> {
+    pub seq: u64,
+    pub method: &'a Method,
+    /// Raw, percent-encoded.
+    pub path: &'a str,
+    pub kind: RequestKind,
+    pub token: Option<&'a str>,
+    pub claims: Option<&'a Map<String, Value>>,
+    pub ids: &'a Ids,
+}
+
+pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
+    if call.kind == RequestKind::Admin {
+        return admin::answer(state, call);
+    }
+    let ids = call.ids;
+    if call.path != "/v1.0" && !call.path.starts_with("/v1.0/") {
+        return responses::error(400, "BadRequest", "Invalid version.", ids);
+    }
+    if call.method != Method::GET {
+        return responses::error(
+            405,
+            "BadRequest",
+            "Specified HTTP method is not allowed for the request target.",
+            ids,
+        );
+    }
+    let key = match auth::check(call.token, call.claims) {
+        Ok(key) => key,
+        Err(rejection) => return rejection.response(ids),
+    };
+
+    let mut s = lock(state);
+    let Some(user) = s.caller(&key) else {
+        return responses::error(403, "accessDenied", "Access denied", ids);
+    };
+    // Revocation and other token trouble show on every route.
+    match user.behaviour {
+        Behaviour::TokenExpiredAtGraph => {
+            return responses::invalid_token("Access token has expired or is not yet valid.", ids);
+        }
+        Behaviour::TokenInvalidAtGraph => {
+            return responses::invalid_token(
+                "CompactToken validation failed with reason code: 80049228.",
+                ids,
+            );
+        }
+        _ => {}
+    }
+    let now = Instant::now();
+    match call.kind {
+        RequestKind::Shares => shares::answer(&s, &user, call.path, now, ids),
+        kind if kind.is_warmup() => {
+            // Any SharePoint-backed call hydrates, whatever it answers.
+            s.hydration.warm_up(&key, now);
+            warmups::answer(&s, kind, call.path, ids)
+        }
+        _ => responses::error(400, "BadRequest", "Invalid request", ids),
+    }
+}

@@ -1,0 +1,107 @@
+//! `GET /v1.0/shares/{shareId}/driveItem`: the share key, the caller's
+//! MFA/claims trouble, the guest hydration anomaly, then the lookup.
+
+use std::time::Instant;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::Response;
+use percent_encoding::percent_decode_str;
+
+use super::responses::{self, Body, Ids};
+use super::scenario::{Behaviour, SimShare, SimUser};
+use super::state::State;
+
+/// A share id as Graph reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum ShareKey {
+    /// `u!…`: the sharing URL itself.
+    Url(String),
+    /// `s!…`: a sharing token.
+    Token(String),
+}
+
+/// Reads the `{shareId}` path segment. Graph decodes percent-escapes in a
+/// segment, so `u%21…` is `u!…`; padding or non-base64url characters make
+/// the key invalid.
+fn parse(segment: &str) -> Option<ShareKey> {
+    let id = percent_decode_str(segment).decode_utf8().ok()?;
+    if let Some(encoded) = id.strip_prefix("u!") {
+        let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
+        let url = String::from_utf8(bytes).ok()?;
+        return (!url.is_empty()).then_some(ShareKey::Url(url));
+    }
+    let token = id.strip_prefix("s!")?;
+    let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    (!token.is_empty() && token.chars().all(base64url)).then(|| ShareKey::Token(id.into_owned()))
+}
+
+pub(crate) fn answer(
+    s: &State,
+    user: &SimUser,
+    path: &str,
+    now: Instant,
+    ids: &Ids,
+) -> Response<Body> {
+    match user.behaviour {
+        Behaviour::MfaMissing => return responses::mfa_missing(ids),
+        Behaviour::ClaimsChallenge { status } => return responses::claims_challenge(status, ids),
+        _ => {}
+    }
+    // The kind was matched as /v1.0/shares/{id}/driveItem, so segment 3 is the id.
+    let segment = path.split('/').nth(3).unwrap_or_default();
+    let Some(key) = parse(segment) else {
+        return responses::error(400, "invalidRequest", "Invalid shares key.", ids);
+    };
+    if !s.is_hydrated(&(user.tid.clone(), user.oid.clone()), now) {
+        // The documented guest anomaly (GRAPH-FACTS §5).
+        return responses::not_hydrated(ids);
+    }
+    let share: Option<&SimShare> = match &key {
+        ShareKey::Url(url) => s.share_by_url(url),
+        ShareKey::Token(id) => s.share_by_s_id(id),
+    };
+    let Some(share) = share else {
+        return responses::error(
+            404,
+            "itemNotFound",
+            "The sharing link no longer exists, or you do not have permission to access it.",
+            ids,
+        );
+    };
+    if !share.admits(&user.oid) {
+        return responses::error(403, "accessDenied", "Access denied", ids);
+    }
+    responses::json_response(200, &share.drive_item, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_keys_are_read_like_graph_reads_them() {
+        let url = "https://contoso.sharepoint.com/:w:/s/Team/EaBc?e=x~y>?";
+        let u = "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL1RlYW0vRWFCYz9lPXh-eT4_";
+        assert_eq!(parse(u), Some(ShareKey::Url(url.to_owned())));
+        assert_eq!(
+            parse(&u.replacen('!', "%21", 1)),
+            Some(ShareKey::Url(url.to_owned()))
+        );
+        assert_eq!(parse("s!AbC-_9"), Some(ShareKey::Token("s!AbC-_9".into())));
+        for bad in [
+            "u!",
+            "u!aHR0cA==",
+            "u!a",
+            "u!%FF",
+            "s!",
+            "s!..",
+            "s!a%2Fb",
+            "garbage",
+            "x!abc",
+            "",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+}

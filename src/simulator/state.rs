@@ -1,0 +1,143 @@
+//! The simulator's mutable state behind one `std::sync::Mutex`, which is
+//! never held across an await.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::faults::FaultQueue;
+use super::hydration::{Hydration, UserKey};
+use super::record::RecordedRequest;
+use super::scenario::{Behaviour, Scenario, SimShare, SimUser};
+
+/// A logged request and its arrival number (to set its status later).
+struct Entry {
+    seq: u64,
+    request: RecordedRequest,
+}
+
+pub(crate) struct State {
+    users: HashMap<UserKey, SimUser>,
+    unknown_users_are_guests: bool,
+    shares: HashMap<String, SimShare>,
+    /// `s!` id → URL.
+    s_ids: HashMap<String, String>,
+    sites: Vec<(String, String)>,
+    pub(crate) hydration: Hydration,
+    pub(crate) faults: FaultQueue,
+    pub(crate) latency: Duration,
+    log: Vec<Entry>,
+    next_seq: u64,
+}
+
+/// Locks, shrugging off poisoning: a panicked test thread must not turn
+/// every later answer into a panic too.
+pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl State {
+    pub(crate) fn new(scenario: Scenario) -> Self {
+        let mut state = Self {
+            users: HashMap::new(),
+            unknown_users_are_guests: scenario.unknown_users_are_guests,
+            shares: HashMap::new(),
+            s_ids: HashMap::new(),
+            sites: scenario.sites,
+            hydration: Hydration::new(scenario.hydration_lag, scenario.hydration_lifetime),
+            faults: FaultQueue::default(),
+            latency: scenario.latency,
+            log: Vec::new(),
+            next_seq: 0,
+        };
+        for user in scenario.users {
+            state.add_user(user);
+        }
+        for share in scenario.shares {
+            state.add_share(share);
+        }
+        state
+    }
+
+    pub(crate) fn add_user(&mut self, user: SimUser) {
+        self.users
+            .insert((user.tid.clone(), user.oid.clone()), user);
+    }
+
+    pub(crate) fn add_share(&mut self, share: SimShare) {
+        self.s_ids.insert(share.s_id(), share.url.clone());
+        self.shares.insert(share.url.clone(), share);
+    }
+
+    /// The caller, registering an unknown one as a cold guest when the
+    /// scenario says so; `None` when the tenant does not know them.
+    pub(crate) fn caller(&mut self, key: &UserKey) -> Option<SimUser> {
+        if let Some(user) = self.users.get(key) {
+            return Some(user.clone());
+        }
+        if !self.unknown_users_are_guests {
+            return None;
+        }
+        let user = SimUser::guest(&key.0, &key.1);
+        self.users.insert(key.clone(), user.clone());
+        Some(user)
+    }
+
+    /// Whether `/shares` would let this user through now. Members always;
+    /// unknown users count as the cold guests they would be registered as.
+    pub(crate) fn is_hydrated(&self, key: &UserKey, now: Instant) -> bool {
+        let (guest, behaviour) = match self.users.get(key) {
+            Some(user) => (user.guest, &user.behaviour),
+            None if self.unknown_users_are_guests => (true, &Behaviour::Normal),
+            None => return false,
+        };
+        if !guest {
+            return true;
+        }
+        *behaviour != Behaviour::NeverHydrates && self.hydration.is_warm(key, now)
+    }
+
+    pub(crate) fn share_by_url(&self, url: &str) -> Option<&SimShare> {
+        self.shares.get(url)
+    }
+
+    pub(crate) fn share_by_s_id(&self, s_id: &str) -> Option<&SimShare> {
+        self.s_ids.get(s_id).and_then(|url| self.shares.get(url))
+    }
+
+    /// Whether `(host, "sites/Name" | "teams/Name")` is a known site.
+    pub(crate) fn knows_site(&self, host: &str, path: &str) -> bool {
+        self.sites.iter().any(|(h, p)| h == host && p == path)
+    }
+
+    /// Logs a request on arrival (status 0 until answered), so one the
+    /// client gave up on is still in the log; returns its number.
+    pub(crate) fn log(&mut self, request: RecordedRequest) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.log.push(Entry { seq, request });
+        seq
+    }
+
+    /// Sets the status a logged request was answered with (a no-op when
+    /// the log was cleared meanwhile).
+    pub(crate) fn answered(&mut self, seq: u64, status: u16) {
+        if let Some(entry) = self.log.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.request.status = status;
+        }
+    }
+
+    /// The log in arrival order, without request `except` (an admin call
+    /// listing the log leaves itself out).
+    pub(crate) fn requests(&self, except: Option<u64>) -> Vec<RecordedRequest> {
+        self.log
+            .iter()
+            .filter(|e| Some(e.seq) != except)
+            .map(|e| e.request.clone())
+            .collect()
+    }
+
+    pub(crate) fn clear_requests(&mut self) {
+        self.log.clear();
+    }
+}
