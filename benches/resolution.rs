@@ -28,6 +28,8 @@ struct Bench {
 struct Sample {
     wall: Duration,
     graph_calls: usize,
+    /// Whether the driveItem came back (a failure is counted, not fatal).
+    ok: bool,
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -84,12 +86,12 @@ impl Bench {
         self.graph.clear_requests();
         let started = Instant::now();
         let r = self.resolve(token).await.expect("service answers");
-        let status = r.status();
-        let body = r.text().await.unwrap_or_default();
-        assert_eq!(status, 200, "service resolution failed: {body}");
+        let ok = r.status() == 200;
+        let _ = r.bytes().await;
         Sample {
             wall: started.elapsed(),
             graph_calls: self.graph.requests().len(),
+            ok,
         }
     }
 
@@ -112,10 +114,10 @@ impl Bench {
         let status = self
             .graph_get(&format!("/shares/{}/driveItem", share_id()), token)
             .await;
-        assert_eq!(status, 200, "direct call on a hydrated guest");
         Sample {
             wall: started.elapsed(),
             graph_calls: self.graph.requests().len(),
+            ok: status == 200,
         }
     }
 
@@ -126,12 +128,14 @@ impl Bench {
         let started = Instant::now();
         let path = format!("/shares/{}/driveItem", share_id());
         // Two retries, after 1 s and 2 s; `None` marks the last try.
+        let mut ok = false;
         for sleep in [
             Some(Duration::from_secs(1)),
             Some(Duration::from_secs(2)),
             None,
         ] {
             if self.graph_get(&path, token).await == 200 {
+                ok = true;
                 break;
             }
             if let Some(sleep) = sleep {
@@ -143,6 +147,7 @@ impl Bench {
         Sample {
             wall: started.elapsed(),
             graph_calls: self.graph.requests().len(),
+            ok,
         }
     }
 }
@@ -154,6 +159,7 @@ fn report(name: &str, samples: &[Sample], rtt: Duration, baseline: Option<Durati
     let p90 = walls[(walls.len() * 9 / 10).min(walls.len() - 1)];
     let calls = samples.iter().map(|s| s.graph_calls).sum::<usize>() as f64 / samples.len() as f64;
     let rtts = median.as_secs_f64() / rtt.as_secs_f64().max(1e-9);
+    let ok = 100.0 * samples.iter().filter(|s| s.ok).count() as f64 / samples.len() as f64;
     let added = baseline
         .map(|b| {
             format!(
@@ -163,7 +169,7 @@ fn report(name: &str, samples: &[Sample], rtt: Duration, baseline: Option<Durati
         })
         .unwrap_or_else(|| "         -".to_owned());
     println!(
-        "{name:<34} {calls:>6.2} {:>10.1} {:>10.1} {rtts:>8.2} {added}",
+        "{name:<34} {ok:>5.0}% {calls:>6.2} {:>10.1} {:>10.1} {rtts:>8.2} {added}",
         median.as_secs_f64() * 1000.0,
         p90.as_secs_f64() * 1000.0
     );
@@ -187,8 +193,8 @@ async fn main() {
         lag.as_millis()
     );
     println!(
-        "{:<34} {:>6} {:>10} {:>10} {:>8} {:>11}",
-        "scenario", "calls", "median ms", "p90 ms", "RTTs", "added"
+        "{:<34} {:>6} {:>6} {:>10} {:>10} {:>8} {:>11}",
+        "scenario", "ok", "calls", "median ms", "p90 ms", "RTTs", "added"
     );
 
     let bench = start(rtt, Duration::ZERO).await;
@@ -210,7 +216,7 @@ async fn main() {
     report("service, cold guest (miss)", &cold, rtt, Some(baseline));
 
     let lagging = start(rtt, lag).await;
-    let runs = n.min(5);
+    let runs = n.min(20);
     let mut ours = Vec::new();
     let mut seed = Vec::new();
     for _ in 0..runs {

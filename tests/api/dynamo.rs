@@ -1,6 +1,6 @@
-//! The DynamoDB hydration store, against a real local DynamoDB-compatible
-//! server (moto, started by `scripts/test.sh`; endpoint in
-//! `TEST_DYNAMODB_ENDPOINT`).
+//! The service on the DynamoDB hydration store, against a real local
+//! DynamoDB-compatible server (moto, started by `scripts/test.sh`; endpoint
+//! in `TEST_DYNAMODB_ENDPOINT`). The store on its own: `tests/dynamo_store.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,22 +84,6 @@ async fn item_of(
         .await
         .unwrap()
         .item
-}
-
-#[tokio::test]
-async fn the_table_expires_items_on_expires_at() {
-    let (client, table) = fresh_table().await;
-    let ttl = client
-        .describe_time_to_live()
-        .table_name(&table)
-        .send()
-        .await
-        .unwrap();
-    let ttl = ttl.time_to_live_description.unwrap();
-    assert_eq!(ttl.attribute_name.as_deref(), Some("expiresAt"));
-    assert_eq!(ttl.time_to_live_status.unwrap().as_str(), "ENABLED");
-    // Creating it again is harmless.
-    create_table(&client, &table).await.unwrap();
 }
 
 #[tokio::test]
@@ -194,26 +178,6 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
 }
 
 #[tokio::test]
-async fn an_expired_item_is_a_miss() {
-    let (client, table) = fresh_table().await;
-    let guest = Guest::new();
-    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
-    let long_ago = SystemTime::now() - Duration::from_secs(7200);
-    let record = HydrationRecord::new(user.clone(), long_ago, Duration::from_secs(3600), None);
-    // Written raw: DynamoDB would still return it until its lazy TTL sweep.
-    client
-        .put_item()
-        .table_name(&table)
-        .set_item(Some(to_item(&record)))
-        .send()
-        .await
-        .unwrap();
-    let store = DynamoStore::new(local_client(&endpoint(), STORE_TIMEOUT).await, &table);
-
-    assert_eq!(store.get(&user).await.unwrap(), None);
-}
-
-#[tokio::test]
 async fn a_stale_hit_is_deleted_from_the_table() {
     let (client, table) = fresh_table().await;
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
@@ -240,43 +204,6 @@ async fn a_stale_hit_is_deleted_from_the_table() {
         item_of(&client, &table, &guest).await.is_none(),
         "other instances must stop trusting it"
     );
-}
-
-#[tokio::test]
-async fn the_l1_cache_keeps_hits_but_not_misses() {
-    let (client, table) = fresh_table().await;
-    let calls = Arc::new(AtomicUsize::new(0));
-    let store = production_store(&table, &calls).await;
-    let guest = Guest::new();
-    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
-
-    assert_eq!(store.get(&user).await.unwrap(), None);
-    let record = HydrationRecord::new(
-        user.clone(),
-        SystemTime::now(),
-        Duration::from_secs(3600),
-        None,
-    );
-    // Another instance records the user: the earlier miss must not stick.
-    client
-        .put_item()
-        .table_name(&table)
-        .set_item(Some(to_item(&record)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(store.get(&user).await.unwrap(), Some(record.clone()));
-    // Now cached: found even after the item vanished behind its back.
-    client
-        .delete_item()
-        .table_name(&table)
-        .key("pk", AttributeValue::S(guest.key()))
-        .send()
-        .await
-        .unwrap();
-    let before = calls.load(Ordering::SeqCst);
-    assert_eq!(store.get(&user).await.unwrap(), Some(record));
-    assert_eq!(calls.load(Ordering::SeqCst), before, "answered from L1");
 }
 
 /// A port nothing listens on.
