@@ -2,6 +2,9 @@
 //! DynamoDB-compatible server (moto): `scripts/dev-env.sh && eval
 //! "$(scripts/moto.sh start)"` exports `TEST_DYNAMODB_ENDPOINT`.
 
+mod common;
+use common::{closed_port, stalling_server};
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -350,25 +353,6 @@ async fn a_miss_is_not_cached() {
 
     assert_eq!(store.get(&user).await.unwrap(), Some(record));
     assert_eq!(calls.operations(), 2, "both gets reached DynamoDB");
-}
-
-/// A port nothing listens on.
-async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// A server that accepts connections, reads nothing and never answers.
-async fn stalling_server() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    port
 }
 
 fn sdk_error(e: &StoreError) -> &SdkError<GetItemError> {

@@ -16,6 +16,7 @@ use share_resolver::hydration::{
 use share_resolver::simulator::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::token::UserKey;
 
+use crate::common::{closed_port, stalling_server};
 use crate::helpers::{Guest, header, spawn_service, test_settings};
 
 const STORE_TIMEOUT: Duration = Duration::from_millis(150);
@@ -204,25 +205,6 @@ async fn a_stale_hit_is_deleted_from_the_table() {
         item_of(&client, &table, &guest).await.is_none(),
         "other instances must stop trusting it"
     );
-}
-
-/// A port nothing listens on.
-async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// A server that accepts connections and never answers.
-async fn stalling_server() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    port
 }
 
 #[tokio::test]
