@@ -367,4 +367,32 @@ mod tests {
             assert!(HostAllowList::parse(bad).is_err(), "{bad:?}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_input_parses_or_is_refused_without_panicking(input in ".{0,300}") {
+                let _ = ShareId::parse(&input, &hosts());
+            }
+
+            #[test]
+            fn an_encoded_url_parses_back_to_the_same_url(
+                sub in "[a-z][a-z0-9-]{0,20}",
+                path in "(/[A-Za-z0-9:._~!$&'()*+,;=@%-]{0,20}){0,5}",
+                query in proptest::option::of("[A-Za-z0-9=&._~%-]{0,30}"),
+            ) {
+                let url = format!("https://{sub}.sharepoint.com{path}{}", query.map(|q| format!("?{q}")).unwrap_or_default());
+                let Ok(sharing) = SharingUrl::parse(&url, &hosts()) else {
+                    return Ok(()); // the URL parser refused it: nothing to round-trip
+                };
+                let id = ShareId::from_url(sharing);
+                prop_assert!(id.as_str().bytes().all(|b| b.is_ascii_alphanumeric() || b"!-_".contains(&b)));
+                let again = ShareId::parse(id.as_str(), &hosts()).unwrap();
+                prop_assert_eq!(again.sharing_url().unwrap().as_str(), url.as_str());
+            }
+        }
+    }
 }

@@ -394,4 +394,25 @@ mod tests {
         assert!(!shown.contains(token.expose()));
         assert!(shown.contains("REDACTED"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_header_is_peeked_or_refused_without_panicking(header in "(Bearer |bearer |Basic )?[A-Za-z0-9._=-]{0,200}|.{0,400}") {
+                if let Ok(token) = BearerToken::from_authorization(Some(&header)) {
+                    let _ = TokenClaims::peek(&token, SystemTime::now());
+                    prop_assert_eq!(format!("{token:?}"), "BearerToken([REDACTED])");
+                }
+            }
+
+            #[test]
+            fn any_json_claims_are_peeked_without_panicking(claims in proptest::collection::hash_map("[a-z]{1,4}", "[ -~]{0,20}", 0..8)) {
+                let token = jwt(serde_json::to_value(claims).unwrap());
+                let _ = TokenClaims::peek(&token, SystemTime::now());
+            }
+        }
+    }
 }
