@@ -179,25 +179,21 @@ impl Resolver {
             let verdict = match call {
                 Ok(response) => {
                     report.graph.push(response.diagnostics.clone());
-                    let verdict = classify(&response);
-                    if verdict == Verdict::Success {
-                        if !hit {
-                            let record = HydrationRecord::new(
-                                user,
-                                SystemTime::now(),
-                                self.ttl,
-                                report.warmup,
-                            );
-                            let t = Instant::now();
-                            self.store.put(&record).await;
-                            report.timings.store += t.elapsed();
+                    match classify(&response) {
+                        Verdict::Success => {
+                            if !hit {
+                                self.remember(user, report).await;
+                            }
+                            return Ok(Resolved {
+                                content_type: response
+                                    .headers
+                                    .get(http::header::CONTENT_TYPE)
+                                    .cloned(),
+                                body: response.body,
+                            });
                         }
-                        return Ok(Resolved {
-                            content_type: response.headers.get(http::header::CONTENT_TYPE).cloned(),
-                            body: response.body,
-                        });
+                        other => other,
                     }
-                    verdict
                 }
                 Err(transport) => {
                     report.graph.push(transport.diagnostics);
@@ -210,7 +206,8 @@ impl Resolver {
             };
             let retry_after = match &verdict {
                 Verdict::Fatal(fatal) => return Err(ResolveError::Graph(fatal.clone())),
-                Verdict::Success => unreachable!("handled above"),
+                // Returned above; kept so the match stays exhaustive.
+                Verdict::Success => None,
                 Verdict::Hydration => {
                     if hit {
                         // The store said hydrated but Graph disagrees: stop
@@ -256,6 +253,14 @@ impl Resolver {
             _ => HYDRATION_RETRY_AFTER,
         };
         Err(exhausted(&last, &last_cause, wait))
+    }
+
+    /// Records `user` as hydrated, with the warm-up that preceded success.
+    async fn remember(&self, user: UserKey, report: &mut Report) {
+        let record = HydrationRecord::new(user, SystemTime::now(), self.ttl, report.warmup);
+        let t = Instant::now();
+        self.store.put(&record).await;
+        report.timings.store += t.elapsed();
     }
 
     /// The first warm-up of a cold user, shared by concurrent requests.
