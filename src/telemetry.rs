@@ -7,6 +7,17 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{EnvFilter, Registry};
 
+/// Crates whose verbose levels can print HTTP headers or Lambda payloads.
+const HEADER_LOGGING_CRATES: [&str; 7] = [
+    "lambda_runtime",
+    "lambda_runtime_api_client",
+    "lambda_http",
+    "hyper",
+    "hyper_util",
+    "reqwest",
+    "h2",
+];
+
 /// A JSON subscriber writing to `sink`, filtered by `AWS_LAMBDA_LOG_LEVEL`,
 /// then `RUST_LOG`, then `default_filter`.
 pub fn get_subscriber<W>(default_filter: &str, sink: W) -> impl Subscriber + Send + Sync
@@ -19,6 +30,14 @@ where
         .or_else(|| std::env::var("RUST_LOG").ok())
         .and_then(|f| EnvFilter::try_new(f).ok())
         .unwrap_or_else(|| EnvFilter::new(default_filter));
+    // At debug/trace these crates log raw events and request headers, the
+    // caller's `Authorization` among them: cap them whatever RUST_LOG says.
+    let filter = HEADER_LOGGING_CRATES.iter().fold(filter, |f, target| {
+        match format!("{target}=info").parse() {
+            Ok(directive) => f.add_directive(directive),
+            Err(_) => f,
+        }
+    });
     let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
     let json = tracing_subscriber::fmt::layer()
         .json()
