@@ -50,56 +50,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let guest = simulator::demo_guest_token();
     let share = serde_json::json!({ "shareUrl": simulator::DEMO_SHARE_URL });
 
-    step(
-        &client,
-        &graph,
-        &base,
-        "1. A cold guest opens the link",
-        &guest,
-        &share,
-    )
-    .await?;
-    step(
-        &client,
-        &graph,
-        &base,
-        "2. The same guest again: known hydrated, no warm-up",
-        &guest,
-        &share,
-    )
-    .await?;
-    let private = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1" });
-    step(
-        &client,
-        &graph,
-        &base,
-        "3. A link shared with someone else",
-        &guest,
-        &private,
-    )
-    .await?;
+    let private = serde_json::json!({ "shareUrl": simulator::DEMO_PRIVATE_SHARE_URL });
     let expired = TokenBuilder::guest(simulator::DEMO_TENANT, simulator::DEMO_GUEST_OID)
         .expires_in(-600)
         .build();
-    step(
-        &client,
-        &graph,
-        &base,
-        "4. An expired token (refused without a Graph call)",
-        &expired,
-        &share,
-    )
-    .await?;
     let evil = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com.evil.example/x" });
-    step(
-        &client,
-        &graph,
-        &base,
-        "5. A link to a host outside the allow-list",
-        &guest,
-        &evil,
-    )
-    .await?;
+    let steps = [
+        ("1. A cold guest opens the link", &guest, &share),
+        (
+            "2. The same guest again: known hydrated, no warm-up",
+            &guest,
+            &share,
+        ),
+        ("3. A link shared with someone else", &guest, &private),
+        (
+            "4. An expired token (refused without a Graph call)",
+            &expired,
+            &share,
+        ),
+        ("5. A link to a host outside the allow-list", &guest, &evil),
+    ];
+    for (title, token, body) in steps {
+        step(&client, &graph, &base, title, token, body).await?;
+    }
 
     if serve_forever {
         println!(

@@ -49,13 +49,7 @@ async fn cors_allows_configured_origins_only() {
     let denied = preflight("https://evil.example").await.unwrap();
     assert_eq!(header(&denied, "access-control-allow-origin"), "");
 
-    let simple = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .header("origin", "https://app.example.com")
-        .send()
-        .await
-        .unwrap();
+    let simple = app.healthz_from("https://app.example.com").await;
     let exposed = header(&simple, "access-control-expose-headers").to_ascii_lowercase();
     for h in [
         "x-resolver-hydration",
@@ -71,12 +65,6 @@ async fn cors_allows_configured_origins_only() {
 #[tokio::test]
 async fn without_allowed_origins_there_are_no_cors_headers() {
     let app = spawn_app().await;
-    let r = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .header("origin", "https://app.example.com")
-        .send()
-        .await
-        .unwrap();
+    let r = app.healthz_from("https://app.example.com").await;
     assert_eq!(header(&r, "access-control-allow-origin"), "");
 }

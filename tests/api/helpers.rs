@@ -203,6 +203,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET /healthz` as a browser page on `origin` sends it.
+    pub async fn healthz_from(&self, origin: &str) -> Response {
+        self.client
+            .get(format!("{}/healthz", self.address))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Graph paths the simulator saw for `guest`, in order.
     pub fn graph_paths_for(&self, guest: &Guest) -> Vec<String> {
         let key = guest.key();
