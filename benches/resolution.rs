@@ -13,10 +13,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use graph_sim::token::TokenBuilder;
+use graph_sim::{GraphSimulator, Scenario};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::MemoryStore;
-use share_resolver::simulator::token::TokenBuilder;
-use share_resolver::simulator::{self, GraphSimulator, Scenario};
 use share_resolver::startup::{App, serve};
 
 struct Bench {
@@ -77,7 +77,7 @@ fn share_id() -> String {
     use base64::Engine;
     format!(
         "u!{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(simulator::DEMO_SHARE_URL)
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(graph_sim::DEMO_SHARE_URL)
     )
 }
 

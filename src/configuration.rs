@@ -6,17 +6,22 @@ use std::time::Duration;
 
 use http::HeaderValue;
 
+use crate::retry::RetryPolicy;
 use crate::share_id::HostAllowList;
 use crate::warmup::WarmupStrategy;
 
-/// The CONTRACT's default allow-list of sharing hosts.
-pub const DEFAULT_ALLOWED_SHARE_HOSTS: &str =
-    "*.sharepoint.com,*.sharepoint.us,*.sharepoint.de,*.sharepoint.cn,onedrive.live.com,1drv.ms";
+/// The most a store call may take (`HYDRATION_STORE_TIMEOUT_MS`): the store
+/// is best-effort, and the deadline plus store time must stay well inside
+/// the function's timeout.
+const MAX_STORE_TIMEOUT_MS: u64 = 1_000;
 
 /// Everything the service is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub graph_base_url: String,
+    /// Where SharePoint REST warm-ups go instead of `https://{host}`: a
+    /// loopback simulator only (`SHAREPOINT_BASE_URL_OVERRIDE`, for tests).
+    pub sharepoint_override: Option<String>,
     /// DynamoDB table; `None` means the in-memory store.
     pub hydration_table: Option<String>,
     pub hydration_ttl: Duration,
@@ -25,9 +30,14 @@ pub struct Settings {
     pub warmup_strategies: Vec<WarmupStrategy>,
     pub max_attempts: u32,
     pub resolve_deadline: Duration,
-    /// Backoff between hydration retries: first delay bound and cap.
+    /// Backoff after Graph trouble (429, 5xx, no answer): first bound and cap.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
+    /// First checkpoint of the hydration settle schedule (see `retry`).
+    pub settle_base: Duration,
+    /// A warm-up older than this that never settled is retried with the
+    /// next strategy ("the last few seconds" of the contract).
+    pub rewarm_after: Duration,
     pub allowed_share_hosts: HostAllowList,
     /// `None`: no CORS headers at all.
     pub allowed_origins: Option<Vec<HeaderValue>>,
@@ -46,14 +56,21 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             graph_base_url: "https://graph.microsoft.com/v1.0".to_owned(),
+            sharepoint_override: None,
             hydration_table: None,
             hydration_ttl: Duration::from_secs(10_800),
             store_timeout: Duration::from_millis(150),
-            warmup_strategies: vec![WarmupStrategy::Site, WarmupStrategy::Root],
+            warmup_strategies: vec![
+                WarmupStrategy::SharePoint,
+                WarmupStrategy::Site,
+                WarmupStrategy::Root,
+            ],
             max_attempts: 4,
             resolve_deadline: Duration::from_millis(20_000),
             backoff_base: Duration::from_millis(150),
             backoff_cap: Duration::from_secs(2),
+            settle_base: Duration::from_millis(300),
+            rewarm_after: Duration::from_secs(5),
             allowed_share_hosts: HostAllowList::default(),
             allowed_origins: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
@@ -62,6 +79,17 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The retry timing these settings describe.
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.max_attempts,
+            backoff_base: self.backoff_base,
+            backoff_cap: self.backoff_cap,
+            settle_base: self.settle_base,
+            rewarm_after: self.rewarm_after,
+        }
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -72,15 +100,20 @@ impl Settings {
         let defaults = Self::default();
         let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
         let graph_base_url = match get("GRAPH_BASE_URL") {
-            Some(v) => {
-                let url = url::Url::parse(v.trim()).map_err(|e| err("GRAPH_BASE_URL", e))?;
-                if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-                    return Err(err("GRAPH_BASE_URL", "must be an http(s) URL"));
-                }
-                v.trim().trim_end_matches('/').to_owned()
-            }
+            Some(v) => base_url(&v).map_err(|e| err("GRAPH_BASE_URL", e))?,
             None => defaults.graph_base_url,
         };
+        let sharepoint_override = get("SHAREPOINT_BASE_URL_OVERRIDE")
+            .map(|v| {
+                base_url(&v)
+                    .and_then(|url| {
+                        is_loopback_url(&url).then_some(url).ok_or_else(|| {
+                            "only a loopback test server may stand in for SharePoint".to_owned()
+                        })
+                    })
+                    .map_err(|e| err("SHAREPOINT_BASE_URL_OVERRIDE", e))
+            })
+            .transpose()?;
         let ttl_secs = number(
             "HYDRATION_TTL_SECONDS",
             get("HYDRATION_TTL_SECONDS"),
@@ -92,7 +125,7 @@ impl Settings {
             "HYDRATION_STORE_TIMEOUT_MS",
             get("HYDRATION_STORE_TIMEOUT_MS"),
             1,
-            10_000,
+            MAX_STORE_TIMEOUT_MS,
         )?
         .map_or(defaults.store_timeout, Duration::from_millis);
         let max_attempts = number("MAX_ATTEMPTS", get("MAX_ATTEMPTS"), 1, 10)?
@@ -131,6 +164,7 @@ impl Settings {
         }
         Ok(Self {
             graph_base_url,
+            sharepoint_override,
             hydration_table,
             hydration_ttl: Duration::from_secs(ttl_secs),
             store_timeout: store_timeout_ms,
@@ -142,6 +176,40 @@ impl Settings {
             listen_addr,
             ..defaults
         })
+    }
+}
+
+/// A base URL every user's token is sent to: `https`, or `http` on a
+/// loopback host only (a simulator); no userinfo, query or fragment.
+/// Returned without a trailing `/`.
+fn base_url(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let url = url::Url::parse(value).map_err(|e| e.to_string())?;
+    if url.host_str().is_none() || !matches!(url.scheme(), "https" | "http") {
+        return Err("must be an https URL".to_owned());
+    }
+    if url.scheme() == "http" && !is_loopback_url(value) {
+        return Err("must be https (http only on a loopback host)".to_owned());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user name or password".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not carry a query or fragment".to_owned());
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
+/// Whether `url`'s host is loopback (`localhost`, 127.0.0.0/8, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -210,7 +278,11 @@ mod tests {
         assert_eq!(s.hydration_ttl, Duration::from_secs(10_800));
         assert_eq!(
             s.warmup_strategies,
-            vec![WarmupStrategy::Site, WarmupStrategy::Root]
+            vec![
+                WarmupStrategy::SharePoint,
+                WarmupStrategy::Site,
+                WarmupStrategy::Root
+            ]
         );
         assert_eq!(s.max_attempts, 4);
         assert_eq!(s.resolve_deadline, Duration::from_secs(20));
@@ -258,6 +330,15 @@ mod tests {
         for (name, value) in [
             ("GRAPH_BASE_URL", "not a url"),
             ("GRAPH_BASE_URL", "ftp://x/v1.0"),
+            ("GRAPH_BASE_URL", "http://graph.example.com/v1.0"),
+            ("GRAPH_BASE_URL", "https://user:pw@graph.microsoft.com/v1.0"),
+            ("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0?x=1"),
+            ("GRAPH_BASE_URL", "https://graph.microsoft.com/v1.0#f"),
+            (
+                "SHAREPOINT_BASE_URL_OVERRIDE",
+                "https://contoso.sharepoint.com",
+            ),
+            ("HYDRATION_STORE_TIMEOUT_MS", "10000"),
             ("HYDRATION_TTL_SECONDS", "-5"),
             ("HYDRATION_TTL_SECONDS", "3 hours"),
             ("MAX_ATTEMPTS", "0"),

@@ -1,18 +1,21 @@
 //! share-resolver: resolves SharePoint/OneDrive sharing links for B2B guests
 //! through Microsoft Graph, warming up ("hydrating") their identity first.
 //!
-//! Flow goes one way: `http` → `resolver` → (`hydration`, `graph`); the
-//! domain types (`share_id`, `token`, `warmup`) are parsed at the edge.
+//! Flow goes one way: `http` → `resolver` → (`hydration`, `graph`), with
+//! `retry` (timing) beside the resolver; the domain types (`share_id`,
+//! `token`, `warmup`) are parsed at the edge and used below it. Nothing
+//! below calls up. `docs/architecture.md` walks one request through.
+//!
+//! Public: what `main`, the test kit and the benchmark build the service
+//! from. Everything else is crate-private.
 
 pub mod configuration;
-pub mod error;
-pub mod graph;
-pub mod http;
+mod graph;
+mod http;
 pub mod hydration;
-pub mod resolver;
-pub mod retry;
-pub mod share_id;
-pub mod simulator;
+mod resolver;
+mod retry;
+mod share_id;
 pub mod startup;
 pub mod telemetry;
 pub mod token;

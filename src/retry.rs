@@ -1,508 +1,135 @@
-//! Retry policy as data: how Graph answers are classified, and how long to
-//! wait before the next `/shares` call. The loop itself is in `resolver`.
+//! Retry timing as plain data and pure arithmetic: how long to wait before
+//! the next `/shares` call. Randomness comes in as a `roll` in `[0, 1)`, so
+//! every delay is exact in tests; the resolver's loop draws it.
 //!
 //! # Implementation Notes
-//! Backoff is exponential with full jitter (a uniform delay in
-//! `[0, min(cap, base·2^n)]`), computed by `retry-policies`. The base is small
-//! (150 ms): a cold guest should not pay fixed 1 s + 2 s sleeps.
-//! `Retry-After` on 429/503/504 overrides the backoff (GRAPH-FACTS §3e, §4).
+//! Two schedules, because two different things are being waited for:
+//!
+//! * **Graph trouble** (429, 5xx, no answer): exponential backoff with full
+//!   jitter, a uniform delay in `[0, min(cap, base·2ⁿ)]` (AWS Architecture
+//!   Blog, "Exponential Backoff And Jitter"), unless Graph sent `Retry-After`,
+//!   which wins (docs/graph-facts.md#5-throttling-and-retry-after).
+//! * **Hydration settling**: after a warm-up, SharePoint takes a while to
+//!   know the guest (public reports: from instant to seconds, see
+//!   docs/graph-facts.md#6-the-guest-hydration-anomaly). Polling before it has
+//!   settled only spends calls, and Graph throttles per app and tenant. So
+//!   the polls go at checkpoints measured from the moment the warm-up
+//!   answered: at once (no lag costs one round trip), then
+//!   `settle_base·growthᵏ⁻¹` plus full jitter over the next quarter of that
+//!   step. With the defaults (300 ms, ×3.5) the checkpoints are 0, 0.30–0.38,
+//!   1.05–1.31 and 3.68–4.59 s: a 300 ms settle costs 2 `/shares` calls and
+//!   a 1 s settle 3, all four fit in 5 s, and a burst of one tenant's guests
+//!   spreads over each quarter-step instead of polling in lockstep. These were
+//!   chosen on the benchmark's lag scenarios (100, 300, 1000 ms), see
+//!   `benches/resolution.rs`.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use retry_policies::policies::ExponentialBackoff;
-use retry_policies::{Jitter, RetryDecision, RetryPolicy as _};
-use serde_json::Value;
+/// Growth of the settle checkpoints (see the module notes).
+const SETTLE_GROWTH: f64 = 3.5;
+/// Jitter spread of a settle checkpoint, as a share of it.
+const SETTLE_SPREAD: f64 = 0.25;
 
-use crate::graph::GraphResponse;
-
-/// Timing of retries between `/shares` calls.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
+/// Timing of retries between `/shares` calls; `Copy` data, no I/O.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RetryPolicy {
     /// `/shares` calls per request at most (`MAX_ATTEMPTS`).
     pub max_attempts: u32,
-    backoff: ExponentialBackoff,
+    /// Backoff for Graph trouble: first bound and cap.
+    pub backoff_base: Duration,
+    pub backoff_cap: Duration,
+    /// First settle checkpoint after a warm-up (see the module notes).
+    pub settle_base: Duration,
+    /// A warm-up that answered longer ago than this, with hydration 401s
+    /// since, is not settling but failed: warm up again, with the next strategy.
+    pub rewarm_after: Duration,
 }
 
 impl RetryPolicy {
-    /// # Panics
-    /// When `max_attempts` is 0 or `base > cap` (a configuration bug).
-    pub fn new(max_attempts: u32, base: Duration, cap: Duration) -> Self {
-        assert!(max_attempts >= 1, "max_attempts must be at least 1");
-        assert!(base <= cap, "backoff base must not exceed its cap");
-        let backoff = ExponentialBackoff::builder()
-            .retry_bounds(base, cap)
-            .jitter(Jitter::Full)
-            .base(2)
-            .build_with_max_retries(max_attempts.saturating_sub(1));
-        Self {
-            max_attempts,
-            backoff,
-        }
+    /// Full jitter over `min(cap, base·2ⁿ)` for retry `n` (0-based).
+    pub fn backoff(&self, n: u32, roll: f64) -> Duration {
+        let bound = self
+            .backoff_base
+            .saturating_mul(2u32.saturating_pow(n))
+            .min(self.backoff_cap);
+        bound.mul_f64(unit(roll))
     }
 
-    /// The wait before retry number `n_past_retries + 1`, or `None` when no
-    /// retry is left.
-    pub fn backoff(&self, n_past_retries: u32) -> Option<Duration> {
-        let now = SystemTime::now();
-        match self.backoff.should_retry(now, n_past_retries) {
-            RetryDecision::Retry { execute_after } => {
-                Some(execute_after.duration_since(now).unwrap_or_default())
-            }
-            RetryDecision::DoNotRetry => None,
+    /// How long after a warm-up answered poll number `poll` should go
+    /// (poll 0 is the first `/shares` call after it: at once).
+    pub fn settle_at(&self, poll: u32, roll: f64) -> Duration {
+        if poll == 0 {
+            return Duration::ZERO;
         }
+        let exponent = i32::try_from(poll - 1).unwrap_or(i32::MAX).min(16);
+        // Past the re-warm window a checkpoint is pointless: the next 401
+        // warms up again instead.
+        let floor = self
+            .settle_base
+            .mul_f64(SETTLE_GROWTH.powi(exponent))
+            .min(self.rewarm_after);
+        floor + floor.mul_f64(SETTLE_SPREAD * unit(roll))
     }
 }
 
-/// What a `/shares` answer means for the loop.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    Success,
-    /// The guest is not hydrated yet: warm up and retry.
-    Hydration,
-    /// 429: wait `Retry-After` (or back off) and retry.
-    Throttled {
-        retry_after: Option<Duration>,
-    },
-    /// 5xx: wait `Retry-After` on 503/504 (or back off) and retry.
-    Unavailable {
-        retry_after: Option<Duration>,
-    },
-    /// Retrying cannot help.
-    Fatal(Fatal),
-}
-
-/// Final answers, one per CONTRACT code that Graph can cause.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fatal {
-    TokenExpired,
-    InvalidToken {
-        message: String,
-    },
-    ClaimsChallenge {
-        www_authenticate: Option<String>,
-        claims: Option<Value>,
-    },
-    MfaRequired,
-    MissingScope,
-    AccessDenied,
-    InvalidShare,
-    NotFound,
-    /// A status we do not expect from `/shares` (405, 409, …).
-    Unexpected {
-        status: u16,
-    },
-}
-
-impl std::fmt::Display for Fatal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::TokenExpired => f.write_str("Microsoft Graph says the token expired"),
-            Self::InvalidToken { message } => write!(f, "Microsoft Graph rejected the token: {message}"),
-            Self::ClaimsChallenge { .. } => f.write_str("Microsoft Graph asks for additional claims (Conditional Access or continuous access evaluation)"),
-            Self::MfaRequired => f.write_str("Microsoft Graph says the token lacks the MFA claim"),
-            Self::MissingScope => f.write_str("Microsoft Graph says the token lacks a required scope"),
-            Self::AccessDenied => f.write_str("Microsoft Graph denied access to the shared item"),
-            Self::InvalidShare => f.write_str("Microsoft Graph rejected the share id as invalid"),
-            Self::NotFound => f.write_str("Microsoft Graph found no item for this sharing link"),
-            Self::Unexpected { status } => write!(f, "Microsoft Graph answered an unexpected HTTP {status}"),
-        }
+/// `roll` clamped to `[0, 1]`, so a bad roll can never stretch a delay.
+fn unit(roll: f64) -> f64 {
+    if roll.is_finite() {
+        roll.clamp(0.0, 1.0)
+    } else {
+        0.0
     }
-}
-
-/// Classifies one `/shares` answer (also used to read warm-ups in logs).
-pub fn classify(response: &GraphResponse) -> Verdict {
-    let status = response.status;
-    let challenge = www_authenticate(response);
-    let error = response.error.clone().unwrap_or_default();
-    let message = error.message.to_ascii_lowercase();
-
-    if (200..300).contains(&status) {
-        return Verdict::Success;
-    }
-    // A claims challenge can come with 401 (CAE) or 403 (Conditional Access),
-    // in the header only, the body only, or both (GRAPH-FACTS §3g).
-    if matches!(status, 401 | 403) {
-        let header_says = challenge
-            .as_deref()
-            .is_some_and(|h| h.contains("insufficient_claims"));
-        let body_says = message.contains("claimschallengerequiredexception")
-            || message.starts_with("additional claims required")
-            || message.contains("continuous access evaluation");
-        if header_says || body_says {
-            return Verdict::Fatal(Fatal::ClaimsChallenge {
-                claims: challenge
-                    .as_deref()
-                    .and_then(claims_from_challenge)
-                    .or_else(|| claims_from_message(&error.message)),
-                www_authenticate: challenge,
-            });
-        }
-        if error.has_code("unauthorizedMissingMfaTokenClaim") {
-            return Verdict::Fatal(Fatal::MfaRequired);
-        }
-    }
-    match status {
-        401 if error
-            .code
-            .eq_ignore_ascii_case("InvalidAuthenticationToken") =>
-        {
-            if message.contains("expired") || message.contains("lifetime validation failed") {
-                Verdict::Fatal(Fatal::TokenExpired)
-            } else {
-                Verdict::Fatal(Fatal::InvalidToken {
-                    message: error.message,
-                })
-            }
-        }
-        // Any other 401 is the hydration anomaly: `accessDenied`,
-        // `unauthenticated`, or a SharePoint exception code.
-        401 => Verdict::Hydration,
-        403 if message.contains("scp or roles claim") || message.contains("scopes are missing") => {
-            Verdict::Fatal(Fatal::MissingScope)
-        }
-        403 => Verdict::Fatal(Fatal::AccessDenied),
-        400 => Verdict::Fatal(Fatal::InvalidShare),
-        404 | 410 => Verdict::Fatal(Fatal::NotFound),
-        429 => Verdict::Throttled {
-            retry_after: retry_after(response, SystemTime::now()),
-        },
-        503 | 504 => Verdict::Unavailable {
-            retry_after: retry_after(response, SystemTime::now()),
-        },
-        500..=599 => Verdict::Unavailable { retry_after: None },
-        other => Verdict::Fatal(Fatal::Unexpected { status: other }),
-    }
-}
-
-fn www_authenticate(response: &GraphResponse) -> Option<String> {
-    let values: Vec<&str> = response
-        .headers
-        .get_all("www-authenticate")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    (!values.is_empty()).then(|| values.join(", "))
-}
-
-fn retry_after(response: &GraphResponse, now: SystemTime) -> Option<Duration> {
-    response
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, now))
-}
-
-/// `Retry-After` as delta-seconds (Graph sends fractions such as `2.128`) or
-/// an HTTP-date. A date in the past means "now".
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && (0.0..1e9).contains(&secs))
-            .then(|| Duration::from_secs_f64(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or_default())
-}
-
-/// The decoded `claims="…"` of a challenge (base64, padded or not).
-fn claims_from_challenge(header: &str) -> Option<Value> {
-    use base64::Engine;
-    let start = header.find("claims=\"")? + "claims=\"".len();
-    let raw = &header[start..];
-    let raw = &raw[..raw.find('"')?];
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(raw)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(raw))
-        .or_else(|_| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim_end_matches('='))
-        })
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-/// `Additional claims required {json}` carries the claims in the message.
-fn claims_from_message(message: &str) -> Option<Value> {
-    let start = message.find('{')?;
-    serde_json::from_str(&message[start..]).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{CallKind, GraphDiagnostics, GraphErrorBody};
-    use http::{HeaderMap, HeaderValue};
 
-    fn response(status: u16, body: &str, headers: &[(&str, &str)]) -> GraphResponse {
-        let mut map = HeaderMap::new();
-        for (k, v) in headers {
-            map.append(
-                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                HeaderValue::from_str(v).unwrap(),
-            );
-        }
-        let error = GraphErrorBody::parse(body.as_bytes());
-        GraphResponse {
-            status,
-            diagnostics: GraphDiagnostics::from_response(
-                CallKind::Shares,
-                None,
-                status,
-                &map,
-                error.as_ref(),
-                0,
-            ),
-            headers: map,
-            body: body.to_owned().into(),
-            error,
-        }
-    }
-
-    fn err(code: &str, message: &str) -> String {
-        serde_json::json!({"error": {"code": code, "message": message,
-            "innerError": {"date": "2024-12-11T11:43:06", "request-id": "r", "client-request-id": "c"}}})
-        .to_string()
-    }
-
-    const CHALLENGE: &str = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiYzEifX19""#;
-
-    #[test]
-    fn documented_graph_answers_map_to_the_right_verdict() {
-        let mfa = r#"{"error":{"code":"accessDenied","message":"Access denied","innerError":{"code":"unauthorizedMissingMfaTokenClaim"}}}"#;
-        for (status, body, headers, expected, why) in [
-            (200, "{}".to_owned(), vec![], Verdict::Success, "ok"),
-            (
-                401,
-                err(
-                    "accessDenied",
-                    "There has been an error authenticating the request.",
-                ),
-                vec![],
-                Verdict::Hydration,
-                "guest anomaly",
-            ),
-            (
-                401,
-                err(
-                    "unauthenticated",
-                    "Role Claim does not exist for Service Asserted App V1.",
-                ),
-                vec![],
-                Verdict::Hydration,
-                "2018 variant",
-            ),
-            (
-                401,
-                err(
-                    "-2147024891, System.UnauthorizedAccessException",
-                    "Access denied.",
-                ),
-                vec![],
-                Verdict::Hydration,
-                "SharePoint code",
-            ),
-            (401, "".to_owned(), vec![], Verdict::Hydration, "no body"),
-            (
-                401,
-                err(
-                    "InvalidAuthenticationToken",
-                    "Access token has expired or is not yet valid.",
-                ),
-                vec![],
-                Verdict::Fatal(Fatal::TokenExpired),
-                "expired",
-            ),
-            (
-                401,
-                err(
-                    "InvalidAuthenticationToken",
-                    "Lifetime validation failed, the token is expired.",
-                ),
-                vec![],
-                Verdict::Fatal(Fatal::TokenExpired),
-                "expired, newer text",
-            ),
-            (
-                401,
-                err(
-                    "InvalidAuthenticationToken",
-                    "Access token validation failure. Invalid audience.",
-                ),
-                vec![],
-                Verdict::Fatal(Fatal::InvalidToken {
-                    message: "Access token validation failure. Invalid audience.".into(),
-                }),
-                "invalid",
-            ),
-            (
-                403,
-                mfa.to_owned(),
-                vec![],
-                Verdict::Fatal(Fatal::MfaRequired),
-                "mfa on 403",
-            ),
-            (
-                401,
-                mfa.to_owned(),
-                vec![],
-                Verdict::Fatal(Fatal::MfaRequired),
-                "mfa on 401 is not hydration",
-            ),
-            (
-                403,
-                err(
-                    "AccessDenied",
-                    "Either scp or roles claim need to be present in the token.",
-                ),
-                vec![],
-                Verdict::Fatal(Fatal::MissingScope),
-                "no scp",
-            ),
-            (
-                403,
-                err("accessDenied", "Access denied"),
-                vec![],
-                Verdict::Fatal(Fatal::AccessDenied),
-                "no access",
-            ),
-            (
-                400,
-                err("invalidRequest", "Invalid shares key."),
-                vec![],
-                Verdict::Fatal(Fatal::InvalidShare),
-                "bad id",
-            ),
-            (
-                404,
-                err("itemNotFound", "gone"),
-                vec![],
-                Verdict::Fatal(Fatal::NotFound),
-                "not found",
-            ),
-            (
-                429,
-                err("TooManyRequests", "Please retry again later."),
-                vec![("retry-after", "2.128")],
-                Verdict::Throttled {
-                    retry_after: Some(Duration::from_millis(2128)),
-                },
-                "fractional retry-after",
-            ),
-            (
-                503,
-                err("serviceNotAvailable", "Service unavailable"),
-                vec![("retry-after", "3")],
-                Verdict::Unavailable {
-                    retry_after: Some(Duration::from_secs(3)),
-                },
-                "503",
-            ),
-            (
-                504,
-                err("UnknownError", ""),
-                vec![],
-                Verdict::Unavailable { retry_after: None },
-                "504",
-            ),
-            (
-                500,
-                err("generalException", ""),
-                vec![("retry-after", "3")],
-                Verdict::Unavailable { retry_after: None },
-                "500 ignores retry-after",
-            ),
-            (
-                405,
-                err("BadRequest", ""),
-                vec![],
-                Verdict::Fatal(Fatal::Unexpected { status: 405 }),
-                "unexpected",
-            ),
-        ] {
-            assert_eq!(
-                classify(&response(status, &body, &headers)),
-                expected,
-                "{why}"
-            );
-        }
-    }
-
-    #[test]
-    fn claims_challenges_are_read_from_header_or_body_on_401_and_403() {
-        for status in [401, 403] {
-            let verdict = classify(&response(
-                status,
-                &err("InvalidAuthenticationToken", "x"),
-                &[("www-authenticate", CHALLENGE)],
-            ));
-            let Verdict::Fatal(Fatal::ClaimsChallenge {
-                www_authenticate,
-                claims,
-            }) = verdict
-            else {
-                panic!("{status}: {verdict:?}");
-            };
-            assert_eq!(www_authenticate.as_deref(), Some(CHALLENGE));
-            assert_eq!(
-                claims,
-                Some(serde_json::json!({"access_token":{"acrs":{"essential":true,"value":"c1"}}}))
-            );
-        }
-        let body = err(
-            "Unauthorized",
-            r#"Additional claims required {"access_token":{"capolids":{"essential":true,"values":["d5f8"]}}}"#,
-        );
-        let Verdict::Fatal(Fatal::ClaimsChallenge {
-            claims,
-            www_authenticate,
-        }) = classify(&response(401, &body, &[]))
-        else {
-            panic!("body-only challenge not recognised");
-        };
-        assert_eq!(www_authenticate, None);
-        assert_eq!(
-            claims.unwrap()["access_token"]["capolids"]["values"][0],
-            "d5f8"
-        );
-        let cae = err(
-            "InvalidAuthenticationToken",
-            "Exception of type 'Microsoft.Graph.AGS.Contracts.ClaimsChallengeRequiredException' was thrown.",
-        );
-        assert!(matches!(
-            classify(&response(401, &cae, &[])),
-            Verdict::Fatal(Fatal::ClaimsChallenge { .. })
-        ));
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_fractions_and_http_dates() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(parse_retry_after("41", now), Some(Duration::from_secs(41)));
-        assert_eq!(
-            parse_retry_after(" 2.128 ", now),
-            Some(Duration::from_millis(2128))
-        );
-        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
-        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
-        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        for bad in ["", "soon", "-1", "NaN", "inf", "1e99"] {
-            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 4,
+            backoff_base: Duration::from_millis(100),
+            backoff_cap: Duration::from_secs(1),
+            settle_base: Duration::from_millis(300),
+            rewarm_after: Duration::from_secs(5),
         }
     }
 
     #[test]
     fn backoff_is_full_jitter_under_an_exponential_cap() {
-        let policy = RetryPolicy::new(4, Duration::from_millis(100), Duration::from_secs(1));
-        for _ in 0..200 {
-            assert!(policy.backoff(0).unwrap() <= Duration::from_millis(100));
-            assert!(policy.backoff(2).unwrap() <= Duration::from_millis(400));
-            assert!(policy.backoff(6).unwrap_or_default() <= Duration::from_secs(1));
+        let p = policy();
+        for (n, roll, expected_ms, why) in [
+            (0, 0.0, 0, "full jitter reaches zero"),
+            (0, 1.0, 100, "first bound is the base"),
+            (2, 0.5, 200, "half of base·2²"),
+            (2, 1.0, 400, "base·2²"),
+            (6, 1.0, 1000, "capped"),
+            (40, 1.0, 1000, "no overflow far out"),
+            (1, f64::NAN, 0, "a bad roll never stretches a delay"),
+            (1, 7.0, 200, "a roll above 1 counts as 1"),
+        ] {
+            let got = p.backoff(n, roll).as_millis();
+            assert_eq!(got, expected_ms, "{why}");
         }
-        // Full jitter spreads over the whole range, not just its top half.
-        let low = (0..200)
-            .filter(|_| policy.backoff(2).unwrap() < Duration::from_millis(200))
-            .count();
-        assert!(low > 40, "only {low}/200 delays in the lower half");
-        assert_eq!(policy.backoff(3), None, "4 attempts allow 3 retries");
+    }
+
+    #[test]
+    fn settle_checkpoints_grow_from_the_warm_up_with_a_quarter_step_of_jitter() {
+        let p = policy();
+        for (poll, roll, expected_ms, why) in [
+            (0, 0.9, 0, "the first poll goes at once"),
+            (1, 0.0, 300, "then the settle base"),
+            (1, 1.0, 375, "plus at most a quarter"),
+            (2, 0.0, 1050, "×3.5"),
+            (3, 0.0, 3675, "×3.5 again"),
+            (3, 1.0, 4593, "the fourth poll still fits in 5 s"),
+        ] {
+            assert_eq!(p.settle_at(poll, roll).as_millis(), expected_ms, "{why}");
+        }
+        assert_eq!(
+            p.settle_at(60, 0.0),
+            p.rewarm_after,
+            "never past the re-warm window"
+        );
     }
 }

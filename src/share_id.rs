@@ -82,10 +82,22 @@ impl HostAllowList {
     }
 }
 
+/// The default allow-list: SharePoint in every national cloud, and OneDrive
+/// personal's two hosts.
+const DEFAULT_ALLOWED_SHARE_HOSTS: [&str; 6] = [
+    "*.sharepoint.com",
+    "*.sharepoint.us",
+    "*.sharepoint.de",
+    "*.sharepoint.cn",
+    "onedrive.live.com",
+    "1drv.ms",
+];
+
 impl Default for HostAllowList {
     fn default() -> Self {
-        Self::parse(crate::configuration::DEFAULT_ALLOWED_SHARE_HOSTS)
-            .expect("the default allow-list is valid")
+        Self {
+            patterns: DEFAULT_ALLOWED_SHARE_HOSTS.map(str::to_owned).to_vec(),
+        }
     }
 }
 

@@ -43,7 +43,10 @@ impl App {
         settings: &Settings,
         store: Arc<dyn HydrationStore>,
     ) -> Result<Self, StartupError> {
-        let graph = GraphClient::new(&settings.graph_base_url)?;
+        let graph = GraphClient::new(
+            &settings.graph_base_url,
+            settings.sharepoint_override.as_deref(),
+        )?;
         let resolver = Arc::new(Resolver::new(settings, graph, store));
         Ok(Self {
             router: router(settings, resolver.clone()),

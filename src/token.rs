@@ -7,15 +7,15 @@
 //! once what Graph would reject anyway, and to key the hydration store.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::hydration::epoch_seconds;
-
+/// SharePoint Online's app id: the audience of a v2 SharePoint token.
+const SHAREPOINT_APP_ID: &str = "00000003-0000-0ff1-ce00-000000000000";
 /// The audiences Graph accepts: v1 resource URI and v2 app id.
 const GRAPH_AUDIENCES: [&str; 3] = [
     "https://graph.microsoft.com",
@@ -128,8 +128,9 @@ pub struct TokenClaims {
     pub user: UserKey,
     pub exp: u64,
     pub scopes: Vec<String>,
-    /// `acct` = 1 (when the optional claim is present) or `#EXT#` in the UPN.
-    pub is_guest: Option<bool>,
+    /// A member of the tenant, not subject to guest hydration (see
+    /// [`is_member`]); anyone not known to be one counts as a guest.
+    pub is_member: bool,
 }
 
 #[derive(Deserialize)]
@@ -140,7 +141,30 @@ struct RawClaims {
     oid: Option<String>,
     scp: Option<String>,
     acct: Option<u8>,
+    idp: Option<String>,
+    iss: Option<String>,
     upn: Option<String>,
+    unique_name: Option<String>,
+}
+
+/// A tenant member: `acct` = 0; or, without `acct`, no `idp` that differs
+/// from `iss` (guests sign in at their home IdP) and no `#EXT#` in `upn` or
+/// `unique_name` (a guest's UPN in the resource tenant)
+/// (docs/graph-facts.md#7-token-claims).
+fn is_member(claims: &RawClaims) -> bool {
+    if let Some(acct) = claims.acct {
+        return acct == 0;
+    }
+    let foreign_idp = match (&claims.idp, &claims.iss) {
+        (Some(idp), Some(iss)) => !idp.eq_ignore_ascii_case(iss),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let external = [&claims.upn, &claims.unique_name]
+        .into_iter()
+        .flatten()
+        .any(|name| name.contains("#EXT#"));
+    !foreign_idp && !external
 }
 
 #[derive(Deserialize)]
@@ -158,35 +182,37 @@ fn is_read_scope(scope: &str) -> bool {
     ) || scope.starts_with("Files.ReadWrite")
 }
 
+/// The claims part of a JWT, decoded (no signature check).
+fn claims_of(token: &BearerToken) -> Result<RawClaims, TokenError> {
+    let raw = token.expose();
+    if raw.len() > MAX_TOKEN_LEN {
+        return Err(TokenError::Malformed("longer than any access token"));
+    }
+    let mut parts = raw.split('.');
+    let (Some(_header), Some(payload), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(TokenError::Malformed("not three dot-separated parts"));
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| TokenError::Malformed("the claims part is not base64url"))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| TokenError::Malformed("the claims part is not a JSON object"))
+}
+
 impl TokenClaims {
     /// Peeks at `token`'s claims and applies the CONTRACT's pre-flight checks,
     /// in the order a caller would want to fix them.
     pub fn peek(token: &BearerToken, now: SystemTime) -> Result<Self, TokenError> {
-        let raw = token.expose();
-        if raw.len() > MAX_TOKEN_LEN {
-            return Err(TokenError::Malformed("longer than any access token"));
-        }
-        let mut parts = raw.split('.');
-        let (Some(_header), Some(payload), Some(_signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(TokenError::Malformed("not three dot-separated parts"));
-        };
-        let bytes = URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
-            .map_err(|_| TokenError::Malformed("the claims part is not base64url"))?;
-        let claims: RawClaims = serde_json::from_slice(&bytes)
-            .map_err(|_| TokenError::Malformed("the claims part is not a JSON object"))?;
+        let claims = claims_of(token)?;
 
         let exp = claims.exp.ok_or(TokenError::Malformed("no exp claim"))?;
         if exp.saturating_add(EXPIRY_SKEW.as_secs()) <= epoch_seconds(now) {
             return Err(TokenError::Expired { exp });
         }
-        let audiences = match claims.aud {
-            Some(Audience::One(a)) => vec![a],
-            Some(Audience::Many(a)) => a,
-            None => Vec::new(),
-        };
+        let member = is_member(&claims);
+        let audiences = audiences(claims.aud);
         if !audiences
             .iter()
             .any(|a| GRAPH_AUDIENCES.iter().any(|g| a.eq_ignore_ascii_case(g)))
@@ -211,17 +237,78 @@ impl TokenClaims {
         if !scopes.iter().any(|s| is_read_scope(s)) {
             return Err(TokenError::MissingScope { scopes });
         }
-        let is_guest = match (claims.acct, claims.upn.as_deref()) {
-            (Some(acct), _) => Some(acct == 1),
-            (None, Some(upn)) => Some(upn.contains("#EXT#")),
-            (None, None) => None,
-        };
         Ok(Self {
+            is_member: member,
             user,
             exp,
             scopes,
-            is_guest,
         })
+    }
+}
+
+fn epoch_seconds(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Why an `X-SharePoint-Authorization` header was refused (`bad_request`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SharePointTokenError {
+    #[error("X-SharePoint-Authorization must be 'Bearer <token>'")]
+    NotBearer,
+    #[error("X-SharePoint-Authorization is not a JWT with JSON claims")]
+    Malformed,
+    #[error("X-SharePoint-Authorization has expired")]
+    Expired,
+    #[error("X-SharePoint-Authorization is not for the sharing URL's host {host}")]
+    WrongAudience { host: String },
+    #[error("X-SharePoint-Authorization belongs to another user than Authorization")]
+    OtherUser,
+}
+
+/// Checks a caller's SharePoint token for the sharing URL's `host` (the
+/// `sharepoint` warm-up sends it there and nowhere else): a JWT, unexpired,
+/// audience `https://{host}` or SharePoint's app id, and the same user as the
+/// Graph token. Without a host (an `s!` id) the audience cannot be checked,
+/// and the token will not be used. Like the Graph token, it is only peeked, never verified:
+/// SharePoint is its authority.
+pub fn check_sharepoint_token(
+    header: &str,
+    host: Option<&str>,
+    user: &UserKey,
+    now: SystemTime,
+) -> Result<BearerToken, SharePointTokenError> {
+    let token = BearerToken::from_authorization(Some(header))
+        .map_err(|_| SharePointTokenError::NotBearer)?;
+    let claims = claims_of(&token).map_err(|_| SharePointTokenError::Malformed)?;
+    let exp = claims.exp.ok_or(SharePointTokenError::Malformed)?;
+    if exp.saturating_add(EXPIRY_SKEW.as_secs()) <= epoch_seconds(now) {
+        return Err(SharePointTokenError::Expired);
+    }
+    if let Some(host) = host {
+        let host_audience = format!("https://{host}");
+        let for_host = audiences(claims.aud).iter().any(|a| {
+            let a = a.trim_end_matches('/');
+            a.eq_ignore_ascii_case(&host_audience) || a.eq_ignore_ascii_case(SHAREPOINT_APP_ID)
+        });
+        if !for_host {
+            return Err(SharePointTokenError::WrongAudience {
+                host: host.to_owned(),
+            });
+        }
+    }
+    let same_user =
+        claims.tid.as_deref() == Some(user.tid()) && claims.oid.as_deref() == Some(user.oid());
+    if !same_user {
+        return Err(SharePointTokenError::OtherUser);
+    }
+    Ok(token)
+}
+
+fn audiences(aud: Option<Audience>) -> Vec<String> {
+    match aud {
+        Some(Audience::One(a)) => vec![a],
+        Some(Audience::Many(a)) => a,
+        None => Vec::new(),
     }
 }
 
@@ -264,7 +351,164 @@ mod tests {
             claims.user.to_string(),
             "72f988bf-86f1-41af-91ab-2d7cd011db47#0b3c4d5e-1111-2222-3333-444455556666"
         );
-        assert_eq!(claims.is_guest, Some(true));
+        assert!(!claims.is_member);
+    }
+
+    #[test]
+    fn only_a_token_that_says_member_skips_guest_hydration() {
+        let iss = "https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/";
+        let base = || {
+            let mut c = good();
+            c.as_object_mut().unwrap().remove("upn");
+            c
+        };
+        let set = |pairs: &[(&str, serde_json::Value)]| {
+            let mut c = base();
+            for (k, v) in pairs {
+                c[*k] = v.clone();
+            }
+            c
+        };
+        for (claims, member, why) in [
+            (set(&[("acct", json!(0))]), true, "acct 0"),
+            (set(&[("acct", json!(1))]), false, "acct 1"),
+            (
+                set(&[("acct", json!(0)), ("upn", json!("x#EXT#@c.com"))]),
+                true,
+                "acct wins over the upn",
+            ),
+            (set(&[]), true, "no acct, no idp, no #EXT#"),
+            (
+                set(&[("iss", json!(iss)), ("idp", json!(iss))]),
+                true,
+                "idp equal to iss",
+            ),
+            (
+                set(&[
+                    ("iss", json!(iss)),
+                    (
+                        "idp",
+                        json!("https://sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/"),
+                    ),
+                ]),
+                false,
+                "idp differs from iss",
+            ),
+            (
+                set(&[("idp", json!("live.com"))]),
+                false,
+                "an idp and no iss",
+            ),
+            (
+                set(&[("upn", json!("guest_gmail.com#EXT#@contoso.onmicrosoft.com"))]),
+                false,
+                "#EXT# in upn",
+            ),
+            (
+                set(&[(
+                    "unique_name",
+                    json!("guest_gmail.com#EXT#@contoso.onmicrosoft.com"),
+                )]),
+                false,
+                "#EXT# in unique_name",
+            ),
+            (
+                set(&[("upn", json!("megan@contoso.com"))]),
+                true,
+                "a plain upn",
+            ),
+        ] {
+            let peeked = TokenClaims::peek(&jwt(claims), SystemTime::now()).unwrap();
+            assert_eq!(peeked.is_member, member, "{why}");
+        }
+    }
+
+    #[test]
+    fn a_sharepoint_token_must_be_for_the_sharing_hosts_audience_and_the_same_user() {
+        let user = UserKey::new(
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "0b3c4d5e-1111-2222-3333-444455556666",
+        )
+        .unwrap();
+        let sp = |aud: serde_json::Value| {
+            let mut c = good();
+            c["aud"] = aud;
+            format!("Bearer {}", jwt(c).expose())
+        };
+        let host = Some("contoso.sharepoint.com");
+        let now = SystemTime::now();
+        for (header, host, expected, why) in [
+            (
+                sp(json!("https://contoso.sharepoint.com")),
+                host,
+                Ok(()),
+                "the host's audience",
+            ),
+            (
+                sp(json!("https://contoso.sharepoint.com/")),
+                host,
+                Ok(()),
+                "with a trailing slash",
+            ),
+            (
+                sp(json!(SHAREPOINT_APP_ID)),
+                host,
+                Ok(()),
+                "SharePoint's app id",
+            ),
+            (
+                sp(json!("https://graph.microsoft.com")),
+                host,
+                Err(SharePointTokenError::WrongAudience {
+                    host: "contoso.sharepoint.com".into(),
+                }),
+                "a Graph token",
+            ),
+            (
+                sp(json!("https://evil.sharepoint.com")),
+                host,
+                Err(SharePointTokenError::WrongAudience {
+                    host: "contoso.sharepoint.com".into(),
+                }),
+                "another host",
+            ),
+            (
+                sp(json!("https://graph.microsoft.com")),
+                None,
+                Ok(()),
+                "an s! id names no host to check (and the token goes nowhere)",
+            ),
+            (
+                "Basic abc".to_owned(),
+                host,
+                Err(SharePointTokenError::NotBearer),
+                "not Bearer",
+            ),
+            (
+                "Bearer not-a-jwt".to_owned(),
+                host,
+                Err(SharePointTokenError::Malformed),
+                "not a JWT",
+            ),
+        ] {
+            let got = check_sharepoint_token(&header, host, &user, now).map(|_| ());
+            assert_eq!(got, expected, "{why}");
+        }
+        let other = UserKey::new(
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "ffffffff-1111-2222-3333-444455556666",
+        )
+        .unwrap();
+        assert_eq!(
+            check_sharepoint_token(
+                &sp(json!("https://contoso.sharepoint.com")),
+                host,
+                &other,
+                now
+            )
+            .map(|_| ()),
+            Err(SharePointTokenError::OtherUser)
+        );
     }
 
     #[test]

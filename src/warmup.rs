@@ -1,17 +1,20 @@
 //! Warm-up strategies: the SharePoint-backed calls that "hydrate" a guest.
 //!
 //! Any such call works, whatever it answers (even 403/404): it is the call,
-//! not its result, that makes SharePoint know the guest (GRAPH-FACTS §5).
+//! not its result, that makes SharePoint know the guest
+//! (docs/graph-facts.md#6-the-guest-hydration-anomaly).
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::graph::GraphPath;
 use crate::share_id::ShareId;
+use crate::token::BearerToken;
 
 /// Which kind of warm-up ran; what the store and `x-resolver-warmup` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WarmupKind {
+    SharePoint,
     Site,
     Root,
     Group,
@@ -20,6 +23,7 @@ pub enum WarmupKind {
 impl WarmupKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::SharePoint => "sharepoint",
             Self::Site => "site",
             Self::Root => "root",
             Self::Group => "group",
@@ -31,6 +35,7 @@ impl FromStr for WarmupKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
+            "sharepoint" => Ok(Self::SharePoint),
             "site" => Ok(Self::Site),
             "root" => Ok(Self::Root),
             "group" => Ok(Self::Group),
@@ -48,6 +53,10 @@ impl fmt::Display for WarmupKind {
 /// One configured warm-up (`WARMUP_STRATEGIES` entry).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WarmupStrategy {
+    /// SharePoint REST `GET https://{host}/_api/web/currentuser` with the
+    /// caller's SharePoint token (`X-SharePoint-Authorization`); skipped
+    /// without one.
+    SharePoint,
     /// `GET /sites/{host}:/{sites|teams}/{name}` derived from the sharing URL.
     Site,
     /// `GET /sites/root`.
@@ -78,16 +87,34 @@ impl GroupId {
 impl WarmupStrategy {
     pub fn kind(&self) -> WarmupKind {
         match self {
+            Self::SharePoint => WarmupKind::SharePoint,
             Self::Site => WarmupKind::Site,
             Self::Root => WarmupKind::Root,
             Self::Group(_) => WarmupKind::Group,
         }
     }
 
-    /// The Graph call for this strategy, or `None` when it does not apply
-    /// (a site warm-up for an `s!` id or a OneDrive-personal link).
+    /// The call this strategy makes for `share`, or `None` when it does not
+    /// apply: a site warm-up for an `s!` id or a OneDrive-personal link, a
+    /// SharePoint warm-up without the caller's SharePoint token or URL.
+    pub fn target<'t>(
+        &self,
+        share: &ShareId,
+        sharepoint_token: Option<&'t BearerToken>,
+    ) -> Option<WarmupTarget<'t>> {
+        match self {
+            Self::SharePoint => Some(WarmupTarget::SharePoint {
+                host: share.sharing_url()?.host().to_owned(),
+                token: sharepoint_token?,
+            }),
+            _ => self.path(share).map(WarmupTarget::Graph),
+        }
+    }
+
+    /// The Graph call of a Graph-backed strategy (`None` for `sharepoint`).
     pub fn path(&self, share: &ShareId) -> Option<GraphPath> {
         match self {
+            Self::SharePoint => None,
             Self::Root => Some(GraphPath::from_segments(&["sites", "root"])),
             Self::Group(GroupId(id)) => Some(GraphPath::from_segments(&["groups", id, "drive"])),
             Self::Site => {
@@ -113,16 +140,30 @@ impl WarmupStrategy {
     }
 }
 
+/// Where a warm-up goes.
+#[derive(Debug, Clone)]
+pub enum WarmupTarget<'t> {
+    /// A Graph path, with the caller's Graph token.
+    Graph(GraphPath),
+    /// SharePoint REST `currentuser` on the sharing URL's (allow-listed)
+    /// host, with the caller's SharePoint token (and no other).
+    SharePoint {
+        host: String,
+        token: &'t BearerToken,
+    },
+}
+
 impl FromStr for WarmupStrategy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
+            "sharepoint" => Ok(Self::SharePoint),
             "site" => Ok(Self::Site),
             "root" => Ok(Self::Root),
             _ => match s.strip_prefix("group:") {
                 Some(id) => GroupId::parse(id).map(Self::Group),
                 None => Err(format!(
-                    "unknown warm-up strategy '{s}' (expected site, root or group:<id>)"
+                    "unknown warm-up strategy '{s}' (expected sharepoint, site, root or group:<id>)"
                 )),
             },
         }
@@ -262,6 +303,30 @@ mod tests {
             WarmupStrategy::Root.path(&share).unwrap().as_str(),
             "/sites/root"
         );
+    }
+
+    #[test]
+    fn the_sharepoint_warm_up_needs_the_callers_token_and_a_sharing_url() {
+        let hosts = HostAllowList::default();
+        let url = ShareId::parse("https://contoso.sharepoint.com/:w:/s/M/x", &hosts).unwrap();
+        let token_id = ShareId::parse("s!APNWj7GC0EhCbA", &hosts).unwrap();
+        let sp = BearerToken::from_authorization(Some("Bearer a.b.c")).unwrap();
+        for (share, token, expected, why) in [
+            (
+                &url,
+                Some(&sp),
+                Some("contoso.sharepoint.com"),
+                "the sharing URL's host",
+            ),
+            (&url, None, None, "no X-SharePoint-Authorization"),
+            (&token_id, Some(&sp), None, "an s! id names no host"),
+        ] {
+            let host = match WarmupStrategy::SharePoint.target(share, token) {
+                Some(WarmupTarget::SharePoint { host, .. }) => Some(host),
+                _ => None,
+            };
+            assert_eq!(host.as_deref(), expected, "{why}");
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! DynamoDB-compatible server (moto): `scripts/dev-env.sh && eval
 //! "$(scripts/moto.sh start)"` exports `TEST_DYNAMODB_ENDPOINT`.
 
-mod common;
-use common::{closed_port, stalling_server};
+use share_resolver_testkit::dynamo::{endpoint, fresh_table};
+use share_resolver_testkit::{closed_port, stalling_server};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,26 +32,6 @@ type Item = HashMap<String, AttributeValue>;
 /// What production uses (`HYDRATION_STORE_TIMEOUT_MS` unset).
 fn store_timeout() -> Duration {
     Settings::default().store_timeout
-}
-
-fn endpoint() -> String {
-    match std::env::var("TEST_DYNAMODB_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => endpoint,
-        _ => panic!(
-            "TEST_DYNAMODB_ENDPOINT is not set: these tests need a local DynamoDB-compatible \
-             server. Run scripts/test.sh, or: scripts/dev-env.sh && eval \"$(scripts/moto.sh start)\" \
-             and then cargo test --test dynamo_store"
-        ),
-    }
-}
-
-/// A fresh table on the local server, and a raw client (generous timeouts)
-/// to look at it behind the store's back.
-async fn fresh_table() -> (Client, String) {
-    let raw = local_client(&endpoint(), Duration::from_secs(5)).await;
-    let table = format!("hydration-{}", uuid::Uuid::new_v4());
-    create_table(&raw, &table).await.expect("table created");
-    (raw, table)
 }
 
 /// Counts what reaches the wire: operations, and attempts (retries included).
@@ -154,6 +134,7 @@ async fn raw_delete(raw: &Client, table: &str, user: &UserKey) {
         .expect("raw DeleteItem");
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn the_table_expires_items_on_expires_at_and_creating_it_again_is_fine() {
     let (raw, table) = fresh_table().await;
@@ -186,6 +167,7 @@ async fn the_table_expires_items_on_expires_at_and_creating_it_again_is_fine() {
     assert_eq!(keys[0].attribute_name, "pk");
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_put_record_is_read_back() {
     let (_raw, table) = fresh_table().await;
@@ -205,6 +187,7 @@ async fn a_put_record_is_read_back() {
     assert_eq!(store.get(&new_user()).await.unwrap(), None, "unknown user");
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn the_item_holds_the_key_timestamps_and_strategy_and_nothing_else() {
     let (raw, table) = fresh_table().await;
@@ -256,6 +239,7 @@ async fn the_item_holds_the_key_timestamps_and_strategy_and_nothing_else() {
     }
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn an_item_past_its_expires_at_is_a_miss() {
     let (raw, table) = fresh_table().await;
@@ -275,6 +259,7 @@ async fn an_item_past_its_expires_at_is_a_miss() {
     assert_eq!(cached.get(&user).await.unwrap(), None);
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_malformed_item_is_reported_as_such() {
     let (raw, table) = fresh_table().await;
@@ -293,6 +278,7 @@ async fn a_malformed_item_is_reported_as_such() {
     );
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn forget_deletes_the_item() {
     let (raw, table) = fresh_table().await;
@@ -310,6 +296,7 @@ async fn forget_deletes_the_item() {
     store.forget(&new_user()).await.unwrap();
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_warm_instance_answers_a_known_user_without_calling_dynamodb() {
     let (raw, table) = fresh_table().await;
@@ -339,6 +326,7 @@ async fn a_warm_instance_answers_a_known_user_without_calling_dynamodb() {
     assert_eq!(calls.operations(), 2, "just the PutItem");
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_miss_is_not_cached() {
     let (raw, table) = fresh_table().await;
@@ -394,8 +382,15 @@ async fn a_store_that_is_down_fails_fast_and_counts_as_a_miss() {
         Duration::from_secs(5),
     );
     let started = Instant::now();
-    assert_eq!(best_effort.get(&user).await, None);
-    best_effort.forget(&user).await;
+    assert_eq!(
+        best_effort
+            .get(&user, Duration::from_secs(5))
+            .await
+            .ok()
+            .flatten(),
+        None
+    );
+    let _ = best_effort.forget(&user, Duration::from_secs(5)).await;
     assert!(started.elapsed() < Duration::from_secs(1));
 }
 
@@ -427,7 +422,14 @@ async fn a_stalling_store_is_cut_off_by_the_store_timeout() {
     // Behind BestEffortStore with a lax timeout, still bounded by the client.
     let best_effort = BestEffortStore::new(Arc::new(store), Duration::from_secs(5));
     let started = Instant::now();
-    assert_eq!(best_effort.get(&user).await, None);
+    assert_eq!(
+        best_effort
+            .get(&user, Duration::from_secs(5))
+            .await
+            .ok()
+            .flatten(),
+        None
+    );
     let elapsed = started.elapsed();
     assert!(
         elapsed > Duration::ZERO && elapsed < timeout + margin,

@@ -8,7 +8,6 @@ use http::HeaderMap;
 use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
 use super::path::GraphPath;
 use crate::token::BearerToken;
-use crate::warmup::WarmupKind;
 
 /// Largest Graph body we read: a driveItem is a few KiB; this bounds memory
 /// if something answers with far more.
@@ -19,6 +18,9 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 pub struct GraphClient {
     http: reqwest::Client,
     base: String,
+    /// Where SharePoint REST calls go instead of `https://{host}`: a
+    /// loopback simulator in tests (`{override}/_sp/{host}/_api/…`).
+    sharepoint_override: Option<String>,
 }
 
 /// A Graph answer, whatever its status.
@@ -31,7 +33,8 @@ pub struct GraphResponse {
     pub diagnostics: GraphDiagnostics,
 }
 
-/// No answer came: connect/reset/timeout/body errors.
+/// No answer came: connect/reset/timeout/body errors. The message never
+/// holds the URL (it carries the share id) or a header.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct TransportError {
@@ -39,10 +42,32 @@ pub struct TransportError {
     pub diagnostics: GraphDiagnostics,
 }
 
+/// One call: what it is for, so its diagnostics say so.
+#[derive(Debug, Clone, Copy)]
+pub struct CallLabel {
+    pub kind: CallKind,
+    /// The warm-up strategy's name, for warm-up calls.
+    pub strategy: Option<&'static str>,
+}
+
+impl CallLabel {
+    pub const SHARES: Self = Self {
+        kind: CallKind::Shares,
+        strategy: None,
+    };
+
+    pub fn warmup(strategy: &'static str) -> Self {
+        Self {
+            kind: CallKind::Warmup,
+            strategy: Some(strategy),
+        }
+    }
+}
+
 impl GraphClient {
     /// `base` is `GRAPH_BASE_URL`, e.g. `https://graph.microsoft.com/v1.0`.
     /// Builds no connection (constructors do no I/O).
-    pub fn new(base: &str) -> Result<Self, reqwest::Error> {
+    pub fn new(base: &str, sharepoint_override: Option<&str>) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .pool_idle_timeout(Duration::from_secs(60))
@@ -54,22 +79,68 @@ impl GraphClient {
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
+            sharepoint_override: sharepoint_override.map(|o| o.trim_end_matches('/').to_owned()),
         })
     }
 
     /// `GET {base}{path}` with the caller's token and `client-request-id`,
     /// giving up after `timeout`.
-    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?call, status))]
+    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?label.kind, status))]
     pub async fn get(
         &self,
         path: &GraphPath,
         token: &BearerToken,
         client_request_id: &str,
-        call: CallKind,
-        strategy: Option<WarmupKind>,
+        label: CallLabel,
+        timeout: Duration,
+    ) -> Result<GraphResponse, TransportError> {
+        let url = format!("{}{}", self.base, path.as_str());
+        let request = self
+            .http
+            .get(url)
+            .bearer_auth(token.expose())
+            .header("accept", "application/json");
+        self.send(request, client_request_id, label, timeout).await
+    }
+
+    /// SharePoint REST `GET https://{host}/_api/web/currentuser` with the
+    /// caller's SharePoint token: the `sharepoint` warm-up. `host` is the
+    /// sharing URL's allow-listed host, and the token goes nowhere else.
+    #[tracing::instrument(name = "sharepoint", skip_all, fields(status))]
+    pub async fn sharepoint_current_user(
+        &self,
+        host: &str,
+        token: &BearerToken,
+        client_request_id: &str,
+        timeout: Duration,
+    ) -> Result<GraphResponse, TransportError> {
+        let url = match &self.sharepoint_override {
+            Some(base) => format!("{base}/_sp/{host}/_api/web/currentuser"),
+            None => format!("https://{host}/_api/web/currentuser"),
+        };
+        let request = self
+            .http
+            .get(url)
+            .bearer_auth(token.expose())
+            .header("accept", "application/json;odata=nometadata");
+        self.send(
+            request,
+            client_request_id,
+            CallLabel::warmup("sharepoint"),
+            timeout,
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        client_request_id: &str,
+        label: CallLabel,
         timeout: Duration,
     ) -> Result<GraphResponse, TransportError> {
         let started = Instant::now();
+        let (call, strategy) = (label.kind, label.strategy);
         let fail = |message: String| TransportError {
             diagnostics: GraphDiagnostics::from_transport(
                 call,
@@ -80,13 +151,9 @@ impl GraphClient {
             ),
             message,
         };
-        let request = self
-            .http
-            .get(format!("{}{}", self.base, path.as_str()))
-            .bearer_auth(token.expose())
+        let request = request
             .header("client-request-id", client_request_id)
             .header("return-client-request-id", "true")
-            .header("accept", "application/json")
             .timeout(timeout);
         let response = request.send().await.map_err(|e| fail(describe(&e)))?;
         let status = response.status().as_u16();

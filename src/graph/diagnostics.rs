@@ -4,8 +4,6 @@ use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::warmup::WarmupKind;
-
 /// Which of our calls a diagnostic belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,7 +17,11 @@ pub enum CallKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphDiagnostics {
-    pub call: CallKind,
+    /// Which of our calls; omitted where saying so would reveal what the
+    /// service knew of the user (see [`GraphDiagnostics::anonymous`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallKind>,
+    /// The warm-up strategy of a warm-up call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<&'static str>,
     /// HTTP status, or `null` when no response came (network error, timeout).
@@ -39,7 +41,7 @@ impl GraphDiagnostics {
     /// Reads ids and diagnostics from a response's headers and error body.
     pub(crate) fn from_response(
         call: CallKind,
-        strategy: Option<WarmupKind>,
+        strategy: Option<&'static str>,
         status: u16,
         headers: &HeaderMap,
         error: Option<&GraphErrorBody>,
@@ -55,8 +57,8 @@ impl GraphDiagnostics {
         let ags_diagnostic = header("x-ms-ags-diagnostic")
             .map(|raw| serde_json::from_str(&raw).unwrap_or(Value::String(raw)));
         Self {
-            call,
-            strategy: strategy.map(WarmupKind::as_str),
+            call: Some(call),
+            strategy,
             status: Some(status),
             code: error.map(|e| e.code.clone()),
             request_id: header("request-id").or_else(|| error.and_then(|e| e.request_id.clone())),
@@ -74,14 +76,14 @@ impl GraphDiagnostics {
     /// A call that got no response.
     pub(crate) fn from_transport(
         call: CallKind,
-        strategy: Option<WarmupKind>,
+        strategy: Option<&'static str>,
         client_request_id: &str,
         error: &str,
         duration_ms: u64,
     ) -> Self {
         Self {
-            call,
-            strategy: strategy.map(WarmupKind::as_str),
+            call: Some(call),
+            strategy,
             status: None,
             code: None,
             request_id: None,
@@ -90,6 +92,17 @@ impl GraphDiagnostics {
             date: None,
             transport_error: Some(error.to_owned()),
             duration_ms,
+        }
+    }
+}
+
+impl GraphDiagnostics {
+    /// The same answer without saying which of our calls it was.
+    pub fn anonymous(self) -> Self {
+        Self {
+            call: None,
+            strategy: None,
+            ..self
         }
     }
 }

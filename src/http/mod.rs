@@ -1,8 +1,77 @@
-//! The HTTP surface: routes, CORS, body limit, problem responses. The same
-//! `Router` serves under the Lambda runtime and as a local server.
+//! The HTTP surface: routes, extractors, CORS, body limit, problem
+//! responses. The same `Router` serves under the Lambda runtime and as a
+//! local server.
 
+mod error;
+mod extract;
 mod problem;
 mod routes;
 
-pub use problem::Problem;
-pub use routes::{MAX_BODY_BYTES, router};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use http::{HeaderName, HeaderValue, Method, header};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::configuration::Settings;
+use crate::resolver::Resolver;
+use routes::AppState;
+
+/// Largest request body accepted (`payload_too_large`).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The service's router, ready for `lambda_http::run` or `axum::serve`.
+pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
+    let state = AppState {
+        resolver,
+        hosts: Arc::new(settings.allowed_share_hosts.clone()),
+    };
+    let router = Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route(
+            "/v1/shares/{share_id}/driveItem",
+            get(routes::get_drive_item),
+        )
+        .route("/v1/resolve", post(routes::post_resolve))
+        .fallback(routes::fallback)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state);
+    let router = match &settings.allowed_origins {
+        Some(origins) => router.layer(cors(origins.clone())),
+        None => router,
+    };
+    // A driveItem can hold pre-authenticated download URLs: nothing is cached.
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
+}
+
+fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
+    let name = HeaderName::from_static;
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            name("client-request-id"),
+            name(extract::SHAREPOINT_AUTHORIZATION),
+        ])
+        .expose_headers([
+            name("x-resolver-hydration"),
+            name("x-resolver-warmup"),
+            name("x-resolver-attempts"),
+            name("request-id"),
+            name("client-request-id"),
+            name("server-timing"),
+            header::WWW_AUTHENTICATE,
+            header::RETRY_AFTER,
+        ])
+        .max_age(Duration::from_secs(600))
+}

@@ -1,16 +1,16 @@
-//! RFC 9457 problem details: the one place a `ResolveError` becomes HTTP.
+//! RFC 9457 problem details: the one place an `ApiError` becomes HTTP.
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::ResolveError;
-use crate::graph::GraphDiagnostics;
-use crate::retry::Fatal;
+use super::error::ApiError;
+use crate::graph::{GraphDiagnostics, GraphRejection};
+use crate::resolver::ResolveError;
 use crate::token::TokenError;
 
-/// A problem+json body (CONTRACT "Failure").
+/// A problem+json body (docs/api.md#problems).
 #[derive(Debug, Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -29,10 +29,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// Maps an error to its CONTRACT code, status, title and remediation.
-    /// Exhaustive on purpose: a new variant must be given a code here.
-    pub fn from_error(error: &ResolveError, graph: Vec<GraphDiagnostics>) -> Self {
-        use ResolveError as E;
+    /// Maps an error to its code, status, title and remediation
+    /// (docs/api.md). Exhaustive on purpose: a new variant must be given a
+    /// code here.
+    pub fn from_error(error: &ApiError, graph: Vec<GraphDiagnostics>) -> Self {
+        use ApiError as E;
+        use GraphRejection as Fatal;
         let mut headers = Vec::new();
         let mut claims = None;
         let bearer_error = |description: &str| {
@@ -60,7 +62,8 @@ impl Problem {
                     "Send the Microsoft Graph access token itself (a JWT of three base64url parts), not an ID token, refresh token or authorization code.",
                 )
             }
-            E::Token(TokenError::Expired { .. }) | E::Graph(Fatal::TokenExpired) => {
+            E::Token(TokenError::Expired { .. })
+            | E::Resolve(ResolveError::Rejected(Fatal::TokenExpired)) => {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("the token expired")));
                 (
                     401,
@@ -81,7 +84,7 @@ impl Problem {
                     "Request the token for Microsoft Graph (scopes such as 'https://graph.microsoft.com/Files.Read.All'), not for your own API or for SharePoint.",
                 )
             }
-            E::Graph(Fatal::InvalidToken { .. }) => {
+            E::Resolve(ResolveError::Rejected(Fatal::InvalidToken { .. })) => {
                 headers.push((
                     header::WWW_AUTHENTICATE,
                     bearer_error("Microsoft Graph rejected the token"),
@@ -93,10 +96,10 @@ impl Problem {
                     "Acquire a new token for Microsoft Graph with MSAL; if Graph still rejects it, sign the user in again interactively.",
                 )
             }
-            E::Graph(Fatal::ClaimsChallenge {
+            E::Resolve(ResolveError::Rejected(Fatal::ClaimsChallenge {
                 www_authenticate,
                 claims: c,
-            }) => {
+            })) => {
                 let challenge = www_authenticate
                     .as_deref()
                     .and_then(|h| HeaderValue::from_str(h).ok())
@@ -112,7 +115,7 @@ impl Problem {
                     "Pass the 'claims' value to MSAL in an interactive token request (acquireTokenPopup or acquireTokenRedirect with claims) so the user satisfies Conditional Access, then retry with the new token.",
                 )
             }
-            E::Graph(Fatal::MfaRequired) => (
+            E::Resolve(ResolveError::Rejected(Fatal::MfaRequired)) => (
                 403,
                 "mfa_required",
                 "Multi-factor authentication required",
@@ -124,31 +127,32 @@ impl Problem {
                 "Personal Microsoft accounts are not supported",
                 "Sign in with the work or school account that was invited to the tenant, not a personal Microsoft account.",
             ),
-            E::Token(TokenError::MissingScope { .. }) | E::Graph(Fatal::MissingScope) => (
+            E::Token(TokenError::MissingScope { .. })
+            | E::Resolve(ResolveError::Rejected(Fatal::MissingScope)) => (
                 403,
                 "missing_scope",
                 "Token lacks a file-read scope",
                 "Add a delegated permission such as Files.Read.All or Sites.Read.All to the app registration, grant consent, and request that scope when acquiring the token.",
             ),
-            E::Graph(Fatal::AccessDenied) => (
+            E::Resolve(ResolveError::Rejected(Fatal::AccessDenied)) => (
                 403,
                 "access_denied",
                 "No access to the shared item",
                 "Ask the item's owner to share it with this guest account; the link may be limited to specific people.",
             ),
-            E::Share(_) | E::Graph(Fatal::InvalidShare) => (
+            E::Share(_) | E::Resolve(ResolveError::Rejected(Fatal::InvalidShare)) => (
                 400,
                 "invalid_share",
                 "Invalid sharing link",
                 "Send the full https sharing URL as copied from SharePoint or OneDrive, or its u!-encoded share id.",
             ),
-            E::Graph(Fatal::NotFound) => (
+            E::Resolve(ResolveError::Rejected(Fatal::NotFound)) => (
                 404,
                 "share_not_found",
                 "Sharing link not found",
                 "The link was removed, expired or never existed: ask the owner for a new sharing link.",
             ),
-            E::Throttled { retry_after } => {
+            E::Resolve(ResolveError::Throttled { retry_after }) => {
                 headers.push(retry_after_header(*retry_after));
                 (
                     429,
@@ -157,7 +161,7 @@ impl Problem {
                     "Wait for the Retry-After interval before retrying, and lower the request rate.",
                 )
             }
-            E::HydrationExhausted { retry_after } => {
+            E::Resolve(ResolveError::HydrationExhausted { retry_after }) => {
                 headers.push(retry_after_header(*retry_after));
                 (
                     503,
@@ -166,7 +170,7 @@ impl Problem {
                     "Retry after the Retry-After interval; if it keeps failing, have the guest open the link once in a browser to finish redeeming the invitation.",
                 )
             }
-            E::GraphUnavailable { retry_after, .. } => {
+            E::Resolve(ResolveError::GraphUnavailable { retry_after, .. }) => {
                 headers.extend(retry_after.map(retry_after_header));
                 (
                     502,
@@ -175,13 +179,13 @@ impl Problem {
                     "Retry later: Microsoft Graph answered with server errors or could not be reached.",
                 )
             }
-            E::Graph(Fatal::Unexpected { .. }) => (
+            E::Resolve(ResolveError::Rejected(Fatal::Unexpected { .. })) => (
                 502,
                 "graph_unavailable",
                 "Unexpected answer from Microsoft Graph",
                 "Retry later; if it persists, report the Graph request ids below to Microsoft support.",
             ),
-            E::DeadlineExceeded(_) => (
+            E::Resolve(ResolveError::DeadlineExceeded(_)) => (
                 504,
                 "deadline_exceeded",
                 "Deadline exceeded",
@@ -193,6 +197,12 @@ impl Problem {
                 "Bad request",
                 "Send a JSON body with exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…).",
             ),
+            E::SharePointToken(_) => (
+                400,
+                "bad_request",
+                "Bad X-SharePoint-Authorization header",
+                "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
+            ),
             E::PayloadTooLarge { .. } => (
                 413,
                 "payload_too_large",
@@ -203,13 +213,13 @@ impl Problem {
                 404,
                 "not_found",
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve or GET /healthz.",
+                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
             E::MethodNotAllowed => (
                 405,
                 "method_not_allowed",
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve or GET /healthz.",
+                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {
@@ -226,10 +236,19 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The problem code of `error`, for logs and metrics.
+    pub fn code_of(error: &ApiError) -> &'static str {
+        Self::from_error(error, Vec::new()).code
+    }
+}
+
 fn retry_after_header(wait: std::time::Duration) -> (header::HeaderName, HeaderValue) {
-    // Retry-After is whole seconds; round up so callers never come back early.
+    // Retry-After is whole seconds; round up so callers never come back
+    // early. The resolver caps it at 300 s; the cap is repeated here so no
+    // path can pass Graph's number on unbounded.
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    (header::RETRY_AFTER, HeaderValue::from(secs.max(1)))
+    (header::RETRY_AFTER, HeaderValue::from(secs.clamp(1, 300)))
 }
 
 impl IntoResponse for Problem {
@@ -246,5 +265,12 @@ impl IntoResponse for Problem {
             headers.insert(name, value);
         }
         response
+    }
+}
+
+/// An error with no Graph call behind it (an extractor's rejection).
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        Problem::from_error(&self, Vec::new()).into_response()
     }
 }

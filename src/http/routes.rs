@@ -1,102 +1,93 @@
-//! Route handlers: parse at the edge, call the resolver, render.
+//! Route handlers: extract at the edge, call the resolver, render.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
 
 use axum::Json;
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
-use serde::Deserialize;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tokio::time::Instant;
 
+use super::error::ApiError;
+use super::extract::{Body, Caller, ResolveBody, client_request_id};
 use super::problem::Problem;
-use crate::configuration::Settings;
-use crate::error::ResolveError;
-use crate::resolver::{Report, ResolveRequest, Resolved, Resolver};
+use crate::resolver::{Report, Resolved, Resolver};
 use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
-use crate::token::{BearerToken, TokenClaims};
 
-/// Largest request body accepted (CONTRACT `payload_too_large`).
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
-/// Longest caller-sent `client-request-id` forwarded to Graph.
-const MAX_CLIENT_REQUEST_ID: usize = 128;
-
+/// What every handler shares: built once per cold start.
 #[derive(Clone)]
-struct AppState {
-    resolver: Arc<Resolver>,
-    hosts: Arc<HostAllowList>,
+pub(crate) struct AppState {
+    pub resolver: Arc<Resolver>,
+    pub hosts: Arc<HostAllowList>,
 }
 
-/// The service's router, ready for `lambda_http::run` or `axum::serve`.
-pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
-    let state = AppState {
-        resolver,
-        hosts: Arc::new(settings.allowed_share_hosts.clone()),
-    };
-    let router = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/v1/shares/{share_id}/driveItem", get(get_drive_item))
-        .route("/v1/resolve", post(post_resolve))
-        .fallback(fallback)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state);
-    match &settings.allowed_origins {
-        Some(origins) => router.layer(cors(origins.clone())),
-        None => router,
-    }
-}
-
-fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
-    let name = HeaderName::from_static;
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            name("client-request-id"),
-        ])
-        .expose_headers([
-            name("x-resolver-hydration"),
-            name("x-resolver-warmup"),
-            name("x-resolver-attempts"),
-            name("request-id"),
-            name("client-request-id"),
-            name("server-timing"),
-            header::WWW_AUTHENTICATE,
-            header::RETRY_AFTER,
-        ])
-        .max_age(std::time::Duration::from_secs(600))
-}
-
-async fn healthz() -> Response {
+pub(crate) async fn healthz() -> Response {
     Json(serde_json::json!({"status": "ok"})).into_response()
 }
 
-/// Unknown routes, and the GET route whose raw sharing URL arrived decoded.
-async fn fallback(
+/// `GET /v1/shares/{shareId}/driveItem`: Graph-compatible.
+pub(crate) async fn get_drive_item(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
+    share_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Response {
+    let share = match share_id {
+        Ok(Path(id)) => ShareId::parse(&id, &state.hosts).map_err(ApiError::from),
+        // Only a segment that is not UTF-8 once percent-decoded gets here.
+        Err(_) => Err(ApiError::Share(ShareIdError::Unrecognised)),
+    };
+    resolve(&state, "get_drive_item", &headers, caller, share).await
+}
+
+/// `POST /v1/resolve`.
+pub(crate) async fn post_resolve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Result<Caller, ApiError>,
+    body: Result<Body<ResolveBody>, ApiError>,
+) -> Response {
+    let share = body.and_then(|Body(body)| share_of(body, &state.hosts));
+    resolve(&state, "resolve", &headers, caller, share).await
+}
+
+fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiError> {
+    match (body.share_url, body.share_id) {
+        (Some(url), None) => Ok(ShareId::from_url(SharingUrl::parse(&url, hosts)?)),
+        (None, Some(id)) => Ok(ShareId::parse(&id, hosts)?),
+        (Some(_), Some(_)) => Err(ApiError::BadRequest(
+            "send shareUrl or shareId, not both".to_owned(),
+        )),
+        (None, None) => Err(ApiError::BadRequest(
+            "send one of shareUrl or shareId".to_owned(),
+        )),
+    }
+}
+
+/// Unknown routes, and `GET /v1/shares/…/driveItem` paths the route does not
+/// match: a raw sharing URL that a gateway decoded, or a malformed id.
+pub(crate) async fn fallback(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    if method == Method::GET
-        && let Some(raw) = decoded_share_url(&uri)
-    {
-        let share = |hosts: &HostAllowList| ShareId::parse(&raw, hosts).map_err(ResolveError::from);
-        return handle(&state, "get_drive_item", &headers, share).await;
+    if method == Method::GET {
+        let share = match decoded_share_url(&uri) {
+            Some(raw) => Some(ShareId::parse(&raw, &state.hosts).map_err(ApiError::from)),
+            // `/v1/shares/u!ab/cd/driveItem`: a share id with a `/` in it.
+            None if uri.path().starts_with("/v1/shares/") && uri.path().ends_with("/driveItem") => {
+                Some(Err(ApiError::Share(ShareIdError::Unrecognised)))
+            }
+            None => None,
+        };
+        if let Some(share) = share {
+            let caller = Caller::from_headers(&headers);
+            return resolve(&state, "get_drive_item", &headers, caller, share).await;
+        }
     }
-    Problem::from_error(
-        &ResolveError::RouteNotFound(uri.path().to_owned()),
-        Vec::new(),
-    )
-    .into_response()
+    let error = ApiError::RouteNotFound(uri.path().to_owned());
+    Problem::from_error(&error, Vec::new()).into_response()
 }
 
 /// API Gateway HTTP APIs are reported to percent-decode the path before the
@@ -117,90 +108,28 @@ fn decoded_share_url(uri: &Uri) -> Option<String> {
     }
 }
 
-async fn method_not_allowed() -> Response {
-    Problem::from_error(&ResolveError::MethodNotAllowed, Vec::new()).into_response()
+pub(crate) async fn method_not_allowed() -> Response {
+    Problem::from_error(&ApiError::MethodNotAllowed, Vec::new()).into_response()
 }
 
-/// `GET /v1/shares/{shareId}/driveItem`: Graph-compatible.
-async fn get_drive_item(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    share_id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let share = |hosts: &HostAllowList| match share_id {
-        Ok(Path(id)) => ShareId::parse(&id, hosts).map_err(ResolveError::from),
-        // Only a segment that is not UTF-8 once percent-decoded gets here.
-        Err(_) => Err(ResolveError::Share(ShareIdError::Unrecognised)),
-    };
-    handle(&state, "get_drive_item", &headers, share).await
-}
-
-/// `POST /v1/resolve` body: exactly one of the two.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ResolveBody {
-    share_url: Option<String>,
-    share_id: Option<String>,
-}
-
-async fn post_resolve(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let share = |hosts: &HostAllowList| {
-        let body = body.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ResolveError::PayloadTooLarge {
-                    limit: MAX_BODY_BYTES,
-                }
-            } else {
-                ResolveError::BadRequest(rejection.body_text())
-            }
-        })?;
-        let parsed: ResolveBody = serde_json::from_slice(&body).map_err(|e| {
-            ResolveError::BadRequest(format!("the body is not the expected JSON: {e}"))
-        })?;
-        match (parsed.share_url, parsed.share_id) {
-            (Some(url), None) => Ok(ShareId::from_url(SharingUrl::parse(&url, hosts)?)),
-            (None, Some(id)) => Ok(ShareId::parse(&id, hosts)?),
-            (Some(_), Some(_)) => Err(ResolveError::BadRequest(
-                "send shareUrl or shareId, not both".to_owned(),
-            )),
-            (None, None) => Err(ResolveError::BadRequest(
-                "send one of shareUrl or shareId".to_owned(),
-            )),
-        }
-    };
-    handle(&state, "resolve", &headers, share).await
-}
-
-/// The shared path of both resolve routes: token first (a caller without a
-/// token learns that before anything about its input), then the share.
-async fn handle(
+/// The shared path of the resolve routes: caller, then share, then resolver.
+/// A caller problem wins over a share problem: a caller without a token
+/// learns nothing about its input.
+async fn resolve(
     state: &AppState,
     route: &'static str,
     headers: &HeaderMap,
-    share: impl FnOnce(&HostAllowList) -> Result<ShareId, ResolveError>,
+    caller: Result<Caller, ApiError>,
+    share: Result<ShareId, ApiError>,
 ) -> Response {
     let started = Instant::now();
     let client_request_id = client_request_id(headers);
-    let parsed = (|| {
-        let authorization = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let token = BearerToken::from_authorization(authorization)?;
-        let claims = TokenClaims::peek(&token, SystemTime::now())?;
-        let share = share(&state.hosts)?;
-        Ok::<_, ResolveError>(ResolveRequest {
-            token,
-            claims,
-            share,
-            client_request_id: client_request_id.clone(),
-        })
-    })();
-    let (result, mut report) = match parsed {
-        Ok(request) => state.resolver.resolve(&request).await,
+    let request = caller.and_then(|caller| caller.resolve(share?, client_request_id.clone()));
+    let (result, mut report) = match request {
+        Ok(request) => {
+            let (result, report) = state.resolver.resolve(&request).await;
+            (result.map_err(ApiError::from), report)
+        }
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
@@ -208,25 +137,8 @@ async fn handle(
     render(result, report, &client_request_id)
 }
 
-/// The caller's `client-request-id` when it is sane, else a fresh GUID.
-fn client_request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("client-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= MAX_CLIENT_REQUEST_ID
-                && v.bytes().all(|b| b.is_ascii_graphic())
-        })
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
-}
-
-fn render(
-    result: Result<Resolved, ResolveError>,
-    report: Report,
-    client_request_id: &str,
-) -> Response {
+fn render(result: Result<Resolved, ApiError>, report: Report, client_request_id: &str) -> Response {
+    let succeeded = result.is_ok();
     let mut response = match result {
         Ok(resolved) => {
             let mut response = (StatusCode::OK, resolved.body).into_response();
@@ -246,13 +158,26 @@ fn render(
             headers.insert(HeaderName::from_static(name), v);
         }
     };
-    if let Some(hydration) = report.hydration {
+    // What the service knew of the user shows on success only: a caller
+    // whose token Graph refused must learn nothing about that user.
+    if succeeded && let Some(hydration) = report.hydration {
         set("x-resolver-hydration", hydration.as_str().to_owned());
         set(
             "x-resolver-warmup",
             report.warmup.map_or("skipped", |w| w.as_str()).to_owned(),
         );
         set("x-resolver-attempts", report.attempts.to_string());
+        let t = report.timings;
+        set(
+            "server-timing",
+            format!(
+                "store;dur={:.1}, warmup;dur={:.1}, graph;dur={:.1}, total;dur={:.1}",
+                ms(t.store),
+                ms(t.warmup),
+                ms(t.graph),
+                ms(t.total)
+            ),
+        );
     }
     let last = report.graph.iter().rev().find(|d| d.status.is_some());
     if let Some(request_id) = last.and_then(|d| d.request_id.clone()) {
@@ -262,17 +187,6 @@ fn render(
         "client-request-id",
         last.and_then(|d| d.client_request_id.clone())
             .unwrap_or_else(|| client_request_id.to_owned()),
-    );
-    let t = report.timings;
-    set(
-        "server-timing",
-        format!(
-            "store;dur={:.1}, warmup;dur={:.1}, graph;dur={:.1}, total;dur={:.1}",
-            ms(t.store),
-            ms(t.warmup),
-            ms(t.graph),
-            ms(t.total)
-        ),
     );
     response
 }
@@ -285,7 +199,7 @@ fn ms(d: std::time::Duration) -> f64 {
 /// Graph ids and timings.
 fn log_request(
     route: &'static str,
-    result: &Result<Resolved, ResolveError>,
+    result: &Result<Resolved, ApiError>,
     report: &Report,
     client_request_id: &str,
 ) {
@@ -296,8 +210,8 @@ fn log_request(
         .collect();
     let user = report.user.as_ref().map(ToString::to_string);
     let outcome = match result {
-        Ok(_) => "ok".to_owned(),
-        Err(e) => Problem::from_error(e, Vec::new()).code.to_owned(),
+        Ok(_) => "ok",
+        Err(e) => Problem::code_of(e),
     };
     tracing::info!(
         route,
@@ -306,11 +220,14 @@ fn log_request(
         hydration = report.hydration.map(|h| h.as_str()),
         warmup = report.warmup.map(|w| w.as_str()),
         warmup_shared = report.warmup_shared,
+        warmup_calls = report.warmup_calls,
         stale_hit = report.stale_hit,
         attempts = report.attempts,
         graph_calls = report.graph.len(),
         graph_request_ids = ?request_ids,
         client_request_id,
+        store_errors = report.store.errors,
+        store_timeouts = report.store.timeouts,
         store_ms = ms(report.timings.store),
         warmup_ms = ms(report.timings.warmup),
         graph_ms = ms(report.timings.graph),

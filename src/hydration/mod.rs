@@ -84,8 +84,10 @@ pub trait HydrationStore: Send + Sync + 'static {
     fn name(&self) -> &'static str;
 }
 
-/// Wraps a store so every call is bounded by `timeout` and never fails the
-/// caller: errors and timeouts are logged, then read as a miss or a no-op.
+/// Wraps a store so every call is bounded by the store timeout and by the
+/// caller's budget (the request's remaining deadline), and never fails the
+/// caller: errors and timeouts are logged once here and handed back for
+/// counting, and the caller reads them as a miss or a no-op.
 #[derive(Clone)]
 pub struct BestEffortStore {
     inner: std::sync::Arc<dyn HydrationStore>,
@@ -101,32 +103,37 @@ impl BestEffortStore {
         self.inner.name()
     }
 
-    /// The live record, or `None` on a miss, an error or a timeout.
-    pub async fn get(&self, user: &UserKey) -> Option<HydrationRecord> {
-        self.bounded("get", self.inner.get(user)).await.flatten()
+    /// The live record, or `None` on a miss; `Err` only to be counted.
+    pub async fn get(
+        &self,
+        user: &UserKey,
+        budget: Duration,
+    ) -> Result<Option<HydrationRecord>, StoreError> {
+        self.bounded("get", budget, self.inner.get(user)).await
     }
 
-    pub async fn put(&self, record: &HydrationRecord) {
-        self.bounded("put", self.inner.put(record)).await;
+    pub async fn put(&self, record: &HydrationRecord, budget: Duration) -> Result<(), StoreError> {
+        self.bounded("put", budget, self.inner.put(record)).await
     }
 
-    pub async fn forget(&self, user: &UserKey) {
-        self.bounded("forget", self.inner.forget(user)).await;
+    pub async fn forget(&self, user: &UserKey, budget: Duration) -> Result<(), StoreError> {
+        self.bounded("forget", budget, self.inner.forget(user))
+            .await
     }
 
     async fn bounded<T>(
         &self,
         op: &'static str,
+        budget: Duration,
         call: impl std::future::Future<Output = Result<T, StoreError>>,
-    ) -> Option<T> {
-        let outcome = match tokio::time::timeout(self.timeout, call).await {
+    ) -> Result<T, StoreError> {
+        let limit = self.timeout.min(budget);
+        let outcome = match tokio::time::timeout(limit, call).await {
             Ok(outcome) => outcome,
-            Err(_) => Err(StoreError::Timeout(self.timeout)),
+            Err(_) => Err(StoreError::Timeout(limit)),
         };
-        outcome
-            .inspect_err(|e| {
-                tracing::warn!(store = self.inner.name(), op, error = %e, cause = ?std::error::Error::source(e), "hydration store call failed; carrying on without it");
-            })
-            .ok()
+        outcome.inspect_err(|e| {
+            tracing::warn!(store = self.inner.name(), op, error = %e, cause = ?std::error::Error::source(e), "hydration store call failed; carrying on without it");
+        })
     }
 }

@@ -9,66 +9,23 @@ use std::time::{Duration, Instant, SystemTime};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
+use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::hydration::{
     CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError, create_table,
     local_client, to_item,
 };
-use share_resolver::simulator::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::token::UserKey;
 
-use crate::common::{closed_port, stalling_server};
+use crate::helpers::dynamo::{endpoint, fresh_table};
+use crate::helpers::{CountingStore, closed_port, stalling_server};
 use crate::helpers::{Guest, header, spawn_service, test_settings};
 
 const STORE_TIMEOUT: Duration = Duration::from_millis(150);
 
-fn endpoint() -> String {
-    std::env::var("TEST_DYNAMODB_ENDPOINT").expect(
-        "TEST_DYNAMODB_ENDPOINT is not set: run the suite with scripts/test.sh, or \
-         scripts/dev-env.sh && eval \"$(scripts/moto.sh start)\" before cargo test",
-    )
-}
-
-/// A fresh table on the local server, and a raw client to inspect it.
-async fn fresh_table() -> (Client, String) {
-    let client = local_client(&endpoint(), Duration::from_secs(5)).await;
-    let table = format!("hydration-{}", uuid::Uuid::new_v4());
-    create_table(&client, &table).await.expect("table created");
-    (client, table)
-}
-
-/// Counts the calls that reach DynamoDB.
-#[derive(Clone)]
-struct Counting {
-    inner: DynamoStore,
-    calls: Arc<AtomicUsize>,
-}
-
-#[async_trait]
-impl HydrationStore for Counting {
-    async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        self.inner.get(user).await
-    }
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        self.inner.put(record).await
-    }
-    async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        self.inner.forget(user).await
-    }
-    fn name(&self) -> &'static str {
-        "counting-dynamodb"
-    }
-}
-
 /// What production builds: the L1 cache over DynamoDB (with a call counter).
 async fn production_store(table: &str, calls: &Arc<AtomicUsize>) -> Arc<dyn HydrationStore> {
     let client = local_client(&endpoint(), STORE_TIMEOUT).await;
-    let counting = Counting {
-        inner: DynamoStore::new(client, table),
-        calls: calls.clone(),
-    };
+    let counting = CountingStore::sharing(DynamoStore::new(client, table), calls.clone());
     Arc::new(CachedStore::new(counting, 1000))
 }
 
@@ -87,6 +44,7 @@ async fn item_of(
         .item
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_resolved_guest_is_recorded_with_a_numeric_ttl_and_nothing_else() {
     let (client, table) = fresh_table().await;
@@ -129,6 +87,7 @@ async fn a_resolved_guest_is_recorded_with_a_numeric_ttl_and_nothing_else() {
     }
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
     let (_client, table) = fresh_table().await;
@@ -178,6 +137,7 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
     );
 }
 
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
 async fn a_stale_hit_is_deleted_from_the_table() {
     let (client, table) = fresh_table().await;

@@ -1,6 +1,6 @@
 //! `/healthz` and CORS.
 
-use share_resolver::simulator::Scenario;
+use graph_sim::Scenario;
 
 use crate::helpers::{header, spawn_app, spawn_app_with};
 

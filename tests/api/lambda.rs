@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use graph_sim::{GraphSimulator, Scenario};
 use lambda_http::request::from_str;
 use share_resolver::hydration::MemoryStore;
-use share_resolver::simulator::{GraphSimulator, Scenario};
 use share_resolver::startup::App;
 use tower::ServiceExt;
 

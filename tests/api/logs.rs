@@ -1,6 +1,6 @@
 //! The token never appears in a log line; every request leaves one line.
 
-use share_resolver::simulator::{Behaviour, Fault, FaultAction, SimUser};
+use graph_sim::{Behaviour, Fault, FaultAction, SimUser};
 
 use crate::helpers::{Guest, LOGS, SHARE_URL, spawn_app, u_id};
 

@@ -1,6 +1,4 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
-#[path = "../common/mod.rs"]
-mod common;
 mod dynamo;
 mod errors;
 mod health;

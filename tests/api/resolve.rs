@@ -1,7 +1,7 @@
 //! The happy paths: cold guest, hydrated guest, every way to name a share.
 
+use graph_sim::RequestKind;
 use serde_json::json;
-use share_resolver::simulator::RequestKind;
 
 use crate::helpers::{
     Guest, SHARE_URL, SITE_WARMUP_PATH, add_share, header, path_segment, spawn_app, u_id,
@@ -77,7 +77,7 @@ async fn the_drive_item_is_returned_byte_for_byte() {
 #[tokio::test]
 async fn every_way_to_name_a_share_resolves_the_same_item() {
     let app = spawn_app().await;
-    let share = share_resolver::simulator::SimShare::new(SHARE_URL, json!({}));
+    let share = graph_sim::SimShare::new(SHARE_URL, json!({}));
     let s_id = share.s_id();
     for (route, how) in [
         ("get", u_id(SHARE_URL)),
@@ -108,7 +108,7 @@ async fn every_way_to_name_a_share_resolves_the_same_item() {
 #[tokio::test]
 async fn an_s_id_is_warmed_up_with_the_root_site() {
     let app = spawn_app().await;
-    let s_id = share_resolver::simulator::SimShare::new(SHARE_URL, json!({})).s_id();
+    let s_id = graph_sim::SimShare::new(SHARE_URL, json!({})).s_id();
     let guest = Guest::new();
 
     let response = app.get_drive_item(&s_id, Some(&guest.token)).await;
@@ -193,9 +193,7 @@ async fn a_member_resolves_with_one_warm_up_and_one_shares_call() {
     let app = spawn_app().await;
     let guest = Guest::new();
     app.graph
-        .add_user(share_resolver::simulator::SimUser::member(
-            &guest.tid, &guest.oid,
-        ));
+        .add_user(graph_sim::SimUser::member(&guest.tid, &guest.oid));
 
     let response = app.resolve_demo(&guest).await;
 

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use graph_sim::{Fault, FaultAction, RequestKind, Scenario};
 use share_resolver::hydration::HydrationRecord;
-use share_resolver::simulator::{Fault, FaultAction, RequestKind, Scenario};
 use share_resolver::token::UserKey;
 
 use crate::helpers::{Guest, header, spawn_app, spawn_app_with};
@@ -67,7 +67,7 @@ async fn a_dropped_connection_is_retried() {
 }
 
 #[tokio::test]
-async fn hydration_lag_is_bridged_by_warm_up_and_backoff() {
+async fn hydration_lag_is_bridged_by_one_warm_up_and_settle_polls() {
     let scenario = Scenario {
         hydration_lag: Duration::from_millis(60),
         ..Scenario::demo()
@@ -91,8 +91,8 @@ async fn hydration_lag_is_bridged_by_warm_up_and_backoff() {
     let kinds: Vec<RequestKind> = app.graph_kinds_for(&guest);
     let warmups = kinds.iter().filter(|k| **k != RequestKind::Shares).count();
     assert_eq!(
-        warmups, attempts,
-        "one warm-up before each /shares call: {kinds:?}"
+        warmups, 1,
+        "a settling warm-up is waited for, not repeated: {kinds:?}"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Warm-up strategies and what they may call.
 
+use graph_sim::{Fault, FaultAction, RequestKind, Scenario};
 use serde_json::json;
-use share_resolver::simulator::{Fault, FaultAction, RequestKind, Scenario};
 use share_resolver::warmup::WarmupStrategy;
 
 use crate::helpers::{

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use share_resolver::simulator::{GraphSimulator, Scenario, demo_guest_token};
+use graph_sim::{GraphSimulator, Scenario, demo_guest_token};
 
 /// `name` parsed as `T`, `default` when unset or blank.
 fn var<T: std::str::FromStr>(name: &str, default: T, expected: &str) -> Result<T, String> {

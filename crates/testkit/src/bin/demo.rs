@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use graph_sim::{GraphSimulator, RequestKind, Scenario, token::TokenBuilder};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::MemoryStore;
-use share_resolver::simulator::{self, GraphSimulator, RequestKind, Scenario, token::TokenBuilder};
 use share_resolver::startup::{App, serve};
 
 /// Simulated Graph round trip, so timings look like the real thing.
@@ -47,11 +47,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let client = reqwest::Client::new();
-    let guest = simulator::demo_guest_token();
-    let share = serde_json::json!({ "shareUrl": simulator::DEMO_SHARE_URL });
+    let guest = graph_sim::demo_guest_token();
+    let share = serde_json::json!({ "shareUrl": graph_sim::DEMO_SHARE_URL });
 
-    let private = serde_json::json!({ "shareUrl": simulator::DEMO_PRIVATE_SHARE_URL });
-    let expired = TokenBuilder::guest(simulator::DEMO_TENANT, simulator::DEMO_GUEST_OID)
+    let private = serde_json::json!({ "shareUrl": graph_sim::DEMO_PRIVATE_SHARE_URL });
+    let expired = TokenBuilder::guest(graph_sim::DEMO_TENANT, graph_sim::DEMO_GUEST_OID)
         .expires_in(-600)
         .build();
     let evil = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com.evil.example/x" });

@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn checks_run_in_graphs_order() {
-        use crate::simulator::token::{TokenBuilder, claims_of};
+        use crate::token::{TokenBuilder, claims_of};
         let check_token = |t: &TokenBuilder| {
             let jwt = t.build();
             check(Some(&jwt), claims_of(&jwt).as_ref())

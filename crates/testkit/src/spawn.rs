@@ -1,0 +1,216 @@
+//! The service and the Graph simulator on random loopback ports, with one
+//! typed method per route.
+
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use graph_sim::token::TokenBuilder;
+use graph_sim::{GraphSimulator, Scenario, SimShare};
+use reqwest::Response;
+use serde_json::Value;
+use share_resolver::configuration::Settings;
+use share_resolver::hydration::{HydrationStore, MemoryStore};
+use share_resolver::startup::{App, serve};
+
+use crate::LOGS;
+
+pub const SHARE_URL: &str =
+    "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9";
+pub const SITE_WARMUP_PATH: &str = "/v1.0/sites/contoso.sharepoint.com:/sites/Marketing";
+
+/// A running service and its simulated Graph.
+pub struct TestApp {
+    pub address: String,
+    pub graph: GraphSimulator,
+    pub store: Arc<dyn HydrationStore>,
+    #[allow(dead_code)]
+    pub settings: Settings,
+    pub client: reqwest::Client,
+}
+
+/// A guest user: a fresh tenant/object id and a token for it.
+pub struct Guest {
+    pub tid: String,
+    pub oid: String,
+    pub token: String,
+}
+
+impl Guest {
+    pub fn new() -> Self {
+        Self::with(|b| b)
+    }
+
+    /// A guest whose token is shaped by `shape`.
+    pub fn with(shape: impl FnOnce(TokenBuilder) -> TokenBuilder) -> Self {
+        let tid = uuid::Uuid::new_v4().to_string();
+        let oid = uuid::Uuid::new_v4().to_string();
+        let token = shape(TokenBuilder::guest(&tid, &oid)).build();
+        Self { tid, oid, token }
+    }
+
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.tid, self.oid)
+    }
+}
+
+/// Settings for tests: fast backoff, short deadline, the simulator as Graph.
+pub fn test_settings(graph: &GraphSimulator) -> Settings {
+    Settings {
+        graph_base_url: graph.base_url(),
+        backoff_base: Duration::from_millis(5),
+        backoff_cap: Duration::from_millis(20),
+        settle_base: Duration::from_millis(5),
+        resolve_deadline: Duration::from_secs(5),
+        ..Settings::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Scenario::demo(), |_| {}).await
+}
+
+/// Spawns the simulator with `scenario`, then the service with test
+/// settings adjusted by `configure`, on the in-memory store.
+pub async fn spawn_app_with(scenario: Scenario, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let graph = GraphSimulator::start(scenario)
+        .await
+        .expect("simulator starts");
+    let mut settings = test_settings(&graph);
+    configure(&mut settings);
+    let store: Arc<dyn HydrationStore> = Arc::new(MemoryStore::new(1000, settings.hydration_ttl));
+    spawn_service(graph, settings, store).await
+}
+
+/// Spawns the service against an existing simulator and store (a "restart").
+pub async fn spawn_service(
+    graph: GraphSimulator,
+    settings: Settings,
+    store: Arc<dyn HydrationStore>,
+) -> TestApp {
+    LazyLock::force(&LOGS);
+    let app = App::with_store(&settings, store.clone()).expect("app builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(listener, app.router));
+    TestApp {
+        address,
+        graph,
+        store,
+        settings,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+impl TestApp {
+    /// `GET /v1/shares/{share_id}/driveItem`; `share_id` is put in the path
+    /// as given (callers percent-encode raw URLs themselves).
+    pub async fn get_drive_item(&self, share_id: &str, token: Option<&str>) -> Response {
+        self.get_drive_item_with(share_id, token, &[]).await
+    }
+
+    pub async fn get_drive_item_with(
+        &self,
+        share_id: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .client
+            .get(format!("{}/v1/shares/{share_id}/driveItem", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// `POST /v1/resolve` with a raw body.
+    pub async fn post_resolve_raw(
+        &self,
+        body: impl Into<reqwest::Body>,
+        token: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/resolve", self.address))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn post_resolve(&self, body: Value, token: Option<&str>) -> Response {
+        self.post_resolve_raw(body.to_string(), token).await
+    }
+
+    /// Resolves the demo share by URL for `guest`.
+    pub async fn resolve_demo(&self, guest: &Guest) -> Response {
+        self.post_resolve(
+            serde_json::json!({"shareUrl": SHARE_URL}),
+            Some(&guest.token),
+        )
+        .await
+    }
+
+    pub async fn healthz(&self) -> Response {
+        self.client
+            .get(format!("{}/healthz", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET /healthz` as a browser page on `origin` sends it.
+    pub async fn healthz_from(&self, origin: &str) -> Response {
+        self.client
+            .get(format!("{}/healthz", self.address))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Graph paths the simulator saw for `guest`, in order.
+    pub fn graph_paths_for(&self, guest: &Guest) -> Vec<String> {
+        let key = guest.key();
+        self.graph
+            .requests()
+            .into_iter()
+            .filter(|r| r.user.as_deref() == Some(key.as_str()))
+            .map(|r| r.path)
+            .collect()
+    }
+
+    /// The kinds of `guest`'s Graph calls, in order.
+    pub fn graph_kinds_for(&self, guest: &Guest) -> Vec<graph_sim::RequestKind> {
+        let key = guest.key();
+        self.graph
+            .requests()
+            .into_iter()
+            .filter(|r| r.user.as_deref() == Some(key.as_str()))
+            .map(|r| r.kind)
+            .collect()
+    }
+
+    /// How many Graph calls of `guest` went to `/shares`.
+    pub fn shares_calls_for(&self, guest: &Guest) -> usize {
+        self.graph_paths_for(guest)
+            .iter()
+            .filter(|p| p.starts_with("/v1.0/shares/"))
+            .count()
+    }
+}
+
+/// Adds a share readable by everyone and returns its URL.
+pub fn add_share(graph: &GraphSimulator, url: &str, name: &str) -> Value {
+    let item = serde_json::json!({"id": "01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "name": name, "size": 42, "file": {"mimeType": "text/plain"}});
+    graph.add_share(SimShare::new(url, item.clone()));
+    item
+}

@@ -1,0 +1,28 @@
+//! The API's error: everything that ends a request without a driveItem,
+//! from a missing token to Graph's refusal. `problem` maps it to
+//! problem+json, in one place.
+
+use crate::resolver::ResolveError;
+use crate::share_id::ShareIdError;
+use crate::token::{SharePointTokenError, TokenError};
+
+/// Why a request got a problem instead of a driveItem.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    SharePointToken(#[from] SharePointTokenError),
+    #[error(transparent)]
+    Share(#[from] ShareIdError),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("no route for {0}")]
+    RouteNotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+}

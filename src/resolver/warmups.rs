@@ -1,0 +1,334 @@
+//! Coordinated warm-ups: single-flight per user *and token*, and a memory of
+//! the last warm-up that answered, so a guest is not warmed up again while
+//! its hydration is still settling.
+//!
+//! # Implementation Notes
+//! The key is `(tid#oid, token fingerprint)`: a request never joins, or is
+//! held back by, a warm-up made with another token (a forged token naming a
+//! victim's ids gets its own entry). The fingerprint is a keyed hash (std's
+//! `RandomState`, keys random per process): it identifies a token within
+//! this process and cannot be reversed or compared across processes.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::graph::{
+    CallLabel, GraphClient, GraphDiagnostics, GraphRejection, GraphResponse, TransportError,
+    Verdict, classify,
+};
+use crate::token::{BearerToken, UserKey};
+use crate::warmup::{WarmupKind, WarmupStrategy, WarmupTarget};
+
+use super::ResolveRequest;
+
+/// Longest a single warm-up call may take: a hanging warm-up must not eat
+/// the whole deadline, since its answer does not matter anyway.
+const WARMUP_CALL_TIMEOUT: Duration = Duration::from_secs(4);
+/// Users (and tokens) whose last warm-up is remembered, at most.
+const LEDGER_CAPACITY: u64 = 20_000;
+/// How long an untouched entry is kept: well past the re-warm window.
+const LEDGER_IDLE: Duration = Duration::from_secs(120);
+
+/// The warm-up that answered last for one user and token.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LastWarmUp {
+    /// Position of its strategy in `WARMUP_STRATEGIES`.
+    pub index: usize,
+    pub kind: WarmupKind,
+    pub answered_at: Instant,
+}
+
+/// One user and token's warm-up history.
+#[derive(Debug, Default)]
+struct Entry {
+    last: Option<LastWarmUp>,
+    /// A `/shares` success came after `last`: hydration had settled, so a
+    /// later hydration `401` means it expired.
+    settled: bool,
+}
+
+/// What a request asking for a warm-up does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Plan {
+    /// A warm-up answered recently and has not been seen to settle: it is
+    /// still settling; wait for it rather than warm up again.
+    Join(LastWarmUp),
+    /// Run the strategies from this position (wrapping around).
+    Run { from: usize },
+}
+
+/// Join or run, and from which strategy: the re-warm rules, pure.
+pub(crate) fn plan(
+    last: Option<LastWarmUp>,
+    settled: bool,
+    now: Instant,
+    rewarm_after: Duration,
+) -> Plan {
+    match last {
+        None => Plan::Run { from: 0 },
+        // Expired after a success: start over with the preferred strategy.
+        Some(_) if settled => Plan::Run { from: 0 },
+        Some(last) if now.saturating_duration_since(last.answered_at) < rewarm_after => {
+            Plan::Join(last)
+        }
+        // Answered long ago and never settled: it did not work, try the next.
+        Some(last) => Plan::Run {
+            from: last.index + 1,
+        },
+    }
+}
+
+/// The result of asking for a warm-up.
+#[derive(Debug, Default)]
+pub(crate) struct WarmedUp {
+    /// The warm-up that answered (this request's or a joined one).
+    pub last: Option<LastWarmUp>,
+    /// Whether it was another request's.
+    pub joined: bool,
+    /// This request's own warm-up calls (none when it joined).
+    pub diagnostics: Vec<GraphDiagnostics>,
+    /// Graph refused the caller's token itself at the warm-up.
+    pub refused: Option<GraphRejection>,
+}
+
+/// How a warm-up call went.
+enum Attempt {
+    Answered(LastWarmUp),
+    Refused(GraphRejection),
+    NoAnswer,
+}
+
+/// The strategies, and the ledger of who was warmed up when.
+pub(crate) struct Warmups {
+    graph: GraphClient,
+    strategies: Vec<WarmupStrategy>,
+    rewarm_after: Duration,
+    ledger: Cache<(UserKey, u64), Arc<Mutex<Entry>>>,
+    fingerprints: RandomState,
+}
+
+impl Warmups {
+    pub fn new(
+        graph: GraphClient,
+        strategies: Vec<WarmupStrategy>,
+        rewarm_after: Duration,
+    ) -> Self {
+        Self {
+            graph,
+            strategies,
+            rewarm_after,
+            ledger: Cache::builder()
+                .max_capacity(LEDGER_CAPACITY)
+                .time_to_idle(LEDGER_IDLE)
+                .build(),
+            fingerprints: RandomState::new(),
+        }
+    }
+
+    fn key(&self, user: &UserKey, token: &BearerToken) -> (UserKey, u64) {
+        (user.clone(), self.fingerprints.hash_one(token.expose()))
+    }
+
+    /// Warms `request`'s user up, or joins the warm-up that is settling.
+    /// Concurrent callers with the same user and token queue on one entry,
+    /// so only the first runs the strategies; the others join its result.
+    pub async fn warm_up(&self, request: &ResolveRequest, deadline: Instant) -> WarmedUp {
+        let key = self.key(&request.claims.user, &request.token);
+        let entry = self
+            .ledger
+            .get_with(key, async { Arc::new(Mutex::new(Entry::default())) })
+            .await;
+        let Ok(mut entry) = tokio::time::timeout_at(deadline, entry.lock_owned()).await else {
+            return WarmedUp::default();
+        };
+        match plan(entry.last, entry.settled, Instant::now(), self.rewarm_after) {
+            Plan::Join(last) => WarmedUp {
+                last: Some(last),
+                joined: true,
+                ..WarmedUp::default()
+            },
+            Plan::Run { from } => {
+                let mut diagnostics = Vec::new();
+                let attempt = self.run(request, from, deadline, &mut diagnostics).await;
+                let mut warmed = WarmedUp {
+                    diagnostics,
+                    ..WarmedUp::default()
+                };
+                match attempt {
+                    Attempt::Answered(last) => {
+                        entry.last = Some(last);
+                        entry.settled = false;
+                        warmed.last = Some(last);
+                    }
+                    Attempt::Refused(rejection) => warmed.refused = Some(rejection),
+                    Attempt::NoAnswer => {}
+                }
+                warmed
+            }
+        }
+    }
+
+    /// A `/shares` success: hydration has settled for this user and token.
+    pub async fn settled(&self, user: &UserKey, token: &BearerToken) {
+        if let Some(entry) = self.ledger.get(&self.key(user, token)).await {
+            entry.lock().await.settled = true;
+        }
+    }
+
+    /// Tries the strategies in order from `from` (wrapping); the first that
+    /// answers wins. One that does not apply, gets no answer, or (SharePoint)
+    /// refuses the SharePoint token, is passed over.
+    async fn run(
+        &self,
+        request: &ResolveRequest,
+        from: usize,
+        deadline: Instant,
+        diagnostics: &mut Vec<GraphDiagnostics>,
+    ) -> Attempt {
+        let count = self.strategies.len();
+        for index in (from..from + count).map(|i| i % count.max(1)) {
+            let strategy = &self.strategies[index];
+            let Some(target) = strategy.target(&request.share, request.sharepoint_token.as_ref())
+            else {
+                continue;
+            };
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Attempt::NoAnswer;
+            }
+            let timeout = remaining.min(WARMUP_CALL_TIMEOUT);
+            let kind = strategy.kind();
+            let call = self.call(request, &target, kind, timeout).await;
+            match call {
+                Ok(response) => {
+                    diagnostics.push(response.diagnostics.clone());
+                    match read(&target, &response) {
+                        Reading::Answered => {
+                            return Attempt::Answered(LastWarmUp {
+                                index,
+                                kind,
+                                answered_at: Instant::now(),
+                            });
+                        }
+                        Reading::Refused(rejection) => return Attempt::Refused(rejection),
+                        Reading::PassOver => {}
+                    }
+                }
+                Err(transport) => diagnostics.push(transport.diagnostics),
+            }
+        }
+        Attempt::NoAnswer
+    }
+
+    async fn call(
+        &self,
+        request: &ResolveRequest,
+        target: &WarmupTarget<'_>,
+        kind: WarmupKind,
+        timeout: Duration,
+    ) -> Result<GraphResponse, TransportError> {
+        let client_request_id = &request.client_request_id;
+        match *target {
+            WarmupTarget::Graph(ref path) => {
+                let label = CallLabel::warmup(kind.as_str());
+                self.graph
+                    .get(path, &request.token, client_request_id, label, timeout)
+                    .await
+            }
+            WarmupTarget::SharePoint { ref host, token } => {
+                self.graph
+                    .sharepoint_current_user(host, token, client_request_id, timeout)
+                    .await
+            }
+        }
+    }
+}
+
+/// What a warm-up's answer means.
+#[derive(Debug, PartialEq)]
+enum Reading {
+    /// It reached SharePoint: whatever the status, it hydrates.
+    Answered,
+    /// Graph refused the caller's Graph token itself (expired, invalid, a
+    /// claims challenge): every call with it would be refused.
+    Refused(GraphRejection),
+    /// SharePoint refused the SharePoint token (its `401`): nothing reached
+    /// an identity, so the next strategy runs.
+    PassOver,
+}
+
+fn read(target: &WarmupTarget<'_>, response: &GraphResponse) -> Reading {
+    match target {
+        WarmupTarget::SharePoint { .. } if response.status == 401 => Reading::PassOver,
+        WarmupTarget::SharePoint { .. } => Reading::Answered,
+        WarmupTarget::Graph(_) => match classify(response) {
+            Verdict::Rejected(rejection) if rejection.refuses_token() => {
+                Reading::Refused(rejection)
+            }
+            _ => Reading::Answered,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn a_warm_up_is_joined_while_settling_and_escalates_when_it_did_not_work() {
+        let now = Instant::now();
+        let window = Duration::from_secs(5);
+        let last = |ago: Duration, index: usize| LastWarmUp {
+            index,
+            kind: WarmupKind::Site,
+            answered_at: now.checked_sub(ago).unwrap_or(now),
+        };
+        for (previous, settled, expected, why) in [
+            (
+                None,
+                false,
+                Plan::Run { from: 0 },
+                "never warmed up: the first strategy",
+            ),
+            (
+                Some(last(MS(300), 1)),
+                false,
+                Plan::Join(last(MS(300), 1)),
+                "answered 300 ms ago: still settling, join it",
+            ),
+            (
+                Some(last(MS(4999), 0)),
+                false,
+                Plan::Join(last(MS(4999), 0)),
+                "inside the window",
+            ),
+            (
+                Some(last(MS(5000), 0)),
+                false,
+                Plan::Run { from: 1 },
+                "past the window, never settled: the next strategy",
+            ),
+            (
+                Some(last(MS(6000), 2)),
+                false,
+                Plan::Run { from: 3 },
+                "escalation goes on (wrapping is run()'s job)",
+            ),
+            (
+                Some(last(MS(300), 1)),
+                true,
+                Plan::Run { from: 0 },
+                "settled then 401 again: expired, start over",
+            ),
+        ] {
+            assert_eq!(plan(previous, settled, now, window), expected, "{why}");
+        }
+    }
+}
