@@ -6,13 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::hydration::{
-    CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError, create_table,
-    local_client, to_item,
+    CachedStore, DynamoStore, HydrationRecord, HydrationStore, local_client, to_item,
 };
 use share_resolver::token::UserKey;
 

@@ -3,6 +3,7 @@ mod dynamo;
 mod errors;
 mod health;
 mod helpers;
+mod hydration;
 mod lambda;
 mod logs;
 mod resolve;

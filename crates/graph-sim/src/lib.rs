@@ -12,6 +12,7 @@ mod responses;
 mod routes;
 mod scenario;
 mod server;
+mod sharepoint;
 mod shares;
 mod sites;
 mod state;

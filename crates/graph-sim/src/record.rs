@@ -14,6 +14,8 @@ pub enum RequestKind {
     WarmupRoot,
     /// `GET /v1.0/groups/{id}/drive`.
     WarmupGroupDrive,
+    /// SharePoint REST `GET /_sp/{host}/_api/web/currentuser`.
+    WarmupSharePointCurrentUser,
     /// The simulator's own `/_sim/…` routes.
     Admin,
     /// Anything else (the service should never send these).
@@ -27,6 +29,9 @@ impl RequestKind {
     pub(crate) fn of(path: &str) -> Self {
         if path == "/_sim" || path.starts_with("/_sim/") {
             return Self::Admin;
+        }
+        if super::sharepoint::host_of(path).is_some() {
+            return Self::WarmupSharePointCurrentUser;
         }
         let Some(rest) = path.strip_prefix("/v1.0/") else {
             return Self::Other;
@@ -45,11 +50,14 @@ impl RequestKind {
         }
     }
 
-    /// One of the three warm-up calls (each hydrates the calling guest).
+    /// One of the warm-up calls (each hydrates the calling guest).
     pub fn is_warmup(self) -> bool {
         matches!(
             self,
-            Self::WarmupSiteByPath | Self::WarmupRoot | Self::WarmupGroupDrive
+            Self::WarmupSiteByPath
+                | Self::WarmupRoot
+                | Self::WarmupGroupDrive
+                | Self::WarmupSharePointCurrentUser
         )
     }
 }
@@ -69,6 +77,9 @@ pub struct RecordedRequest {
     pub has_authorization: bool,
     /// `tid#oid` from the token's claims, when readable.
     pub user: Option<String>,
+    /// The token's `aud` claim, when readable: which kind of token came
+    /// (Graph's or a SharePoint host's).
+    pub audience: Option<String>,
     /// What the simulator answered; 0 when it dropped the connection.
     pub status: u16,
     /// What the path was.
@@ -105,6 +116,12 @@ mod tests {
             ("/v1.0/sites/contoso.sharepoint.com/sites/Marketing", Other),
             ("/v1.0/sites/contoso.sharepoint.com:/personal/x", Other),
             ("/v1.0/me/drive", Other),
+            (
+                "/_sp/contoso.sharepoint.com/_api/web/currentuser",
+                WarmupSharePointCurrentUser,
+            ),
+            ("/_sp/contoso.sharepoint.com/_api/web/lists", Other),
+            ("/_sp//_api/web/currentuser", Other),
             ("/beta/sites/root", Other),
             ("/_sim/requests", Admin),
             ("/_simulator", Other),

@@ -11,7 +11,7 @@ use super::record::RequestKind;
 use super::responses::{self, Body, Ids};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, shares, warmups};
+use super::{admin, auth, sharepoint, shares, warmups};
 
 /// What normal handling needs to know of a request.
 pub(crate) struct Call<'a> {
@@ -28,6 +28,9 @@ pub(crate) struct Call<'a> {
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
         return admin::answer(state, call);
+    }
+    if let Some(host) = sharepoint::host_of(call.path) {
+        return sharepoint::answer(&mut lock(state), host, call.claims, call.ids);
     }
     let ids = call.ids;
     if call.path != "/v1.0" && !call.path.starts_with("/v1.0/") {

@@ -108,6 +108,11 @@ async fn handle(
             .as_ref()
             .and_then(auth::user_of)
             .map(|(tid, oid)| format!("{tid}#{oid}")),
+        audience: claims
+            .as_ref()
+            .and_then(|c| c.get("aud"))
+            .and_then(|a| a.as_str())
+            .map(str::to_owned),
         status: 0,
         kind,
     };

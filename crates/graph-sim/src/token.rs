@@ -45,6 +45,19 @@ impl TokenBuilder {
         }
     }
 
+    /// A tenant member's token: like a guest's, but `acct` 0 and a plain UPN.
+    pub fn member(tid: &str, oid: &str) -> Self {
+        Self::guest(tid, oid)
+            .claim("acct", json!(0))
+            .claim("upn", json!("megan.bowen@contoso.com"))
+    }
+
+    /// The same user's token for SharePoint REST on `host`
+    /// (audience `https://{host}`, as SharePoint wants it).
+    pub fn for_sharepoint(self, host: &str) -> Self {
+        self.aud(&format!("https://{host}")).scp("AllSites.Read")
+    }
+
     /// Sets `aud` (Graph is `00000003-0000-0000-c000-000000000000` or
     /// `https://graph.microsoft.com`).
     pub fn aud(self, aud: &str) -> Self {

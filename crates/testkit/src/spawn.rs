@@ -35,9 +35,16 @@ pub struct Guest {
     pub token: String,
 }
 
-impl Guest {
-    pub fn new() -> Self {
+impl Default for Guest {
+    fn default() -> Self {
         Self::with(|b| b)
+    }
+}
+
+impl Guest {
+    /// A fresh guest of a fresh tenant.
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// A guest whose token is shaped by `shape`.
@@ -46,6 +53,26 @@ impl Guest {
         let oid = uuid::Uuid::new_v4().to_string();
         let token = shape(TokenBuilder::guest(&tid, &oid)).build();
         Self { tid, oid, token }
+    }
+
+    /// A user whose token says "tenant member" (`acct` 0).
+    pub fn member() -> Self {
+        Self::with(|b| b.claim("acct", serde_json::json!(0)).without("upn"))
+    }
+
+    /// Another token of the same user (another `iat`), as a second tab or
+    /// a refreshed token would bring.
+    pub fn another_token(&self) -> String {
+        TokenBuilder::guest(&self.tid, &self.oid)
+            .claim("uti", serde_json::json!(uuid::Uuid::new_v4().to_string()))
+            .build()
+    }
+
+    /// This user's token for SharePoint REST on `host`.
+    pub fn sharepoint_token(&self, host: &str) -> String {
+        TokenBuilder::guest(&self.tid, &self.oid)
+            .for_sharepoint(host)
+            .build()
     }
 
     pub fn key(&self) -> String {
@@ -57,6 +84,7 @@ impl Guest {
 pub fn test_settings(graph: &GraphSimulator) -> Settings {
     Settings {
         graph_base_url: graph.base_url(),
+        sharepoint_override: Some(format!("http://{}", graph.addr())),
         backoff_base: Duration::from_millis(5),
         backoff_cap: Duration::from_millis(20),
         settle_base: Duration::from_millis(5),
@@ -148,6 +176,27 @@ impl TestApp {
 
     pub async fn post_resolve(&self, body: Value, token: Option<&str>) -> Response {
         self.post_resolve_raw(body.to_string(), token).await
+    }
+
+    /// `POST /v1/resolve` with extra headers.
+    pub async fn post_resolve_with(
+        &self,
+        body: Value,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/resolve", self.address))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// Resolves the demo share by URL for `guest`.
