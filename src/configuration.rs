@@ -25,6 +25,8 @@ pub struct Settings {
     /// DynamoDB table; `None` means the in-memory store.
     pub hydration_table: Option<String>,
     pub hydration_ttl: Duration,
+    /// How long a "warmed" marker of `POST /v1/warmup` lives.
+    pub warmup_marker_ttl: Duration,
     /// Budget of one store call; past it the store counts as a miss.
     pub store_timeout: Duration,
     pub warmup_strategies: Vec<WarmupStrategy>,
@@ -59,6 +61,7 @@ impl Default for Settings {
             sharepoint_override: None,
             hydration_table: None,
             hydration_ttl: Duration::from_secs(10_800),
+            warmup_marker_ttl: Duration::from_secs(300),
             store_timeout: Duration::from_millis(150),
             warmup_strategies: vec![
                 WarmupStrategy::SharePoint,
@@ -121,6 +124,13 @@ impl Settings {
             30 * 86_400,
         )?
         .unwrap_or(defaults.hydration_ttl.as_secs());
+        let warmup_marker_ttl = number(
+            "WARMUP_MARKER_TTL_SECONDS",
+            get("WARMUP_MARKER_TTL_SECONDS"),
+            10,
+            3_600,
+        )?
+        .map_or(defaults.warmup_marker_ttl, Duration::from_secs);
         let store_timeout_ms = number(
             "HYDRATION_STORE_TIMEOUT_MS",
             get("HYDRATION_STORE_TIMEOUT_MS"),
@@ -167,6 +177,7 @@ impl Settings {
             sharepoint_override,
             hydration_table,
             hydration_ttl: Duration::from_secs(ttl_secs),
+            warmup_marker_ttl,
             store_timeout: store_timeout_ms,
             warmup_strategies,
             max_attempts,
@@ -298,6 +309,7 @@ mod tests {
             ("HYDRATION_TABLE", "share-resolver-hydration"),
             ("HYDRATION_TTL_SECONDS", "3600"),
             ("HYDRATION_STORE_TIMEOUT_MS", "80"),
+            ("WARMUP_MARKER_TTL_SECONDS", "120"),
             ("WARMUP_STRATEGIES", "root"),
             ("MAX_ATTEMPTS", "2"),
             ("RESOLVE_DEADLINE_MS", "5000"),
@@ -316,6 +328,7 @@ mod tests {
         );
         assert_eq!(s.hydration_ttl, Duration::from_secs(3600));
         assert_eq!(s.store_timeout, Duration::from_millis(80));
+        assert_eq!(s.warmup_marker_ttl, Duration::from_secs(120));
         assert_eq!(s.warmup_strategies, vec![WarmupStrategy::Root]);
         assert_eq!(s.max_attempts, 2);
         assert_eq!(s.resolve_deadline, Duration::from_secs(5));

@@ -5,11 +5,15 @@ use std::process::ExitCode;
 
 use share_resolver::configuration::Settings;
 use share_resolver::startup::{App, serve};
-use share_resolver::telemetry::{get_subscriber, init_subscriber};
+use share_resolver::telemetry::{filter_from_env, get_subscriber, init_subscriber};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     init_subscriber(get_subscriber("info", std::io::stdout));
+    if let Err(e) = filter_from_env() {
+        tracing::error!(error = %e, "invalid configuration");
+        return ExitCode::FAILURE;
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(e) => {

@@ -27,6 +27,10 @@ pub enum ShareIdError {
     NotHttps,
     #[error("the sharing URL must not carry a user name, password or port")]
     UnexpectedAuthority,
+    #[error("the sharing URL must be plain text: no whitespace, control characters or backslashes")]
+    NotPlainText,
+    #[error("the sharing URL must spell its host plainly (no trailing dot, no escapes)")]
+    HostNotPlain,
     #[error("the host {0} is not on the allow-list of sharing hosts")]
     HostNotAllowed(String),
     #[error("a {0}-id must be base64url (A-Z a-z 0-9 - _) after its prefix")]
@@ -119,6 +123,15 @@ impl SharingUrl {
         if raw.len() > MAX_URL_LEN {
             return Err(ShareIdError::TooLong);
         }
+        // What the allow-list judges must be exactly what is encoded and
+        // sent: the URL parser forgives tabs, backslashes, escapes and a
+        // trailing dot that Graph may read otherwise, so none is accepted.
+        if raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+        {
+            return Err(ShareIdError::NotPlainText);
+        }
         let parsed = Url::parse(raw).map_err(|_| ShareIdError::NotAUrl)?;
         if parsed.scheme() != "https" {
             return Err(ShareIdError::NotHttps);
@@ -127,6 +140,15 @@ impl SharingUrl {
             return Err(ShareIdError::UnexpectedAuthority);
         }
         let host = parsed.host_str().ok_or(ShareIdError::NotAUrl)?;
+        let written = raw
+            .get(..8)
+            .filter(|scheme| scheme.eq_ignore_ascii_case("https://"))
+            .map(|_| &raw[8..])
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+        let spelled = written.is_some_and(|w| w.eq_ignore_ascii_case(host));
+        if !spelled || host.ends_with('.') {
+            return Err(ShareIdError::HostNotPlain);
+        }
         if !hosts.allows(host) {
             return Err(ShareIdError::HostNotAllowed(host.to_owned()));
         }
@@ -366,6 +388,46 @@ mod tests {
                 "no scheme",
             ),
             ("x!abc", ShareIdError::Unrecognised, "unknown prefix"),
+            (
+                "https://contoso.sharepoint.com\\@evil.example/x",
+                ShareIdError::NotPlainText,
+                "a backslash the URL parser reads as a slash",
+            ),
+            (
+                "https://contoso.share\tpoint.com/x",
+                ShareIdError::NotPlainText,
+                "a tab the URL parser drops",
+            ),
+            (
+                "https://contoso.sharepoint.com/a b",
+                ShareIdError::NotPlainText,
+                "a space",
+            ),
+            (
+                "https://contoso.sharepoint.com/a\u{7f}",
+                ShareIdError::NotPlainText,
+                "a control character",
+            ),
+            (
+                "https://contoso.sharepoint.com./x",
+                ShareIdError::HostNotPlain,
+                "a trailing-dot host",
+            ),
+            (
+                "https://contoso%2Esharepoint.com/x",
+                ShareIdError::HostNotPlain,
+                "an escaped host",
+            ),
+            (
+                "https:/contoso.sharepoint.com/x",
+                ShareIdError::Unrecognised,
+                "one slash, which the URL parser would repair",
+            ),
+            (
+                "https://CONTOSO.sharepoint.com%2F/x",
+                ShareIdError::NotAUrl,
+                "an escaped slash in the authority",
+            ),
             (long.as_str(), ShareIdError::TooLong, "too long"),
         ] {
             assert_eq!(ShareId::parse(input, &hosts()), Err(expected), "{why}");

@@ -3,8 +3,16 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::limit::GlobalConcurrencyLimitLayer;
 
 use crate::configuration::Settings;
 use crate::graph::GraphClient;
@@ -72,11 +80,76 @@ pub async fn build_store(settings: &Settings) -> Arc<dyn HydrationStore> {
     }
 }
 
-/// Serves `router` on `listener` until Ctrl-C or SIGTERM.
+/// Bounds of the local server (Lambda has its own).
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    /// A client must send its headers within this (slow-loris).
+    pub header_read_timeout: Duration,
+    /// Open connections at most; more wait to be accepted.
+    pub max_connections: usize,
+    /// Requests handled at once at most; more wait their turn.
+    pub max_in_flight: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            max_in_flight: 256,
+        }
+    }
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, with the default
+/// [`ServeLimits`].
 pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    serve_with(listener, router, ServeLimits::default(), shutdown_signal()).await
+}
+
+/// Serves `router` on `listener` until `stop` resolves, then lets the open
+/// connections finish. HTTP/1.1 only, as API Gateway and the tests speak it.
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: ServeLimits,
+    stop: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let router = router.layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight));
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            () = &mut stop => break,
+            permit = connections.clone().acquire_owned() => permit,
+        };
+        let Ok(permit) = permit else { break };
+        let (stream, _) = tokio::select! {
+            () = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors and the like: pause, do not spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    graceful.shutdown().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

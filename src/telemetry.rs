@@ -18,17 +18,43 @@ const HEADER_LOGGING_CRATES: [&str; 7] = [
     "h2",
 ];
 
+/// The filter the environment asks for: `AWS_LAMBDA_LOG_LEVEL`, else
+/// `RUST_LOG`; `Ok(None)` when neither is set, `Err` naming the variable
+/// when its value is not a valid filter (the start-up then fails, rather
+/// than logging at a level nobody asked for).
+pub fn filter_from_env() -> Result<Option<EnvFilter>, String> {
+    let (name, value) = match (
+        std::env::var("AWS_LAMBDA_LOG_LEVEL"),
+        std::env::var("RUST_LOG"),
+    ) {
+        (Ok(level), _) if !level.trim().is_empty() => {
+            ("AWS_LAMBDA_LOG_LEVEL", level.to_ascii_lowercase())
+        }
+        (_, Ok(filter)) if !filter.trim().is_empty() => ("RUST_LOG", filter),
+        _ => return Ok(None),
+    };
+    parse_filter(&value)
+        .map(Some)
+        .map_err(|e| format!("{name}={value:?} is not a valid log filter: {e}"))
+}
+
+fn parse_filter(value: &str) -> Result<EnvFilter, String> {
+    EnvFilter::builder()
+        .with_regex(false)
+        .parse(value)
+        .map_err(|e| e.to_string())
+}
+
 /// A JSON subscriber writing to `sink`, filtered by `AWS_LAMBDA_LOG_LEVEL`,
-/// then `RUST_LOG`, then `default_filter`.
+/// then `RUST_LOG`, then `default_filter` (also when those are invalid:
+/// `main` checks them first with [`filter_from_env`]).
 pub fn get_subscriber<W>(default_filter: &str, sink: W) -> impl Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+    let filter = filter_from_env()
         .ok()
-        .map(|level| level.to_ascii_lowercase())
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
+        .flatten()
         .unwrap_or_else(|| EnvFilter::new(default_filter));
     // At debug/trace these crates log raw events and request headers, the
     // caller's `Authorization` among them: cap them whatever RUST_LOG says.
@@ -53,6 +79,25 @@ where
         json.boxed()
     };
     Registry::default().with(filter).with(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_filters_are_parsed_strictly() {
+        for (filter, ok) in [
+            ("info", true),
+            ("warn,share_resolver=debug", true),
+            ("share_resolver[request]=info", true),
+            ("info,=", false),
+            ("debug,foo=bar=baz", false),
+            ("share_resolver=loud", false),
+        ] {
+            assert_eq!(parse_filter(filter).is_ok(), ok, "{filter}");
+        }
+    }
 }
 
 /// Installs `subscriber` as the global default (once per process).

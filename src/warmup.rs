@@ -8,8 +8,32 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::graph::GraphPath;
-use crate::share_id::ShareId;
+use crate::share_id::{ShareId, SharingUrl};
 use crate::token::BearerToken;
+
+/// Where to warm up: a sharing URL (the site and SharePoint warm-ups need
+/// it), a SharePoint host alone (`POST /v1/warmup {"host"}`), or nowhere in
+/// particular (`root` and `group:<id>` need nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WarmupPlace<'a> {
+    pub url: Option<&'a SharingUrl>,
+    pub host: Option<&'a str>,
+}
+
+impl<'a> WarmupPlace<'a> {
+    /// The place a share names (nothing for an `s!` id).
+    pub fn of(share: &'a ShareId) -> Self {
+        Self {
+            url: share.sharing_url(),
+            host: None,
+        }
+    }
+
+    /// The SharePoint host: the sharing URL's, else the one given.
+    pub fn host(&self) -> Option<&'a str> {
+        self.url.map(SharingUrl::host).or(self.host)
+    }
+}
 
 /// Which kind of warm-up ran; what the store and `x-resolver-warmup` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,26 +123,26 @@ impl WarmupStrategy {
     /// SharePoint warm-up without the caller's SharePoint token or URL.
     pub fn target<'t>(
         &self,
-        share: &ShareId,
+        place: WarmupPlace<'_>,
         sharepoint_token: Option<&'t BearerToken>,
     ) -> Option<WarmupTarget<'t>> {
         match self {
             Self::SharePoint => Some(WarmupTarget::SharePoint {
-                host: share.sharing_url()?.host().to_owned(),
+                host: place.host()?.to_owned(),
                 token: sharepoint_token?,
             }),
-            _ => self.path(share).map(WarmupTarget::Graph),
+            _ => self.path(place).map(WarmupTarget::Graph),
         }
     }
 
     /// The Graph call of a Graph-backed strategy (`None` for `sharepoint`).
-    pub fn path(&self, share: &ShareId) -> Option<GraphPath> {
+    pub fn path(&self, place: WarmupPlace<'_>) -> Option<GraphPath> {
         match self {
             Self::SharePoint => None,
             Self::Root => Some(GraphPath::from_segments(&["sites", "root"])),
             Self::Group(GroupId(id)) => Some(GraphPath::from_segments(&["groups", id, "drive"])),
             Self::Site => {
-                let url = share.sharing_url()?;
+                let url = place.url?;
                 let (collection, name) = site_of(url.path_segments())?;
                 Some(GraphPath::site_by_path(url.host(), collection, &name))
             }
@@ -233,7 +257,7 @@ mod tests {
     fn site_path(url: &str) -> Option<String> {
         let share = ShareId::parse(url, &HostAllowList::default()).unwrap();
         WarmupStrategy::Site
-            .path(&share)
+            .path(WarmupPlace::of(&share))
             .map(|p| p.as_str().to_owned())
     }
 
@@ -298,9 +322,12 @@ mod tests {
     #[test]
     fn site_warm_up_does_not_apply_to_s_ids() {
         let share = ShareId::parse("s!APNWj7GC0EhCbA", &HostAllowList::default()).unwrap();
-        assert_eq!(WarmupStrategy::Site.path(&share), None);
+        assert_eq!(WarmupStrategy::Site.path(WarmupPlace::of(&share)), None);
         assert_eq!(
-            WarmupStrategy::Root.path(&share).unwrap().as_str(),
+            WarmupStrategy::Root
+                .path(WarmupPlace::of(&share))
+                .unwrap()
+                .as_str(),
             "/sites/root"
         );
     }
@@ -321,12 +348,31 @@ mod tests {
             (&url, None, None, "no X-SharePoint-Authorization"),
             (&token_id, Some(&sp), None, "an s! id names no host"),
         ] {
-            let host = match WarmupStrategy::SharePoint.target(share, token) {
+            let host = match WarmupStrategy::SharePoint.target(WarmupPlace::of(share), token) {
                 Some(WarmupTarget::SharePoint { host, .. }) => Some(host),
                 _ => None,
             };
             assert_eq!(host.as_deref(), expected, "{why}");
         }
+    }
+
+    #[test]
+    fn a_host_alone_serves_the_sharepoint_and_root_warm_ups_only() {
+        let sp = BearerToken::from_authorization(Some("Bearer a.b.c")).unwrap();
+        let place = WarmupPlace {
+            url: None,
+            host: Some("contoso.sharepoint.com"),
+        };
+        assert!(matches!(
+            WarmupStrategy::SharePoint.target(place, Some(&sp)),
+            Some(WarmupTarget::SharePoint { host, .. }) if host == "contoso.sharepoint.com"
+        ));
+        assert!(WarmupStrategy::Site.target(place, Some(&sp)).is_none());
+        assert!(
+            WarmupStrategy::Root
+                .target(WarmupPlace::default(), None)
+                .is_some()
+        );
     }
 
     #[test]
@@ -339,7 +385,7 @@ mod tests {
         assert_eq!(list[1], WarmupStrategy::Root);
         let share = ShareId::parse("s!abc", &HostAllowList::default()).unwrap();
         assert_eq!(
-            list[2].path(&share).unwrap().as_str(),
+            list[2].path(WarmupPlace::of(&share)).unwrap().as_str(),
             "/groups/0a1b2c3d-1111-2222-3333-444455556666/drive"
         );
         for bad in [

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::MAX_BODY_BYTES;
 use super::error::ApiError;
-use crate::resolver::ResolveRequest;
+use crate::resolver::{Caller, ResolveRequest};
 use crate::share_id::ShareId;
 use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
 
@@ -23,43 +23,48 @@ const MAX_CLIENT_REQUEST_ID: usize = 128;
 /// The optional SharePoint token header.
 pub(crate) const SHAREPOINT_AUTHORIZATION: &str = "x-sharepoint-authorization";
 
-/// Who is calling: their Graph token, peeked and checked.
+/// The request's authorization: the Graph token, peeked and checked, and
+/// the caller's request id.
 #[derive(Debug)]
-pub(crate) struct Caller {
+pub(crate) struct Authorized {
     pub token: BearerToken,
     pub claims: TokenClaims,
-    /// The raw `X-SharePoint-Authorization`, checked once the share (and so
-    /// its host) is known.
+    /// The raw `X-SharePoint-Authorization`, checked once the SharePoint
+    /// host it would go to is known.
     sharepoint_authorization: Option<String>,
+    pub client_request_id: String,
 }
 
-impl Caller {
-    /// The resolution request for `share`, with the SharePoint token checked
-    /// against the sharing URL's host.
-    pub fn resolve(
-        self,
-        share: ShareId,
-        client_request_id: String,
-    ) -> Result<ResolveRequest, ApiError> {
+impl Authorized {
+    /// The caller as the resolver sees it, with the SharePoint token checked
+    /// against `host` (the sharing URL's, or the one named).
+    pub fn caller(self, host: Option<&str>) -> Result<Caller, ApiError> {
         let sharepoint_token = self
             .sharepoint_authorization
             .as_deref()
             .map(|header| {
-                let host = share.sharing_url().map(|url| url.host());
                 check_sharepoint_token(header, host, &self.claims.user, SystemTime::now())
             })
             .transpose()?;
-        Ok(ResolveRequest {
+        Ok(Caller {
             token: self.token,
             sharepoint_token,
             claims: self.claims,
+            client_request_id: self.client_request_id,
+        })
+    }
+
+    /// The resolution request for `share`.
+    pub fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
+        let host = share.sharing_url().map(|url| url.host().to_owned());
+        Ok(ResolveRequest {
+            caller: self.caller(host.as_deref())?,
             share,
-            client_request_id,
         })
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
+impl<S: Send + Sync> FromRequestParts<S> for Authorized {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
@@ -67,7 +72,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-impl Caller {
+impl Authorized {
     /// The caller named by `headers`' `Authorization`.
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, ApiError> {
         let text = |name| headers.get(name).map(|v| v.to_str().ok());
@@ -83,6 +88,7 @@ impl Caller {
             token,
             claims,
             sharepoint_authorization,
+            client_request_id: client_request_id(headers),
         })
     }
 }
@@ -105,6 +111,41 @@ pub(crate) fn client_request_id(headers: &HeaderMap) -> String {
 /// `payload_too_large`.
 pub(crate) struct Body<T>(pub T);
 
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for Optional<T> {
+    type Rejection = ApiError;
+
+    /// No body at all is the default; anything else must be the JSON.
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        parse(&bytes).map(Self)
+    }
+}
+
+/// A JSON body that may be left out entirely.
+pub(crate) struct Optional<T>(pub T);
+
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge {
+                    limit: MAX_BODY_BYTES,
+                }
+            } else {
+                ApiError::BadRequest(rejection.body_text())
+            }
+        })
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not the expected JSON: {e}")))
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
@@ -126,6 +167,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             .map(Self)
             .map_err(|e| ApiError::BadRequest(format!("the body is not the expected JSON: {e}")))
     }
+}
+
+/// `POST /v1/warmup` body (optional): where to warm up, one of the two.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WarmupBody {
+    pub share_url: Option<String>,
+    pub host: Option<String>,
 }
 
 /// `POST /v1/resolve` body: exactly one of the two.

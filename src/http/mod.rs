@@ -37,6 +37,7 @@ pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
             get(routes::get_drive_item),
         )
         .route("/v1/resolve", post(routes::post_resolve))
+        .route("/v1/warmup", post(routes::post_warmup))
         .fallback(routes::fallback)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -9,9 +9,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use tokio::time::Instant;
 
 use super::error::ApiError;
-use super::extract::{Body, Caller, ResolveBody, client_request_id};
+use super::extract::{Authorized, Body, Optional, ResolveBody, WarmupBody, client_request_id};
 use super::problem::Problem;
-use crate::resolver::{Report, Resolved, Resolver};
+use crate::resolver::{Report, Resolved, Resolver, WarmupRequest};
 use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
 
 /// What every handler shares: built once per cold start.
@@ -29,7 +29,7 @@ pub(crate) async fn healthz() -> Response {
 pub(crate) async fn get_drive_item(
     State(state): State<AppState>,
     headers: HeaderMap,
-    caller: Result<Caller, ApiError>,
+    caller: Result<Authorized, ApiError>,
     share_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Response {
     let share = match share_id {
@@ -44,7 +44,7 @@ pub(crate) async fn get_drive_item(
 pub(crate) async fn post_resolve(
     State(state): State<AppState>,
     headers: HeaderMap,
-    caller: Result<Caller, ApiError>,
+    caller: Result<Authorized, ApiError>,
     body: Result<Body<ResolveBody>, ApiError>,
 ) -> Response {
     let share = body.and_then(|Body(body)| share_of(body, &state.hosts));
@@ -82,7 +82,7 @@ pub(crate) async fn fallback(
             None => None,
         };
         if let Some(share) = share {
-            let caller = Caller::from_headers(&headers);
+            let caller = Authorized::from_headers(&headers);
             return resolve(&state, "get_drive_item", &headers, caller, share).await;
         }
     }
@@ -119,12 +119,12 @@ async fn resolve(
     state: &AppState,
     route: &'static str,
     headers: &HeaderMap,
-    caller: Result<Caller, ApiError>,
+    caller: Result<Authorized, ApiError>,
     share: Result<ShareId, ApiError>,
 ) -> Response {
     let started = Instant::now();
-    let client_request_id = client_request_id(headers);
-    let request = caller.and_then(|caller| caller.resolve(share?, client_request_id.clone()));
+    let client_request_id = request_id_of(&caller, headers);
+    let request = caller.and_then(|caller| caller.resolve(share?));
     let (result, mut report) = match request {
         Ok(request) => {
             let (result, report) = state.resolver.resolve(&request).await;
@@ -133,8 +133,76 @@ async fn resolve(
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    log_request(route, &result, &report, &client_request_id);
+    log_request(route, result.as_ref().err(), &report, &client_request_id);
     render(result, report, &client_request_id)
+}
+
+/// `POST /v1/warmup`: pre-warm a guest right after sign-in.
+pub(crate) async fn post_warmup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Result<Authorized, ApiError>,
+    body: Result<Optional<WarmupBody>, ApiError>,
+) -> Response {
+    let started = Instant::now();
+    let client_request_id = request_id_of(&caller, &headers);
+    let request = caller.and_then(|caller| {
+        let Optional(body) = body?;
+        let (url, host) = place_of(body, &state.hosts)?;
+        let host_name = url.as_ref().map(|u| u.host().to_owned()).or(host.clone());
+        Ok(WarmupRequest {
+            caller: caller.caller(host_name.as_deref())?,
+            url,
+            host,
+        })
+    });
+    let (result, mut report) = match request {
+        Ok(request) => {
+            let (result, report) = state.resolver.prewarm(&request).await;
+            (result.map_err(ApiError::from), report)
+        }
+        Err(e) => (Err(e), Report::default()),
+    };
+    report.timings.total = started.elapsed();
+    log_request("warmup", result.as_ref().err(), &report, &client_request_id);
+    let mut response = match result {
+        Ok(prewarmed) => Json(serde_json::json!({
+            "hydration": prewarmed.hydration,
+            "warmup": prewarmed.warmup.map_or("skipped", |w| w.as_str()),
+        }))
+        .into_response(),
+        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
+    };
+    set_request_ids(&mut response, &report, &client_request_id);
+    response
+}
+
+/// Where a pre-warm should warm up: a sharing URL, a SharePoint host, or
+/// (neither) wherever needs none.
+fn place_of(
+    body: WarmupBody,
+    hosts: &HostAllowList,
+) -> Result<(Option<SharingUrl>, Option<String>), ApiError> {
+    match (body.share_url, body.host) {
+        (Some(url), None) => Ok((Some(SharingUrl::parse(&url, hosts)?), None)),
+        (None, Some(host)) => {
+            // A host is judged as the host of a sharing URL would be.
+            let url = SharingUrl::parse(&format!("https://{}/", host.trim()), hosts)?;
+            Ok((None, Some(url.host().to_owned())))
+        }
+        (None, None) => Ok((None, None)),
+        (Some(_), Some(_)) => Err(ApiError::BadRequest(
+            "send shareUrl or host, not both".to_owned(),
+        )),
+    }
+}
+
+/// The caller's `client-request-id`, or a fresh one.
+fn request_id_of(caller: &Result<Authorized, ApiError>, headers: &HeaderMap) -> String {
+    match caller {
+        Ok(caller) => caller.client_request_id.clone(),
+        Err(_) => client_request_id(headers),
+    }
 }
 
 fn render(result: Result<Resolved, ApiError>, report: Report, client_request_id: &str) -> Response {
@@ -179,16 +247,26 @@ fn render(result: Result<Resolved, ApiError>, report: Report, client_request_id:
             ),
         );
     }
-    let last = report.graph.iter().rev().find(|d| d.status.is_some());
-    if let Some(request_id) = last.and_then(|d| d.request_id.clone()) {
-        set("request-id", request_id);
-    }
-    set(
-        "client-request-id",
-        last.and_then(|d| d.client_request_id.clone())
-            .unwrap_or_else(|| client_request_id.to_owned()),
-    );
+    set_request_ids(&mut response, &report, client_request_id);
     response
+}
+
+/// `request-id` and `client-request-id` of the last Graph answer.
+fn set_request_ids(response: &mut Response, report: &Report, client_request_id: &str) {
+    let last = report.graph.iter().rev().find(|d| d.status.is_some());
+    let headers = response.headers_mut();
+    if let Some(v) = last
+        .and_then(|d| d.request_id.as_deref())
+        .and_then(|id| HeaderValue::from_str(id).ok())
+    {
+        headers.insert("request-id", v);
+    }
+    let echoed = last
+        .and_then(|d| d.client_request_id.as_deref())
+        .unwrap_or(client_request_id);
+    if let Ok(v) = HeaderValue::from_str(echoed) {
+        headers.insert("client-request-id", v);
+    }
 }
 
 fn ms(d: std::time::Duration) -> f64 {
@@ -199,7 +277,7 @@ fn ms(d: std::time::Duration) -> f64 {
 /// Graph ids and timings.
 fn log_request(
     route: &'static str,
-    result: &Result<Resolved, ApiError>,
+    error: Option<&ApiError>,
     report: &Report,
     client_request_id: &str,
 ) {
@@ -209,10 +287,7 @@ fn log_request(
         .filter_map(|d| d.request_id.as_deref())
         .collect();
     let user = report.user.as_ref().map(ToString::to_string);
-    let outcome = match result {
-        Ok(_) => "ok",
-        Err(e) => Problem::code_of(e),
-    };
+    let outcome = error.map_or("ok", Problem::code_of);
     tracing::info!(
         route,
         outcome,

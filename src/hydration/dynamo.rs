@@ -1,7 +1,8 @@
 //! DynamoDB hydration store: one item per user, TTL on `expiresAt`.
 //!
-//! Item: `pk` (S, `tid#oid`), `hydratedAt` (N), `expiresAt` (N, the table's
-//! TTL attribute), `strategy` (S). Nothing else: no token, name or e-mail.
+//! Item: `pk` (S, `tid#oid`), `hydratedAt` (N) (or `warmedAt` for a
+//! "warmed" marker), `expiresAt` (N, the table's TTL attribute), `strategy`
+//! (S). Nothing else: no token, name or e-mail.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -17,12 +18,13 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType, TimeToLiveSpecification, TimeToLiveStatus,
 };
 
-use super::{HydrationRecord, HydrationStore, StoreError};
+use super::{HydrationRecord, HydrationStore, RecordKind, StoreError};
 use crate::token::UserKey;
 use crate::warmup::WarmupKind;
 
 const PK: &str = "pk";
 const HYDRATED_AT: &str = "hydratedAt";
+const WARMED_AT: &str = "warmedAt";
 const EXPIRES_AT: &str = "expiresAt";
 const STRATEGY: &str = "strategy";
 
@@ -169,7 +171,11 @@ pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(record.user.to_string())),
         (
-            HYDRATED_AT.to_owned(),
+            match record.kind {
+                RecordKind::Hydrated => HYDRATED_AT,
+                RecordKind::Warmed => WARMED_AT,
+            }
+            .to_owned(),
             AttributeValue::N(record.hydrated_at.to_string()),
         ),
         (
@@ -207,9 +213,15 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
         "none" => None,
         other => Some(other.parse().map_err(StoreError::Malformed)?),
     };
+    let (kind, at) = match number(HYDRATED_AT) {
+        Ok(at) => (RecordKind::Hydrated, at),
+        Err(_) if item.contains_key(WARMED_AT) => (RecordKind::Warmed, number(WARMED_AT)?),
+        Err(e) => return Err(e),
+    };
     Ok(HydrationRecord {
         user,
-        hydrated_at: number(HYDRATED_AT)?,
+        kind,
+        hydrated_at: at,
         expires_at: number(EXPIRES_AT)?,
         strategy,
     })
@@ -228,9 +240,10 @@ impl HydrationStore for DynamoStore {
             .table_name(&self.table)
             .key(PK, AttributeValue::S(user.to_string()))
             // Placeholders: attribute names never collide with reserved words.
-            .projection_expression("#pk, #hydratedAt, #expiresAt, #strategy")
+            .projection_expression("#pk, #hydratedAt, #warmedAt, #expiresAt, #strategy")
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#hydratedAt", HYDRATED_AT)
+            .expression_attribute_names("#warmedAt", WARMED_AT)
             .expression_attribute_names("#expiresAt", EXPIRES_AT)
             .expression_attribute_names("#strategy", STRATEGY)
             .send()
@@ -283,6 +296,7 @@ mod tests {
     fn record(strategy: Option<WarmupKind>) -> HydrationRecord {
         HydrationRecord {
             user: UserKey::new("tid-1", "oid-2").unwrap(),
+            kind: RecordKind::Hydrated,
             hydrated_at: 1_700_000_000,
             expires_at: 1_700_010_800,
             strategy,
@@ -300,6 +314,19 @@ mod tests {
             assert_eq!(item["expiresAt"], AttributeValue::N("1700010800".into()));
             assert_eq!(from_item(&item).unwrap(), record(strategy));
         }
+    }
+
+    #[test]
+    fn a_warmed_marker_keeps_its_kind_in_warmed_at() {
+        let marker = HydrationRecord {
+            kind: RecordKind::Warmed,
+            ..record(Some(WarmupKind::Root))
+        };
+        let item = to_item(&marker);
+        let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["expiresAt", "pk", "strategy", "warmedAt"]);
+        assert_eq!(from_item(&item).unwrap(), marker);
     }
 
     #[test]

@@ -18,12 +18,25 @@ pub use memory::MemoryStore;
 use crate::token::UserKey;
 use crate::warmup::WarmupKind;
 
+/// What a record says of its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordKind {
+    /// A `/shares` success proved the user hydrated.
+    #[default]
+    Hydrated,
+    /// A warm-up that Graph answered for an accepted token (`POST
+    /// /v1/warmup`): hydration is under way but not proven. Short-lived.
+    Warmed,
+}
+
 /// One remembered user: only the key, timestamps and the warm-up that worked.
 /// Never the token, a name or an e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HydrationRecord {
     pub user: UserKey,
-    /// Epoch seconds of the `/shares` success that proved the user hydrated.
+    pub kind: RecordKind,
+    /// Epoch seconds of the `/shares` success that proved the user hydrated
+    /// (for a [`RecordKind::Warmed`] marker: when the warm-up answered).
     pub hydrated_at: u64,
     /// Epoch seconds after which the record counts as a miss (the TTL attribute).
     pub expires_at: u64,
@@ -42,9 +55,19 @@ impl HydrationRecord {
         let hydrated_at = epoch_seconds(now);
         Self {
             user,
+            kind: RecordKind::Hydrated,
             hydrated_at,
             expires_at: hydrated_at.saturating_add(ttl.as_secs()),
             strategy,
+        }
+    }
+
+    /// A "warmed" marker: `user`'s warm-up with `strategy` answered `now`;
+    /// valid for `ttl` (minutes, not hours).
+    pub fn warmed(user: UserKey, now: SystemTime, ttl: Duration, strategy: WarmupKind) -> Self {
+        Self {
+            kind: RecordKind::Warmed,
+            ..Self::new(user, now, ttl, Some(strategy))
         }
     }
 

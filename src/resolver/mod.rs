@@ -20,10 +20,13 @@ use crate::configuration::Settings;
 use crate::graph::{
     CallLabel, GraphClient, GraphDiagnostics, GraphPath, GraphResponse, Verdict, classify,
 };
-use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
+use crate::hydration::{
+    BestEffortStore, HydrationRecord, HydrationStore, RecordKind, StoreError, epoch_seconds,
+};
 use crate::retry::RetryPolicy;
-use crate::share_id::ShareId;
+use crate::share_id::{ShareId, SharingUrl};
 use crate::token::{BearerToken, TokenClaims};
+use crate::warmup::{WarmupKind, WarmupPlace};
 use decision::{Answer, Next, Progress, decide};
 use warmups::{WarmedUp, Warmups};
 
@@ -34,17 +37,41 @@ pub struct Resolved {
     pub content_type: Option<http::HeaderValue>,
 }
 
-/// One resolution request, parsed at the edge.
+/// Who calls, as parsed at the edge.
 #[derive(Debug)]
-pub struct ResolveRequest {
+pub struct Caller {
     pub token: BearerToken,
     /// The caller's SharePoint token (`X-SharePoint-Authorization`), checked
-    /// at the edge against the sharing URL's host.
+    /// at the edge against the SharePoint host it will be sent to.
     pub sharepoint_token: Option<BearerToken>,
     /// The token's claims, peeked and checked at the edge.
     pub claims: TokenClaims,
-    pub share: ShareId,
     pub client_request_id: String,
+}
+
+/// One resolution request.
+#[derive(Debug)]
+pub struct ResolveRequest {
+    pub caller: Caller,
+    pub share: ShareId,
+}
+
+/// One pre-warm request (`POST /v1/warmup`): where to warm up, if said.
+#[derive(Debug)]
+pub struct WarmupRequest {
+    pub caller: Caller,
+    pub url: Option<SharingUrl>,
+    /// A SharePoint host, when no sharing URL was given.
+    pub host: Option<String>,
+}
+
+/// What a pre-warm found or did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prewarmed {
+    /// `hit`, `member` (nothing to do) or `warmed`.
+    pub hydration: &'static str,
+    /// The warm-up that answered, `None` when skipped.
+    pub warmup: Option<WarmupKind>,
 }
 
 /// The resolver, built once per cold start and shared by every request.
@@ -55,6 +82,18 @@ pub struct Resolver {
     policy: RetryPolicy,
     deadline: Duration,
     ttl: Duration,
+    marker_ttl: Duration,
+}
+
+/// What the store said of a guest.
+enum Known {
+    Hydrated,
+    /// A "warmed" marker this recent: its warm-up is still settling.
+    Warming {
+        age: Duration,
+        strategy: Option<WarmupKind>,
+    },
+    Unknown,
 }
 
 impl Resolver {
@@ -75,6 +114,7 @@ impl Resolver {
             policy,
             deadline: settings.resolve_deadline,
             ttl: settings.hydration_ttl,
+            marker_ttl: settings.warmup_marker_ttl,
         }
     }
 
@@ -90,24 +130,14 @@ impl Resolver {
     ) -> (Result<Resolved, ResolveError>, Report) {
         let started = Instant::now();
         let mut report = Report {
-            user: Some(request.claims.user.clone()),
+            user: Some(request.caller.claims.user.clone()),
             ..Report::default()
         };
         let result = self
             .run(request, started + self.deadline, &mut report)
             .await;
-        if let Err(ResolveError::Rejected(rejection)) = &result
-            && rejection.refuses_token()
-        {
-            // Graph refused the token itself: whether that came from a
-            // warm-up (a miss) or from `/shares` (a hit) must not show, or a
-            // forged token would learn what the store knows of its victim.
-            report.graph = report
-                .graph
-                .pop()
-                .map(GraphDiagnostics::anonymous)
-                .into_iter()
-                .collect();
+        if let Err(ResolveError::Rejected(rejection)) = &result {
+            anonymise_refusal(rejection, &mut report);
         }
         report.timings.total = started.elapsed();
         (result, report)
@@ -119,12 +149,27 @@ impl Resolver {
         deadline: Instant,
         report: &mut Report,
     ) -> Result<Resolved, ResolveError> {
-        let hydration = self.look_up(request, deadline, report).await;
-        report.hydration = Some(hydration);
-        let mut warmed_at = None;
-        if hydration == Hydration::Miss {
-            warmed_at = self.warm_up(request, deadline, report).await?;
-        }
+        let caller = &request.caller;
+        let place = WarmupPlace::of(&request.share);
+        let hydration = self.look_up(caller, deadline, report).await;
+        report.hydration = Some(match hydration {
+            _ if caller.claims.is_member => Hydration::Member,
+            Known::Hydrated => Hydration::Hit,
+            Known::Warming { .. } | Known::Unknown => Hydration::Miss,
+        });
+        let mut warmed_at = match hydration {
+            Known::Unknown if !caller.claims.is_member => {
+                self.warm_up(caller, place, deadline, report).await?
+            }
+            // Another request (on any instance) warmed this guest up moments
+            // ago: wait for that warm-up to settle instead of running one.
+            Known::Warming { age, strategy } => {
+                report.warmup = strategy;
+                report.warmup_shared = true;
+                Some(Instant::now().checked_sub(age).unwrap_or_else(Instant::now))
+            }
+            _ => None,
+        };
 
         let shares = GraphPath::shares_drive_item(&request.share);
         let mut progress = Progress {
@@ -144,8 +189,8 @@ impl Resolver {
                 .graph
                 .get(
                     &shares,
-                    &request.token,
-                    &request.client_request_id,
+                    &caller.token,
+                    &caller.client_request_id,
                     CallLabel::SHARES,
                     remaining,
                 )
@@ -156,7 +201,7 @@ impl Resolver {
                     report.graph.push(response.diagnostics.clone());
                     match classify(&response) {
                         Verdict::Success => {
-                            return Ok(self.succeed(request, response, deadline, report).await);
+                            return Ok(self.succeed(caller, response, deadline, report).await);
                         }
                         verdict => Answer::Graph(verdict),
                     }
@@ -170,11 +215,11 @@ impl Resolver {
                 }
             };
             let hydration_401 = matches!(answer, Answer::Graph(Verdict::Hydration));
-            if hydration_401 && hydration == Hydration::Hit && !report.stale_hit {
+            if hydration_401 && report.hydration == Some(Hydration::Hit) && !report.stale_hit {
                 // The store said hydrated but Graph disagrees: stop trusting
                 // it, here and on every other instance.
                 report.stale_hit = true;
-                self.forget(request, deadline, report).await;
+                self.forget(caller, deadline, report).await;
             }
             progress.attempts = report.attempts;
             progress.since_warm_up = warmed_at.map(|at: Instant| at.elapsed());
@@ -187,7 +232,7 @@ impl Resolver {
                         progress.trouble_retries += 1;
                     }
                     if warm_up {
-                        warmed_at = self.warm_up(request, deadline, report).await?;
+                        warmed_at = self.warm_up(caller, place, deadline, report).await?;
                         progress.polls_since_warm_up = 0;
                     }
                     tokio::time::sleep(wait).await;
@@ -196,23 +241,91 @@ impl Resolver {
         }
     }
 
-    /// The store's word on the user; members are not looked up at all.
-    async fn look_up(
+    /// Warms a guest up ahead of any link (`POST /v1/warmup`): nothing for a
+    /// member or a known guest; otherwise one coordinated warm-up, and a
+    /// short-lived "warmed" marker so that the guest's first resolution, on
+    /// any instance, does not warm up again.
+    pub async fn prewarm(
         &self,
-        request: &ResolveRequest,
-        deadline: Instant,
-        report: &mut Report,
-    ) -> Hydration {
-        if request.claims.is_member {
-            return Hydration::Member;
+        request: &WarmupRequest,
+    ) -> (Result<Prewarmed, ResolveError>, Report) {
+        let started = Instant::now();
+        let deadline = started + self.deadline;
+        let caller = &request.caller;
+        let mut report = Report {
+            user: Some(caller.claims.user.clone()),
+            ..Report::default()
+        };
+        let result = match self.look_up(caller, deadline, &mut report).await {
+            _ if caller.claims.is_member => {
+                report.hydration = Some(Hydration::Member);
+                Ok(Prewarmed {
+                    hydration: "member",
+                    warmup: None,
+                })
+            }
+            Known::Hydrated => {
+                report.hydration = Some(Hydration::Hit);
+                Ok(Prewarmed {
+                    hydration: "hit",
+                    warmup: None,
+                })
+            }
+            Known::Warming { .. } | Known::Unknown => {
+                report.hydration = Some(Hydration::Miss);
+                let place = WarmupPlace {
+                    url: request.url.as_ref(),
+                    host: request.host.as_deref(),
+                };
+                match self.warm_up(caller, place, deadline, &mut report).await {
+                    Ok(Some(_)) => {
+                        self.mark_warmed(caller, &mut report, deadline).await;
+                        Ok(Prewarmed {
+                            hydration: "warmed",
+                            warmup: report.warmup,
+                        })
+                    }
+                    Ok(None) => Err(ResolveError::GraphUnavailable {
+                        cause: GraphTrouble::Transport("no warm-up strategy answered".into()),
+                        retry_after: None,
+                    }),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        if let Err(ResolveError::Rejected(rejection)) = &result {
+            anonymise_refusal(rejection, &mut report);
+        }
+        report.timings.total = started.elapsed();
+        (result, report)
+    }
+
+    /// The store's word on a guest; members are not looked up at all.
+    async fn look_up(&self, caller: &Caller, deadline: Instant, report: &mut Report) -> Known {
+        if caller.claims.is_member {
+            return Known::Unknown;
         }
         let t = Instant::now();
         let budget = deadline.saturating_duration_since(t);
-        let found = self.store.get(&request.claims.user, budget).await;
+        let found = self.store.get(&caller.claims.user, budget).await;
         report.timings.store += t.elapsed();
-        match count(found, report) {
-            Some(Some(_)) => Hydration::Hit,
-            _ => Hydration::Miss,
+        match count(found, report).flatten() {
+            Some(record) if record.kind == RecordKind::Hydrated => Known::Hydrated,
+            Some(marker) => {
+                let age = Duration::from_secs(
+                    epoch_seconds(SystemTime::now()).saturating_sub(marker.hydrated_at),
+                );
+                // A marker older than the re-warm window did not work.
+                if age < self.policy.rewarm_after {
+                    Known::Warming {
+                        age,
+                        strategy: marker.strategy,
+                    }
+                } else {
+                    Known::Unknown
+                }
+            }
+            None => Known::Unknown,
         }
     }
 
@@ -221,7 +334,8 @@ impl Resolver {
     /// refused the token itself: `/shares` would only refuse it again.
     async fn warm_up(
         &self,
-        request: &ResolveRequest,
+        caller: &Caller,
+        place: WarmupPlace<'_>,
         deadline: Instant,
         report: &mut Report,
     ) -> Result<Option<Instant>, ResolveError> {
@@ -231,7 +345,7 @@ impl Resolver {
             joined,
             mut diagnostics,
             refused,
-        } = self.warmups.warm_up(request, deadline).await;
+        } = self.warmups.warm_up(caller, place, deadline).await;
         report.timings.warmup += t.elapsed();
         report.warmup_calls += u32::try_from(diagnostics.len()).unwrap_or(u32::MAX);
         report.graph.append(&mut diagnostics);
@@ -240,33 +354,29 @@ impl Resolver {
         }
         report.warmup = last.map(|l| l.kind).or(report.warmup);
         report.warmup_shared |= joined;
-        Ok(last.map(|l| l.answered_at))
+        Ok(last.map(|l| l.sent_at))
     }
 
     /// Success: hydration has settled; a guest is recorded (a member never is).
     async fn succeed(
         &self,
-        request: &ResolveRequest,
+        caller: &Caller,
         response: GraphResponse,
         deadline: Instant,
         report: &mut Report,
     ) -> Resolved {
         self.warmups
-            .settled(&request.claims.user, &request.token)
+            .settled(&caller.claims.user, &caller.token)
             .await;
         let unrecorded = report.hydration == Some(Hydration::Miss) || report.stale_hit;
         if unrecorded {
             let record = HydrationRecord::new(
-                request.claims.user.clone(),
+                caller.claims.user.clone(),
                 SystemTime::now(),
                 self.ttl,
                 report.warmup,
             );
-            let t = Instant::now();
-            let budget = deadline.saturating_duration_since(t);
-            let put = self.store.put(&record, budget).await;
-            report.timings.store += t.elapsed();
-            count(put, report);
+            self.put(&record, deadline, report).await;
         }
         Resolved {
             content_type: response.headers.get(http::header::CONTENT_TYPE).cloned(),
@@ -274,12 +384,48 @@ impl Resolver {
         }
     }
 
-    async fn forget(&self, request: &ResolveRequest, deadline: Instant, report: &mut Report) {
+    /// Leaves the "warmed" marker after a pre-warm Graph answered.
+    async fn mark_warmed(&self, caller: &Caller, report: &mut Report, deadline: Instant) {
+        if let Some(strategy) = report.warmup {
+            let marker = HydrationRecord::warmed(
+                caller.claims.user.clone(),
+                SystemTime::now(),
+                self.marker_ttl,
+                strategy,
+            );
+            self.put(&marker, deadline, report).await;
+        }
+    }
+
+    async fn put(&self, record: &HydrationRecord, deadline: Instant, report: &mut Report) {
         let t = Instant::now();
         let budget = deadline.saturating_duration_since(t);
-        let forgot = self.store.forget(&request.claims.user, budget).await;
+        let put = self.store.put(record, budget).await;
+        report.timings.store += t.elapsed();
+        count(put, report);
+    }
+
+    async fn forget(&self, caller: &Caller, deadline: Instant, report: &mut Report) {
+        let t = Instant::now();
+        let budget = deadline.saturating_duration_since(t);
+        let forgot = self.store.forget(&caller.claims.user, budget).await;
         report.timings.store += t.elapsed();
         count(forgot, report);
+    }
+}
+
+/// Graph refused the token itself: whether that came from a warm-up (a
+/// miss) or from `/shares` (a hit) must not show, or a forged token would
+/// learn what the store knows of its victim. Only the refusing answer stays,
+/// without saying which call it was.
+fn anonymise_refusal(rejection: &crate::graph::GraphRejection, report: &mut Report) {
+    if rejection.refuses_token() {
+        report.graph = report
+            .graph
+            .pop()
+            .map(GraphDiagnostics::anonymous)
+            .into_iter()
+            .collect();
     }
 }
 

@@ -22,9 +22,9 @@ use crate::graph::{
     Verdict, classify,
 };
 use crate::token::{BearerToken, UserKey};
-use crate::warmup::{WarmupKind, WarmupStrategy, WarmupTarget};
+use crate::warmup::{WarmupKind, WarmupPlace, WarmupStrategy, WarmupTarget};
 
-use super::ResolveRequest;
+use super::Caller;
 
 /// Longest a single warm-up call may take: a hanging warm-up must not eat
 /// the whole deadline, since its answer does not matter anyway.
@@ -40,7 +40,9 @@ pub(crate) struct LastWarmUp {
     /// Position of its strategy in `WARMUP_STRATEGIES`.
     pub index: usize,
     pub kind: WarmupKind,
-    pub answered_at: Instant,
+    /// When the call that answered was sent: SharePoint starts hydrating on
+    /// receipt, somewhere in the round trip, so settling is timed from here.
+    pub sent_at: Instant,
 }
 
 /// One user and token's warm-up history.
@@ -73,7 +75,7 @@ pub(crate) fn plan(
         None => Plan::Run { from: 0 },
         // Expired after a success: start over with the preferred strategy.
         Some(_) if settled => Plan::Run { from: 0 },
-        Some(last) if now.saturating_duration_since(last.answered_at) < rewarm_after => {
+        Some(last) if now.saturating_duration_since(last.sent_at) < rewarm_after => {
             Plan::Join(last)
         }
         // Answered long ago and never settled: it did not work, try the next.
@@ -137,8 +139,13 @@ impl Warmups {
     /// Warms `request`'s user up, or joins the warm-up that is settling.
     /// Concurrent callers with the same user and token queue on one entry,
     /// so only the first runs the strategies; the others join its result.
-    pub async fn warm_up(&self, request: &ResolveRequest, deadline: Instant) -> WarmedUp {
-        let key = self.key(&request.claims.user, &request.token);
+    pub async fn warm_up(
+        &self,
+        caller: &Caller,
+        place: WarmupPlace<'_>,
+        deadline: Instant,
+    ) -> WarmedUp {
+        let key = self.key(&caller.claims.user, &caller.token);
         let entry = self
             .ledger
             .get_with(key, async { Arc::new(Mutex::new(Entry::default())) })
@@ -154,7 +161,9 @@ impl Warmups {
             },
             Plan::Run { from } => {
                 let mut diagnostics = Vec::new();
-                let attempt = self.run(request, from, deadline, &mut diagnostics).await;
+                let attempt = self
+                    .run(caller, place, from, deadline, &mut diagnostics)
+                    .await;
                 let mut warmed = WarmedUp {
                     diagnostics,
                     ..WarmedUp::default()
@@ -185,7 +194,8 @@ impl Warmups {
     /// refuses the SharePoint token, is passed over.
     async fn run(
         &self,
-        request: &ResolveRequest,
+        caller: &Caller,
+        place: WarmupPlace<'_>,
         from: usize,
         deadline: Instant,
         diagnostics: &mut Vec<GraphDiagnostics>,
@@ -193,8 +203,7 @@ impl Warmups {
         let count = self.strategies.len();
         for index in (from..from + count).map(|i| i % count.max(1)) {
             let strategy = &self.strategies[index];
-            let Some(target) = strategy.target(&request.share, request.sharepoint_token.as_ref())
-            else {
+            let Some(target) = strategy.target(place, caller.sharepoint_token.as_ref()) else {
                 continue;
             };
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -203,7 +212,8 @@ impl Warmups {
             }
             let timeout = remaining.min(WARMUP_CALL_TIMEOUT);
             let kind = strategy.kind();
-            let call = self.call(request, &target, kind, timeout).await;
+            let sent_at = Instant::now();
+            let call = self.call(caller, &target, kind, timeout).await;
             match call {
                 Ok(response) => {
                     diagnostics.push(response.diagnostics.clone());
@@ -212,7 +222,7 @@ impl Warmups {
                             return Attempt::Answered(LastWarmUp {
                                 index,
                                 kind,
-                                answered_at: Instant::now(),
+                                sent_at,
                             });
                         }
                         Reading::Refused(rejection) => return Attempt::Refused(rejection),
@@ -227,17 +237,17 @@ impl Warmups {
 
     async fn call(
         &self,
-        request: &ResolveRequest,
+        caller: &Caller,
         target: &WarmupTarget<'_>,
         kind: WarmupKind,
         timeout: Duration,
     ) -> Result<GraphResponse, TransportError> {
-        let client_request_id = &request.client_request_id;
+        let client_request_id = &caller.client_request_id;
         match *target {
             WarmupTarget::Graph(ref path) => {
                 let label = CallLabel::warmup(kind.as_str());
                 self.graph
-                    .get(path, &request.token, client_request_id, label, timeout)
+                    .get(path, &caller.token, client_request_id, label, timeout)
                     .await
             }
             WarmupTarget::SharePoint { ref host, token } => {
@@ -288,7 +298,7 @@ mod tests {
         let last = |ago: Duration, index: usize| LastWarmUp {
             index,
             kind: WarmupKind::Site,
-            answered_at: now.checked_sub(ago).unwrap_or(now),
+            sent_at: now.checked_sub(ago).unwrap_or(now),
         };
         for (previous, settled, expected, why) in [
             (

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::hydration::UserKey;
 use super::responses::{self, Body, Ids};
-use super::token::epoch_now;
+use super::token::{FORGED_SIGNATURE, epoch_now};
 
 /// Graph's application id, one of the two audiences it accepts.
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -36,6 +36,7 @@ pub(crate) enum Rejection {
     WrongAudience,
     NoScopeOrRoles,
     NoUser,
+    BadSignature,
 }
 
 impl Rejection {
@@ -60,6 +61,9 @@ impl Rejection {
                 ids,
             ),
             Self::NoUser => responses::invalid_token("Access token validation failure.", ids),
+            Self::BadSignature => {
+                responses::invalid_token("IDX10511: Signature validation failed.", ids)
+            }
         }
     }
 }
@@ -70,10 +74,13 @@ pub(crate) fn check(
     token: Option<&str>,
     claims: Option<&Map<String, Value>>,
 ) -> Result<UserKey, Rejection> {
-    if token.is_none() {
+    let Some(token) = token else {
         return Err(Rejection::Empty);
-    }
+    };
     let claims = claims.ok_or(Rejection::Malformed)?;
+    if token.rsplit('.').next() == Some(FORGED_SIGNATURE) {
+        return Err(Rejection::BadSignature);
+    }
     let exp = claims
         .get("exp")
         .and_then(|e| e.as_i64().or_else(|| e.as_f64().map(|f| f as i64)));
@@ -136,5 +143,10 @@ mod tests {
             Err(Rejection::NoUser)
         );
         assert_eq!(check_token(&guest), Ok(("t".to_owned(), "o".to_owned())));
+        let forged = guest.build_forged();
+        assert_eq!(
+            check(Some(&forged), claims_of(&forged).as_ref()),
+            Err(Rejection::BadSignature)
+        );
     }
 }

@@ -102,6 +102,20 @@ impl TokenBuilder {
     }
 }
 
+/// The signature of a forged token: Graph checks signatures, the simulator
+/// cannot, so this marker stands for "fails Graph's signature check".
+pub(crate) const FORGED_SIGNATURE: &str = "Zm9yZ2Vk";
+
+impl TokenBuilder {
+    /// The same claims under a signature Graph refuses: what an attacker who
+    /// copies a victim's `tid` and `oid` into a token of their own gets.
+    pub fn build_forged(&self) -> String {
+        let real = self.build();
+        let unsigned = real.rsplit_once('.').map_or(real.as_str(), |(u, _)| u);
+        format!("{unsigned}.{FORGED_SIGNATURE}")
+    }
+}
+
 /// A guest with fresh ids, so each test is isolated: `(builder, tid, oid)`.
 pub fn random_guest() -> (TokenBuilder, String, String) {
     let tid = uuid::Uuid::new_v4().to_string();
