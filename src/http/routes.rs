@@ -186,8 +186,16 @@ fn place_of(
     match (body.share_url, body.host) {
         (Some(url), None) => Ok((Some(SharingUrl::parse(&url, hosts)?), None)),
         (None, Some(host)) => {
+            let host = host.trim();
+            if host.is_empty()
+                || !host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            {
+                return Err(ShareIdError::HostNotPlain.into());
+            }
             // A host is judged as the host of a sharing URL would be.
-            let url = SharingUrl::parse(&format!("https://{}/", host.trim()), hosts)?;
+            let url = SharingUrl::parse(&format!("https://{host}/"), hosts)?;
             Ok((None, Some(url.host().to_owned())))
         }
         (None, None) => Ok((None, None)),

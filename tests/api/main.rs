@@ -6,6 +6,8 @@ mod helpers;
 mod hydration;
 mod lambda;
 mod logs;
+mod prewarm;
 mod resolve;
 mod retry;
+mod security;
 mod warmup;

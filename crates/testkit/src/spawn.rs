@@ -199,6 +199,28 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// `POST /v1/warmup` with an optional JSON body and extra headers.
+    pub async fn post_warmup(
+        &self,
+        body: Option<Value>,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self.client.post(format!("{}/v1/warmup", self.address));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        request.send().await.expect("request sent")
+    }
+
     /// Resolves the demo share by URL for `guest`.
     pub async fn resolve_demo(&self, guest: &Guest) -> Response {
         self.post_resolve(
