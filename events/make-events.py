@@ -133,6 +133,7 @@ def event(n, method, path, route_key, *, body=None, token=True, path_params=None
 
 GET_ROUTE = "GET /v1/shares/{proxy+}"
 POST_ROUTE = "POST /v1/resolve"
+WARMUP_ROUTE = "POST /v1/warmup"
 
 
 def get_share(n, share):
@@ -174,6 +175,9 @@ EVENTS = {
     "invalid-share.json": (post(6, {"shareUrl": "https://evil.example/x"}), 400, "invalid_share"),
     "payload-too-large.json": (post(7, big), 413, "payload_too_large"),
     "access-denied.json": (get_share(8, share_id(SHARE_MEMBER_ONLY)), 403, "access_denied"),
+    # Pre-warm right after sign-in: the demo guest is cold, root answers.
+    "post-warmup.json": (event(10, "POST", "/v1/warmup", WARMUP_ROUTE, body="{}"), 200, "-"),
+    "openapi.json": (event(11, "GET", "/openapi.json", "GET /openapi.json", token=False), 200, "-"),
 }
 
 

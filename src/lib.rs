@@ -20,3 +20,5 @@ pub mod startup;
 pub mod telemetry;
 pub mod token;
 pub mod warmup;
+
+pub use http::openapi_document;

@@ -4,6 +4,7 @@
 
 mod error;
 mod extract;
+mod openapi;
 mod problem;
 mod routes;
 
@@ -12,10 +13,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::configuration::Settings;
 use crate::resolver::Resolver;
@@ -30,14 +33,8 @@ pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
         resolver,
         hosts: Arc::new(settings.allowed_share_hosts.clone()),
     };
-    let router = Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route(
-            "/v1/shares/{share_id}/driveItem",
-            get(routes::get_drive_item),
-        )
-        .route("/v1/resolve", post(routes::post_resolve))
-        .route("/v1/warmup", post(routes::post_warmup))
+    let (router, _) = api_routes().split_for_parts();
+    let router = router
         .fallback(routes::fallback)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -51,6 +48,22 @@ pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ))
+}
+
+/// Every documented route: the router and the OpenAPI document both come
+/// from here, so they cannot drift apart.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(routes::healthz))
+        .routes(routes!(routes::get_drive_item))
+        .routes(routes!(routes::post_resolve))
+        .routes(routes!(routes::post_warmup))
+        .routes(routes!(openapi::openapi_json))
+}
+
+/// The OpenAPI 3.1 document of this API, as served at `GET /openapi.json`.
+pub fn openapi_document() -> &'static str {
+    openapi::document()
 }
 
 fn cors(origins: Vec<HeaderValue>) -> CorsLayer {

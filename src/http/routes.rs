@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::error::ApiError;
 use super::extract::{Authorized, Body, Optional, ResolveBody, WarmupBody, client_request_id};
+use super::openapi;
 use super::problem::Problem;
 use crate::resolver::{Report, Resolved, Resolver, WarmupRequest};
 use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
@@ -21,11 +22,47 @@ pub(crate) struct AppState {
     pub hosts: Arc<HostAllowList>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "service",
+    responses((status = 200, description = "The service is up", body = openapi::Health))
+)]
 pub(crate) async fn healthz() -> Response {
     Json(serde_json::json!({"status": "ok"})).into_response()
 }
 
 /// `GET /v1/shares/{shareId}/driveItem`: Graph-compatible.
+#[utoipa::path(
+    get,
+    path = "/v1/shares/{shareId}/driveItem",
+    tag = "resolve",
+    params(
+        ("shareId" = String, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
+        openapi::CallerHeaders
+    ),
+    responses(
+        (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
+            ("x-resolver-hydration" = String, description = "`hit`, `miss` or `member`"),
+            ("x-resolver-warmup" = String, description = "`skipped`, or the strategy that ran: `sharepoint`, `site`, `root`, `group`"),
+            ("x-resolver-attempts" = u32, description = "`/shares` calls made"),
+            ("request-id" = String, description = "Of the final Graph response"),
+            ("client-request-id" = String, description = "Of the final Graph response"),
+            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms)"),
+            ("Cache-Control" = String, description = "`no-store`")
+        )),
+        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub(crate) async fn get_drive_item(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -41,6 +78,34 @@ pub(crate) async fn get_drive_item(
 }
 
 /// `POST /v1/resolve`.
+#[utoipa::path(
+    post,
+    path = "/v1/resolve",
+    tag = "resolve",
+    params(openapi::CallerHeaders),
+    request_body = openapi::ResolveBody,
+    responses(
+        (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
+            ("x-resolver-hydration" = String, description = "`hit`, `miss` or `member`"),
+            ("x-resolver-warmup" = String, description = "`skipped`, or the strategy that ran: `sharepoint`, `site`, `root`, `group`"),
+            ("x-resolver-attempts" = u32, description = "`/shares` calls made"),
+            ("request-id" = String, description = "Of the final Graph response"),
+            ("client-request-id" = String, description = "Of the final Graph response"),
+            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms)"),
+            ("Cache-Control" = String, description = "`no-store`")
+        )),
+        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub(crate) async fn post_resolve(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -138,6 +203,26 @@ async fn resolve(
 }
 
 /// `POST /v1/warmup`: pre-warm a guest right after sign-in.
+#[utoipa::path(
+    post,
+    path = "/v1/warmup",
+    tag = "warmup",
+    params(openapi::CallerHeaders),
+    request_body(content = Option<openapi::WarmupBody>, description = "Optional: where to warm up"),
+    responses(
+        (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = openapi::Prewarmed),
+        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub(crate) async fn post_warmup(
     State(state): State<AppState>,
     headers: HeaderMap,
