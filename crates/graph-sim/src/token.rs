@@ -45,6 +45,15 @@ impl TokenBuilder {
         }
     }
 
+    /// A member's token: as [`TokenBuilder::guest`], but `acct` 0 and a
+    /// home-tenant `upn` (no `#EXT#`), which is how the service tells members.
+    pub fn member(tid: &str, oid: &str) -> Self {
+        Self::guest(tid, oid)
+            .claim("acct", json!(0))
+            .claim("name", json!("Member User"))
+            .claim("upn", json!("member@contoso.onmicrosoft.com"))
+    }
+
     /// Sets `aud` (Graph is `00000003-0000-0000-c000-000000000000` or
     /// `https://graph.microsoft.com`).
     pub fn aud(self, aud: &str) -> Self {
