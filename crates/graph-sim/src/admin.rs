@@ -1,8 +1,8 @@
 //! The simulator's own routes under `/_sim`, for out-of-process use (the
 //! standalone binary driven by other processes, e.g. the browser client's
 //! tests): health, the request log and a reset, and what the in-process API
-//! offers as methods: adding users and shares, queueing faults, and minting
-//! tokens (the arguments are read in `admin_args`).
+//! offers as methods: adding users and shares, queueing (and clearing)
+//! faults, and minting tokens (the arguments are read in `admin_args`).
 
 use std::sync::Mutex;
 
@@ -46,6 +46,11 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             lock(state).faults.push(fault);
             Ok(json!({"queued": times}))
         }),
+        (&Method::DELETE, "/_sim/faults") => {
+            // Faults only: hydration and the log stay, unlike a reset.
+            lock(state).faults.clear();
+            responses::json_response(200, &json!({"cleared": true}), ids)
+        }
         (&Method::POST, "/_sim/tokens") => {
             with_args(call, |args: TokenArgs| Ok(json!({"token": args.token()})))
         }

@@ -850,6 +850,17 @@ async fn admin_faults_queue_statuses_with_retry_after_and_drops() {
         .await;
     assert!(dropped.is_err(), "{dropped:?}");
 
+    // DELETE clears pending faults and nothing else.
+    admin_post(&sim, "faults", json!({"status": 503, "times": 9})).await;
+    let cleared = sim
+        .client
+        .delete(format!("http://{}/_sim/faults", sim.addr()))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(cleared.status(), 200);
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+
     let (code, error) = admin_post(&sim, "faults", json!({"target": "shares"})).await;
     assert_eq!(code, 400);
     assert!(
