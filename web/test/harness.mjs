@@ -117,9 +117,9 @@ export class Stack {
     this.children = children;
   }
 
-  async admin(path, body) {
+  async admin(path, body, method = body === undefined ? 'GET' : 'POST') {
     const r = await fetch(`${this.simUrl}/_sim/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
+      method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -136,6 +136,11 @@ export class Stack {
   /** Queues a fault: `{target, status, retryAfter, times}` or `{action: 'drop'}`. */
   inject(fault) {
     return this.admin('faults', fault);
+  }
+
+  /** Drops pending faults (hydration and the log stay). */
+  clearFaults() {
+    return this.admin('faults', undefined, 'DELETE');
   }
 
   /** Adds a share: `{url, driveItem, onlyFor}`. */
