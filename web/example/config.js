@@ -2,8 +2,9 @@
 // query parameters: ?clientId=…&tenant=…&service=…&auth=simulator
 //
 // clientId   the SPA's Application (client) ID in Microsoft Entra ID
-// tenant     the resource tenant's ID or domain (guests sign in to it), or
-//            "organizations"
+// tenant     the resource tenant's ID or domain: the tenant that owns the
+//            SharePoint site. A guest must get its token there, not at home
+//            ("organizations" would sign a guest in to its home tenant)
 // service    share-resolver's base URL (its ALLOWED_ORIGINS must list this
 //            page's origin)
 // auth       "msal" (Microsoft Entra sign-in) or "simulator" (local demo:
