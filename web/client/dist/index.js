@@ -43,8 +43,16 @@ export async function resolveShareWithMeta(shareUrlOrId, options) {
     for (let requests = 1;; requests++) {
         const response = await call(options, '/v1/resolve', body, token, clientRequestId, sharePointToken);
         if (response.ok) {
-            const item = (await response.json());
-            return { item, meta: metaOf(response.headers, requests) };
+            const item = (await response.json().catch(() => undefined));
+            if (item && typeof item === 'object')
+                return { item, meta: metaOf(response.headers, requests) };
+            throw new ShareResolverError({
+                code: 'unexpected_response',
+                status: response.status,
+                title: 'Unexpected answer (not a driveItem)',
+                remediation: 'Check the service URL; this answer is not from share-resolver.',
+                clientRequestId,
+            });
         }
         const error = await errorOf(response);
         if (error.code === 'claims_challenge' && options.onClaimsChallenge && !challenged && error.claims) {
@@ -52,7 +60,7 @@ export async function resolveShareWithMeta(shareUrlOrId, options) {
             token = await options.onClaimsChallenge(error.claims);
             continue;
         }
-        const wait = error.retryAfter === undefined ? undefined : error.retryAfter * 1000;
+        const wait = error.retryAfter === undefined ? undefined : Math.max(1, error.retryAfter) * 1000;
         if (RETRYABLE.has(error.code) && wait !== undefined && wait <= budget) {
             budget -= wait;
             await sleep(wait, options.signal);

@@ -233,8 +233,15 @@ export async function resolveShareWithMeta(
   for (let requests = 1; ; requests++) {
     const response = await call(options, '/v1/resolve', body, token, clientRequestId, sharePointToken);
     if (response.ok) {
-      const item = (await response.json()) as DriveItem;
-      return { item, meta: metaOf(response.headers, requests) };
+      const item = (await response.json().catch(() => undefined)) as DriveItem | undefined;
+      if (item && typeof item === 'object') return { item, meta: metaOf(response.headers, requests) };
+      throw new ShareResolverError({
+        code: 'unexpected_response',
+        status: response.status,
+        title: 'Unexpected answer (not a driveItem)',
+        remediation: 'Check the service URL; this answer is not from share-resolver.',
+        clientRequestId,
+      });
     }
     const error = await errorOf(response);
     if (error.code === 'claims_challenge' && options.onClaimsChallenge && !challenged && error.claims) {
@@ -242,7 +249,8 @@ export async function resolveShareWithMeta(
       token = await options.onClaimsChallenge(error.claims);
       continue;
     }
-    const wait = error.retryAfter === undefined ? undefined : error.retryAfter * 1000;
+    // At least 1 s a wait, so a `Retry-After: 0` cannot spin inside the budget.
+    const wait = error.retryAfter === undefined ? undefined : Math.max(1, error.retryAfter) * 1000;
     if (RETRYABLE.has(error.code) && wait !== undefined && wait <= budget) {
       budget -= wait;
       await sleep(wait, options.signal);
