@@ -1,33 +1,82 @@
 //! The simulator's own routes under `/_sim`, for out-of-process use (the
-//! standalone binary): health, the request log, and a reset.
+//! standalone binary driven by other processes, e.g. the browser client's
+//! tests): health, the request log and a reset, and what the in-process API
+//! offers as methods: adding users and shares, queueing (and clearing)
+//! faults, and minting tokens (the arguments are read in `admin_args`).
 
 use std::sync::Mutex;
 
 use http::{Method, Response};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::responses::{self, Body};
+use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, UserArgs};
+use super::responses::{self, Body, Ids};
 use super::routes::Call;
 use super::state::{State, lock};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     let ids = call.ids;
-    let mut s = lock(state);
     match (call.method, call.path) {
         (&Method::GET, "/_sim/health") => {
             responses::json_response(200, &json!({"status": "ok"}), ids)
         }
         (&Method::GET, "/_sim/requests") => {
-            let log = serde_json::to_value(s.requests(Some(call.seq))).unwrap_or_default();
+            let log = lock(state).requests(Some(call.seq));
+            let log = serde_json::to_value(log).unwrap_or_default();
             responses::json_response(200, &log, ids)
         }
         (&Method::POST, "/_sim/reset") => {
+            let mut s = lock(state);
             // The log goes too, this call included.
             s.clear_requests();
             s.faults.clear();
             s.hydration.clear();
             responses::json_response(200, &json!({"reset": true}), ids)
         }
+        (&Method::POST, "/_sim/users") => with_args(call, |args: UserArgs| {
+            let user = args.user();
+            let answer = json!({"tid": user.tid, "oid": user.oid, "guest": user.guest});
+            lock(state).add_user(user);
+            Ok(answer)
+        }),
+        (&Method::POST, "/_sim/faults") => with_args(call, |args: FaultArgs| {
+            let fault = args.fault()?;
+            let times = fault.times;
+            lock(state).faults.push(fault);
+            Ok(json!({"queued": times}))
+        }),
+        (&Method::DELETE, "/_sim/faults") => {
+            // Faults only: hydration and the log stay, unlike a reset.
+            lock(state).faults.clear();
+            responses::json_response(200, &json!({"cleared": true}), ids)
+        }
+        (&Method::POST, "/_sim/tokens") => {
+            with_args(call, |args: TokenArgs| Ok(json!({"token": args.token()})))
+        }
+        (&Method::POST, "/_sim/shares") => with_args(call, |args: ShareArgs| {
+            let share = args.share();
+            let answer = json!({"url": share.url, "sId": share.s_id()});
+            lock(state).add_share(share);
+            Ok(answer)
+        }),
         _ => responses::error(404, "itemNotFound", "No such simulator route.", ids),
+    }
+}
+
+/// Reads the call's JSON body as `A` and answers `act`'s JSON with `200`;
+/// a body that does not read, or arguments `act` refuses, answer `400`
+/// `invalidRequest` saying why.
+fn with_args<A: DeserializeOwned>(
+    call: &Call<'_>,
+    act: impl FnOnce(A) -> Result<serde_json::Value, String>,
+) -> Response<Body> {
+    let ids: &Ids = call.ids;
+    let result = serde_json::from_slice::<A>(call.body)
+        .map_err(|e| e.to_string())
+        .and_then(act);
+    match result {
+        Ok(answer) => responses::json_response(200, &answer, ids),
+        Err(why) => responses::error(400, "invalidRequest", &why, ids),
     }
 }

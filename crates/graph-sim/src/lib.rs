@@ -3,6 +3,7 @@
 //! injectable faults, and a request log. Used by tests, demo and benchmark.
 
 mod admin;
+mod admin_args;
 mod auth;
 mod demo;
 mod faults;

@@ -19,6 +19,8 @@ pub(crate) struct Call<'a> {
     pub method: &'a Method,
     /// Raw, percent-encoded.
     pub path: &'a str,
+    /// The request body; read for admin calls only (empty otherwise).
+    pub body: &'a [u8],
     pub kind: RequestKind,
     pub token: Option<&'a str>,
     pub claims: Option<&'a Map<String, Value>>,

@@ -5,7 +5,10 @@
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
+use http::request::Parts;
 use http::{HeaderValue, Request, Response, header};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -81,8 +84,21 @@ async fn serve_connection(
     }
 }
 
-fn header_str<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
-    request.headers().get(name).and_then(|v| v.to_str().ok())
+/// Largest body an admin call may send (a share's driveItem included).
+const MAX_ADMIN_BODY: usize = 256 * 1024;
+
+fn header_str<'a>(request: &'a Parts, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The body of an admin call (its JSON arguments); Graph calls are all
+/// `GET`s, so theirs is never read. `None` when it is too large or broken.
+async fn admin_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
+    if kind != RequestKind::Admin {
+        return Some(Bytes::new());
+    }
+    let collected = Limited::new(body, MAX_ADMIN_BODY).collect().await.ok()?;
+    Some(collected.to_bytes())
 }
 
 async fn handle(
@@ -90,18 +106,19 @@ async fn handle(
     request: Request<Incoming>,
     drop_now: &Notify,
 ) -> Response<Body> {
-    let path = request.uri().path();
+    let (request, incoming) = request.into_parts();
+    let path = request.uri.path();
     let kind = RequestKind::of(path);
     let client_request_id = header_str(&request, "client-request-id");
-    let authorization = request.headers().get(header::AUTHORIZATION);
+    let authorization = request.headers.get(header::AUTHORIZATION);
     let token = auth::bearer(authorization.and_then(|v| v.to_str().ok()));
     let claims = token.and_then(claims_of);
     let ids = Ids::new(client_request_id);
 
     let record = RecordedRequest {
-        method: request.method().to_string(),
+        method: request.method.to_string(),
         path: path.to_owned(),
-        query: request.uri().query().map(str::to_owned),
+        query: request.uri.query().map(str::to_owned),
         client_request_id: client_request_id.map(str::to_owned),
         has_authorization: authorization.is_some(),
         user: claims
@@ -129,6 +146,25 @@ async fn handle(
     if let Some(latency) = latency.filter(|l| !l.is_zero()) {
         tokio::time::sleep(latency).await;
     }
+    let Some(body) = admin_body(kind, incoming).await else {
+        lock(state).answered(seq, 413);
+        return responses::error(
+            413,
+            "BadRequest",
+            "Admin request body too large or broken.",
+            &ids,
+        );
+    };
+    let call = Call {
+        seq,
+        method: &request.method,
+        path,
+        body: &body,
+        kind,
+        token,
+        claims: claims.as_ref(),
+        ids: &ids,
+    };
 
     let response = match fault {
         Some(FaultAction::DropConnection) => {
@@ -148,31 +184,10 @@ async fn handle(
         }
         Some(FaultAction::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            normal(state, seq, &request, kind, token, claims.as_ref(), &ids)
+            routes::answer(state, &call)
         }
-        None => normal(state, seq, &request, kind, token, claims.as_ref(), &ids),
+        None => routes::answer(state, &call),
     };
     lock(state).answered(seq, response.status().as_u16());
     response
-}
-
-fn normal(
-    state: &Mutex<State>,
-    seq: u64,
-    request: &Request<Incoming>,
-    kind: RequestKind,
-    token: Option<&str>,
-    claims: Option<&serde_json::Map<String, serde_json::Value>>,
-    ids: &Ids,
-) -> Response<Body> {
-    let call = Call {
-        seq,
-        method: request.method(),
-        path: request.uri().path(),
-        kind,
-        token,
-        claims,
-        ids,
-    };
-    routes::answer(state, &call)
 }

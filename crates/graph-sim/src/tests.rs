@@ -699,3 +699,225 @@ async fn demo_guest_token_is_a_cold_demo_guest_for_a_day() {
         403
     );
 }
+
+/// `POST /_sim/{path}` with a JSON body: `(status, body)`.
+async fn admin_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
+    let r = sim
+        .client
+        .post(format!("http://{}/_sim/{path}", sim.addr()))
+        .json(&body)
+        .send()
+        .await
+        .expect("an answer");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// A token minted over HTTP, the way an out-of-process harness gets one.
+async fn minted(sim: &Sim, args: Value) -> String {
+    let (status, answer) = admin_post(sim, "tokens", args).await;
+    assert_eq!(status, 200, "{answer}");
+    answer["token"].as_str().expect("a token").to_owned()
+}
+
+#[tokio::test]
+async fn admin_tokens_mint_guests_members_expired_and_sharepoint_tokens() {
+    let sim = sim().await;
+    let guest = minted(&sim, json!({"tid": "t1", "oid": "o1", "guest": true})).await;
+    let claims = token::claims_of(&guest).expect("a JWT");
+    assert_eq!(
+        (claims["tid"].as_str(), claims["oid"].as_str()),
+        (Some("t1"), Some("o1"))
+    );
+    assert_eq!(claims["acct"], 1);
+    assert!(claims["upn"].as_str().is_some_and(|u| u.contains("#EXT#")));
+    assert_eq!(claims["aud"], "00000003-0000-0000-c000-000000000000");
+
+    let member = minted(
+        &sim,
+        json!({"tid": "t1", "oid": "o2", "guest": false, "expiresIn": 60}),
+    )
+    .await;
+    let claims = token::claims_of(&member).expect("a JWT");
+    assert_eq!(claims["acct"], 0);
+    assert!(claims["upn"].as_str().is_some_and(|u| !u.contains("#EXT#")));
+    let exp = claims["exp"].as_i64().unwrap_or_default();
+    assert!((token::epoch_now() + 55..=token::epoch_now() + 60).contains(&exp));
+
+    let sharepoint = minted(
+        &sim,
+        json!({"tid": "t1", "oid": "o1", "audience": "https://contoso.sharepoint.com"}),
+    )
+    .await;
+    let claims = token::claims_of(&sharepoint).expect("a JWT");
+    assert_eq!(claims["aud"], "https://contoso.sharepoint.com");
+    // Graph itself refuses a SharePoint token, and an expired one.
+    assert_eq!(status(&sim, "/sites/root", &sharepoint).await, 401);
+    let expired = minted(&sim, json!({"tid": "t1", "oid": "o1", "expiresIn": -5})).await;
+    assert_eq!(status(&sim, "/sites/root", &expired).await, 401);
+    let no_scope = minted(&sim, json!({"tid": "t1", "oid": "o1", "scp": "User.Read"})).await;
+    assert_eq!(
+        token::claims_of(&no_scope).expect("a JWT")["scp"],
+        "User.Read"
+    );
+
+    let (code, error) = admin_post(&sim, "tokens", json!({"tid": "t1"})).await;
+    assert_eq!(code, 400);
+    assert_eq!(error["error"]["code"], "invalidRequest");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("oid")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn admin_users_set_guest_or_member_and_behaviour() {
+    let sim = sim().await;
+    let (code, answer) = admin_post(
+        &sim,
+        "users",
+        json!({"tid": "t", "oid": "member", "guest": false}),
+    )
+    .await;
+    assert_eq!((code, &answer["guest"]), (200, &json!(false)), "{answer}");
+    assert!(sim.is_hydrated("t", "member"));
+
+    let (code, _) = admin_post(
+        &sim,
+        "users",
+        json!({"tid": "t", "oid": "cae", "guest": true, "behaviour": "claimsChallenge401"}),
+    )
+    .await;
+    assert_eq!(code, 200);
+    sim.hydrate("t", "cae");
+    let token = minted(&sim, json!({"tid": "t", "oid": "cae"})).await;
+    let r = get(&sim, &share_path(DEMO_SHARE_URL), &token).await;
+    assert_eq!(r.status(), 401);
+    assert!(
+        r.headers()["www-authenticate"]
+            .to_str()
+            .is_ok_and(|c| c.contains("insufficient_claims"))
+    );
+
+    admin_post(
+        &sim,
+        "users",
+        json!({"tid": "t", "oid": "cold", "behaviour": "neverHydrates"}),
+    )
+    .await;
+    let token = minted(&sim, json!({"tid": "t", "oid": "cold"})).await;
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    assert!(!sim.is_hydrated("t", "cold"));
+
+    for bad in [
+        json!({"tid": "t", "oid": "x", "behaviour": "grumpy"}),
+        json!({"tid": "t", "oid": "x", "guets": true}),
+        json!("not an object"),
+    ] {
+        assert_eq!(admin_post(&sim, "users", bad.clone()).await.0, 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn admin_faults_queue_statuses_with_retry_after_and_drops() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
+    let (code, answer) = admin_post(
+        &sim,
+        "faults",
+        json!({"target": "shares", "status": 429, "retryAfter": "3", "times": 2}),
+    )
+    .await;
+    assert_eq!((code, &answer["queued"]), (200, &json!(2)), "{answer}");
+    // Only /shares is hit, twice.
+    assert_eq!(status(&sim, "/sites/root", &token).await, 200);
+    for _ in 0..2 {
+        let r = get(&sim, &share_path(DEMO_SHARE_URL), &token).await;
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["retry-after"], "3");
+    }
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+
+    let (code, _) = admin_post(&sim, "faults", json!({"action": "drop"})).await;
+    assert_eq!(code, 200);
+    let dropped = sim
+        .client
+        .get(format!("{}/sites/root", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    assert!(dropped.is_err(), "{dropped:?}");
+
+    // DELETE clears pending faults and nothing else.
+    admin_post(&sim, "faults", json!({"status": 503, "times": 9})).await;
+    let cleared = sim
+        .client
+        .delete(format!("http://{}/_sim/faults", sim.addr()))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(cleared.status(), 200);
+    assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
+
+    let (code, error) = admin_post(&sim, "faults", json!({"target": "shares"})).await;
+    assert_eq!(code, 400);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("status"))
+    );
+}
+
+#[tokio::test]
+async fn admin_shares_add_links_with_access_lists() {
+    let sim = sim().await;
+    let (token, _, oid) = guest(&sim, true);
+    let (other, _, _) = guest(&sim, true);
+    let url = "https://contoso.sharepoint.com/:x:/s/Marketing/EAdminAdded?e=1";
+    let (code, answer) = admin_post(
+        &sim,
+        "shares",
+        json!({"url": url, "driveItem": {"id": "01X", "name": "Q3.xlsx"}, "onlyFor": [oid]}),
+    )
+    .await;
+    assert_eq!(code, 200, "{answer}");
+    assert_eq!(answer["sId"], SimShare::new(url, Value::Null).s_id());
+
+    let item = body(get(&sim, &share_path(url), &token).await).await;
+    assert_eq!(item, json!({"id": "01X", "name": "Q3.xlsx"}));
+    let by_s_id = format!(
+        "/shares/{}/driveItem",
+        answer["sId"].as_str().unwrap_or_default()
+    );
+    assert_eq!(status(&sim, &by_s_id, &token).await, 200);
+    assert_eq!(status(&sim, &share_path(url), &other).await, 403);
+
+    let open = "https://contoso.sharepoint.com/:f:/s/Marketing/EOpenFolder";
+    admin_post(
+        &sim,
+        "shares",
+        json!({"url": open, "driveItem": {"folder": {"childCount": 2}}}),
+    )
+    .await;
+    assert_eq!(status(&sim, &share_path(open), &other).await, 200);
+    assert_eq!(
+        admin_post(&sim, "shares", json!({"url": open})).await.0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn admin_bodies_over_the_limit_are_refused() {
+    let sim = sim().await;
+    let huge = "x".repeat(300 * 1024);
+    let r = sim
+        .client
+        .post(format!("http://{}/_sim/shares", sim.addr()))
+        .body(huge)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(r.status(), 413);
+}

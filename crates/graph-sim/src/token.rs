@@ -45,11 +45,13 @@ impl TokenBuilder {
         }
     }
 
-    /// A tenant member's token: like a guest's, but `acct` 0 and a plain UPN.
+    /// A member's token: as [`TokenBuilder::guest`], but `acct` 0 and a
+    /// home-tenant `upn` (no `#EXT#`), which is how the service tells members.
     pub fn member(tid: &str, oid: &str) -> Self {
         Self::guest(tid, oid)
             .claim("acct", json!(0))
-            .claim("upn", json!("megan.bowen@contoso.com"))
+            .claim("name", json!("Member User"))
+            .claim("upn", json!("member@contoso.onmicrosoft.com"))
     }
 
     /// The same user's token for SharePoint REST on `host`

@@ -1,6 +1,9 @@
 //! The Graph simulator standalone, demo scenario (for `cargo lambda watch` runs):
 //! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`,
 //! `SIM_PRINT_TOKEN=1` prints a demo guest token. Stops on Ctrl-C or SIGTERM.
+//! Other processes drive it over HTTP under `/_sim/`: `GET health`,
+//! `GET requests`, `POST reset`, `POST users`, `POST faults`,
+//! `DELETE faults`, `POST tokens`, `POST shares` (see `admin.rs`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

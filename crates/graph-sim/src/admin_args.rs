@@ -1,0 +1,274 @@
+//! The JSON arguments of the admin routes that change the tenant or mint
+//! tokens, for harnesses in other processes and languages (the browser
+//! client's tests). Read strictly: an unknown field or value is a `400`, so a
+//! typo in a test fails loudly instead of being silently ignored.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::faults::{Fault, FaultAction, FaultTarget};
+use super::scenario::{Access, Behaviour, SimShare, SimUser};
+use super::token::TokenBuilder;
+
+/// `POST /_sim/users`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct UserArgs {
+    tid: String,
+    oid: String,
+    /// Guests are cold until a warm-up; members are always hydrated.
+    #[serde(default = "yes")]
+    guest: bool,
+    #[serde(default)]
+    behaviour: BehaviourName,
+}
+
+/// [`Behaviour`] by name; the claims challenge comes in its two statuses.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum BehaviourName {
+    #[default]
+    Normal,
+    MfaMissing,
+    ClaimsChallenge401,
+    ClaimsChallenge403,
+    TokenExpiredAtGraph,
+    TokenInvalidAtGraph,
+    NeverHydrates,
+}
+
+impl UserArgs {
+    pub(crate) fn user(self) -> SimUser {
+        let behaviour = match self.behaviour {
+            BehaviourName::Normal => Behaviour::Normal,
+            BehaviourName::MfaMissing => Behaviour::MfaMissing,
+            BehaviourName::ClaimsChallenge401 => Behaviour::ClaimsChallenge { status: 401 },
+            BehaviourName::ClaimsChallenge403 => Behaviour::ClaimsChallenge { status: 403 },
+            BehaviourName::TokenExpiredAtGraph => Behaviour::TokenExpiredAtGraph,
+            BehaviourName::TokenInvalidAtGraph => Behaviour::TokenInvalidAtGraph,
+            BehaviourName::NeverHydrates => Behaviour::NeverHydrates,
+        };
+        SimUser {
+            tid: self.tid,
+            oid: self.oid,
+            guest: self.guest,
+            behaviour,
+        }
+    }
+}
+
+/// `POST /_sim/faults`: `{"target", "status", "retryAfter", "times"}`, or
+/// `{"action": "drop"}`, or `{"action": "delay", "delayMs"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FaultArgs {
+    #[serde(default)]
+    target: TargetName,
+    /// `status` (the default when `status` is given), `drop` or `delay`.
+    action: Option<ActionName>,
+    status: Option<u16>,
+    /// Sent verbatim: seconds (`"3"`, `"2.128"`) or an HTTP-date. A JSON
+    /// number is taken as seconds too.
+    retry_after: Option<Value>,
+    delay_ms: Option<u64>,
+    #[serde(default = "once")]
+    times: u32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum TargetName {
+    Shares,
+    Warmup,
+    #[default]
+    Any,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum ActionName {
+    Status,
+    Drop,
+    Delay,
+}
+
+impl FaultArgs {
+    pub(crate) fn fault(self) -> Result<Fault, String> {
+        let target = match self.target {
+            TargetName::Shares => FaultTarget::Shares,
+            TargetName::Warmup => FaultTarget::Warmup,
+            TargetName::Any => FaultTarget::Any,
+        };
+        let retry_after = match self.retry_after {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(other) => return Err(format!("retryAfter must be a string, not {other}")),
+        };
+        let action = match (self.action, self.status, self.delay_ms) {
+            (Some(ActionName::Drop), None, None) => FaultAction::DropConnection,
+            (Some(ActionName::Delay), None, Some(ms)) => {
+                FaultAction::Delay(Duration::from_millis(ms))
+            }
+            (None | Some(ActionName::Status), Some(status), None)
+                if (100..=599).contains(&status) =>
+            {
+                FaultAction::Status {
+                    status,
+                    retry_after,
+                }
+            }
+            _ => {
+                return Err(
+                    "send status (100-599), or action \"drop\", or action \"delay\" with delayMs"
+                        .to_owned(),
+                );
+            }
+        };
+        Ok(Fault {
+            target,
+            action,
+            times: self.times,
+        })
+    }
+}
+
+/// `POST /_sim/tokens`: a token of the shape Entra would issue.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct TokenArgs {
+    tid: String,
+    oid: String,
+    #[serde(default = "yes")]
+    guest: bool,
+    /// Seconds from now; negative for an expired token. Default 1 h.
+    expires_in: Option<i64>,
+    /// `aud`, e.g. `https://contoso.sharepoint.com` for a SharePoint token.
+    audience: Option<String>,
+    /// `scp`, to mint a token without a file-read scope.
+    scp: Option<String>,
+}
+
+impl TokenArgs {
+    pub(crate) fn token(self) -> String {
+        let mut builder = if self.guest {
+            TokenBuilder::guest(&self.tid, &self.oid)
+        } else {
+            TokenBuilder::member(&self.tid, &self.oid)
+        };
+        if let Some(secs) = self.expires_in {
+            builder = builder.expires_in(secs);
+        }
+        if let Some(audience) = &self.audience {
+            builder = builder.aud(audience);
+        }
+        if let Some(scp) = &self.scp {
+            builder = builder.scp(scp);
+        }
+        builder.build()
+    }
+}
+
+/// `POST /_sim/shares`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ShareArgs {
+    url: String,
+    drive_item: Value,
+    /// Only these `oid`s may open it; everyone when absent.
+    only_for: Option<Vec<String>>,
+}
+
+impl ShareArgs {
+    pub(crate) fn share(self) -> SimShare {
+        SimShare {
+            allowed: self.only_for.map_or(Access::Everyone, Access::Only),
+            ..SimShare::new(&self.url, self.drive_item)
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn once() -> u32 {
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(json: &str) -> Result<Fault, String> {
+        serde_json::from_str::<FaultArgs>(json)
+            .map_err(|e| e.to_string())
+            .and_then(FaultArgs::fault)
+    }
+
+    #[test]
+    fn faults_read_status_drop_and_delay_and_refuse_mixtures() {
+        assert_eq!(
+            fault(r#"{"target":"shares","status":429,"retryAfter":"3","times":5}"#),
+            Ok(Fault::shares(FaultAction::Status {
+                status: 429,
+                retry_after: Some("3".into())
+            })
+            .times(5))
+        );
+        assert_eq!(
+            fault(r#"{"status":503,"retryAfter":2}"#),
+            Ok(Fault::any(FaultAction::Status {
+                status: 503,
+                retry_after: Some("2".into())
+            }))
+        );
+        assert_eq!(
+            fault(r#"{"action":"drop","target":"warmup"}"#),
+            Ok(Fault::warmup(FaultAction::DropConnection))
+        );
+        assert_eq!(
+            fault(r#"{"action":"delay","delayMs":250}"#),
+            Ok(Fault::any(FaultAction::Delay(Duration::from_millis(250))))
+        );
+        for bad in [
+            r#"{}"#,
+            r#"{"status":42}"#,
+            r#"{"action":"drop","status":429}"#,
+            r#"{"action":"delay"}"#,
+            r#"{"status":429,"retryAfter":true}"#,
+            r#"{"status":429,"target":"everything"}"#,
+            r#"{"status":429,"tiems":2}"#,
+        ] {
+            assert!(fault(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn users_default_to_normal_guests_and_name_every_behaviour() {
+        let user = |json: &str| serde_json::from_str::<UserArgs>(json).map(UserArgs::user);
+        let plain = user(r#"{"tid":"t","oid":"o"}"#).ok();
+        assert_eq!(plain, Some(SimUser::guest("t", "o")));
+        let member =
+            user(r#"{"tid":"t","oid":"o","guest":false,"behaviour":"claimsChallenge403"}"#);
+        assert_eq!(
+            member.ok(),
+            Some(SimUser::member("t", "o").with(Behaviour::ClaimsChallenge { status: 403 }))
+        );
+        for name in [
+            "normal",
+            "mfaMissing",
+            "claimsChallenge401",
+            "tokenExpiredAtGraph",
+            "tokenInvalidAtGraph",
+            "neverHydrates",
+        ] {
+            let json = format!(r#"{{"tid":"t","oid":"o","behaviour":"{name}"}}"#);
+            assert!(user(&json).is_ok(), "{name}");
+        }
+        assert!(user(r#"{"tid":"t","oid":"o","behaviour":"sulky"}"#).is_err());
+        assert!(user(r#"{"tid":"t"}"#).is_err());
+    }
+}

@@ -1,0 +1,241 @@
+// The example page: sign in, pre-warm, paste a link, see the driveItem or
+// the problem. Plain ES modules; the client is the committed dist/ build.
+
+import { prewarm, resolveShareWithMeta, ShareResolverError } from '../client/dist/index.js';
+import { createAuth } from './auth.js';
+import { config } from './config.js';
+
+const $ = (id) => document.getElementById(id);
+let auth;
+let inFlight;
+let countdown;
+
+function setState(state, code = '') {
+  document.body.dataset.state = state;
+  document.body.dataset.code = code;
+  for (const id of ['loading', 'item', 'error']) $(id).hidden = id !== state;
+}
+
+async function main() {
+  $('service').textContent = config.service;
+  try {
+    auth = await createAuth();
+  } catch (e) {
+    $('setup-message').textContent = e.message;
+    $('setup-error').hidden = false;
+    $('form').hidden = true;
+    setState('setup');
+    return;
+  }
+  $('auth-kind').textContent = auth.kind;
+  $('sign-in').onclick = () => signIn().catch((e) => showError(e));
+  $('sign-out').onclick = async () => {
+    await auth.signOut();
+    renderAccount();
+  };
+  $('form').onsubmit = (event) => {
+    event.preventDefault();
+    open($('link').value);
+  };
+  $('retry').onclick = () => open($('link').value);
+  const link = new URLSearchParams(location.search).get('link');
+  if (link) $('link').value = link;
+  renderAccount();
+  setState('idle');
+  if (auth.account) warmUp();
+}
+
+async function signIn() {
+  await auth.signIn();
+  renderAccount();
+  warmUp();
+}
+
+/** Fire-and-forget: by the time a link is pasted, the guest is usually hydrated. */
+function warmUp() {
+  $('prewarm').textContent = 'running';
+  prewarm({ baseUrl: config.service, getToken: () => auth.getToken() }).then((answer) => {
+    $('prewarm').textContent = answer ? `${answer.hydration}/${answer.warmup}` : 'n/a';
+  });
+}
+
+function renderAccount() {
+  const signedIn = Boolean(auth.account);
+  $('account-name').hidden = !signedIn;
+  $('account-name').textContent = signedIn ? auth.account.name : '';
+  $('account-name').title = signedIn ? auth.account.username ?? '' : '';
+  $('sign-in').hidden = signedIn;
+  $('sign-out').hidden = !signedIn || auth.kind === 'test';
+  for (const el of [$('link'), $('open')]) el.disabled = !signedIn;
+  $('hint').textContent = signedIn ? 'Paste a link someone shared with you.' : 'Sign in first, with the account the link was shared with.';
+}
+
+async function open(link) {
+  if (!link.trim()) return;
+  inFlight?.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  stopCountdown();
+  setState('loading');
+  try {
+    const { item, meta } = await resolveShareWithMeta(link, {
+      baseUrl: config.service,
+      getToken: () => auth.getToken(),
+      getSharePointToken: auth.getSharePointToken,
+      onClaimsChallenge: auth.onClaimsChallenge,
+      signal: controller.signal,
+    });
+    if (inFlight === controller) renderItem(item, meta);
+  } catch (e) {
+    if (e?.name === 'AbortError' || inFlight !== controller) return;
+    showError(e);
+  }
+}
+
+// ---- the driveItem card ----------------------------------------------------
+
+const ICONS = {
+  folder: '<svg viewBox="0 0 48 48"><path d="M4 12a4 4 0 0 1 4-4h11l4 5h17a4 4 0 0 1 4 4v19a4 4 0 0 1-4 4H8a4 4 0 0 1-4-4z" fill="#e8a33d"/><path d="M4 18h40v18a4 4 0 0 1-4 4H8a4 4 0 0 1-4-4z" fill="#f6c15b"/></svg>',
+  doc: badge('#185abd', 'W'),
+  xlsx: badge('#107c41', 'X'),
+  pdf: badge('#c4262e', 'PDF'),
+  other: badge('#6b7280', ''),
+};
+
+function badge(colour, letter) {
+  const size = letter.length > 1 ? 11 : 17;
+  return `<svg viewBox="0 0 48 48"><path d="M10 4h20l10 10v28a2 2 0 0 1-2 2H10a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" fill="#fff" stroke="#c9ced6" stroke-width="1.5"/><path d="M30 4v10h10" fill="#eef0f3" stroke="#c9ced6" stroke-width="1.5"/><rect x="4" y="20" width="26" height="18" rx="3" fill="${colour}"/><text x="17" y="33.5" font-family="Segoe UI, Arial, sans-serif" font-weight="700" font-size="${size}" fill="#fff" text-anchor="middle">${letter}</text></svg>`;
+}
+
+function kindOf(item) {
+  if (item.folder) return ['folder', 'Folder'];
+  const mime = item.file?.mimeType ?? '';
+  const ext = (item.name.split('.').pop() ?? '').toLowerCase();
+  if (mime === 'application/pdf' || ext === 'pdf') return ['pdf', 'PDF document'];
+  if (mime.includes('wordprocessingml') || mime === 'application/msword' || ['doc', 'docx'].includes(ext)) return ['doc', 'Word document'];
+  if (mime.includes('spreadsheetml') || mime === 'application/vnd.ms-excel' || ['xls', 'xlsx', 'csv'].includes(ext)) return ['xlsx', 'Excel workbook'];
+  return ['other', ext ? `${ext.toUpperCase()} file` : 'File'];
+}
+
+function humanSize(bytes) {
+  if (typeof bytes !== 'number') return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i += 1;
+  }
+  return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const SCOPES = { users: 'Specific people', organization: 'People in the organization', anonymous: 'Anyone with the link' };
+
+function who(item) {
+  const shared = item.shared ?? {};
+  const sharer = shared.sharedBy?.user ?? shared.owner?.user;
+  const person = sharer ?? item.createdBy?.user;
+  const name = person ? [person.displayName, person.email && `(${person.email})`].filter(Boolean).join(' ') : '—';
+  return { label: sharer ? 'Shared by' : 'Created by', text: name, scope: SCOPES[shared.scope] };
+}
+
+function placeOf(item) {
+  const folder = item.parentReference?.name;
+  let site = '';
+  try {
+    const url = new URL(item.webUrl);
+    site = url.hostname + url.pathname.split('/').slice(0, 3).join('/');
+  } catch {
+    // No webUrl: the folder name alone.
+  }
+  return [folder, site].filter(Boolean).join(' · ') || '—';
+}
+
+function renderItem(item, meta) {
+  const [kind, label] = kindOf(item);
+  $('item-icon').innerHTML = ICONS[kind];
+  $('item-icon').dataset.kind = kind;
+  $('item-name').textContent = item.name;
+  $('item-kind').textContent = item.folder ? `Folder · ${item.folder.childCount ?? 0} items` : label;
+  $('item-size').textContent = humanSize(item.size);
+  $('item-modified').textContent = item.lastModifiedDateTime
+    ? new Date(item.lastModifiedDateTime).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+    : '—';
+  const sharer = who(item);
+  $('item-who-label').textContent = sharer.label;
+  $('item-who').textContent = sharer.text;
+  $('item-scope').textContent = sharer.scope ?? '';
+  $('item-scope').hidden = $('item-scope-label').hidden = !sharer.scope;
+  $('item-location').textContent = placeOf(item);
+  const openLink = $('item-open');
+  if (item.webUrl) openLink.href = item.webUrl;
+  else openLink.removeAttribute('href');
+  openLink.hidden = !item.webUrl;
+  const attempts = meta.attempts === 1 ? '1 attempt' : `${meta.attempts} attempts`;
+  const retried = meta.requests > 1 ? ` · ${meta.requests} requests from the page` : '';
+  $('item-meta').textContent = `hydration ${meta.hydration} · warm-up ${meta.warmup} · ${attempts}${retried} · request-id ${meta.requestId ?? '—'}`;
+  setState('item');
+}
+
+// ---- the problem panel -----------------------------------------------------
+
+function showError(e) {
+  const error = e instanceof ShareResolverError
+    ? e
+    : new ShareResolverError({ code: 'app_error', status: 0, title: 'Something went wrong', detail: String(e?.message ?? e), remediation: 'Sign in again, then retry.' });
+  $('error-title').textContent = error.title;
+  $('error-code').textContent = error.status ? `${error.code} · HTTP ${error.status}` : error.code;
+  $('error-detail').textContent = error.detail;
+  $('error-detail').hidden = !error.detail;
+  $('error-remediation').textContent = error.remediation;
+  renderIds(error);
+  setState('error', error.code);
+  if (error.retryAfter) startCountdown(error.retryAfter);
+  else {
+    $('retry').disabled = false;
+    $('retry').className = 'ghost';
+    $('retry').textContent = 'Try again';
+  }
+}
+
+function renderIds(error) {
+  const rows = [];
+  if (error.requestId) rows.push(['request-id', error.requestId]);
+  if (error.clientRequestId) rows.push(['client-request-id', error.clientRequestId]);
+  error.graph.forEach((g, i) => {
+    const what = [g.call, g.strategy].filter(Boolean).join(' ') || 'call';
+    rows.push([`Graph #${i + 1} ${what}`, `${g.status ?? 'no answer'} ${g.code ?? ''} · ${g.requestId ?? '—'}`]);
+  });
+  const list = $('error-ids');
+  list.replaceChildren();
+  for (const [name, value] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+  list.hidden = rows.length === 0;
+}
+
+/** "Retry in N s", counting down; the button is enabled at 0. */
+function startCountdown(seconds) {
+  const button = $('retry');
+  button.className = 'primary';
+  const until = Date.now() + seconds * 1000;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+    button.disabled = left > 0;
+    button.textContent = left > 0 ? `Retry in ${left} s` : 'Retry';
+    if (left === 0) stopCountdown();
+  };
+  countdown = setInterval(tick, 250);
+  tick();
+}
+
+function stopCountdown() {
+  clearInterval(countdown);
+  countdown = undefined;
+}
+
+main();

@@ -1,0 +1,148 @@
+// Where the page's tokens come from. Three providers, one shape:
+//   { kind, account, signIn(), signOut(), getToken(), onClaimsChallenge(claims),
+//     getSharePointToken(host) }
+//
+// 1. The test seam: when `window.__SHARE_RESOLVER_TEST_AUTH__` is set before
+//    the page loads (Playwright's addInitScript), it is used instead of MSAL:
+//    an object with `getToken()`, and optionally `onClaimsChallenge(claims)`,
+//    `getSharePointToken(host)` and `account` ({name, username}). The page
+//    counts as signed in at once. See web/README.md, "Test seam".
+// 2. MSAL.js (Microsoft Entra ID), the real thing.
+// 3. "simulator": local demo tokens minted by graph-sim through serve.mjs --sim.
+
+import { config, GRAPH_SCOPES } from './config.js';
+
+export async function createAuth() {
+  const seam = window.__SHARE_RESOLVER_TEST_AUTH__;
+  if (seam) return seamAuth(seam);
+  if (config.auth === 'simulator') return simulatorAuth();
+  return msalAuth();
+}
+
+function seamAuth(seam) {
+  return {
+    kind: 'test',
+    account: seam.account ?? { name: 'Test user', username: 'test@example.com' },
+    signIn: async () => {},
+    signOut: async () => {},
+    getToken: () => seam.getToken(),
+    onClaimsChallenge: seam.onClaimsChallenge ? (claims) => seam.onClaimsChallenge(claims) : undefined,
+    getSharePointToken: seam.getSharePointToken ? (host) => seam.getSharePointToken(host) : undefined,
+  };
+}
+
+/** graph-sim's demo tenant (crates/graph-sim/src/demo.rs). */
+const DEMO_TENANT = '5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60';
+
+function simulatorAuth() {
+  // One guest per browser tab, so the demo shows a cold guest first.
+  let oid = sessionStorage.getItem('sim-oid');
+  const auth = {
+    kind: 'simulator',
+    account: oid ? { name: 'Demo guest', username: `guest ${oid.slice(0, 8)}` } : null,
+    async signIn() {
+      oid = crypto.randomUUID();
+      sessionStorage.setItem('sim-oid', oid);
+      auth.account = { name: 'Demo guest', username: `guest ${oid.slice(0, 8)}` };
+    },
+    async signOut() {
+      sessionStorage.removeItem('sim-oid');
+      auth.account = null;
+    },
+    async getToken() {
+      const r = await fetch('/__sim/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true }),
+      });
+      if (!r.ok) throw new Error(`simulator token: HTTP ${r.status} (is serve.mjs running with --sim?)`);
+      return (await r.json()).token;
+    },
+    onClaimsChallenge: () => auth.getToken(),
+  };
+  return auth;
+}
+
+/** Loads MSAL.js's browser build (copied to vendor/ by `npm run build`). */
+function loadMsal() {
+  if (window.msal) return Promise.resolve(window.msal);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL('vendor/msal-browser.min.js', import.meta.url).href;
+    script.onload = () => resolve(window.msal);
+    script.onerror = () => reject(new Error('MSAL.js not found in example/vendor/: run `npm --prefix web run build`'));
+    document.head.append(script);
+  });
+}
+
+async function msalAuth() {
+  if (!config.clientId) {
+    throw new Error('No client id: set clientId in example/config.js or add ?clientId=… to the URL (or ?auth=simulator for the local demo).');
+  }
+  const msal = await loadMsal();
+  const app = new msal.PublicClientApplication({
+    auth: {
+      clientId: config.clientId,
+      authority: `https://login.microsoftonline.com/${config.tenant}`,
+      // MSAL v5 popups answer through the redirect bridge page.
+      redirectUri: new URL('redirect.html', import.meta.url).href,
+      // "CP1": this app handles claims challenges (CAE, Conditional Access),
+      // so Graph may send them instead of failing outright.
+      clientCapabilities: ['CP1'],
+    },
+    cache: { cacheLocation: 'sessionStorage' },
+  });
+  await app.initialize();
+  const current = () => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
+  const interactionRequired = (e) => e instanceof msal.InteractionRequiredAuthError;
+  const toAccount = (a) => (a ? { name: a.name ?? a.username, username: a.username } : null);
+
+  const auth = {
+    kind: 'msal',
+    account: toAccount(current()),
+    async signIn() {
+      const result = await app.loginPopup({ scopes: GRAPH_SCOPES });
+      app.setActiveAccount(result.account);
+      auth.account = toAccount(result.account);
+    },
+    async signOut() {
+      const account = current();
+      auth.account = null;
+      await app.logoutPopup({ account, mainWindowRedirectUri: location.href });
+    },
+    async getToken() {
+      const request = { scopes: GRAPH_SCOPES, account: current() };
+      try {
+        return (await app.acquireTokenSilent(request)).accessToken;
+      } catch (e) {
+        if (!interactionRequired(e)) throw e;
+        return (await app.acquireTokenPopup(request)).accessToken;
+      }
+    },
+    // The claims go to Entra with the token request; the new token satisfies
+    // them. Silent first (MSAL skips its cache when claims are given), then a
+    // popup when the user has to act (MFA, compliant device, re-sign-in).
+    async onClaimsChallenge(claims) {
+      const request = { scopes: GRAPH_SCOPES, account: current(), claims };
+      try {
+        return (await app.acquireTokenSilent(request)).accessToken;
+      } catch (e) {
+        if (!interactionRequired(e)) throw e;
+        return (await app.acquireTokenPopup(request)).accessToken;
+      }
+    },
+    // Optional: a SharePoint token enables the service's `sharepoint` warm-up.
+    // Silent only; no token (undefined) is fine, the other warm-ups remain.
+    getSharePointToken: config.sharePointWarmup
+      ? async (host) => {
+          try {
+            const request = { scopes: [`https://${host}/.default`], account: current() };
+            return (await app.acquireTokenSilent(request)).accessToken;
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined,
+  };
+  return auth;
+}

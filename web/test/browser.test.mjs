@@ -1,0 +1,310 @@
+// The example page in a real Chromium (Debian's /usr/bin/chromium driven by
+// playwright-core), served from one origin, calling the service on another:
+// CORS is the service's own, not mocked. Tokens come through the page's test
+// seam (window.__SHARE_RESOLVER_TEST_AUTH__) instead of MSAL. Screenshots of
+// each state go to .tmp/screenshots/.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { serve } from '../serve.mjs';
+import { DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack } from './harness.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
+
+let stack;
+let page1; // the allowed origin
+let page3; // an origin not in ALLOWED_ORIGINS
+let servers = [];
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const [allowedPort, refusedPort] = [await freePort(), await freePort()];
+  page1 = `http://127.0.0.1:${allowedPort}`;
+  page3 = `http://127.0.0.1:${refusedPort}`;
+  stack = await startStack({ env: { ALLOWED_ORIGINS: page1, MAX_ATTEMPTS: '1' } });
+  // The allowed origin also serves the local demo's simulator sign-in.
+  servers = [await serve({ port: allowedPort, sim: stack.simUrl }), await serve({ port: refusedPort })];
+  // launch() gives Chromium a fresh temporary --user-data-dir of its own
+  // (and refuses one in args); without the background-networking flags
+  // Chromium's own connections are refused on a machine without internet.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+  for (const s of servers) s.close();
+});
+
+/**
+ * A fresh page on `origin` with the test seam: `token` for getToken and, when
+ * `fresh` is given, an onClaimsChallenge that counts its calls and answers it.
+ */
+async function openPage({ token, fresh, origin = page1, link } = {}) {
+  const context = await browser.newContext({ viewport: { width: 960, height: 720 } });
+  if (token !== undefined) {
+    await context.addInitScript(
+      ({ token, fresh }) => {
+        window.__claimsCalls = [];
+        window.__SHARE_RESOLVER_TEST_AUTH__ = {
+          account: { name: 'Ada Lovelace (guest)', username: 'ada_fabrikam.com#EXT#@contoso.onmicrosoft.com' },
+          getToken: async () => token,
+          onClaimsChallenge: fresh
+            ? async (claims) => {
+                window.__claimsCalls.push(claims);
+                return fresh;
+              }
+            : undefined,
+        };
+      },
+      { token, fresh },
+    );
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const query = new URLSearchParams({ service: stack.baseUrl });
+  if (link) query.set('link', link);
+  await page.goto(`${origin}/example/?${query}`);
+  await page.waitForFunction(() => document.body.dataset.state !== 'starting');
+  page.errors = errors;
+  return page;
+}
+
+/** Pastes `link`, clicks Open, waits for the card or the problem. */
+async function resolveIn(page, link) {
+  await page.fill('#link', link);
+  await page.click('#open');
+  await page.waitForFunction(() => ['item', 'error'].includes(document.body.dataset.state));
+  return page.evaluate(() => ({ state: document.body.dataset.state, code: document.body.dataset.code }));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test('CORS: a preflight from the page origin succeeds and the exposed headers are readable', async () => {
+  const preflight = await fetch(`${stack.baseUrl}/v1/resolve`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: page1,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type,client-request-id,x-sharepoint-authorization',
+    },
+  });
+  assert.equal(preflight.status, 200);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), page1);
+  const allowed = preflight.headers.get('access-control-allow-headers').toLowerCase();
+  for (const h of ['authorization', 'content-type', 'client-request-id', 'x-sharepoint-authorization']) {
+    assert.ok(allowed.includes(h), `${h} in ${allowed}`);
+  }
+  assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
+
+  const guest = await stack.user();
+  const page = await openPage({ token: guest.token });
+  const seen = await page.evaluate(
+    async ({ base, token, link }) => {
+      const post = (headers, body) => fetch(`${base}/v1/resolve`, { method: 'POST', headers, body: JSON.stringify(body) });
+      // Authorization + JSON + client-request-id: not a simple request, so a preflight ran first.
+      const ok = await post(
+        { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'client-request-id': 'cors-check-0001' },
+        { shareUrl: link },
+      );
+      const anonymous = await post({ 'content-type': 'application/json' }, { shareUrl: link });
+      const names = ['x-resolver-hydration', 'x-resolver-warmup', 'x-resolver-attempts', 'request-id', 'client-request-id', 'server-timing'];
+      return {
+        status: ok.status,
+        headers: Object.fromEntries(names.map((n) => [n, ok.headers.get(n)])),
+        unauthorized: anonymous.status,
+        wwwAuthenticate: anonymous.headers.get('www-authenticate'),
+      };
+    },
+    { base: stack.baseUrl, token: guest.token, link: DEMO_SHARE_URL },
+  );
+  assert.equal(seen.status, 200);
+  assert.equal(seen.headers['x-resolver-hydration'], 'miss');
+  assert.equal(seen.headers['x-resolver-warmup'], 'site');
+  assert.equal(seen.headers['x-resolver-attempts'], '1');
+  assert.equal(seen.headers['client-request-id'], 'cors-check-0001');
+  assert.ok(seen.headers['request-id']);
+  assert.match(seen.headers['server-timing'], /total;dur=/);
+  assert.equal(seen.unauthorized, 401);
+  assert.equal(seen.wwwAuthenticate, 'Bearer');
+
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '3', times: 1 });
+  const retryAfter = await page.evaluate(
+    async ({ base, token, link }) => {
+      const r = await fetch(`${base}/v1/resolve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ shareUrl: link }),
+      });
+      return [r.status, r.headers.get('retry-after')];
+    },
+    { base: stack.baseUrl, token: guest.token, link: DEMO_TEAMS_SHARE_URL },
+  );
+  assert.deepEqual(retryAfter, [429, '3']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('CORS: a page from an origin not in ALLOWED_ORIGINS is refused', async () => {
+  const guest = await stack.user();
+  const page = await openPage({ token: guest.token, origin: page3 });
+  const outcome = await page.evaluate(async (base) => {
+    try {
+      await fetch(`${base}/v1/resolve`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+        body: '{}',
+      });
+      return 'answered';
+    } catch (e) {
+      return e.name;
+    }
+  }, stack.baseUrl);
+  assert.equal(outcome, 'TypeError');
+  // The example shows it as the client's network_error.
+  const { state, code } = await resolveIn(page, DEMO_SHARE_URL);
+  assert.deepEqual([state, code], ['error', 'network_error']);
+  assert.match(await page.textContent('#error-remediation'), /ALLOWED_ORIGINS/);
+  await shot(page, '6-cors-refused');
+  await page.context().close();
+});
+
+test("a cold guest's link is shown as a card", async () => {
+  const guest = await stack.user();
+  const page = await openPage({ token: guest.token });
+  assert.equal(await page.textContent('#account-name'), 'Ada Lovelace (guest)');
+  await page.waitForFunction(() => document.getElementById('prewarm').textContent !== 'running');
+  await shot(page, '1-signed-in');
+
+  const { state } = await resolveIn(page, DEMO_SHARE_URL);
+  assert.equal(state, 'item');
+  assert.equal(await page.textContent('#item-name'), 'Launch plan.docx');
+  assert.equal(await page.textContent('#item-kind'), 'Word document');
+  assert.equal(await page.getAttribute('#item-icon', 'data-kind'), 'doc');
+  assert.equal(await page.textContent('#item-size'), '47 KB');
+  assert.equal(await page.textContent('#item-who-label'), 'Created by');
+  assert.equal(await page.textContent('#item-who'), 'Megan Bowen (megan.bowen@contoso.com)');
+  assert.equal(await page.textContent('#item-scope'), 'Specific people');
+  assert.equal(
+    await page.getAttribute('#item-open', 'href'),
+    'https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Launch%20plan.docx',
+  );
+  assert.match(await page.textContent('#item-meta'), /hydration miss · warm-up site · 1 attempt/);
+  await shot(page, '2-card-cold-guest');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a claims challenge leads to exactly one onClaimsChallenge call and a successful retry', async () => {
+  const challenged = await stack.user({ behaviour: 'claimsChallenge401' });
+  const fresh = await stack.user();
+  const page = await openPage({ token: challenged.token, fresh: fresh.token });
+  const { state } = await resolveIn(page, DEMO_TEAMS_SHARE_URL);
+  assert.equal(state, 'item');
+  assert.equal(await page.textContent('#item-name'), 'Roadmap.xlsx');
+  assert.equal(await page.getAttribute('#item-icon', 'data-kind'), 'xlsx');
+  const calls = await page.evaluate(() => window.__claimsCalls);
+  assert.equal(calls.length, 1);
+  assert.equal(JSON.parse(calls[0]).access_token.nbf.essential, true);
+  assert.match(await page.textContent('#item-meta'), /2 requests from the page/);
+  await shot(page, '3-card-after-claims-challenge');
+  await page.context().close();
+});
+
+test('throttled shows a Retry-After countdown; the button is enabled at 0', async () => {
+  const guest = await stack.user();
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '3', times: 20 });
+  try {
+    const page = await openPage({ token: guest.token });
+    const { state, code } = await resolveIn(page, DEMO_SHARE_URL);
+    assert.deepEqual([state, code], ['error', 'throttled']);
+    assert.equal(await page.textContent('#error-title'), 'Throttled by Microsoft Graph');
+    assert.equal(await page.textContent('#retry'), 'Retry in 3 s');
+    assert.equal(await page.isDisabled('#retry'), true);
+    assert.match(await page.textContent('#error-ids'), /429 activityLimitReached/);
+    await shot(page, '4-throttled-countdown');
+
+    await page.waitForFunction(() => document.getElementById('retry').textContent === 'Retry in 1 s', null, { timeout: 5000 });
+    await page.waitForFunction(() => !document.getElementById('retry').disabled, null, { timeout: 5000 });
+    assert.equal(await page.textContent('#retry'), 'Retry');
+
+    await stack.clearFaults(); // no more 429s
+    await page.click('#retry');
+    await page.waitForFunction(() => document.body.dataset.state === 'item');
+    assert.equal(await page.textContent('#item-name'), 'Launch plan.docx');
+    await page.context().close();
+  } finally {
+    await stack.clearFaults();
+  }
+});
+
+test('access_denied shows the remediation and the request ids', async () => {
+  const guest = await stack.user();
+  const page = await openPage({ token: guest.token, link: DEMO_PRIVATE_SHARE_URL });
+  await page.click('#open');
+  await page.waitForFunction(() => document.body.dataset.state === 'error');
+  assert.equal(await page.evaluate(() => document.body.dataset.code), 'access_denied');
+  assert.equal(await page.textContent('#error-title'), 'No access to the shared item');
+  assert.match(await page.textContent('#error-remediation'), /Ask the item's owner to share it with this guest account/);
+  const ids = await page.textContent('#error-ids');
+  assert.match(ids, /request-id/);
+  assert.match(ids, /client-request-id/);
+  assert.match(ids, /403 accessDenied/);
+  assert.equal(await page.textContent('#retry'), 'Try again');
+  assert.equal(await page.isDisabled('#retry'), false);
+  await shot(page, '5-access-denied');
+  await page.context().close();
+});
+
+test('without the seam the page signs in with MSAL.js (CP1), loaded from vendor/', async () => {
+  const context = await browser.newContext({ viewport: { width: 960, height: 720 } });
+  const page = await context.newPage();
+  const query = new URLSearchParams({ service: stack.baseUrl, clientId: '11111111-2222-4333-8444-555555555555', tenant: 'contoso.onmicrosoft.com' });
+  await page.goto(`${page1}/example/?${query}`);
+  await page.waitForFunction(() => document.body.dataset.state !== 'starting');
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'idle');
+  assert.equal(await page.evaluate(() => typeof window.msal?.PublicClientApplication), 'function');
+  assert.equal(await page.isVisible('#sign-in'), true);
+  assert.equal(await page.isDisabled('#link'), true);
+  assert.equal(await page.textContent('#auth-kind'), 'msal');
+  await shot(page, '0-signed-out');
+  await context.close();
+});
+
+test('the local demo signs in with simulator tokens (serve.mjs --sim, ?auth=simulator)', async () => {
+  const context = await browser.newContext({ viewport: { width: 960, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  await page.goto(`${page1}/example/?${new URLSearchParams({ service: stack.baseUrl, auth: 'simulator' })}`);
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  await page.click('#sign-in');
+  await page.waitForFunction(() => !document.getElementById('account-name').hidden);
+  assert.equal(await page.textContent('#account-name'), 'Demo guest');
+  const { state } = await resolveIn(page, DEMO_SHARE_URL);
+  assert.equal(state, 'item');
+  assert.equal(await page.textContent('#item-name'), 'Launch plan.docx');
+  await context.close();
+});

@@ -1,0 +1,279 @@
+// The browser client (its committed dist/) against the real service and
+// Graph simulator, in Node (fetch, AbortSignal and crypto as in browsers).
+// One stack for the file; tests run one at a time (faults are a FIFO queue).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { prewarm, resolveShare, resolveShareWithMeta, ShareResolverError } from '../client/dist/index.js';
+import { DEMO_HOST, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, startStack, uId } from './harness.mjs';
+
+let stack;
+
+before(async () => {
+  // One /shares call per request, so the service passes Graph's Retry-After
+  // straight on instead of waiting it out itself.
+  stack = await startStack({ env: { MAX_ATTEMPTS: '1' } });
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+/** Options for `token`, against the stack. */
+const opts = (token, more = {}) => ({ baseUrl: stack.baseUrl, getToken: async () => token, ...more });
+
+/** Runs `fn`, asserting it throws a ShareResolverError; returns it. */
+async function problem(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    assert.ok(e instanceof ShareResolverError, `not a ShareResolverError: ${e?.stack ?? e}`);
+    return e;
+  }
+  assert.fail('expected a ShareResolverError');
+}
+
+test('a cold guest is warmed up and resolved, then is a hit', async () => {
+  const guest = await stack.user();
+  const first = await resolveShareWithMeta(DEMO_SHARE_URL, opts(guest.token));
+  assert.equal(first.item.name, 'Launch plan.docx');
+  assert.equal(first.item.size, 48211);
+  assert.ok(first.item.file?.mimeType?.includes('wordprocessingml'));
+  assert.match(first.item['@microsoft.graph.downloadUrl'], /^https:\/\/contoso\.sharepoint\.com\//);
+  assert.equal(first.meta.hydration, 'miss');
+  assert.equal(first.meta.warmup, 'site');
+  assert.equal(first.meta.attempts, 1);
+  assert.equal(first.meta.requests, 1);
+  assert.deepEqual(Object.keys(first.meta.serverTiming), ['store', 'warmup', 'graph', 'total']);
+  assert.ok(first.meta.requestId);
+
+  const second = await resolveShareWithMeta(DEMO_SHARE_URL, opts(guest.token));
+  assert.equal(second.meta.hydration, 'hit');
+  assert.equal(second.meta.warmup, 'skipped');
+  // resolveShare is the same, item only.
+  const item = await resolveShare(DEMO_TEAMS_SHARE_URL, opts(guest.token));
+  assert.equal(item.name, 'Roadmap.xlsx');
+});
+
+test('u! share ids are sent as shareId', async () => {
+  const guest = await stack.user();
+  const item = await resolveShare(uId(DEMO_SHARE_URL), opts(guest.token));
+  assert.equal(item.name, 'Launch plan.docx');
+});
+
+test('invalid input is invalid_share with a remediation, without a Graph call', async () => {
+  const guest = await stack.user();
+  for (const input of ['not a link', 'http://contoso.sharepoint.com/:w:/s/X/E', 'u!%%%']) {
+    const e = await problem(() => resolveShare(input, opts(guest.token)));
+    assert.equal(e.code, 'invalid_share', input);
+    assert.equal(e.status, 400);
+    assert.equal(e.title, 'Invalid sharing link');
+    assert.match(e.remediation, /sharing URL/);
+    assert.deepEqual(e.graph, []);
+    assert.equal(e.retryAfter, undefined);
+  }
+});
+
+test('no token is missing_token', async () => {
+  const e = await problem(() => resolveShare(DEMO_SHARE_URL, opts('')));
+  assert.equal(e.code, 'missing_token');
+  assert.equal(e.status, 401);
+  assert.match(e.wwwAuthenticate, /^Bearer/);
+  assert.ok(e.remediation.length > 0);
+});
+
+test('a guest without access gets access_denied with Graph diagnostics', async () => {
+  const guest = await stack.user();
+  const e = await problem(() => resolveShare(DEMO_PRIVATE_SHARE_URL, opts(guest.token)));
+  assert.equal(e.code, 'access_denied');
+  assert.equal(e.status, 403);
+  assert.match(e.remediation, /owner/);
+  const shares = e.graph.filter((g) => g.call === 'shares');
+  assert.equal(shares.length, 1);
+  assert.equal(shares[0].status, 403);
+  assert.equal(shares[0].code, 'accessDenied');
+  assert.ok(shares[0].requestId && shares[0].clientRequestId);
+  assert.equal(e.requestId, shares[0].requestId);
+  assert.equal(e.clientRequestId, shares[0].clientRequestId);
+});
+
+test('a claims challenge calls onClaimsChallenge once and retries with the new token', async () => {
+  const challenged = await stack.user({ behaviour: 'claimsChallenge401' });
+  const fresh = await stack.user();
+  const seen = [];
+  const result = await resolveShareWithMeta(
+    DEMO_SHARE_URL,
+    opts(challenged.token, {
+      onClaimsChallenge: async (claims) => {
+        seen.push(claims);
+        return fresh.token;
+      },
+    }),
+  );
+  assert.equal(result.item.name, 'Launch plan.docx');
+  assert.equal(result.meta.requests, 2);
+  assert.equal(seen.length, 1);
+  // A JSON claims request, as MSAL's `claims` parameter takes it.
+  assert.equal(JSON.parse(seen[0]).access_token.nbf.essential, true);
+  // The retry went out with the new token: the simulator saw both users.
+  const users = (await stack.requests()).filter((r) => r.kind === 'Shares').map((r) => r.user);
+  assert.ok(users.includes(`${challenged.tid}#${challenged.oid}`));
+  assert.equal(users.at(-1), `${fresh.tid}#${fresh.oid}`);
+});
+
+test('a second claims challenge is thrown, not looped', async () => {
+  const first = await stack.user({ behaviour: 'claimsChallenge401' });
+  const second = await stack.user({ behaviour: 'claimsChallenge403' });
+  let calls = 0;
+  const e = await problem(() =>
+    resolveShare(
+      DEMO_SHARE_URL,
+      opts(first.token, {
+        onClaimsChallenge: async () => {
+          calls += 1;
+          return second.token;
+        },
+      }),
+    ),
+  );
+  assert.equal(calls, 1);
+  assert.equal(e.code, 'claims_challenge');
+  assert.equal(e.status, 401);
+  assert.match(e.wwwAuthenticate, /insufficient_claims/);
+  assert.equal(JSON.parse(e.claims).access_token.nbf.essential, true);
+
+  // Without a handler the challenge is thrown at once, claims included.
+  const plain = await problem(() => resolveShare(DEMO_SHARE_URL, opts(first.token)));
+  assert.equal(plain.code, 'claims_challenge');
+  assert.ok(plain.claims);
+});
+
+test('throttled carries Retry-After in seconds; no budget means no wait', async () => {
+  const guest = await stack.user();
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '3', times: 1 });
+  const started = Date.now();
+  const e = await problem(() => resolveShare(DEMO_SHARE_URL, opts(guest.token)));
+  assert.ok(Date.now() - started < 2000, 'did not wait');
+  assert.equal(e.code, 'throttled');
+  assert.equal(e.status, 429);
+  assert.equal(e.retryAfter, 3);
+  assert.equal(e.graph.at(-1).status, 429);
+});
+
+test('a Retry-After within the budget is waited out, then the retry succeeds', async () => {
+  const guest = await stack.user();
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '1', times: 1 });
+  const started = Date.now();
+  const result = await resolveShareWithMeta(DEMO_SHARE_URL, opts(guest.token, { retryAfterBudgetMs: 5000 }));
+  const elapsed = Date.now() - started;
+  assert.equal(result.item.name, 'Launch plan.docx');
+  assert.equal(result.meta.requests, 2);
+  assert.ok(elapsed >= 1000 && elapsed < 4000, `${elapsed} ms`);
+
+  // A wait longer than the budget is not started.
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '3', times: 1 });
+  const quick = Date.now();
+  const e = await problem(() => resolveShare(DEMO_SHARE_URL, opts(guest.token, { retryAfterBudgetMs: 2000 })));
+  assert.equal(e.code, 'throttled');
+  assert.ok(Date.now() - quick < 2000);
+});
+
+test('an AbortSignal aborts a Retry-After wait and a request in flight', async () => {
+  const guest = await stack.user();
+  await stack.inject({ target: 'shares', status: 429, retryAfter: '3', times: 1 });
+  const waiting = new AbortController();
+  setTimeout(() => waiting.abort(), 300);
+  const started = Date.now();
+  await assert.rejects(
+    resolveShare(DEMO_SHARE_URL, opts(guest.token, { retryAfterBudgetMs: 10000, signal: waiting.signal })),
+    (e) => e.name === 'AbortError',
+  );
+  assert.ok(Date.now() - started < 1500, 'aborted during the 3 s wait');
+
+  await stack.inject({ target: 'shares', action: 'delay', delayMs: 1500, times: 1 });
+  const inFlight = new AbortController();
+  setTimeout(() => inFlight.abort(), 200);
+  const t0 = Date.now();
+  await assert.rejects(
+    resolveShare(DEMO_SHARE_URL, opts(guest.token, { signal: inFlight.signal })),
+    (e) => e.name === 'AbortError',
+  );
+  assert.ok(Date.now() - t0 < 1000, 'aborted the fetch');
+
+  const before = new AbortController();
+  before.abort();
+  await assert.rejects(resolveShare(DEMO_SHARE_URL, opts(guest.token, { signal: before.signal })), (e) => e.name === 'AbortError');
+});
+
+test('client-request-id is forwarded to Graph and echoed, or generated', async () => {
+  const guest = await stack.user();
+  const id = '0c7f3a52-1d2e-4b5a-9c1d-5e6f7a8b9c0d';
+  const result = await resolveShareWithMeta(DEMO_SHARE_URL, opts(guest.token, { clientRequestId: id }));
+  assert.equal(result.meta.clientRequestId, id);
+  const mine = (await stack.requests()).filter((r) => r.user === `${guest.tid}#${guest.oid}`);
+  assert.ok(mine.length >= 2);
+  assert.ok(mine.every((r) => r.client_request_id === id));
+
+  const generated = await resolveShareWithMeta(DEMO_SHARE_URL, opts(guest.token));
+  assert.match(generated.meta.clientRequestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // Errors carry it too.
+  const e = await problem(() => resolveShare(DEMO_PRIVATE_SHARE_URL, opts(guest.token, { clientRequestId: id })));
+  assert.equal(e.clientRequestId, id);
+});
+
+test('the SharePoint token goes only with a sharing URL, for its host', async () => {
+  // A member: no warm-up, so the header is checked by the service but unused.
+  const member = await stack.user({ guest: false });
+  const sharePointToken = await stack.mint({ tid: member.tid, oid: member.oid, guest: false, audience: `https://${DEMO_HOST}` });
+  const hosts = [];
+  const sent = [];
+  const recording = (url, init) => {
+    sent.push(init.headers['x-sharepoint-authorization']);
+    return fetch(url, init);
+  };
+  const more = {
+    fetch: recording,
+    getSharePointToken: async (host) => {
+      hosts.push(host);
+      return sharePointToken;
+    },
+  };
+  const result = await resolveShareWithMeta(DEMO_SHARE_URL, opts(member.token, more));
+  assert.equal(result.meta.hydration, 'member');
+  await resolveShare(uId(DEMO_SHARE_URL), opts(member.token, more));
+  assert.deepEqual(hosts, [DEMO_HOST]);
+  assert.deepEqual(sent, [`Bearer ${sharePointToken}`, undefined]);
+
+  // A token for another host is refused by the service, naming the header.
+  const wrong = await stack.mint({ tid: member.tid, oid: member.oid, guest: false, audience: 'https://fabrikam.sharepoint.com' });
+  const e = await problem(() => resolveShare(DEMO_SHARE_URL, opts(member.token, { getSharePointToken: async () => wrong })));
+  assert.equal(e.code, 'bad_request');
+  assert.match(e.title, /X-SharePoint-Authorization/);
+});
+
+test('an unreachable service is network_error', async () => {
+  const port = await freePort();
+  const e = await problem(() => resolveShare(DEMO_SHARE_URL, { baseUrl: `http://127.0.0.1:${port}`, getToken: async () => 'x' }));
+  assert.equal(e.code, 'network_error');
+  assert.equal(e.status, 0);
+});
+
+test('prewarm never throws', async () => {
+  const guest = await stack.user();
+  // Resolves to the answer, or undefined where the route is missing (404).
+  const answer = await prewarm(opts(guest.token, { host: DEMO_HOST }));
+  assert.ok(answer === undefined || typeof answer.hydration === 'string', JSON.stringify(answer));
+  assert.equal(await prewarm(opts('', { shareUrl: DEMO_SHARE_URL })), undefined);
+  const port = await freePort();
+  assert.equal(await prewarm({ baseUrl: `http://127.0.0.1:${port}`, getToken: async () => guest.token }), undefined);
+  assert.equal(
+    await prewarm({
+      baseUrl: stack.baseUrl,
+      getToken: async () => {
+        throw new Error('MSAL: interaction_required');
+      },
+    }),
+    undefined,
+  );
+});
