@@ -44,6 +44,8 @@ pub struct Settings {
     /// `None`: no CORS headers at all.
     pub allowed_origins: Option<Vec<HeaderValue>>,
     pub listen_addr: SocketAddr,
+    /// CloudWatch namespace of the EMF metrics.
+    pub metrics_namespace: String,
 }
 
 /// A variable that did not parse.
@@ -77,6 +79,7 @@ impl Default for Settings {
             allowed_share_hosts: HostAllowList::default(),
             allowed_origins: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            metrics_namespace: "ShareResolver".to_owned(),
         }
     }
 }
@@ -162,6 +165,19 @@ impl Settings {
             Some(v) => v.trim().parse().map_err(|e| err("LISTEN_ADDR", e))?,
             None => defaults.listen_addr,
         };
+        let metrics_namespace = match get("METRICS_NAMESPACE") {
+            Some(v) => {
+                let v = v.trim().to_owned();
+                let ok = v.len() <= 255
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-_/#: ".contains(c));
+                if !ok {
+                    return Err(err("METRICS_NAMESPACE", "not a CloudWatch namespace"));
+                }
+                v
+            }
+            None => defaults.metrics_namespace.clone(),
+        };
         let hydration_table = get("HYDRATION_TABLE").map(|v| v.trim().to_owned());
         if let Some(table) = &hydration_table {
             let ok = (3..=255).contains(&table.len())
@@ -185,6 +201,7 @@ impl Settings {
             allowed_share_hosts,
             allowed_origins,
             listen_addr,
+            metrics_namespace,
             ..defaults
         })
     }
@@ -319,6 +336,7 @@ mod tests {
                 "https://app.example.com, http://localhost:5173",
             ),
             ("LISTEN_ADDR", "0.0.0.0:8080"),
+            ("METRICS_NAMESPACE", "Contoso/ShareResolver"),
         ])
         .unwrap();
         assert_eq!(s.graph_base_url, "http://127.0.0.1:4000/v1.0");
@@ -336,6 +354,7 @@ mod tests {
         assert!(!s.allowed_share_hosts.allows("contoso.sharepoint.com"));
         assert_eq!(s.allowed_origins.unwrap().len(), 2);
         assert_eq!(s.listen_addr.port(), 8080);
+        assert_eq!(s.metrics_namespace, "Contoso/ShareResolver");
     }
 
     #[test]
@@ -363,6 +382,7 @@ mod tests {
             ("ALLOWED_ORIGINS", "https://app.example.com/path"),
             ("LISTEN_ADDR", "localhost"),
             ("HYDRATION_TABLE", "bad table!"),
+            ("METRICS_NAMESPACE", "bad{namespace}"),
         ] {
             let e = from(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name, "{name}={value}");

@@ -13,6 +13,7 @@ pub mod configuration;
 mod graph;
 mod http;
 pub mod hydration;
+pub mod metrics;
 mod resolver;
 mod retry;
 mod share_id;

@@ -18,6 +18,7 @@ use crate::configuration::Settings;
 use crate::graph::GraphClient;
 use crate::http::router;
 use crate::hydration::{CachedStore, DynamoStore, HydrationStore, MemoryStore, load_client};
+use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 
 /// Most users the in-memory store keeps (about 100 bytes each).
@@ -46,10 +47,21 @@ impl App {
         Self::with_store(settings, store)
     }
 
-    /// Builds the app around a given store (tests pick theirs).
+    /// Builds the app around a given store (tests pick theirs), with EMF
+    /// metrics on stdout.
     pub fn with_store(
         settings: &Settings,
         store: Arc<dyn HydrationStore>,
+    ) -> Result<Self, StartupError> {
+        let metrics = Metrics::stdout(settings.metrics_namespace.clone());
+        Self::with_parts(settings, store, metrics)
+    }
+
+    /// Builds the app around a given store and metrics sink.
+    pub fn with_parts(
+        settings: &Settings,
+        store: Arc<dyn HydrationStore>,
+        metrics: Metrics,
     ) -> Result<Self, StartupError> {
         let graph = GraphClient::new(
             &settings.graph_base_url,
@@ -57,7 +69,7 @@ impl App {
         )?;
         let resolver = Arc::new(Resolver::new(settings, graph, store));
         Ok(Self {
-            router: router(settings, resolver.clone()),
+            router: router(settings, resolver.clone(), metrics),
             resolver,
         })
     }

@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::configuration::Settings;
+use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 use routes::AppState;
 
@@ -28,9 +29,10 @@ use routes::AppState;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The service's router, ready for `lambda_http::run` or `axum::serve`.
-pub fn router(settings: &Settings, resolver: Arc<Resolver>) -> Router {
+pub fn router(settings: &Settings, resolver: Arc<Resolver>, metrics: Metrics) -> Router {
     let state = AppState {
         resolver,
+        metrics,
         hosts: Arc::new(settings.allowed_share_hosts.clone()),
     };
     let (router, _) = api_routes().split_for_parts();

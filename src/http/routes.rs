@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::extract::{Authorized, Body, Optional, ResolveBody, WarmupBody, client_request_id};
 use super::openapi;
 use super::problem::Problem;
+use crate::metrics::{Metrics, RequestMetrics};
 use crate::resolver::{Report, Resolved, Resolver, WarmupRequest};
 use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
 
@@ -19,6 +20,7 @@ use crate::share_id::{HostAllowList, ShareId, ShareIdError, SharingUrl};
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub resolver: Arc<Resolver>,
+    pub metrics: Metrics,
     pub hosts: Arc<HostAllowList>,
 }
 
@@ -65,6 +67,7 @@ pub(crate) async fn healthz() -> Response {
 )]
 pub(crate) async fn get_drive_item(
     State(state): State<AppState>,
+    trace: TraceId,
     headers: HeaderMap,
     caller: Result<Authorized, ApiError>,
     share_id: Result<Path<String>, axum::extract::rejection::PathRejection>,
@@ -74,7 +77,7 @@ pub(crate) async fn get_drive_item(
         // Only a segment that is not UTF-8 once percent-decoded gets here.
         Err(_) => Err(ApiError::Share(ShareIdError::Unrecognised)),
     };
-    resolve(&state, "get_drive_item", &headers, caller, share).await
+    resolve(&state, "get_drive_item", &trace, &headers, caller, share).await
 }
 
 /// `POST /v1/resolve`.
@@ -108,12 +111,13 @@ pub(crate) async fn get_drive_item(
 )]
 pub(crate) async fn post_resolve(
     State(state): State<AppState>,
+    trace: TraceId,
     headers: HeaderMap,
     caller: Result<Authorized, ApiError>,
     body: Result<Body<ResolveBody>, ApiError>,
 ) -> Response {
     let share = body.and_then(|Body(body)| share_of(body, &state.hosts));
-    resolve(&state, "resolve", &headers, caller, share).await
+    resolve(&state, "resolve", &trace, &headers, caller, share).await
 }
 
 fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiError> {
@@ -133,6 +137,7 @@ fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiErro
 /// match: a raw sharing URL that a gateway decoded, or a malformed id.
 pub(crate) async fn fallback(
     State(state): State<AppState>,
+    trace: TraceId,
     method: Method,
     headers: HeaderMap,
     uri: Uri,
@@ -148,7 +153,7 @@ pub(crate) async fn fallback(
         };
         if let Some(share) = share {
             let caller = Authorized::from_headers(&headers);
-            return resolve(&state, "get_drive_item", &headers, caller, share).await;
+            return resolve(&state, "get_drive_item", &trace, &headers, caller, share).await;
         }
     }
     let error = ApiError::RouteNotFound(uri.path().to_owned());
@@ -183,6 +188,7 @@ pub(crate) async fn method_not_allowed() -> Response {
 async fn resolve(
     state: &AppState,
     route: &'static str,
+    trace: &TraceId,
     headers: &HeaderMap,
     caller: Result<Authorized, ApiError>,
     share: Result<ShareId, ApiError>,
@@ -198,8 +204,17 @@ async fn resolve(
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    log_request(route, result.as_ref().err(), &report, &client_request_id);
-    render(result, report, &client_request_id)
+    let response = render(result, report.clone(), &client_request_id);
+    account(
+        state,
+        route,
+        trace,
+        error_of(&response),
+        &report,
+        &client_request_id,
+        response.status(),
+    );
+    response
 }
 
 /// `POST /v1/warmup`: pre-warm a guest right after sign-in.
@@ -225,6 +240,7 @@ async fn resolve(
 )]
 pub(crate) async fn post_warmup(
     State(state): State<AppState>,
+    trace: TraceId,
     headers: HeaderMap,
     caller: Result<Authorized, ApiError>,
     body: Result<Optional<WarmupBody>, ApiError>,
@@ -249,7 +265,7 @@ pub(crate) async fn post_warmup(
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    log_request("warmup", result.as_ref().err(), &report, &client_request_id);
+    let code = result.as_ref().err().map(Problem::code_of);
     let mut response = match result {
         Ok(prewarmed) => Json(serde_json::json!({
             "hydration": prewarmed.hydration,
@@ -259,6 +275,15 @@ pub(crate) async fn post_warmup(
         Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
     };
     set_request_ids(&mut response, &report, &client_request_id);
+    account(
+        &state,
+        "warmup",
+        &trace,
+        code,
+        &report,
+        &client_request_id,
+        response.status(),
+    );
     response
 }
 
@@ -300,6 +325,7 @@ fn request_id_of(caller: &Result<Authorized, ApiError>, headers: &HeaderMap) -> 
 
 fn render(result: Result<Resolved, ApiError>, report: Report, client_request_id: &str) -> Response {
     let succeeded = result.is_ok();
+    let code = result.as_ref().err().map(Problem::code_of);
     let mut response = match result {
         Ok(resolved) => {
             let mut response = (StatusCode::OK, resolved.body).into_response();
@@ -341,7 +367,68 @@ fn render(result: Result<Resolved, ApiError>, report: Report, client_request_id:
         );
     }
     set_request_ids(&mut response, &report, client_request_id);
+    if let Some(code) = code {
+        response.extensions_mut().insert(ProblemCode(code));
+    }
     response
+}
+
+/// The problem code a response carries, for the log line and metrics.
+#[derive(Clone, Copy)]
+struct ProblemCode(&'static str);
+
+fn error_of(response: &Response) -> Option<&'static str> {
+    response.extensions().get::<ProblemCode>().map(|c| c.0)
+}
+
+/// The X-Ray trace id of the invocation, under Lambda.
+pub(crate) struct TraceId(Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for TraceId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let context = parts.extensions.get::<lambda_http::Context>();
+        Ok(Self(context.and_then(|c| c.xray_trace_id.clone())))
+    }
+}
+
+/// The request's one log line and its EMF document.
+fn account(
+    state: &AppState,
+    route: &'static str,
+    trace: &TraceId,
+    error: Option<&'static str>,
+    report: &Report,
+    client_request_id: &str,
+    status: StatusCode,
+) {
+    let outcome = error.unwrap_or("ok");
+    log_request(route, outcome, trace, report, client_request_id);
+    let t = report.timings;
+    state.metrics.record(&RequestMetrics {
+        route,
+        outcome,
+        status: status.as_u16(),
+        hydration: report.hydration.map(|h| h.as_str()),
+        warmup_strategy: (report.warmup_calls > 0)
+            .then(|| report.warmup.map(|w| w.as_str()))
+            .flatten(),
+        warmup_calls: report.warmup_calls,
+        attempts: report.attempts,
+        graph_calls: u32::try_from(report.graph.len()).unwrap_or(u32::MAX),
+        stale_hit: report.stale_hit,
+        store_errors: report.store.errors,
+        store_timeouts: report.store.timeouts,
+        latency: t.total,
+        store_latency: t.store,
+        warmup_latency: t.warmup,
+        graph_latency: t.graph,
+        trace_id: trace.0.clone(),
+    });
 }
 
 /// `request-id` and `client-request-id` of the last Graph answer.
@@ -370,7 +457,8 @@ fn ms(d: std::time::Duration) -> f64 {
 /// Graph ids and timings.
 fn log_request(
     route: &'static str,
-    error: Option<&ApiError>,
+    outcome: &'static str,
+    trace: &TraceId,
     report: &Report,
     client_request_id: &str,
 ) {
@@ -380,7 +468,6 @@ fn log_request(
         .filter_map(|d| d.request_id.as_deref())
         .collect();
     let user = report.user.as_ref().map(ToString::to_string);
-    let outcome = error.map_or("ok", Problem::code_of);
     tracing::info!(
         route,
         outcome,
@@ -394,6 +481,7 @@ fn log_request(
         graph_calls = report.graph.len(),
         graph_request_ids = ?request_ids,
         client_request_id,
+        trace_id = trace.0.as_deref(),
         store_errors = report.store.errors,
         store_timeouts = report.store.timeouts,
         store_ms = ms(report.timings.store),

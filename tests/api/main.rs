@@ -6,6 +6,7 @@ mod helpers;
 mod hydration;
 mod lambda;
 mod logs;
+mod metrics;
 mod prewarm;
 mod resolve;
 mod retry;

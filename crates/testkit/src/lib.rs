@@ -14,8 +14,8 @@ mod store;
 pub use graph_sim;
 pub use logs::{CapturedLogs, LOGS};
 pub use spawn::{
-    Guest, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_share, spawn_app, spawn_app_with,
-    spawn_service, test_settings,
+    Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_share, spawn_app,
+    spawn_app_with, spawn_service, test_settings,
 };
 pub use store::{CountingStore, closed_port, stalling_server};
 

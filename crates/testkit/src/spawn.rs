@@ -10,9 +10,39 @@ use reqwest::Response;
 use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
+use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
 
 use crate::LOGS;
+
+/// EMF documents written by a service under test.
+#[derive(Clone, Default)]
+pub struct MetricsCapture(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl MetricsCapture {
+    /// A metrics sink writing here, in `settings`' namespace.
+    pub fn metrics(&self, settings: &Settings) -> Metrics {
+        let lines = self.0.clone();
+        Metrics::with_sink(
+            settings.metrics_namespace.clone(),
+            Arc::new(move |line: &str| {
+                lines
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(line.to_owned());
+            }),
+        )
+    }
+
+    /// Every document so far, parsed (a line that is not JSON panics).
+    pub fn documents(&self) -> Vec<Value> {
+        let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        lines
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("an EMF line is JSON"))
+            .collect()
+    }
+}
 
 pub const SHARE_URL: &str =
     "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9";
@@ -23,6 +53,8 @@ pub struct TestApp {
     pub address: String,
     pub graph: GraphSimulator,
     pub store: Arc<dyn HydrationStore>,
+    /// The EMF documents the service wrote, one a request.
+    pub metrics: MetricsCapture,
     #[allow(dead_code)]
     pub settings: Settings,
     pub client: reqwest::Client,
@@ -116,7 +148,9 @@ pub async fn spawn_service(
     store: Arc<dyn HydrationStore>,
 ) -> TestApp {
     LazyLock::force(&LOGS);
-    let app = App::with_store(&settings, store.clone()).expect("app builds");
+    let metrics = MetricsCapture::default();
+    let app =
+        App::with_parts(&settings, store.clone(), metrics.metrics(&settings)).expect("app builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, app.router));
@@ -124,6 +158,7 @@ pub async fn spawn_service(
         address,
         graph,
         store,
+        metrics,
         settings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -1,0 +1,120 @@
+//! One CloudWatch EMF document per request, with the request's values and
+//! nothing that names a user, a tenant, a token or a link.
+
+use graph_sim::SimUser;
+use serde_json::Value;
+
+use crate::helpers::{Guest, spawn_app};
+
+/// The metric names a directive declares, with their dimension sets.
+fn declared(doc: &Value) -> Vec<(Vec<String>, Vec<String>)> {
+    doc["_aws"]["CloudWatchMetrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["Namespace"], "ShareResolver");
+            let dims = d["Dimensions"][0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_owned())
+                .collect();
+            let names = d["Metrics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["Name"].as_str().unwrap().to_owned())
+                .collect();
+            (dims, names)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_hit_a_miss_a_member_and_a_failure_each_leave_one_document() {
+    let app = spawn_app().await;
+    let guest = Guest::new();
+    let member = Guest::member();
+    app.graph
+        .add_user(SimUser::member(&member.tid, &member.oid));
+    let expired = Guest::with(|b| b.expires_in(-3600));
+
+    for (who, status) in [
+        (&guest, 200),
+        (&guest, 200),
+        (&member, 200),
+        (&expired, 401),
+    ] {
+        assert_eq!(app.resolve_demo(who).await.status().as_u16(), status);
+    }
+
+    let docs = app.metrics.documents();
+    assert_eq!(docs.len(), 4, "one document a request");
+    let (miss, hit, as_member, failure) = (&docs[0], &docs[1], &docs[2], &docs[3]);
+    for (doc, outcome, hydration, hit_value, graph_calls, why) in [
+        (
+            miss,
+            "ok",
+            "miss",
+            Some(0),
+            2,
+            "a cold guest: warm-up + /shares",
+        ),
+        (hit, "ok", "hit", Some(1), 1, "the same guest again"),
+        (
+            as_member,
+            "ok",
+            "member",
+            None,
+            1,
+            "a member is in no hit rate",
+        ),
+        (
+            failure,
+            "token_expired",
+            "",
+            None,
+            0,
+            "refused before any call",
+        ),
+    ] {
+        assert_eq!(doc["Outcome"], outcome, "{why}");
+        assert_eq!(doc["Service"], "share-resolver", "{why}");
+        assert_eq!(doc["Requests"], 1, "{why}");
+        assert_eq!(doc["GraphCalls"], graph_calls, "{why}");
+        assert_eq!(doc["Hydration"].as_str().unwrap_or(""), hydration, "{why}");
+        assert_eq!(doc["Hit"].as_u64(), hit_value, "{why}");
+        assert!(doc["Latency"].as_f64().unwrap() > 0.0, "{why}");
+        let directives = declared(doc);
+        assert!(
+            directives.contains(&(
+                vec!["Service".into(), "Outcome".into()],
+                vec!["Requests".into()]
+            )),
+            "{why}"
+        );
+        let text = doc.to_string();
+        for secret in [
+            guest.tid.as_str(),
+            guest.oid.as_str(),
+            member.oid.as_str(),
+            "contoso.sharepoint.com",
+        ] {
+            assert!(!text.contains(secret), "{why}: {secret} in {text}");
+        }
+    }
+    assert_eq!(miss["Strategy"], "site");
+    assert_eq!(miss["WarmupCalls"], 1);
+    assert!(
+        declared(miss)
+            .iter()
+            .any(|(dims, _)| dims.contains(&"Strategy".to_owned()))
+    );
+    assert!(
+        hit.get("Strategy").is_none(),
+        "no warm-up, no strategy dimension"
+    );
+    assert_eq!(failure["StatusCode"], 401);
+    assert_eq!(failure["ServerError"], 0);
+}
