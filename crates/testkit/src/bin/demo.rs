@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use graph_sim::{GraphSimulator, RequestKind, Scenario, token::TokenBuilder};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::MemoryStore;
-use share_resolver::startup::{App, serve};
+use share_resolver_testkit::spawn_service;
 
 /// Simulated Graph round trip, so timings look like the real thing.
 const GRAPH_RTT: Duration = Duration::from_millis(40);
@@ -23,15 +23,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Scenario::demo()
     };
     let graph = GraphSimulator::start(scenario).await?;
+    // Production settings; only Graph and SharePoint are the simulator.
     let settings = Settings {
         graph_base_url: graph.base_url(),
+        sharepoint_override: Some(format!("http://{}", graph.addr())),
         ..Settings::default()
     };
     let store = Arc::new(MemoryStore::new(1000, settings.hydration_ttl));
-    let app = App::with_store(&settings, store)?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(serve(listener, app.router));
+    let app = spawn_service(graph.clone(), settings.clone(), store).await;
+    let base = app.address.clone();
 
     println!("share-resolver demo (offline)");
     println!("  service:         {base}  (in-memory hydration store)");
@@ -41,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         GRAPH_RTT.as_millis()
     );
     println!(
-        "  warm-up:         site, root;  max attempts {};  deadline {} ms\n",
+        "  warm-up:         sharepoint (with X-SharePoint-Authorization), site, root;  max attempts {};  deadline {} ms\n",
         settings.max_attempts,
         settings.resolve_deadline.as_millis()
     );
@@ -55,23 +55,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .expires_in(-600)
         .build();
     let evil = serde_json::json!({ "shareUrl": "https://contoso.sharepoint.com.evil.example/x" });
+    let member = TokenBuilder::member(graph_sim::DEMO_TENANT, graph_sim::DEMO_MEMBER_OID).build();
+    let second_guest = TokenBuilder::guest(
+        graph_sim::DEMO_TENANT,
+        "a1b2c3d4-0000-4000-8000-0000000000a2",
+    )
+    .expires_in(3600)
+    .build();
+    let nothing = serde_json::json!({});
+    let (resolve, warmup) = ("/v1/resolve", "/v1/warmup");
     let steps = [
-        ("1. A cold guest opens the link", &guest, &share),
+        ("1. A cold guest opens the link", resolve, &guest, &share),
         (
             "2. The same guest again: known hydrated, no warm-up",
+            resolve,
             &guest,
             &share,
         ),
-        ("3. A link shared with someone else", &guest, &private),
         (
-            "4. An expired token (refused without a Graph call)",
+            "3. A tenant member: no warm-up, no store",
+            resolve,
+            &member,
+            &share,
+        ),
+        (
+            "4. Another guest signs in: the frontend pre-warms",
+            warmup,
+            &second_guest,
+            &nothing,
+        ),
+        (
+            "5. ... and opens a link: no warm-up of its own",
+            resolve,
+            &second_guest,
+            &share,
+        ),
+        (
+            "6. A link shared with someone else",
+            resolve,
+            &guest,
+            &private,
+        ),
+        (
+            "7. An expired token (refused without a Graph call)",
+            resolve,
             &expired,
             &share,
         ),
-        ("5. A link to a host outside the allow-list", &guest, &evil),
+        (
+            "8. A link to a host outside the allow-list",
+            resolve,
+            &guest,
+            &evil,
+        ),
     ];
-    for (title, token, body) in steps {
-        step(&client, &graph, &base, title, token, body).await?;
+    for (title, route, token, body) in steps {
+        step(&client, &graph, &base, title, route, token, body).await?;
     }
 
     if serve_forever {
@@ -88,6 +127,7 @@ async fn step(
     graph: &GraphSimulator,
     base: &str,
     title: &str,
+    route: &str,
     token: &str,
     body: &serde_json::Value,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -95,7 +135,7 @@ async fn step(
     graph.clear_requests();
     let started = Instant::now();
     let response = client
-        .post(format!("{base}/v1/resolve"))
+        .post(format!("{base}{route}"))
         .bearer_auth(token)
         .json(body)
         .send()
@@ -131,7 +171,13 @@ async fn step(
             request.status
         );
     }
-    if status.is_success() {
+    if status.is_success() && json.get("hydration").is_some() {
+        println!(
+            "   => {status}: hydration={} warm-up={}",
+            json["hydration"].as_str().unwrap_or("?"),
+            json["warmup"].as_str().unwrap_or("?")
+        );
+    } else if status.is_success() {
         println!(
             "   => {status}: \"{}\" (size {} bytes)",
             json["name"].as_str().unwrap_or("?"),
