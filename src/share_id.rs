@@ -14,7 +14,7 @@ const MAX_URL_LEN: usize = 4096;
 /// Longest `s!` token we accept.
 const MAX_S_ID_LEN: usize = 1024;
 
-/// Why a share id or sharing URL was refused (CONTRACT `invalid_share`).
+/// Why a share id or sharing URL was refused (`invalid_share`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShareIdError {
     #[error("the share id is empty")]
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn encodes_microsofts_documented_example() {
         // learn.microsoft.com "Encoding sharing URLs"; the expected string is
-        // asserted by several unrelated public test suites (GRAPH-FACTS §1).
+        // asserted by several unrelated public test suites (docs/graph-facts.md#1-encoding-a-sharing-url).
         let url = "https://onedrive.live.com/redir?resid=1231244193912!12&authKey=1201919!12921!1";
         let id = ShareId::from_url(SharingUrl::parse(url, &hosts()).unwrap());
         assert_eq!(

@@ -105,7 +105,7 @@ impl fmt::Display for UserKey {
     }
 }
 
-/// What the peek found wrong, one variant per CONTRACT code.
+/// What the peek found wrong, one variant per problem code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
     #[error("no Bearer token in the Authorization header")]
@@ -174,7 +174,7 @@ enum Audience {
     Many(Vec<String>),
 }
 
-/// A delegated scope that can read a shared driveItem (CONTRACT `missing_scope`).
+/// A delegated scope that can read a shared driveItem (`missing_scope`).
 fn is_read_scope(scope: &str) -> bool {
     matches!(
         scope,
@@ -202,7 +202,7 @@ fn claims_of(token: &BearerToken) -> Result<RawClaims, TokenError> {
 }
 
 impl TokenClaims {
-    /// Peeks at `token`'s claims and applies the CONTRACT's pre-flight checks,
+    /// Peeks at `token`'s claims and applies the pre-flight checks of docs/api.md,
     /// in the order a caller would want to fix them.
     pub fn peek(token: &BearerToken, now: SystemTime) -> Result<Self, TokenError> {
         let claims = claims_of(token)?;

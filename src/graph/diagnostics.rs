@@ -13,7 +13,7 @@ pub enum CallKind {
 }
 
 /// One Graph call, as reported in a problem's `graph` array and in logs.
-/// Field names follow the CONTRACT (`requestId`, `agsDiagnostic`, …).
+/// Field names follow docs/api.md (`requestId`, `agsDiagnostic`, …).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphDiagnostics {

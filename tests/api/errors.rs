@@ -1,4 +1,4 @@
-//! Every row of the CONTRACT's error table, provoked on purpose.
+//! Every row of the error table of docs/api.md, provoked on purpose.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Graph's token checks, in Graph's order (GRAPH-FACTS §3b, §3d): present,
+//! Graph's token checks, in Graph's order (docs/graph-facts.md#3a-401-invalidauthenticationtoken, #3c-403s): present,
 //! well formed, not expired, right audience, then scopes. No signatures.
 
 use http::Response;

@@ -1,5 +1,5 @@
 //! The demo tenant (Contoso): a cold guest, a member, two sites and four
-//! links with realistic SharePoint driveItems (GRAPH-FACTS §2c/2d formats).
+//! links with realistic SharePoint driveItems (docs/graph-facts.md#2-driveitem-shapes).
 
 use serde_json::{Value, json};
 

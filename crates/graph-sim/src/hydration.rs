@@ -1,5 +1,5 @@
 //! When each guest counts as hydrated: a warm-up opens a window that starts
-//! `lag` later and lasts `lifetime` (GRAPH-FACTS §5: "works for a few hours").
+//! `lag` later and lasts `lifetime` (docs/graph-facts.md#6-the-guest-hydration-anomaly: "works for a few hours").
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};

@@ -1,5 +1,5 @@
 //! Graph-shaped answers: the headers every response carries and error bodies
-//! as real Graph sends them (GRAPH-FACTS §3), including throttling and the
+//! as real Graph sends them (docs/graph-facts.md#3-error-body-and-codes), including throttling and the
 //! claims challenge.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,7 +13,7 @@ use super::record::RequestKind;
 
 pub(crate) type Body = Full<Bytes>;
 
-/// The `WWW-Authenticate` Graph puts on its 401s (GRAPH-FACTS §3b).
+/// The `WWW-Authenticate` Graph puts on its 401s (docs/graph-facts.md#3a-401-invalidauthenticationtoken).
 pub(crate) const BEARER_CHALLENGE: &str = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#;
 
 /// A base64 claims request; decodes to
@@ -127,7 +127,7 @@ pub(crate) fn invalid_token(message: &str, ids: &Ids) -> Response<Body> {
     r
 }
 
-/// The guest hydration anomaly: 401 `accessDenied` (GRAPH-FACTS §3c, §5).
+/// The guest hydration anomaly: 401 `accessDenied` (docs/graph-facts.md#3b-hydration-401s).
 pub(crate) fn not_hydrated(ids: &Ids) -> Response<Body> {
     error(
         401,
@@ -138,7 +138,7 @@ pub(crate) fn not_hydrated(ids: &Ids) -> Response<Body> {
 }
 
 /// 403 with the MFA marker as the inner error code (shape unverified,
-/// GRAPH-FACTS §3g, so the marker sits where the service looks for it).
+/// docs/graph-facts.md#3g-missing-mfa-unverified, so the marker sits where the service looks for it).
 pub(crate) fn mfa_missing(ids: &Ids) -> Response<Body> {
     let body = error_body(
         "accessDenied",
@@ -170,7 +170,7 @@ pub(crate) fn claims_challenge(status: u16, ids: &Ids) -> Response<Body> {
 /// The Graph-shaped answer for an injected status. A 429 on a
 /// SharePoint-backed call (shares, sites, drives) looks like SharePoint's
 /// `activityLimitReached`; elsewhere like Graph's own `TooManyRequests`
-/// (GRAPH-FACTS §3e).
+/// (docs/graph-facts.md#3d-429).
 pub(crate) fn for_status(status: u16, kind: RequestKind, ids: &Ids) -> Response<Body> {
     let sharepoint = kind == RequestKind::Shares || kind.is_warmup();
     let body = match status {

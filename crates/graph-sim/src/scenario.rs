@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 pub enum Behaviour {
     Normal,
     /// `/shares` answers 403 `accessDenied` with the inner code
-    /// `unauthorizedMissingMfaTokenClaim` (shape unverified, GRAPH-FACTS §3g).
+    /// `unauthorizedMissingMfaTokenClaim` (shape unverified, docs/graph-facts.md#3g-missing-mfa-unverified).
     MfaMissing,
     /// `/shares` answers `status` (401 or 403) with an `insufficient_claims`
     /// challenge in `WWW-Authenticate` and a CAE message in the body.

@@ -54,7 +54,7 @@ pub(crate) fn answer(
         return responses::error(400, "invalidRequest", "Invalid shares key.", ids);
     };
     if !s.is_hydrated(&(user.tid.clone(), user.oid.clone()), now) {
-        // The documented guest anomaly (GRAPH-FACTS §5).
+        // The documented guest anomaly (docs/graph-facts.md#6-the-guest-hydration-anomaly).
         return responses::not_hydrated(ids);
     }
     let share: Option<&SimShare> = match &key {

@@ -3,7 +3,7 @@
  * sharing link to its driveItem with the signed-in user's Graph token, and
  * pre-warm a guest right after sign-in. No dependencies; `fetch` only.
  *
- * The contract it speaks is shared/CONTRACT.md (routes, headers, problem codes).
+ * The API it speaks is docs/api.md and docs/openapi.json (routes, headers, problem codes).
  */
 /** An identity in a Graph `identitySet` (user, application or device). */
 export interface Identity {
