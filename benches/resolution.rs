@@ -159,6 +159,12 @@ impl Table {
     }
 }
 
+fn median(samples: &[Sample]) -> Duration {
+    let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    walls.sort();
+    walls[walls.len() / 2]
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -237,6 +243,55 @@ async fn main() {
                 lag + 2 * rtt,
             );
         }
+    }
+
+    // Pre-warmed at sign-in (POST /v1/warmup), the guest opens a link N ms
+    // later; 300 ms lag. Calls and wall time are the link's only.
+    let lagging = start(rtt, Duration::from_millis(300)).await;
+    let direct_median = median(&direct);
+    for after_ms in [0, 200, 1000] {
+        let mut samples = Vec::new();
+        let mut warmups_during = 0;
+        let mut shares = 0;
+        for _ in 0..n.min(20) {
+            let guest = Guest::new();
+            let warmed = lagging.post_warmup(None, Some(&guest.token), &[]).await;
+            assert_eq!(warmed.status(), 200, "pre-warm");
+            tokio::time::sleep(Duration::from_millis(after_ms)).await;
+            let s = sample(&lagging, &guest, Via::Service).await;
+            let requests = lagging.graph.requests();
+            warmups_during += requests.iter().filter(|r| r.kind.is_warmup()).count();
+            shares += requests
+                .iter()
+                .filter(|r| r.kind == RequestKind::Shares)
+                .count();
+            samples.push(s);
+        }
+        table.row(
+            &format!("pre-warmed at sign-in, link {after_ms} ms later"),
+            &samples,
+            direct_median,
+        );
+        println!(
+            "    {warmups_during} warm-up(s) during the {} links; {:.2} /shares calls per link",
+            samples.len(),
+            shares as f64 / samples.len() as f64
+        );
+    }
+    let known = Guest::new();
+    let _ = sample(&lagging, &known, Via::Service).await;
+    let member = Guest::member();
+    lagging
+        .graph
+        .add_user(graph_sim::SimUser::member(&member.tid, &member.oid));
+    for (who, guest) in [("a known guest (hit)", &known), ("a member", &member)] {
+        lagging.graph.clear_requests();
+        let r = lagging.post_warmup(None, Some(&guest.token), &[]).await;
+        println!(
+            "POST /v1/warmup for {who}: HTTP {}, {} Graph call(s)",
+            r.status().as_u16(),
+            lagging.graph.requests().len()
+        );
     }
 
     // A burst: 40 concurrent first requests of one guest, 300 ms lag.

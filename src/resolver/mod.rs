@@ -166,7 +166,11 @@ impl Resolver {
             Known::Warming { age, strategy } => {
                 report.warmup = strategy;
                 report.warmup_shared = true;
-                Some(Instant::now().checked_sub(age).unwrap_or_else(Instant::now))
+                let here = self
+                    .warmups
+                    .last_sent(&caller.claims.user, &caller.token)
+                    .await;
+                here.or_else(|| Instant::now().checked_sub(age))
             }
             _ => None,
         };

@@ -182,6 +182,15 @@ impl Warmups {
         }
     }
 
+    /// When this user and token's last warm-up on this instance was sent,
+    /// if it has not been seen to settle: more precise than a store
+    /// marker's whole seconds.
+    pub async fn last_sent(&self, user: &UserKey, token: &BearerToken) -> Option<Instant> {
+        let entry = self.ledger.get(&self.key(user, token)).await?;
+        let entry = entry.lock().await;
+        entry.last.filter(|_| !entry.settled).map(|l| l.sent_at)
+    }
+
     /// A `/shares` success: hydration has settled for this user and token.
     pub async fn settled(&self, user: &UserKey, token: &BearerToken) {
         if let Some(entry) = self.ledger.get(&self.key(user, token)).await {
