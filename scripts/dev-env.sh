@@ -41,5 +41,5 @@ wanted > "$stamp"
 
 "$venv/bin/python" - <<'EOF'
 from importlib.metadata import version
-print("dev-env: .venv ready: " + ", ".join(f"{p} {version(p)}" for p in ("moto", "cfn-lint", "cargo-lambda")))
+print("dev-env: .venv ready: " + ", ".join(f"{p} {version(p)}" for p in ("moto", "cfn-lint", "cargo-lambda", "schemathesis")))
 EOF

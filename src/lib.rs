@@ -10,6 +10,7 @@
 //! from. Everything else is crate-private.
 
 pub mod configuration;
+pub mod fuzzing;
 mod graph;
 mod http;
 pub mod hydration;

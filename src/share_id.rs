@@ -9,8 +9,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use url::Url;
 
-/// Longest sharing URL or id we accept (SharePoint links run ~100-400 chars).
+/// Longest sharing URL we accept (SharePoint links run ~100-400 chars).
 const MAX_URL_LEN: usize = 4096;
+/// Longest id we accept: a `u!` id of the longest URL (base64 makes 4
+/// characters of 3 bytes), so whatever is accepted as a URL is accepted
+/// encoded too.
+const MAX_ID_LEN: usize = 2 + MAX_URL_LEN.div_ceil(3) * 4;
 /// Longest `s!` token we accept.
 const MAX_S_ID_LEN: usize = 1024;
 
@@ -19,7 +23,7 @@ const MAX_S_ID_LEN: usize = 1024;
 pub enum ShareIdError {
     #[error("the share id is empty")]
     Empty,
-    #[error("the share id is longer than {MAX_URL_LEN} characters")]
+    #[error("the sharing URL or share id is too long ({MAX_URL_LEN} characters at most for a URL)")]
     TooLong,
     #[error("the sharing URL is not a valid absolute URL")]
     NotAUrl,
@@ -195,7 +199,7 @@ impl ShareId {
         if input.is_empty() {
             return Err(ShareIdError::Empty);
         }
-        if input.len() > MAX_URL_LEN {
+        if input.len() > MAX_ID_LEN {
             return Err(ShareIdError::TooLong);
         }
         if let Some(body) = input.strip_prefix("u!") {
@@ -204,6 +208,11 @@ impl ShareId {
                 .decode(body)
                 .map_err(|_| ShareIdError::Undecodable)?;
             let raw = String::from_utf8(bytes).map_err(|_| ShareIdError::Undecodable)?;
+            // The id goes to Graph as sent: the URL it encodes must be the
+            // one judged, blanks around it included.
+            if raw.trim() != raw {
+                return Err(ShareIdError::NotPlainText);
+            }
             let url = SharingUrl::parse(&raw, hosts)?;
             // Keep the caller's id verbatim: it is what Graph expects.
             return Ok(Self::Url {
@@ -217,6 +226,9 @@ impl ShareId {
                 return Err(ShareIdError::TooLong);
             }
             return Ok(Self::Token(input.to_owned()));
+        }
+        if input.len() > MAX_URL_LEN {
+            return Err(ShareIdError::TooLong);
         }
         if input.starts_with("https://") || input.starts_with("http://") || input.contains("://") {
             return SharingUrl::parse(input, hosts).map(Self::from_url);
@@ -429,9 +441,25 @@ mod tests {
                 "an escaped slash in the authority",
             ),
             (long.as_str(), ShareIdError::TooLong, "too long"),
+            (
+                "u!IGh0dHBzOi8vY29udG9zby5zaGFyZXBvaW50LmNvbS94",
+                ShareIdError::NotPlainText,
+                "a u! id of a URL with a blank before it (the id would be sent as is)",
+            ),
         ] {
             assert_eq!(ShareId::parse(input, &hosts()), Err(expected), "{why}");
         }
+    }
+
+    #[test]
+    fn the_u_id_of_the_longest_accepted_url_is_accepted_too() {
+        let longest = format!(
+            "https://contoso.sharepoint.com/{}",
+            "a".repeat(MAX_URL_LEN - "https://contoso.sharepoint.com/".len())
+        );
+        let by_url = ShareId::parse(&longest, &hosts()).unwrap();
+        let by_id = ShareId::parse(by_url.as_str(), &hosts()).unwrap();
+        assert_eq!(by_id, by_url);
     }
 
     #[test]

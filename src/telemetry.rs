@@ -81,6 +81,14 @@ where
     Registry::default().with(filter).with(json)
 }
 
+/// Installs `subscriber` as the global default (once per process).
+pub fn init_subscriber(subscriber: impl Subscriber + Send + Sync) {
+    // A second call (tests) is harmless: the first subscriber stays.
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}
+
+use tracing_subscriber::Layer as _;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,11 +107,3 @@ mod tests {
         }
     }
 }
-
-/// Installs `subscriber` as the global default (once per process).
-pub fn init_subscriber(subscriber: impl Subscriber + Send + Sync) {
-    // A second call (tests) is harmless: the first subscriber stays.
-    let _ = tracing::subscriber::set_global_default(subscriber);
-}
-
-use tracing_subscriber::Layer as _;

@@ -164,7 +164,9 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
             .then(|| Duration::from_secs_f64(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or_default())
+    let wait = at.duration_since(now).unwrap_or_default();
+    // The same bound as for seconds: a date centuries ahead is no advice.
+    (wait.as_secs_f64() < 1e9).then_some(wait)
 }
 
 /// The decoded `claims="…"` of a challenge (base64, padded or not).
@@ -455,7 +457,15 @@ mod tests {
         assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(7));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
-        for bad in ["", "soon", "-1", "NaN", "inf", "1e99"] {
+        for bad in [
+            "",
+            "soon",
+            "-1",
+            "NaN",
+            "inf",
+            "1e99",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
     }

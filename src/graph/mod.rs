@@ -3,9 +3,9 @@
 //! Policy (what to retry, when to warm up) lives in `retry` and `resolver`;
 //! this module only speaks HTTP and reads what Graph answered (`answer`).
 
-mod answer;
+pub(crate) mod answer;
 mod client;
-mod diagnostics;
+pub(crate) mod diagnostics;
 mod path;
 
 pub use answer::{GraphRejection, Verdict, classify};

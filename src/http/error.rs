@@ -25,4 +25,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error(transparent)]
     Resolve(#[from] ResolveError),
+    /// A bug: the service panicked while answering. The panic is caught so
+    /// the caller still gets a problem, not a dropped connection.
+    #[error("the service failed unexpectedly")]
+    Internal,
 }

@@ -6,7 +6,7 @@ mod error;
 mod extract;
 mod openapi;
 mod problem;
-mod routes;
+pub(crate) mod routes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use http::{HeaderName, HeaderValue, Method, header};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::OpenApi;
@@ -23,6 +24,7 @@ use utoipa_axum::routes;
 use crate::configuration::Settings;
 use crate::metrics::Metrics;
 use crate::resolver::Resolver;
+use error::ApiError;
 use routes::AppState;
 
 /// Largest request body accepted (`payload_too_large`).
@@ -46,10 +48,24 @@ pub fn router(settings: &Settings, resolver: Arc<Resolver>, metrics: Metrics) ->
         None => router,
     };
     // A driveItem can hold pre-authenticated download URLs: nothing is cached.
-    router.layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ))
+    router
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// A panic is a bug; the caller still gets a problem (the release profile
+/// keeps `panic = "unwind"` for this), and the log says where.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a request panicked");
+    axum::response::IntoResponse::into_response(ApiError::Internal)
 }
 
 /// Every documented route: the router and the OpenAPI document both come
@@ -90,4 +106,40 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
             header::RETRY_AFTER,
         ])
         .max_age(Duration::from_secs(600))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        let bugs: Vec<&str> = Vec::new();
+        bugs[0]
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_an_internal_error_problem_not_a_dropped_connection() {
+        let app = Router::new()
+            .route("/boom", get(boom))
+            .layer(CatchPanicLayer::custom(panic_response));
+
+        let request = http::Request::get("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+
+        assert_eq!(response.status(), 500);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["code"], "internal_error");
+    }
 }

@@ -195,7 +195,7 @@ impl Problem {
                 400,
                 "bad_request",
                 "Bad request",
-                "Send a JSON body with exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…).",
+                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
             ),
             E::SharePointToken(_) => (
                 400,
@@ -214,6 +214,12 @@ impl Problem {
                 "not_found",
                 "No such route",
                 "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+            ),
+            E::Internal => (
+                500,
+                "internal_error",
+                "Internal error",
+                "Retry once; if it persists, report the time and the client-request-id: this is a bug in share-resolver.",
             ),
             E::MethodNotAllowed => (
                 405,

@@ -40,27 +40,25 @@ pub(crate) async fn healthz() -> Response {
     path = "/v1/shares/{shareId}/driveItem",
     tag = "resolve",
     params(
-        ("shareId" = String, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
+        ("shareId" = openapi::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
         openapi::CallerHeaders
     ),
     responses(
+        // `Cache-Control`, `client-request-id` and `request-id`, on every
+        // response, are documented by `openapi::finish`.
         (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
-            ("x-resolver-hydration" = String, description = "`hit`, `miss` or `member`"),
-            ("x-resolver-warmup" = String, description = "`skipped`, or the strategy that ran: `sharepoint`, `site`, `root`, `group`"),
-            ("x-resolver-attempts" = u32, description = "`/shares` calls made"),
-            ("request-id" = String, description = "Of the final Graph response"),
-            ("client-request-id" = String, description = "Of the final Graph response"),
-            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms)"),
-            ("Cache-Control" = String, description = "`no-store`")
+            ("x-resolver-hydration" = openapi::ResolverHydration, description = "What the service knew of the user (success only)"),
+            ("x-resolver-warmup" = openapi::Warmup, description = "`skipped`, or the strategy that ran (success only)"),
+            ("x-resolver-attempts" = u32, description = "`/shares` calls made (success only)"),
+            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)")
         )),
         (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
         (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
-        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
+        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
+        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
         (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -88,23 +86,22 @@ pub(crate) async fn get_drive_item(
     params(openapi::CallerHeaders),
     request_body = openapi::ResolveBody,
     responses(
+        // `Cache-Control`, `client-request-id` and `request-id`, on every
+        // response, are documented by `openapi::finish`.
         (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
-            ("x-resolver-hydration" = String, description = "`hit`, `miss` or `member`"),
-            ("x-resolver-warmup" = String, description = "`skipped`, or the strategy that ran: `sharepoint`, `site`, `root`, `group`"),
-            ("x-resolver-attempts" = u32, description = "`/shares` calls made"),
-            ("request-id" = String, description = "Of the final Graph response"),
-            ("client-request-id" = String, description = "Of the final Graph response"),
-            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms)"),
-            ("Cache-Control" = String, description = "`no-store`")
+            ("x-resolver-hydration" = openapi::ResolverHydration, description = "What the service knew of the user (success only)"),
+            ("x-resolver-warmup" = openapi::Warmup, description = "`skipped`, or the strategy that ran (success only)"),
+            ("x-resolver-attempts" = u32, description = "`/shares` calls made (success only)"),
+            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)")
         )),
         (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
         (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
-        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
+        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
+        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
+        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
         (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -164,7 +161,7 @@ pub(crate) async fn fallback(
 /// function sees it, so `/v1/shares/https%3A%2F%2F…%3Fe%3Dx/driveItem`
 /// arrives as `/v1/shares/https://…` + `?e=x/driveItem`. Reassembles the
 /// sharing URL (also when a proxy collapsed `//`); `None` for anything else.
-fn decoded_share_url(uri: &Uri) -> Option<String> {
+pub(crate) fn decoded_share_url(uri: &Uri) -> Option<String> {
     let rest = uri.path().strip_prefix("/v1/shares/")?;
     let full = match uri.query() {
         Some(query) => format!("{rest}?{query}"),
@@ -223,18 +220,14 @@ async fn resolve(
     path = "/v1/warmup",
     tag = "warmup",
     params(openapi::CallerHeaders),
-    request_body(content = Option<openapi::WarmupBody>, description = "Optional: where to warm up"),
+    request_body(content = Option<openapi::WarmupBody>, description = "Optional (no body, or only whitespace, is `{}`): where to warm up"),
     responses(
-        (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = openapi::Prewarmed),
+        (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = openapi::Prewarmed, content_type = "application/json"),
         (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` (with Graph's `WWW-Authenticate`)", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
+        (status = 403, description = "`personal_account_unsupported`, `missing_scope`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
-        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, at most 300"))),
-        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "`graph_unavailable` (also when no warm-up strategy answered)", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
     ),
     security(("bearer" = []))
 )]
