@@ -271,19 +271,25 @@ impl Warmups {
 /// What a warm-up's answer means.
 #[derive(Debug, PartialEq)]
 enum Reading {
-    /// It reached SharePoint: whatever the status, it hydrates.
+    /// It reached SharePoint: whatever it answered (even 403/404), it
+    /// hydrates.
     Answered,
     /// Graph refused the caller's Graph token itself (expired, invalid, a
     /// claims challenge): every call with it would be refused.
     Refused(GraphRejection),
-    /// SharePoint refused the SharePoint token (its `401`): nothing reached
-    /// an identity, so the next strategy runs.
+    /// It did not reach an identity: a throttled or failed call (429, 5xx:
+    /// Graph's front door answered, not SharePoint), or SharePoint refusing
+    /// the SharePoint token (its `401`). The next strategy runs.
     PassOver,
 }
 
 fn read(target: &WarmupTarget<'_>, response: &GraphResponse) -> Reading {
+    let status = response.status;
+    if status == 429 || status >= 500 {
+        return Reading::PassOver;
+    }
     match target {
-        WarmupTarget::SharePoint { .. } if response.status == 401 => Reading::PassOver,
+        WarmupTarget::SharePoint { .. } if status == 401 => Reading::PassOver,
         WarmupTarget::SharePoint { .. } => Reading::Answered,
         WarmupTarget::Graph(_) => match classify(response) {
             Verdict::Rejected(rejection) if rejection.refuses_token() => {

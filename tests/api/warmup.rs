@@ -110,3 +110,23 @@ async fn the_legacy_group_trick_is_off_by_default() {
     );
     let _ = SHARE_URL;
 }
+
+#[tokio::test]
+async fn a_throttled_or_failed_warm_up_falls_through_to_the_next_strategy() {
+    // 429 and 5xx come from Graph's front door: the call never reached
+    // SharePoint, so it hydrated nothing (a 403 or 404 would have).
+    for status in [429, 503] {
+        let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+        app.graph.inject(Fault::warmup(FaultAction::Status {
+            status,
+            retry_after: Some("1".into()),
+        }));
+        let guest = Guest::new();
+
+        let r = app.resolve_demo(&guest).await;
+
+        assert_eq!(r.status(), 200, "{status}");
+        assert_eq!(header(&r, "x-resolver-warmup"), "root", "{status}");
+        assert_eq!(header(&r, "x-resolver-attempts"), "1", "{status}");
+    }
+}
