@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# The whole test suite, set-up included: pinned Python tools in .venv (moto,
-# cfn-lint, cargo-lambda), a local DynamoDB-compatible server (moto), format
-# and lint checks, unit + integration tests, the infra lint and the Lambda
-# smoke test under `cargo lambda watch`.
+# The whole test suite, set-up included, on a fresh machine: pinned Python
+# tools in .venv (moto, cfn-lint, cargo-lambda, schemathesis), a local
+# DynamoDB-compatible server (moto), format and lint checks, every Rust test
+# (the DynamoDB ones too: they are #[ignore]d for a plain `cargo test`), the
+# infra lint, the Lambda smoke test under `cargo lambda watch`, the deployable
+# zip under a Lambda runtime API, the web client and browser tests (Chromium
+# from Debian), and API fuzzing from the OpenAPI document.
 #
-# Usage: scripts/test.sh
+# Usage: scripts/test.sh            Ends with one line: "N passed, N failed".
+# Knobs: SKIP_WEB=1, SKIP_API_FUZZ=1, SKIP_ZIP=1 skip those stages (local use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
+logs=()
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools (.venv: moto, cfn-lint, cargo-lambda)"
+step "tools (.venv: moto, cfn-lint, cargo-lambda, schemathesis)"
 scripts/dev-env.sh
 
 step "local DynamoDB (moto)"
@@ -22,23 +27,47 @@ echo "TEST_DYNAMODB_ENDPOINT=$TEST_DYNAMODB_ENDPOINT"
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -D warnings"
-cargo clippy --all-targets --quiet -- -D warnings
+step "cargo clippy --all-targets -D warnings (workspace)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "cargo test (unit + integration)"
-cargo test --lib --bins --tests --no-fail-fast 2>&1 | tee .tmp/cargo-test.log
-cargo_status=${PIPESTATUS[0]}
+step "cargo test (workspace: unit, integration over HTTP, DynamoDB against moto)"
+status=0
+cargo test --workspace --no-fail-fast -- --include-ignored 2>&1 | tee .tmp/cargo-test.log || status=$?
+logs+=(.tmp/cargo-test.log)
 
 step "infra lint (cfn-lint)"
 scripts/lint-infra.sh
 
 step "Lambda smoke test (cargo lambda watch + invoke)"
-scripts/lambda-smoke.sh 2>&1 | tee .tmp/lambda-smoke.log
-smoke_status=${PIPESTATUS[0]}
+scripts/lambda-smoke.sh 2>&1 | tee .tmp/lambda-smoke.log || status=$?
+logs+=(.tmp/lambda-smoke.log)
 
-# One closing line over everything that ran.
-passed=$(grep -Eo '[0-9]+ passed' .tmp/cargo-test.log .tmp/lambda-smoke.log | awk -F'[: ]' '{s+=$2} END {print s+0}')
-failed=$(grep -Eo '[0-9]+ failed' .tmp/cargo-test.log .tmp/lambda-smoke.log | awk -F'[: ]' '{s+=$2} END {print s+0}')
+if [ "${SKIP_ZIP:-}" != 1 ]; then
+    step "deployable zip (cargo lambda build --release --output-format zip) under a Lambda runtime API"
+    scripts/lambda-zip.sh 2>&1 | tee .tmp/lambda-zip.log || status=$?
+    logs+=(.tmp/lambda-zip.log)
+fi
+
+if [ "${SKIP_WEB:-}" != 1 ]; then
+    step "web client and browser tests"
+    scripts/web-test.sh 2>&1 | tee .tmp/web.log || status=$?
+    logs+=(.tmp/web.log)
+fi
+
+if [ "${SKIP_API_FUZZ:-}" != 1 ]; then
+    step "API fuzzing from the OpenAPI document (schemathesis)"
+    scripts/api-fuzz.sh 2>&1 | tee .tmp/api-fuzz.log || status=$?
+    logs+=(.tmp/api-fuzz.log)
+fi
+
+# One closing line over everything that ran: cargo's "test result" lines
+# and each script's own "N passed, N failed" line.
+sum() {
+    grep -hEo "(^test result: .*|^[0-9]+ passed, [0-9]+ failed.*)" "${logs[@]}" \
+        | grep -Eo "[0-9]+ $1" | awk '{s+=$1} END {print s+0}'
+}
+passed=$(sum passed)
+failed=$(sum failed)
 echo
 echo "${passed} passed, ${failed} failed"
-[ "$cargo_status" -eq 0 ] && [ "$smoke_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
