@@ -13,19 +13,27 @@
 # Targets (checked at the end, informative): stripped binary <= 10 MB, cold
 # start to ready <= 15 ms with the DynamoDB store, peak RSS <= 20 MiB.
 #
-# Figures (this 2-core machine, x86_64, cargo 1.95, 15 runs, burst 2000 x 50;
-# clean `cargo build --release --bin share-resolver`, CPU shared with other
-# builds, so build times are rough):
+# Figures (this 2-core x86_64 VM, cargo 1.95, idle; cold start = median of
+# 41 interleaved starts, wall and the process's own CPU time until /healthz
+# answers; RSS = VmHWM after the 2000 x 50 burst, over several runs; build =
+# clean `cargo build --release --bin share-resolver`):
 #
 #                         before                     after
-#   release profile       lto=thin, cgu 16, O3       see Cargo.toml [profile.release]
-#   TLS/crypto            aws-lc-rs + ring (legacy   aws-lc-rs only
-#                         rustls 0.21/hyper 0.14)
-#   stripped binary       22,888,736 B               (see below)
-#   cold start, memory    -                          -
-#   cold start, DynamoDB  -                          -
-#   peak RSS, burst       -                          -
-#   clean build           8 m 43 s                   -
+#   release profile       O3, thin LTO, 16 units     "s", fat LTO, 1 unit, unwind
+#                                                    (rustls-pki-types at O3)
+#   TLS/crypto            aws-lc-rs (rustls 0.23)    aws-lc-rs only
+#                         + ring (rustls 0.21, hyper 0.14: the SDK's legacy client)
+#   stripped binary       22.9 MB                    8.7 MB (zip 4.0 MB)
+#   cold start, memory    7.9 ms (CPU 6.6 ms)        7.3 ms (CPU 6.0 ms)
+#   cold start, DynamoDB  11.6 ms (CPU 10.2 ms)      10.5 ms (CPU 9.2 ms)
+#   peak RSS, burst       13.9-17.5 MiB              10.9-14.4 MiB
+#   clean build           244 s (CPU 464 s)          178 s (CPU 278 s)
+#
+# Start-up time is mostly the system trust store, read and PEM-decoded by
+# reqwest's verifier and again by the AWS SDK's client: here SSL_CERT_DIR
+# holds 292 files; with a CA bundle file only (SSL_CERT_DIR pointed at an
+# empty directory) the DynamoDB cold start is ~4-5 ms shorter. A loaded
+# machine adds several ms (other builds running: 14-16 ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}; burst=${2:-2000}; concurrency=${3:-50}
