@@ -152,20 +152,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     /// Any content type is read as JSON: a frontend's `fetch` with a plain
     /// string body sends `text/plain`, and the body's shape says enough.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge {
-                        limit: MAX_BODY_BYTES,
-                    }
-                } else {
-                    ApiError::BadRequest(rejection.body_text())
-                }
-            })?;
-        serde_json::from_slice(&bytes)
-            .map(Self)
-            .map_err(|e| ApiError::BadRequest(format!("the body is not the expected JSON: {e}")))
+        parse(&read_body(request, state).await?).map(Self)
     }
 }
 

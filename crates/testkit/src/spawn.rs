@@ -180,16 +180,10 @@ impl TestApp {
         token: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Response {
-        let mut request = self
+        let request = self
             .client
             .get(format!("{}/v1/shares/{share_id}/driveItem", self.address));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        request.send().await.expect("request sent")
+        send(request, token, headers).await
     }
 
     /// `POST /v1/resolve` with a raw body.
@@ -198,15 +192,12 @@ impl TestApp {
         body: impl Into<reqwest::Body>,
         token: Option<&str>,
     ) -> Response {
-        let mut request = self
+        let request = self
             .client
             .post(format!("{}/v1/resolve", self.address))
             .header("content-type", "application/json")
             .body(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request sent")
+        send(request, token, &[]).await
     }
 
     pub async fn post_resolve(&self, body: Value, token: Option<&str>) -> Response {
@@ -220,18 +211,12 @@ impl TestApp {
         token: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Response {
-        let mut request = self
+        let request = self
             .client
             .post(format!("{}/v1/resolve", self.address))
             .header("content-type", "application/json")
             .body(body.to_string());
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        request.send().await.expect("request sent")
+        send(request, token, headers).await
     }
 
     /// `POST /v1/warmup` with an optional JSON body and extra headers.
@@ -247,13 +232,7 @@ impl TestApp {
                 .header("content-type", "application/json")
                 .body(body.to_string());
         }
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        request.send().await.expect("request sent")
+        send(request, token, headers).await
     }
 
     /// Resolves the demo share by URL for `guest`.
@@ -319,4 +298,19 @@ pub fn add_share(graph: &GraphSimulator, url: &str, name: &str) -> Value {
     let item = serde_json::json!({"id": "01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "name": name, "size": 42, "file": {"mimeType": "text/plain"}});
     graph.add_share(SimShare::new(url, item.clone()));
     item
+}
+
+/// Sends `request` with the bearer `token` (if any) and extra `headers`.
+async fn send(
+    mut request: reqwest::RequestBuilder,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+) -> Response {
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    request.send().await.expect("request sent")
 }
