@@ -165,6 +165,83 @@ pub(crate) struct GraphCall {
     duration_ms: u64,
 }
 
+/// The problems every API route answers: bad input and token problems.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // the document's shape only
+pub(crate) enum InputProblems {
+    #[response(
+        status = 400,
+        description = "`invalid_share`, `bad_request`",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 401,
+        description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`",
+        content_type = "application/problem+json",
+        headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))
+    )]
+    Unauthorized(Problem),
+}
+
+/// What both resolve routes answer besides [`InputProblems`]. `Cache-Control`,
+/// `client-request-id` and `request-id`, on every response, are documented
+/// by `finish`.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // the document's shape only
+pub(crate) enum Resolution {
+    #[response(
+        status = 200,
+        description = "The driveItem, exactly as Graph returned it",
+        headers(
+            ("x-resolver-hydration" = ResolverHydration, description = "What the service knew of the user (success only)"),
+            ("x-resolver-warmup" = Warmup, description = "`skipped`, or the strategy that ran (success only)"),
+            ("x-resolver-attempts" = u32, description = "`/shares` calls made (success only)"),
+            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)")
+        )
+    )]
+    Resolved(DriveItem),
+    #[response(
+        status = 403,
+        description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "`share_not_found`",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 429,
+        description = "`throttled`",
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))
+    )]
+    Throttled(Problem),
+    #[response(
+        status = 502,
+        description = "`graph_unavailable`",
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))
+    )]
+    GraphUnavailable(Problem),
+    #[response(
+        status = 503,
+        description = "`hydration_exhausted`",
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))
+    )]
+    HydrationExhausted(Problem),
+    #[response(
+        status = 504,
+        description = "`deadline_exceeded`",
+        content_type = "application/problem+json"
+    )]
+    DeadlineExceeded(Problem),
+}
+
 /// Graph's driveItem, exactly as Graph returned it.
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]

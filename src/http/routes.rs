@@ -43,24 +43,7 @@ pub(crate) async fn healthz() -> Response {
         ("shareId" = openapi::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
         openapi::CallerHeaders
     ),
-    responses(
-        // `Cache-Control`, `client-request-id` and `request-id`, on every
-        // response, are documented by `openapi::finish`.
-        (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
-            ("x-resolver-hydration" = openapi::ResolverHydration, description = "What the service knew of the user (success only)"),
-            ("x-resolver-warmup" = openapi::Warmup, description = "`skipped`, or the strategy that ran (success only)"),
-            ("x-resolver-attempts" = u32, description = "`/shares` calls made (success only)"),
-            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)")
-        )),
-        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
-        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
-        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
-        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
-        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
-    ),
+    responses(openapi::Resolution, openapi::InputProblems),
     security(("bearer" = []))
 )]
 pub(crate) async fn get_drive_item(
@@ -86,23 +69,9 @@ pub(crate) async fn get_drive_item(
     params(openapi::CallerHeaders),
     request_body = openapi::ResolveBody,
     responses(
-        // `Cache-Control`, `client-request-id` and `request-id`, on every
-        // response, are documented by `openapi::finish`.
-        (status = 200, description = "The driveItem, exactly as Graph returned it", body = openapi::DriveItem, headers(
-            ("x-resolver-hydration" = openapi::ResolverHydration, description = "What the service knew of the user (success only)"),
-            ("x-resolver-warmup" = openapi::Warmup, description = "`skipped`, or the strategy that ran (success only)"),
-            ("x-resolver-attempts" = u32, description = "`/shares` calls made (success only)"),
-            ("server-timing" = String, description = "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)")
-        )),
-        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
-        (status = 403, description = "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`share_not_found`", body = openapi::Problem, content_type = "application/problem+json"),
+        openapi::Resolution,
+        openapi::InputProblems,
         (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`throttled`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
-        (status = 502, description = "`graph_unavailable`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
-        (status = 503, description = "`hydration_exhausted`", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds, 1 to 300"))),
-        (status = 504, description = "`deadline_exceeded`", body = openapi::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -223,8 +192,7 @@ async fn resolve(
     request_body(content = Option<openapi::WarmupBody>, description = "Optional (no body, or only whitespace, is `{}`): where to warm up"),
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = openapi::Prewarmed, content_type = "application/json"),
-        (status = 400, description = "`invalid_share`, `bad_request`", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`", body = openapi::Problem, content_type = "application/problem+json", headers(("WWW-Authenticate" = String, description = "A `Bearer` challenge; for `claims_challenge`, Graph's own"))),
+        openapi::InputProblems,
         (status = 403, description = "`personal_account_unsupported`, `missing_scope`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 502, description = "`graph_unavailable` (also when no warm-up strategy answered)", body = openapi::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
