@@ -20,8 +20,8 @@ use aws_sdk_dynamodb::operation::get_item::GetItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError,
-    create_table, epoch_seconds, local_client, to_item,
+    BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError,
+    create_table, epoch_seconds, from_item, local_client, to_item,
 };
 use share_resolver::token::UserKey;
 use share_resolver::warmup::WarmupKind;
@@ -102,6 +102,16 @@ fn hydrated(user: &UserKey, strategy: Option<WarmupKind>) -> HydrationRecord {
         SystemTime::now(),
         Duration::from_secs(3 * 3600),
         strategy,
+    )
+}
+
+/// A "warmed" marker for `user`, written now.
+fn warmed(user: &UserKey) -> HydrationRecord {
+    HydrationRecord::warmed(
+        user.clone(),
+        SystemTime::now(),
+        Duration::from_secs(300),
+        WarmupKind::Root,
     )
 }
 
@@ -261,6 +271,72 @@ async fn an_item_past_its_expires_at_is_a_miss() {
 
 #[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
+async fn a_warmed_marker_never_replaces_a_live_hydrated_item() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    let (live, expired, unknown) = (new_user(), new_user(), new_user());
+    // Written by another instance: only the table knows.
+    raw_put(&raw, &table, to_item(&hydrated(&live, None))).await;
+    let old = HydrationRecord::new(
+        expired.clone(),
+        two_hours_ago,
+        Duration::from_secs(3600),
+        None,
+    );
+    raw_put(&raw, &table, to_item(&old)).await;
+
+    let kept = store
+        .put(&warmed(&live))
+        .await
+        .expect("a kept item is no error");
+    let written = [
+        store.put(&warmed(&expired)).await.unwrap(),
+        store.put(&warmed(&unknown)).await.unwrap(),
+    ];
+
+    let item = raw_get(&raw, &table, &live).await.unwrap();
+    assert!(
+        item.contains_key("hydratedAt") && !item.contains_key("warmedAt"),
+        "{item:?}"
+    );
+    assert_eq!(
+        kept,
+        Put::Kept(from_item(&item).unwrap()),
+        "the kept record comes back"
+    );
+    assert_eq!(written, [Put::Written, Put::Written]);
+    for user in [&expired, &unknown] {
+        let item = raw_get(&raw, &table, user).await.unwrap();
+        assert!(
+            item.contains_key("warmedAt") && !item.contains_key("hydratedAt"),
+            "{item:?}"
+        );
+    }
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn the_l1_follows_a_hydrated_item_that_a_marker_did_not_replace() {
+    let (raw, table) = fresh_table().await;
+    let (client, calls) = store_client(&endpoint()).await;
+    let user = new_user();
+    let record = hydrated(&user, None);
+    // Another instance's success: this instance's L1 has never seen it.
+    raw_put(&raw, &table, to_item(&record)).await;
+    let cached = CachedStore::new(DynamoStore::new(client, &table), 100);
+
+    assert_eq!(
+        cached.put(&warmed(&user)).await.unwrap(),
+        Put::Kept(record.clone())
+    );
+    assert_eq!(cached.get(&user).await.unwrap(), Some(record));
+    assert_eq!(calls.operations(), 1, "the get came from the L1");
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
 async fn a_malformed_item_is_reported_as_such() {
     let (raw, table) = fresh_table().await;
     let (client, _) = store_client(&endpoint()).await;
@@ -410,8 +486,8 @@ async fn a_stalling_store_is_cut_off_by_the_store_timeout() {
 
     let error = outcome.expect_err("the server never answers");
     assert!(
-        matches!(sdk_error(&error), SdkError::TimeoutError(_)),
-        "{error:?}"
+        matches!(error, StoreError::Timeout(t) if t == timeout),
+        "the SDK's timeout is a store timeout: {error:?}"
     );
     assert!(
         elapsed >= timeout.mul_f32(0.9) && elapsed < timeout + margin,

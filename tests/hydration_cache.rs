@@ -3,8 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use share_resolver::hydration::{CachedStore, HydrationRecord, HydrationStore, MemoryStore};
+use share_resolver::hydration::{CachedStore, HydrationRecord, HydrationStore, MemoryStore, Put};
 use share_resolver::token::UserKey;
+use share_resolver::warmup::WarmupKind;
 use share_resolver_testkit::CountingStore;
 
 /// The L1 over a counting memory store; the memory store is returned too,
@@ -56,4 +57,35 @@ async fn put_fills_l1_and_forget_empties_both() {
     store.forget(&user()).await.unwrap();
     assert_eq!(backing.get(&user()).await.unwrap(), None);
     assert_eq!(store.get(&user()).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_marker_keeps_a_live_success_in_the_l1_and_behind_it() {
+    let marker = HydrationRecord::warmed(
+        user(),
+        SystemTime::now(),
+        Duration::from_secs(300),
+        WarmupKind::Root,
+    );
+    let hydrated = record(Duration::from_secs(3600));
+
+    // The L1 knows the success: the marker stops there.
+    let (store, backing, calls) = cached();
+    store.put(&hydrated).await.unwrap();
+    assert_eq!(
+        store.put(&marker).await.unwrap(),
+        Put::Kept(hydrated.clone())
+    );
+    assert_eq!(backing.get(&user()).await.unwrap(), Some(hydrated.clone()));
+    assert_eq!(calls.calls(), 1, "the marker made no call");
+
+    // Only the store behind knows it (another instance's): the L1 follows it.
+    let (store, backing, calls) = cached();
+    backing.put(&hydrated).await.unwrap();
+    assert_eq!(
+        store.put(&marker).await.unwrap(),
+        Put::Kept(hydrated.clone())
+    );
+    assert_eq!(store.get(&user()).await.unwrap(), Some(hydrated));
+    assert_eq!(calls.calls(), 1, "the get came from the L1");
 }

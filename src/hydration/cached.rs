@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use moka::Expiry;
 use moka::future::Cache;
 
-use super::{HydrationRecord, HydrationStore, StoreError, epoch_seconds};
+use super::{HydrationRecord, HydrationStore, Put, StoreError, epoch_seconds};
 use crate::token::UserKey;
 
 /// Each entry lives until its own record's `expiresAt`.
@@ -76,17 +76,29 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
         }
         let record = self.inner.get(user).await?;
         if let Some(record) = &record {
-            self.l1.insert(user.clone(), record.clone()).await;
+            // Through the rule: a success put meanwhile must not be undone.
+            if let Put::Kept(hydrated) = super::put_in(&self.l1, record).await {
+                return Ok(Some(hydrated));
+            }
         }
         Ok(record)
     }
 
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         // L1 first: this instance knows the user is hydrated even when the
         // write fails, and `BestEffortStore` drops this future at its timeout,
         // so anything after the inner call might never run.
-        self.l1.insert(record.user.clone(), record.clone()).await;
-        self.inner.put(record).await
+        if let kept @ Put::Kept(_) = super::put_in(&self.l1, record).await {
+            return Ok(kept);
+        }
+        let put = self.inner.put(record).await?;
+        if let Put::Kept(hydrated) = &put {
+            // Another instance's success is in the table: the L1 follows it.
+            self.l1
+                .insert(hydrated.user.clone(), hydrated.clone())
+                .await;
+        }
+        Ok(put)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

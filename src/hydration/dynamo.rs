@@ -13,12 +13,15 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, TimeToLiveSpecification, TimeToLiveStatus,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
+    TimeToLiveStatus,
 };
 
-use super::{HydrationRecord, HydrationStore, RecordKind, StoreError};
+use super::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError, epoch_seconds};
 use crate::token::UserKey;
 use crate::warmup::WarmupKind;
 
@@ -227,8 +230,30 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
     })
 }
 
-fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> StoreError {
-    StoreError::Backend(Box::new(e))
+impl DynamoStore {
+    /// The SDK's own deadlines ([`best_effort`]: connect, attempt, operation)
+    /// race the resolver's, so they are store timeouts too, not backend
+    /// failures: the two are counted apart (`StoreTimeouts`, `StoreErrors`).
+    fn failure<E, R>(&self, e: SdkError<E, R>) -> StoreError
+    where
+        SdkError<E, R>: std::error::Error + Send + Sync + 'static,
+    {
+        let timed_out = match &e {
+            SdkError::TimeoutError(_) => true,
+            SdkError::DispatchFailure(failure) => failure.is_timeout(),
+            _ => false,
+        };
+        if timed_out {
+            let budget = self.client.config().timeout_config();
+            StoreError::Timeout(
+                budget
+                    .and_then(|t| t.operation_timeout())
+                    .unwrap_or_default(),
+            )
+        } else {
+            StoreError::Backend(Box::new(e))
+        }
+    }
 }
 
 #[async_trait]
@@ -248,7 +273,7 @@ impl HydrationStore for DynamoStore {
             .expression_attribute_names("#strategy", STRATEGY)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.failure(e))?;
         let Some(item) = output.item else {
             return Ok(None);
         };
@@ -262,15 +287,40 @@ impl HydrationStore for DynamoStore {
         Ok(record.is_live(SystemTime::now()).then_some(record))
     }
 
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
-        self.client
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
+        let mut put = self
+            .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(record)))
-            .send()
-            .await
-            .map_err(backend)?;
-        Ok(())
+            .set_item(Some(to_item(record)));
+        if record.kind == RecordKind::Warmed {
+            // `HydrationRecord::may_replace`, atomically on the item.
+            put = put
+                .condition_expression("attribute_not_exists(#hydratedAt) OR #expiresAt <= :now")
+                .expression_attribute_names("#hydratedAt", HYDRATED_AT)
+                .expression_attribute_names("#expiresAt", EXPIRES_AT)
+                .expression_attribute_values(
+                    ":now",
+                    AttributeValue::N(epoch_seconds(SystemTime::now()).to_string()),
+                )
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                );
+        }
+        let e = match put.send().await {
+            Ok(_) => return Ok(Put::Written),
+            Err(e) => e,
+        };
+        match e.as_service_error() {
+            // A live success is there: keeping it is the point.
+            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                let item = failed.item.as_ref().ok_or_else(|| {
+                    StoreError::Malformed("a failed condition without the item".to_owned())
+                })?;
+                Ok(Put::Kept(from_item(item)?))
+            }
+            _ => Err(self.failure(e)),
+        }
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
@@ -280,7 +330,7 @@ impl HydrationStore for DynamoStore {
             .key(PK, AttributeValue::S(user.to_string()))
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.failure(e))?;
         Ok(())
     }
 

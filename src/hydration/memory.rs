@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::{HydrationRecord, HydrationStore, StoreError};
+use super::{HydrationRecord, HydrationStore, Put, StoreError};
 use crate::token::UserKey;
 
 /// Process-local store, used when `HYDRATION_TABLE` is unset and as the L1
@@ -40,9 +40,8 @@ impl HydrationStore for MemoryStore {
         }
     }
 
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
-        self.cache.insert(record.user.clone(), record.clone()).await;
-        Ok(())
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
+        Ok(super::put_in(&self.cache, record).await)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

@@ -75,6 +75,46 @@ impl HydrationRecord {
     pub fn is_live(&self, now: SystemTime) -> bool {
         epoch_seconds(now) < self.expires_at
     }
+
+    /// Whether `self` may overwrite `current` at `now`: a "warmed" marker
+    /// never replaces a live "hydrated" record, which would cut hours of
+    /// known hydration down to minutes (a pre-warm racing a resolution).
+    pub fn may_replace(&self, current: &HydrationRecord, now: SystemTime) -> bool {
+        !(self.kind == RecordKind::Warmed
+            && current.kind == RecordKind::Hydrated
+            && current.is_live(now))
+    }
+}
+
+/// What a `put` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Put {
+    Written,
+    /// A "warmed" marker met this live "hydrated" record, which stays.
+    Kept(HydrationRecord),
+}
+
+/// `put` for the moka-backed stores, atomic per key: see
+/// [`HydrationRecord::may_replace`].
+async fn put_in(
+    cache: &moka::future::Cache<UserKey, HydrationRecord>,
+    record: &HydrationRecord,
+) -> Put {
+    use moka::ops::compute::{CompResult, Op};
+    let now = SystemTime::now();
+    let outcome = cache
+        .entry_by_ref(&record.user)
+        .and_compute_with(|current| {
+            std::future::ready(match current {
+                Some(current) if !record.may_replace(current.value(), now) => Op::Nop,
+                _ => Op::Put(record.clone()),
+            })
+        })
+        .await;
+    match outcome {
+        CompResult::Unchanged(kept) => Put::Kept(kept.into_value()),
+        _ => Put::Written,
+    }
 }
 
 /// Seconds since the Unix epoch, saturating at 0 for clocks before 1970.
@@ -99,8 +139,10 @@ pub enum StoreError {
 pub trait HydrationStore: Send + Sync + 'static {
     /// The live record for `user`, if any.
     async fn get(&self, user: &UserKey) -> Result<Option<HydrationRecord>, StoreError>;
-    /// Remember `record` (overwrites).
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError>;
+    /// Remember `record`: overwrites, except that a "warmed" marker never
+    /// replaces a live "hydrated" record ([`HydrationRecord::may_replace`]),
+    /// which is then handed back.
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError>;
     /// Drop what is known of `user` (a stale hit).
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError>;
     /// A short name for logs (`memory`, `dynamodb`, ...).
@@ -135,7 +177,7 @@ impl BestEffortStore {
         self.bounded("get", budget, self.inner.get(user)).await
     }
 
-    pub async fn put(&self, record: &HydrationRecord, budget: Duration) -> Result<(), StoreError> {
+    pub async fn put(&self, record: &HydrationRecord, budget: Duration) -> Result<Put, StoreError> {
         self.bounded("put", budget, self.inner.put(record)).await
     }
 
@@ -158,5 +200,29 @@ impl BestEffortStore {
         outcome.inspect_err(|e| {
             tracing::warn!(store = self.inner.name(), op, error = %e, cause = ?std::error::Error::source(e), "hydration store call failed; carrying on without it");
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_never_replaces_a_live_hydrated_record() {
+        let now = SystemTime::now();
+        let user = || UserKey::new("tid", "oid").unwrap();
+        let hour = Duration::from_secs(3600);
+        let hydrated = HydrationRecord::new(user(), now, hour, None);
+        let expired = HydrationRecord::new(user(), now - 2 * hour, hour, None);
+        let marker = HydrationRecord::warmed(user(), now, hour, WarmupKind::Root);
+        for (new, current, replaces, why) in [
+            (&marker, &hydrated, false, "a marker under a live success"),
+            (&marker, &expired, true, "a marker over an expired success"),
+            (&marker, &marker, true, "a marker over a marker"),
+            (&hydrated, &marker, true, "a success over a marker"),
+            (&hydrated, &hydrated, true, "a success over a success"),
+        ] {
+            assert_eq!(new.may_replace(current, now), replaces, "{why}");
+        }
     }
 }

@@ -88,12 +88,42 @@ pub struct Resolver {
 /// What the store said of a guest.
 enum Known {
     Hydrated,
-    /// A "warmed" marker this recent: its warm-up is still settling.
+    /// A live "warmed" marker: a warm-up for this guest answered `age` ago,
+    /// on some instance; it may still be settling.
     Warming {
         age: Duration,
         strategy: Option<WarmupKind>,
     },
     Unknown,
+}
+
+/// When the warm-up a request waits on was sent: an instant of this
+/// process, or an age read from a marker (a fresh Lambda VM's monotonic clock
+/// may not reach back that far, so no `Instant` is derived from it).
+#[derive(Debug, Clone, Copy)]
+struct WarmedAt {
+    base: Instant,
+    age_at_base: Duration,
+}
+
+impl WarmedAt {
+    fn sent(at: Instant) -> Self {
+        Self {
+            base: at,
+            age_at_base: Duration::ZERO,
+        }
+    }
+
+    fn ago(age: Duration) -> Self {
+        Self {
+            base: Instant::now(),
+            age_at_base: age,
+        }
+    }
+
+    fn elapsed(self) -> Duration {
+        self.age_at_base + self.base.elapsed()
+    }
 }
 
 impl Resolver {
@@ -157,12 +187,14 @@ impl Resolver {
             Known::Hydrated => Hydration::Hit,
             Known::Warming { .. } | Known::Unknown => Hydration::Miss,
         });
-        let mut warmed_at = match hydration {
-            Known::Unknown if !caller.claims.is_member => {
-                self.warm_up(caller, place, deadline, report).await?
-            }
-            // Another request (on any instance) warmed this guest up moments
-            // ago: wait for that warm-up to settle instead of running one.
+        let mut warmed = match hydration {
+            Known::Unknown if !caller.claims.is_member => self
+                .warm_up(caller, place, deadline, report)
+                .await?
+                .map(WarmedAt::sent),
+            // A pre-warm (on any instance) warmed this guest up: call
+            // `/shares` at once, or wait for that warm-up to settle if it
+            // has not yet, instead of running one.
             Known::Warming { age, strategy } => {
                 report.warmup = strategy;
                 report.warmup_shared = true;
@@ -170,7 +202,7 @@ impl Resolver {
                     .warmups
                     .last_sent(&caller.claims.user, &caller.token)
                     .await;
-                here.or_else(|| Instant::now().checked_sub(age))
+                Some(here.map_or(WarmedAt::ago(age), WarmedAt::sent))
             }
             _ => None,
         };
@@ -226,7 +258,7 @@ impl Resolver {
                 self.forget(caller, deadline, report).await;
             }
             progress.attempts = report.attempts;
-            progress.since_warm_up = warmed_at.map(|at: Instant| at.elapsed());
+            progress.since_warm_up = warmed.map(WarmedAt::elapsed);
             progress.polls_since_warm_up += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             match decide(&self.policy, &progress, answer, remaining, fastrand::f64()) {
@@ -236,7 +268,10 @@ impl Resolver {
                         progress.trouble_retries += 1;
                     }
                     if warm_up {
-                        warmed_at = self.warm_up(caller, place, deadline, report).await?;
+                        warmed = self
+                            .warm_up(caller, place, deadline, report)
+                            .await?
+                            .map(WarmedAt::sent);
                         progress.polls_since_warm_up = 0;
                     }
                     tokio::time::sleep(wait).await;
@@ -315,20 +350,16 @@ impl Resolver {
         report.timings.store += t.elapsed();
         match count(found, report).flatten() {
             Some(record) if record.kind == RecordKind::Hydrated => Known::Hydrated,
-            Some(marker) => {
-                let age = Duration::from_secs(
+            // Whatever its age: hydration has most likely settled since, so
+            // `/shares` goes first. If a 401 says otherwise past the re-warm
+            // window, `decide` warms up again; that first call has then used
+            // one of the `MAX_ATTEMPTS`.
+            Some(marker) => Known::Warming {
+                age: Duration::from_secs(
                     epoch_seconds(SystemTime::now()).saturating_sub(marker.hydrated_at),
-                );
-                // A marker older than the re-warm window did not work.
-                if age < self.policy.rewarm_after {
-                    Known::Warming {
-                        age,
-                        strategy: marker.strategy,
-                    }
-                } else {
-                    Known::Unknown
-                }
-            }
+                ),
+                strategy: marker.strategy,
+            },
             None => Known::Unknown,
         }
     }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
+use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
     CachedStore, DynamoStore, HydrationRecord, HydrationStore, local_client, to_item,
 };
@@ -16,7 +17,7 @@ use share_resolver::token::UserKey;
 
 use crate::helpers::dynamo::{endpoint, fresh_table};
 use crate::helpers::{CountingStore, closed_port, stalling_server};
-use crate::helpers::{Guest, header, spawn_service, test_settings};
+use crate::helpers::{Guest, TestApp, assert_problem, header, spawn_service, test_settings};
 
 const STORE_TIMEOUT: Duration = Duration::from_millis(150);
 
@@ -25,6 +26,28 @@ async fn production_store(table: &str, calls: &Arc<AtomicUsize>) -> Arc<dyn Hydr
     let client = local_client(&endpoint(), STORE_TIMEOUT).await;
     let counting = CountingStore::sharing(DynamoStore::new(client, table), calls.clone());
     Arc::new(CachedStore::new(counting, 1000))
+}
+
+/// Neither the token's header nor its claims part is in `dump`.
+fn assert_holds_no_token_of(guest: &Guest, dump: &str) {
+    for part in guest.token.split('.').take(2) {
+        assert!(!dump.contains(part), "token material in the table: {dump}");
+    }
+}
+
+/// The service on [`production_store`] over `table`.
+async fn production_service(
+    graph: &GraphSimulator,
+    settings: Settings,
+    table: &str,
+    calls: &Arc<AtomicUsize>,
+) -> TestApp {
+    spawn_service(
+        graph.clone(),
+        settings,
+        production_store(table, calls).await,
+    )
+    .await
 }
 
 async fn item_of(
@@ -49,12 +72,7 @@ async fn a_resolved_guest_is_recorded_with_a_numeric_ttl_and_nothing_else() {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
     let calls = Arc::new(AtomicUsize::new(0));
-    let app = spawn_service(
-        graph,
-        settings.clone(),
-        production_store(&table, &calls).await,
-    )
-    .await;
+    let app = production_service(&graph, settings.clone(), &table, &calls).await;
     let guest = Guest::new();
 
     let response = app.resolve_demo(&guest).await;
@@ -79,10 +97,7 @@ async fn a_resolved_guest_is_recorded_with_a_numeric_ttl_and_nothing_else() {
         "{expires} vs now {now}"
     );
     assert_eq!(item["strategy"], AttributeValue::S("site".into()));
-    let dump = format!("{item:?}");
-    for part in guest.token.split('.').take(2) {
-        assert!(!dump.contains(part), "token material in the item: {dump}");
-    }
+    assert_holds_no_token_of(&guest, &format!("{item:?}"));
 }
 
 #[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
@@ -93,12 +108,7 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
     let settings = test_settings(&graph);
     let guest = Guest::new();
     let calls = Arc::new(AtomicUsize::new(0));
-    let first = spawn_service(
-        graph.clone(),
-        settings.clone(),
-        production_store(&table, &calls).await,
-    )
-    .await;
+    let first = production_service(&graph, settings.clone(), &table, &calls).await;
     assert_eq!(first.resolve_demo(&guest).await.status(), 200);
     assert_eq!(
         calls.swap(0, Ordering::SeqCst),
@@ -107,12 +117,7 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
     );
 
     // A new instance: empty L1, same table.
-    let restarted = spawn_service(
-        graph.clone(),
-        settings,
-        production_store(&table, &calls).await,
-    )
-    .await;
+    let restarted = production_service(&graph, settings, &table, &calls).await;
     graph.clear_requests();
     let response = restarted.resolve_demo(&guest).await;
 
@@ -137,6 +142,73 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
 
 #[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
+async fn a_pre_warm_then_a_resolution_on_a_new_instance_makes_no_warm_up() {
+    let (client, table) = fresh_table().await;
+    let graph = GraphSimulator::start(Scenario {
+        hydration_lag: Duration::from_millis(30),
+        ..Scenario::demo()
+    })
+    .await
+    .unwrap();
+    let settings = test_settings(&graph);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let signed_in = production_service(&graph, settings.clone(), &table, &calls).await;
+    let guest = Guest::new();
+
+    let warmed = signed_in.post_warmup(None, Some(&guest.token), &[]).await;
+    assert_eq!(warmed.status(), 200);
+    let marker = item_of(&client, &table, &guest)
+        .await
+        .expect("a warmed marker");
+    let mut names: Vec<&str> = marker.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["expiresAt", "pk", "strategy", "warmedAt"]);
+    let (AttributeValue::N(at), AttributeValue::N(expires)) =
+        (&marker["warmedAt"], &marker["expiresAt"])
+    else {
+        panic!("not numbers: {marker:?}")
+    };
+    let lives = expires.parse::<u64>().unwrap() - at.parse::<u64>().unwrap();
+    assert_eq!(lives, settings.warmup_marker_ttl.as_secs(), "short-lived");
+
+    // Another instance, empty L1, same table: the guest's first link.
+    let other = production_service(&graph, settings, &table, &calls).await;
+    let response = other.resolve_demo(&guest).await;
+
+    assert_eq!(response.status(), 200);
+    let kinds = other.graph_kinds_for(&guest);
+    assert_eq!(
+        kinds.iter().filter(|k| k.is_warmup()).count(),
+        1,
+        "the pre-warm's only: {kinds:?}"
+    );
+    let item = item_of(&client, &table, &guest).await.unwrap();
+    assert!(
+        item.contains_key("hydratedAt") && !item.contains_key("warmedAt"),
+        "the success replaced the marker: {item:?}"
+    );
+    assert_holds_no_token_of(&guest, &format!("{marker:?}{item:?}"));
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn a_pre_warm_with_a_refused_token_writes_nothing_to_the_table() {
+    let (client, table) = fresh_table().await;
+    let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = production_service(&graph, test_settings(&graph), &table, &calls).await;
+    let victim = Guest::new();
+    let forged = graph_sim::token::TokenBuilder::guest(&victim.tid, &victim.oid).build_forged();
+
+    let r = app.post_warmup(None, Some(&forged), &[]).await;
+
+    assert_problem(r, 401, "invalid_token").await;
+    assert_eq!(graph.requests().len(), 1, "Graph refused the warm-up");
+    assert!(item_of(&client, &table, &victim).await.is_none());
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
 async fn a_stale_hit_is_deleted_from_the_table() {
     let (client, table) = fresh_table().await;
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
@@ -153,7 +225,7 @@ async fn a_stale_hit_is_deleted_from_the_table() {
         .await
         .unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
-    let app = spawn_service(graph, settings, production_store(&table, &calls).await).await;
+    let app = production_service(&graph, settings, &table, &calls).await;
 
     let response = app.resolve_demo(&guest).await;
 
@@ -167,8 +239,10 @@ async fn a_stale_hit_is_deleted_from_the_table() {
     );
 }
 
-#[tokio::test]
-async fn resolution_works_when_dynamodb_is_down_or_stalls() {
+/// The service on the production store over a DynamoDB that is down
+/// (nothing listens) or stalls (accepts, never answers).
+async fn services_on_a_broken_dynamodb() -> Vec<(&'static str, TestApp)> {
+    let mut apps = Vec::new();
     for (what, port) in [
         ("down", closed_port().await),
         ("stalling", stalling_server().await),
@@ -179,7 +253,34 @@ async fn resolution_works_when_dynamodb_is_down_or_stalls() {
         let client = local_client(&format!("http://127.0.0.1:{port}"), STORE_TIMEOUT).await;
         let store: Arc<dyn HydrationStore> =
             Arc::new(CachedStore::new(DynamoStore::new(client, "hydration"), 100));
-        let app = spawn_service(graph, settings, store).await;
+        apps.push((what, spawn_service(graph, settings, store).await));
+    }
+    apps
+}
+
+#[tokio::test]
+async fn a_pre_warm_works_when_dynamodb_is_down_or_stalls() {
+    for (what, app) in services_on_a_broken_dynamodb().await {
+        let guest = Guest::new();
+
+        let started = Instant::now();
+        let r = app.post_warmup(None, Some(&guest.token), &[]).await;
+        let elapsed = started.elapsed();
+
+        assert_eq!(r.status(), 200, "{what}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["hydration"], "warmed", "{what}");
+        // One bounded get and one bounded put, plus the warm-up.
+        assert!(
+            elapsed < 2 * STORE_TIMEOUT + Duration::from_millis(600),
+            "{what}: took {elapsed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn resolution_works_when_dynamodb_is_down_or_stalls() {
+    for (what, app) in services_on_a_broken_dynamodb().await {
         let guest = Guest::new();
 
         let started = Instant::now();
@@ -208,5 +309,15 @@ async fn resolution_works_when_dynamodb_is_down_or_stalls() {
             store_ms <= 2.0 * STORE_TIMEOUT.as_millis() as f64 + 50.0,
             "{what}: store took {store_ms} ms"
         );
+        // The get and the put, each counted as what it was.
+        let emf = app.metrics.documents().pop().expect("an EMF document");
+        let counted = |name: &str| {
+            emf[name]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{name}: {emf}"))
+        };
+        let (errors, timeouts) = if what == "down" { (2, 0) } else { (0, 2) };
+        assert_eq!(counted("StoreErrors"), errors, "{what}");
+        assert_eq!(counted("StoreTimeouts"), timeouts, "{what}");
     }
 }

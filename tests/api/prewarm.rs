@@ -2,12 +2,13 @@
 //! without a warm-up of its own, on any instance.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use graph_sim::{GraphSimulator, RequestKind, Scenario, SimUser};
 use serde_json::{Value, json};
-use share_resolver::hydration::{HydrationStore, MemoryStore, RecordKind};
+use share_resolver::hydration::{HydrationRecord, HydrationStore, MemoryStore, RecordKind};
 use share_resolver::token::UserKey;
+use share_resolver::warmup::WarmupKind;
 
 use crate::helpers::{
     Guest, SHARE_URL, assert_problem, header, spawn_app_with, spawn_service, test_settings,
@@ -58,6 +59,64 @@ async fn a_pre_warm_then_a_resolution_on_another_instance_makes_no_second_warm_u
         RecordKind::Hydrated,
         "the success replaced the marker"
     );
+}
+
+#[tokio::test]
+async fn a_guest_pre_warmed_long_before_opens_a_link_with_one_call() {
+    let graph = GraphSimulator::start(lagging(30)).await.unwrap();
+    let store: Arc<dyn HydrationStore> = Arc::new(MemoryStore::new(100, Duration::from_secs(3600)));
+    let mut settings = test_settings(&graph);
+    settings.rewarm_after = Duration::from_millis(300);
+    let first = spawn_service(graph.clone(), settings.clone(), store.clone()).await;
+    let second = spawn_service(graph.clone(), settings, store).await;
+    let guest = Guest::new();
+
+    assert_eq!(
+        first
+            .post_warmup(None, Some(&guest.token), &[])
+            .await
+            .status(),
+        200
+    );
+    // Markers count whole seconds: this one is past the re-warm window.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    graph.clear_requests();
+    let r = second.resolve_demo(&guest).await;
+
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-resolver-attempts"), "1");
+    assert_eq!(header(&r, "x-resolver-warmup"), "root");
+    assert_eq!(second.graph_kinds_for(&guest), [RequestKind::Shares]);
+}
+
+#[tokio::test]
+async fn an_old_marker_whose_guest_is_not_hydrated_is_warmed_up_again() {
+    let app = spawn_app_with(Scenario::demo(), |s| {
+        s.rewarm_after = Duration::from_millis(300);
+    })
+    .await;
+    let guest = Guest::new();
+    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
+    let ten_seconds_ago = SystemTime::now() - Duration::from_secs(10);
+    let marker = HydrationRecord::warmed(
+        user,
+        ten_seconds_ago,
+        Duration::from_secs(300),
+        WarmupKind::Root,
+    );
+    app.store.put(&marker).await.unwrap();
+
+    let r = app.resolve_demo(&guest).await;
+
+    assert_eq!(r.status(), 200);
+    let kinds = app.graph_kinds_for(&guest);
+    assert_eq!(kinds.first(), Some(&RequestKind::Shares), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| k.is_warmup()).count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.last(), Some(&RequestKind::Shares), "{kinds:?}");
 }
 
 #[tokio::test]
