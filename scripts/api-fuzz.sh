@@ -20,6 +20,7 @@
 # exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 readonly EXAMPLES=${API_FUZZ_EXAMPLES:-100}
 readonly SEED=${API_FUZZ_SEED:-}
@@ -37,22 +38,6 @@ rm -f "$LOGS"/*.log "$LOGS"/*.txt "$LOGS"/*.xml "$LOGS"/*.json
 sim_pid=
 resolver_pid=
 
-say() { printf '%s\n' "$*"; }
-
-# Stops a background process and everything it started (each one runs in its
-# own session, so its process group is its pid).
-stop() {
-    local pid=$1
-    [ -n "$pid" ] || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
     stop "$resolver_pid"
     stop "$sim_pid"
@@ -63,41 +48,9 @@ trap 'exit 130' INT TERM
 # A set-up step failed: show why, stop (nothing was fuzzed).
 die() {
     say "FAIL setup: $1"
-    local log
-    for log in "${@:2}"; do
-        [ -s "$log" ] && { say "--- last lines of $log"; tail -n 25 "$log"; }
-    done
+    show_logs "${@:2}"
     say "0 passed, 1 failed"
     exit 1
-}
-
-spawn() {
-    if command -v setsid >/dev/null 2>&1; then
-        setsid "$@" &
-    else
-        "$@" &
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-http_ok() {
-    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1"
-}
-
-# Polls `check` (a command) every 0.2 s until it succeeds, the process `pid`
-# dies, or `seconds` pass.
-wait_for() {
-    local seconds=$1 pid=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || return 2
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.2
-    done
 }
 
 # POSTs JSON ($2) to a simulator admin route ($1), prints the answer.

@@ -14,6 +14,9 @@
 # Logs: .tmp/lambda-smoke/{build,graph-sim,watch}.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+# Its readiness check is a whole `cargo lambda invoke`: poll gently.
+POLL_INTERVAL=0.5
 
 readonly BUILD_TIMEOUT=${SMOKE_BUILD_TIMEOUT:-1800}
 # Covers `cargo run` inside watch rebuilding the binary, if it has to.
@@ -30,22 +33,7 @@ failed=0
 sim_pid=
 watch_pid=
 
-say() { printf '%s\n' "$*"; }
 summary() { say "${passed} passed, ${failed} failed"; }
-
-# Stops a background process and everything it started (each one runs in its
-# own session, so its process group is its pid).
-stop() {
-    local pid=$1
-    [ -n "$pid" ] || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     stop "$watch_pid"
@@ -57,47 +45,10 @@ trap 'exit 130' INT TERM
 # A set-up step failed: show why, count it, stop.
 die() {
     say "FAIL setup: $1"
-    local log
-    for log in "${@:2}"; do
-        [ -s "$log" ] && { say "--- last lines of $log"; tail -n 25 "$log"; }
-    done
+    show_logs "${@:2}"
     failed=$((failed + 1))
     summary
     exit 1
-}
-
-# In its own session where possible, so that `stop` reaches its children.
-spawn() {
-    if command -v setsid >/dev/null 2>&1; then
-        setsid "$@" &
-    else
-        "$@" &
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Polls `check` (a command) every 0.5 s until it succeeds, the process `pid`
-# dies, or `seconds` pass.
-wait_for() {
-    local seconds=$1 pid=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || return 2
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.5
-    done
-}
-
-http_ok() {
-    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1"
-}
-
-port_open() {
-    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' "$1"
 }
 
 # --- tools -----------------------------------------------------------------

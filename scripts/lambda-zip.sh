@@ -32,6 +32,7 @@
 # the service turns a panic into a problem response).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 readonly BUILD_TIMEOUT=${ZIP_BUILD_TIMEOUT:-3600}
 readonly INVOKE_TIMEOUT=${ZIP_INVOKE_TIMEOUT:-25}
@@ -51,22 +52,8 @@ api_pid=
 fn_pid=
 script_started=$SECONDS
 
-say() { printf '%s\n' "$*"; }
 summary() { say "${passed} passed, ${failed} failed (in $((SECONDS - script_started)) s)"; }
 
-# Stops a background process and what it started (each runs in its own
-# session where setsid exists, so its process group is its pid).
-stop() {
-    local pid=$1
-    [ -n "$pid" ] || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     stop "$fn_pid"
     stop "$api_pid"
@@ -77,41 +64,10 @@ trap 'exit 130' INT TERM
 
 die() {
     say "FAIL setup: $1"
-    local log
-    for log in "${@:2}"; do
-        [ -s "$log" ] && { say "--- last lines of $log"; tail -n 25 "$log"; }
-    done
+    show_logs "${@:2}"
     failed=$((failed + 1))
     summary
     exit 1
-}
-
-spawn() {
-    if command -v setsid >/dev/null 2>&1; then
-        setsid "$@" &
-    else
-        "$@" &
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Polls `check` every 0.1 s until it succeeds, `pid` dies, or `seconds` pass.
-wait_for() {
-    local seconds=$1 pid=$2
-    shift 2
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || return 2
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
-
-http_ok() {
-    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1"
 }
 
 # --- tools -------------------------------------------------------------------
