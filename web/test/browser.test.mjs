@@ -99,6 +99,16 @@ async function resolveIn(page, link) {
   return page.evaluate(() => ({ state: document.body.dataset.state, code: document.body.dataset.code }));
 }
 
+/**
+ * Waits for the page's fire-and-forget sign-in pre-warm to be answered and
+ * returns what it shows (`hydration/warmup`). A request sent before then races
+ * it: whichever reaches the service first runs the warm-up.
+ */
+async function prewarmed(page) {
+  await page.waitForFunction(() => document.getElementById('prewarm').textContent !== 'running');
+  return page.textContent('#prewarm');
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -122,6 +132,7 @@ test('CORS: a preflight from the page origin succeeds and the exposed headers ar
 
   const guest = await stack.user();
   const page = await openPage({ token: guest.token });
+  assert.equal(await prewarmed(page), 'warmed/root');
   const seen = await page.evaluate(
     async ({ base, token, link }) => {
       const post = (headers, body) => fetch(`${base}/v1/resolve`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -197,7 +208,7 @@ test("a cold guest's link is shown as a card", async () => {
   const guest = await stack.user();
   const page = await openPage({ token: guest.token });
   assert.equal(await page.textContent('#account-name'), 'Ada Lovelace (guest)');
-  await page.waitForFunction(() => document.getElementById('prewarm').textContent !== 'running');
+  assert.equal(await prewarmed(page), 'warmed/root');
   await shot(page, '1-signed-in');
 
   const { state } = await resolveIn(page, DEMO_SHARE_URL);
