@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use share_resolver::hydration::{HydrationRecord, HydrationStore, StoreError};
+use share_resolver::hydration::{HydrationRecord, HydrationStore, Put, StoreError};
 use share_resolver::token::UserKey;
 
 /// `inner`, counting every call that reaches it (get, put and forget alike).
@@ -40,7 +40,7 @@ impl<S: HydrationStore> HydrationStore for CountingStore<S> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.get(user).await
     }
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.put(record).await
     }
@@ -53,12 +53,17 @@ impl<S: HydrationStore> HydrationStore for CountingStore<S> {
     }
 }
 
-/// A port nothing listens on.
+/// A port nothing listens on, and nothing else can take: the socket stays
+/// bound (without `listen`, so a connection is refused) until the test
+/// process exits. Releasing it would let a parallel test's server reuse it.
 pub async fn closed_port() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("loopback address"))
         .expect("bind loopback");
-    listener.local_addr().expect("local address").port()
+    let port = socket.local_addr().expect("local address").port();
+    std::mem::forget(socket);
+    port
 }
 
 /// A server that accepts connections, reads nothing and never answers.
