@@ -62,7 +62,8 @@ use graph_sim::{Behaviour, Fault, FaultAction, GraphSimulator, RequestKind, Scen
 use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    CachedStore, DynamoStore, HydrationRecord, HydrationStore, StoreError, from_item, local_client,
+    CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError, from_item,
+    local_client,
 };
 use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
@@ -390,12 +391,12 @@ impl<S: HydrationStore> HydrationStore for Audited<S> {
         result
     }
 
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         let user = self.user(&record.user);
         let watch = Watch::new(&self.audit.put, user.map(|u| &u.puts_failed));
         let result = self.inner.put(record).await;
         watch.finish(result.is_ok());
-        if let (Some(user), Ok(())) = (user, &result) {
+        if let (Some(user), Ok(_)) = (user, &result) {
             user.puts_ok.fetch_add(1, SeqCst);
         }
         result
@@ -536,7 +537,7 @@ impl HydrationStore for DynamoCalls {
         result
     }
 
-    async fn put(&self, record: &HydrationRecord) -> Result<(), StoreError> {
+    async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         let timed = Timed::new(self);
         let result = self.inner.put(record).await;
         timed.finish(&result);
