@@ -114,10 +114,11 @@ pub(crate) struct Body<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for Optional<T> {
     type Rejection = ApiError;
 
-    /// No body at all is the default; anything else must be the JSON.
+    /// No body at all is the default; anything else must be the JSON (a
+    /// body of only whitespace is not: RFC 8259 needs a value).
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = read_body(request, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.is_empty() {
             return Ok(Self(T::default()));
         }
         parse(&bytes).map(Self)

@@ -189,7 +189,7 @@ async fn resolve(
     path = "/v1/warmup",
     tag = "warmup",
     params(openapi::CallerHeaders),
-    request_body(content = Option<openapi::WarmupBody>, description = "Optional (no body, or only whitespace, is `{}`): where to warm up"),
+    request_body(content = Option<openapi::WarmupBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): where to warm up"),
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = openapi::Prewarmed, content_type = "application/json"),
         openapi::InputProblems,

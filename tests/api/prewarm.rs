@@ -157,6 +157,19 @@ async fn a_pre_warm_says_where_to_warm_up() {
 }
 
 #[tokio::test]
+async fn an_empty_json_body_is_no_body() {
+    let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+    let guest = Guest::new();
+
+    let r = app.post_raw("/v1/warmup", "", Some(&guest.token)).await;
+
+    assert_eq!(
+        json_of(r).await,
+        json!({"hydration": "warmed", "warmup": "root"})
+    );
+}
+
+#[tokio::test]
 async fn a_pre_warm_for_a_hit_or_a_member_makes_no_graph_call() {
     let app = spawn_app_with(Scenario::demo(), |_| {}).await;
     let guest = Guest::new();
@@ -263,6 +276,10 @@ async fn bad_pre_warm_requests_get_their_problem() {
         let r = app.post_warmup(body, token, &[]).await;
         let problem = assert_problem(r, status, code).await;
         assert!(problem["detail"].is_string(), "{why}");
+    }
+    for blank in [" ", "\n\t "] {
+        let r = app.post_raw("/v1/warmup", blank, token).await;
+        assert_problem(r, 400, "bad_request").await;
     }
     let huge = json!({"host": "a".repeat(20_000)});
     assert_problem(

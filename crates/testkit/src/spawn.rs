@@ -186,18 +186,28 @@ impl TestApp {
         send(request, token, headers).await
     }
 
+    /// `POST {path}` with a raw body sent as JSON.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+        token: Option<&str>,
+    ) -> Response {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/json")
+            .body(body);
+        send(request, token, &[]).await
+    }
+
     /// `POST /v1/resolve` with a raw body.
     pub async fn post_resolve_raw(
         &self,
         body: impl Into<reqwest::Body>,
         token: Option<&str>,
     ) -> Response {
-        let request = self
-            .client
-            .post(format!("{}/v1/resolve", self.address))
-            .header("content-type", "application/json")
-            .body(body);
-        send(request, token, &[]).await
+        self.post_raw("/v1/resolve", body, token).await
     }
 
     pub async fn post_resolve(&self, body: Value, token: Option<&str>) -> Response {
