@@ -115,6 +115,12 @@ fn warmed(user: &UserKey) -> HydrationRecord {
     )
 }
 
+/// A "hydrated" record for `user` that expired an hour ago.
+fn expired(user: &UserKey) -> HydrationRecord {
+    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+    HydrationRecord::new(user.clone(), two_hours_ago, Duration::from_secs(3600), None)
+}
+
 async fn raw_put(raw: &Client, table: &str, item: Item) {
     raw.put_item()
         .table_name(table)
@@ -256,12 +262,9 @@ async fn an_item_past_its_expires_at_is_a_miss() {
     let (client, _) = store_client(&endpoint()).await;
     let store = DynamoStore::new(client, &table);
     let user = new_user();
-    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
-    let expired =
-        HydrationRecord::new(user.clone(), two_hours_ago, Duration::from_secs(3600), None);
     // DynamoDB deletes expired items lazily (up to days later): until then
     // GetItem still returns them.
-    raw_put(&raw, &table, to_item(&expired)).await;
+    raw_put(&raw, &table, to_item(&expired(&user))).await;
     assert!(raw_get(&raw, &table, &user).await.is_some());
 
     assert_eq!(store.get(&user).await.unwrap(), None);
@@ -275,24 +278,17 @@ async fn a_warmed_marker_never_replaces_a_live_hydrated_item() {
     let (raw, table) = fresh_table().await;
     let (client, _) = store_client(&endpoint()).await;
     let store = DynamoStore::new(client, &table);
-    let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
-    let (live, expired, unknown) = (new_user(), new_user(), new_user());
+    let (live, old, unknown) = (new_user(), new_user(), new_user());
     // Written by another instance: only the table knows.
     raw_put(&raw, &table, to_item(&hydrated(&live, None))).await;
-    let old = HydrationRecord::new(
-        expired.clone(),
-        two_hours_ago,
-        Duration::from_secs(3600),
-        None,
-    );
-    raw_put(&raw, &table, to_item(&old)).await;
+    raw_put(&raw, &table, to_item(&expired(&old))).await;
 
     let kept = store
         .put(&warmed(&live))
         .await
         .expect("a kept item is no error");
     let written = [
-        store.put(&warmed(&expired)).await.unwrap(),
+        store.put(&warmed(&old)).await.unwrap(),
         store.put(&warmed(&unknown)).await.unwrap(),
     ];
 
@@ -307,7 +303,7 @@ async fn a_warmed_marker_never_replaces_a_live_hydrated_item() {
         "the kept record comes back"
     );
     assert_eq!(written, [Put::Written, Put::Written]);
-    for user in [&expired, &unknown] {
+    for user in [&old, &unknown] {
         let item = raw_get(&raw, &table, user).await.unwrap();
         assert!(
             item.contains_key("warmedAt") && !item.contains_key("hydratedAt"),
