@@ -9,6 +9,7 @@
 //! Public: what `main`, the test kit and the benchmark build the service
 //! from. Everything else is crate-private.
 
+mod clock;
 pub mod configuration;
 pub mod fuzzing;
 mod graph;

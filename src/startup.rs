@@ -17,14 +17,12 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use crate::configuration::Settings;
 use crate::graph::GraphClient;
 use crate::http::router;
-use crate::hydration::{CachedStore, DynamoStore, HydrationStore, MemoryStore, load_client};
+use crate::hydration::{DynamoStore, HydrationStore, MemoryStore, load_client, production_store};
 use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 
 /// Most users the in-memory store keeps (about 100 bytes each).
 const MEMORY_STORE_CAPACITY: u64 = 100_000;
-/// Most users the L1 cache in front of DynamoDB keeps per instance.
-const L1_CAPACITY: u64 = 10_000;
 
 /// The built service.
 pub struct App {
@@ -84,10 +82,7 @@ pub async fn build_store(settings: &Settings) -> Arc<dyn HydrationStore> {
         )),
         Some(table) => {
             let client = load_client(settings.store_timeout).await;
-            Arc::new(CachedStore::new(
-                DynamoStore::new(client, table),
-                L1_CAPACITY,
-            ))
+            production_store(DynamoStore::new(client, table))
         }
     }
 }

@@ -7,7 +7,9 @@
 //! once what Graph would reject anyway, and to key the hydration store.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+use crate::clock::epoch_seconds;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -244,10 +246,6 @@ impl TokenClaims {
             scopes,
         })
     }
-}
-
-fn epoch_seconds(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Why an `X-SharePoint-Authorization` header was refused (`bad_request`).

@@ -7,7 +7,7 @@ mod cached;
 mod dynamo;
 mod memory;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
@@ -117,9 +117,18 @@ async fn put_in(
     }
 }
 
-/// Seconds since the Unix epoch, saturating at 0 for clocks before 1970.
-pub fn epoch_seconds(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+pub use crate::clock::epoch_seconds;
+
+/// Most users the L1 cache in front of DynamoDB keeps per instance.
+const L1_CAPACITY: u64 = 10_000;
+
+/// The production store: a per-instance L1 over the DynamoDB table (`dynamo`
+/// is a [`DynamoStore`], or a test's decorated one). Startup, the tests and
+/// the soak all assemble it here.
+pub fn production_store<S: HydrationStore + 'static>(
+    dynamo: S,
+) -> std::sync::Arc<dyn HydrationStore> {
+    std::sync::Arc::new(CachedStore::new(dynamo, L1_CAPACITY))
 }
 
 /// Why a store call failed. The resolver logs it and carries on.

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    CachedStore, DynamoStore, HydrationRecord, HydrationStore, local_client, to_item,
+    DynamoStore, HydrationRecord, HydrationStore, local_client, production_store, to_item,
 };
 use share_resolver::token::UserKey;
 
@@ -21,11 +21,16 @@ use crate::helpers::{Guest, TestApp, assert_problem, header, spawn_service, test
 
 const STORE_TIMEOUT: Duration = Duration::from_millis(150);
 
-/// What production builds: the L1 cache over DynamoDB (with a call counter).
-async fn production_store(table: &str, calls: &Arc<AtomicUsize>) -> Arc<dyn HydrationStore> {
+/// What production builds (the L1 cache over DynamoDB), with a call counter.
+async fn counted_production_store(
+    table: &str,
+    calls: &Arc<AtomicUsize>,
+) -> Arc<dyn HydrationStore> {
     let client = local_client(&endpoint(), STORE_TIMEOUT).await;
-    let counting = CountingStore::sharing(DynamoStore::new(client, table), calls.clone());
-    Arc::new(CachedStore::new(counting, 1000))
+    production_store(CountingStore::sharing(
+        DynamoStore::new(client, table),
+        calls.clone(),
+    ))
 }
 
 /// Neither the token's header nor its claims part is in `dump`.
@@ -35,7 +40,7 @@ fn assert_holds_no_token_of(guest: &Guest, dump: &str) {
     }
 }
 
-/// The service on [`production_store`] over `table`.
+/// The service on [`counted_production_store`] over `table`.
 async fn production_service(
     graph: &GraphSimulator,
     settings: Settings,
@@ -45,7 +50,7 @@ async fn production_service(
     spawn_service(
         graph.clone(),
         settings,
-        production_store(table, calls).await,
+        counted_production_store(table, calls).await,
     )
     .await
 }
@@ -251,8 +256,7 @@ async fn services_on_a_broken_dynamodb() -> Vec<(&'static str, TestApp)> {
         let mut settings = test_settings(&graph);
         settings.store_timeout = STORE_TIMEOUT;
         let client = local_client(&format!("http://127.0.0.1:{port}"), STORE_TIMEOUT).await;
-        let store: Arc<dyn HydrationStore> =
-            Arc::new(CachedStore::new(DynamoStore::new(client, "hydration"), 100));
+        let store = production_store(DynamoStore::new(client, "hydration"));
         apps.push((what, spawn_service(graph, settings, store).await));
     }
     apps
