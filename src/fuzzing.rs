@@ -1,9 +1,10 @@
 //! Fuzzing entry points: one function per cargo-fuzz target in `fuzz/`.
 //!
 //! Each takes arbitrary bytes, runs the real parser on them and asserts what
-//! must hold for every input (a panic is a finding). `tests/fuzz_corpus.rs`
-//! replays the committed corpora through the same functions on stable, so
-//! the normal test suite keeps them green. Not an API: hidden from the docs.
+//! must hold for every input (a panic is a finding). The `corpus` tests
+//! below replay the committed corpora through the same functions on stable,
+//! so the normal test suite keeps them green. Compiled only for tests and
+//! for cargo-fuzz (`--cfg fuzzing`): nothing here ships in the service.
 
 #![doc(hidden)]
 
@@ -16,10 +17,11 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Uri};
 use serde_json::Value;
 
-use crate::graph::answer::parse_retry_after;
-use crate::graph::diagnostics::{CallKind, GraphErrorBody};
-use crate::graph::{GraphDiagnostics, GraphRejection, GraphResponse, Verdict, classify};
-use crate::http::routes::decoded_share_url;
+use crate::graph::{
+    CallKind, GraphDiagnostics, GraphErrorBody, GraphRejection, GraphResponse, Verdict, classify,
+    parse_retry_after,
+};
+use crate::http::decoded_share_url;
 use crate::share_id::{HostAllowList, ShareId, SharingUrl};
 use crate::token::{
     BearerToken, PERSONAL_ACCOUNT_TENANT, TokenClaims, TokenError, UserKey, check_sharepoint_token,
@@ -271,13 +273,12 @@ fn check_share_id(input: &str, id: &ShareId, hosts: &HostAllowList) {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
         "{text:?} is not base64url"
     );
-    match id {
-        ShareId::Token(token) => {
-            assert!(token.starts_with("s!") && token.len() <= 1024);
-            assert!(id.sharing_url().is_none());
+    match id.sharing_url() {
+        None => {
+            assert!(text.starts_with("s!") && text.len() <= 1024);
         }
-        ShareId::Url { id: encoded, url } => {
-            assert!(encoded.starts_with("u!"));
+        Some(url) => {
+            assert!(text.starts_with("u!"));
             check_sharing_url(url, hosts);
             // What the id encodes is what the allow-list judged.
             let decoded = URL_SAFE_NO_PAD
@@ -450,4 +451,78 @@ fn check_diagnostics(
     assert_eq!(d.request_id.as_deref(), header_text.or(from_body));
     assert_eq!(d.ags_diagnostic.is_some(), header_text.is_some());
     serde_json::to_string(d).expect("diagnostics serialise");
+}
+
+/// Replays every committed fuzz input (fuzz/corpus/<target>/) and every crash
+/// artifact (fuzz/artifacts/<target>/, regressions until fixed) through the
+/// functions the fuzz targets call, on stable, as part of `cargo test`.
+#[cfg(test)]
+mod corpus {
+    use std::fs;
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::path::{Path, PathBuf};
+
+    type Target = fn(&[u8]);
+
+    fn files_in(dir: &Path) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .map(|e| e.expect("a readable directory entry").path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Runs every input of `name`'s corpus and artifacts; fails listing those
+    /// that panic (each panic's message is printed above the list).
+    fn replay(name: &str, target: Target) {
+        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        let corpus = files_in(&fuzz.join("corpus").join(name));
+        assert!(!corpus.is_empty(), "fuzz/corpus/{name}/ has no inputs");
+        let artifacts = files_in(&fuzz.join("artifacts").join(name));
+        let failures: Vec<String> = corpus
+            .iter()
+            .chain(&artifacts)
+            .filter(|file| {
+                let data = fs::read(file).expect("a readable corpus file");
+                catch_unwind(AssertUnwindSafe(|| target(&data))).is_err()
+            })
+            .map(|file| file.display().to_string())
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "{name}: {} of {} inputs fail:\n{}",
+            failures.len(),
+            corpus.len() + artifacts.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn share_id_corpus() {
+        replay("share_id", super::share_id);
+    }
+
+    #[test]
+    fn token_peek_corpus() {
+        replay("token_peek", super::token_peek);
+    }
+
+    #[test]
+    fn retry_after_corpus() {
+        replay("retry_after", super::retry_after);
+    }
+
+    #[test]
+    fn graph_error_body_corpus() {
+        replay("graph_error_body", super::graph_error_body);
+    }
+
+    #[test]
+    fn decoded_url_corpus() {
+        replay("decoded_url", super::decoded_url);
+    }
 }

@@ -11,11 +11,15 @@
 
 mod clock;
 pub mod configuration;
+/// Fuzzing entry points (`fuzz/`): built for cargo-fuzz (`--cfg fuzzing`) and
+/// for the corpus replay in `cargo test`, never into the service.
+#[cfg(any(test, fuzzing))]
 pub mod fuzzing;
 mod graph;
 mod http;
 pub mod hydration;
 pub mod metrics;
+mod problem_code;
 mod resolver;
 mod retry;
 mod share_id;

@@ -1,6 +1,6 @@
 //! Metrics: one CloudWatch Embedded Metric Format (EMF) document per
 //! request, written as its own JSON line; CloudWatch turns it into metrics
-//! with no API call (docs/operations.md lists them, infra/ alarms on them).
+//! with no API call (infra/README.md#metrics lists them, and the alarms there read them).
 //!
 //! # Implementation Notes
 //! Written by hand (about a hundred lines) rather than with
@@ -19,6 +19,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use crate::problem_code::ProblemCode;
+use crate::resolver::Hydration;
+use crate::warmup::WarmupKind;
+
 /// The constant `Service` dimension every metric carries.
 const SERVICE: &str = "share-resolver";
 
@@ -35,14 +39,15 @@ pub struct Metrics {
 /// What one request did, as numbers and low-cardinality names.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestMetrics {
-    pub route: &'static str,
-    /// `ok`, or the problem code.
-    pub outcome: &'static str,
+    /// The route's path template (`unmatched` for none).
+    pub route: String,
+    /// The problem code; `None` is `ok`.
+    pub outcome: Option<ProblemCode>,
     pub status: u16,
-    /// `hit`, `miss`, `member`; `None` when the request ended before.
-    pub hydration: Option<&'static str>,
+    /// `None` when the request ended before the look-up.
+    pub hydration: Option<Hydration>,
     /// The warm-up strategy of the warm-up calls this request made itself.
-    pub warmup_strategy: Option<&'static str>,
+    pub warmup_strategy: Option<WarmupKind>,
     pub warmup_calls: u32,
     pub attempts: u32,
     pub graph_calls: u32,
@@ -105,7 +110,7 @@ impl Metrics {
             count("Throttled"),
             count("ServerError"),
         ];
-        let guest_lookup = matches!(m.hydration, Some("hit" | "miss"));
+        let guest_lookup = matches!(m.hydration, Some(Hydration::Hit | Hydration::Miss));
         if guest_lookup {
             metrics.push(count("Hit"));
         }
@@ -126,14 +131,17 @@ impl Metrics {
             doc.insert(k.to_owned(), v);
         };
         put("Service", json!(SERVICE));
-        put("Outcome", json!(m.outcome));
+        put(
+            "Outcome",
+            json!(m.outcome.map_or("ok", ProblemCode::as_str)),
+        );
         if let Some(strategy) = m.warmup_strategy {
-            put("Strategy", json!(strategy));
+            put("Strategy", json!(strategy.as_str()));
         }
         put("Route", json!(m.route));
         put("StatusCode", json!(m.status));
         if let Some(hydration) = m.hydration {
-            put("Hydration", json!(hydration));
+            put("Hydration", json!(hydration.as_str()));
         }
         if let Some(trace) = &m.trace_id {
             put("traceId", json!(trace));
@@ -151,12 +159,15 @@ impl Metrics {
         put("StoreTimeouts", json!(m.store_timeouts));
         put(
             "HydrationExhausted",
-            json!(u8::from(m.outcome == "hydration_exhausted")),
+            json!(u8::from(m.outcome == Some(ProblemCode::HydrationExhausted))),
         );
-        put("Throttled", json!(u8::from(m.outcome == "throttled")));
+        put(
+            "Throttled",
+            json!(u8::from(m.outcome == Some(ProblemCode::Throttled))),
+        );
         put("ServerError", json!(u8::from(m.status >= 500)));
         if guest_lookup {
-            put("Hit", json!(u8::from(m.hydration == Some("hit"))));
+            put("Hit", json!(u8::from(m.hydration == Some(Hydration::Hit))));
         }
         Value::Object(doc)
     }
@@ -217,37 +228,37 @@ mod tests {
     #[test]
     fn each_kind_of_request_gives_a_valid_document_with_its_values() {
         let ok_hit = RequestMetrics {
-            route: "resolve",
-            outcome: "ok",
+            route: "resolve".into(),
+            outcome: None,
             status: 200,
-            hydration: Some("hit"),
+            hydration: Some(Hydration::Hit),
             attempts: 1,
             graph_calls: 1,
             latency: Duration::from_micros(21_500),
             ..RequestMetrics::default()
         };
         let miss = RequestMetrics {
-            hydration: Some("miss"),
-            warmup_strategy: Some("site"),
+            hydration: Some(Hydration::Miss),
+            warmup_strategy: Some(WarmupKind::Site),
             warmup_calls: 1,
             graph_calls: 2,
             ..ok_hit.clone()
         };
         let member = RequestMetrics {
-            hydration: Some("member"),
+            hydration: Some(Hydration::Member),
             ..ok_hit.clone()
         };
         let exhausted = RequestMetrics {
-            outcome: "hydration_exhausted",
+            outcome: Some(ProblemCode::HydrationExhausted),
             status: 503,
-            hydration: Some("miss"),
+            hydration: Some(Hydration::Miss),
             attempts: 4,
             trace_id: Some("Root=1-5e1b4151-5ac6c58f1f0e2f3b8a9c1d2e".into()),
             ..RequestMetrics::default()
         };
         let no_token = RequestMetrics {
-            route: "resolve",
-            outcome: "missing_token",
+            route: "resolve".into(),
+            outcome: Some(ProblemCode::MissingToken),
             status: 401,
             ..RequestMetrics::default()
         };

@@ -177,10 +177,40 @@ impl SharingUrl {
     }
 }
 
-/// What goes in `/shares/{id}`: a `u!` encoding of a sharing URL (with the
-/// URL kept for the site warm-up) or an opaque `s!` sharing token.
+/// A SharePoint host named on its own (`POST /v1/warmup`'s `host`), judged
+/// as the host of a sharing URL would be: plain, on the allow-list,
+/// lower-case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ShareId {
+pub struct SharePointHost(String);
+
+impl SharePointHost {
+    pub fn parse(raw: &str, hosts: &HostAllowList) -> Result<Self, ShareIdError> {
+        let host = raw.trim();
+        if host.is_empty()
+            || !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return Err(ShareIdError::HostNotPlain);
+        }
+        let url = SharingUrl::parse(&format!("https://{host}/"), hosts)?;
+        Ok(Self(url.host().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What goes in `/shares/{id}`: a `u!` encoding of a sharing URL (with the
+/// URL kept for the site warm-up) or an opaque `s!` sharing token. Opaque:
+/// only [`ShareId::parse`] and [`ShareId::from_url`] make one, so the text
+/// holds only `u!`/`s!` and base64url characters (paths rely on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareId(Form);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
     Url { id: String, url: SharingUrl },
     Token(String),
 }
@@ -189,7 +219,7 @@ impl ShareId {
     /// Encodes a sharing URL the documented way.
     pub fn from_url(url: SharingUrl) -> Self {
         let id = format!("u!{}", URL_SAFE_NO_PAD.encode(url.as_str().as_bytes()));
-        Self::Url { id, url }
+        Self(Form::Url { id, url })
     }
 
     /// Accepts a `u!…` id, an `s!…` id, or a raw https sharing URL, as the
@@ -215,17 +245,17 @@ impl ShareId {
             }
             let url = SharingUrl::parse(&raw, hosts)?;
             // Keep the caller's id verbatim: it is what Graph expects.
-            return Ok(Self::Url {
+            return Ok(Self(Form::Url {
                 id: input.to_owned(),
                 url,
-            });
+            }));
         }
         if let Some(body) = input.strip_prefix("s!") {
             check_alphabet(body, "s!")?;
             if input.len() > MAX_S_ID_LEN {
                 return Err(ShareIdError::TooLong);
             }
-            return Ok(Self::Token(input.to_owned()));
+            return Ok(Self(Form::Token(input.to_owned())));
         }
         if input.len() > MAX_URL_LEN {
             return Err(ShareIdError::TooLong);
@@ -238,17 +268,16 @@ impl ShareId {
 
     /// The id as Graph wants it in the path; only base64url and `!`.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url { id, .. } => id,
-            Self::Token(id) => id,
+        match &self.0 {
+            Form::Url { id, .. } | Form::Token(id) => id,
         }
     }
 
     /// The sharing URL, when the id encodes one.
     pub fn sharing_url(&self) -> Option<&SharingUrl> {
-        match self {
-            Self::Url { url, .. } => Some(url),
-            Self::Token(_) => None,
+        match &self.0 {
+            Form::Url { url, .. } => Some(url),
+            Form::Token(_) => None,
         }
     }
 }
@@ -307,7 +336,7 @@ mod tests {
     #[test]
     fn s_ids_are_kept_as_given() {
         let id = ShareId::parse("s!APNWj7GC0EhCbA", &hosts()).unwrap();
-        assert_eq!(id, ShareId::Token("s!APNWj7GC0EhCbA".into()));
+        assert_eq!(id, ShareId(Form::Token("s!APNWj7GC0EhCbA".into())));
         assert!(id.sharing_url().is_none());
     }
 

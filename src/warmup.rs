@@ -7,8 +7,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::Serialize;
+
 use crate::graph::GraphPath;
-use crate::share_id::{ShareId, SharingUrl};
+use crate::share_id::{ShareId, SharePointHost, SharingUrl};
 use crate::token::BearerToken;
 
 /// Where to warm up: a sharing URL (the site and SharePoint warm-ups need
@@ -17,7 +19,7 @@ use crate::token::BearerToken;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WarmupPlace<'a> {
     pub url: Option<&'a SharingUrl>,
-    pub host: Option<&'a str>,
+    pub host: Option<&'a SharePointHost>,
 }
 
 impl<'a> WarmupPlace<'a> {
@@ -31,7 +33,9 @@ impl<'a> WarmupPlace<'a> {
 
     /// The SharePoint host: the sharing URL's, else the one given.
     pub fn host(&self) -> Option<&'a str> {
-        self.url.map(SharingUrl::host).or(self.host)
+        self.url
+            .map(SharingUrl::host)
+            .or(self.host.map(SharePointHost::as_str))
     }
 }
 
@@ -45,6 +49,8 @@ pub enum WarmupKind {
 }
 
 impl WarmupKind {
+    pub const ALL: [Self; 4] = [Self::SharePoint, Self::Site, Self::Root, Self::Group];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SharePoint => "sharepoint",
@@ -52,6 +58,43 @@ impl WarmupKind {
             Self::Root => "root",
             Self::Group => "group",
         }
+    }
+}
+
+/// The warm-up strategy that answered, or `skipped` (none was needed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WarmupOutcome(pub Option<WarmupKind>);
+
+impl WarmupOutcome {
+    /// `x-resolver-warmup` and the pre-warm's `warmup`.
+    pub fn as_str(self) -> &'static str {
+        self.0.map_or("skipped", WarmupKind::as_str)
+    }
+}
+
+impl Serialize for WarmupOutcome {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for WarmupOutcome {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let values = std::iter::once("skipped").chain(WarmupKind::ALL.map(WarmupKind::as_str));
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "The warm-up strategy that answered, or `skipped` (none was needed).",
+            ))
+            .enum_values(Some(values))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for WarmupOutcome {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Warmup".into()
     }
 }
 
@@ -359,9 +402,11 @@ mod tests {
     #[test]
     fn a_host_alone_serves_the_sharepoint_and_root_warm_ups_only() {
         let sp = BearerToken::from_authorization(Some("Bearer a.b.c")).unwrap();
+        let host =
+            SharePointHost::parse("contoso.sharepoint.com", &HostAllowList::default()).unwrap();
         let place = WarmupPlace {
             url: None,
-            host: Some("contoso.sharepoint.com"),
+            host: Some(&host),
         };
         assert!(matches!(
             WarmupStrategy::SharePoint.target(place, Some(&sp)),

@@ -3,6 +3,7 @@
 use http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// Which of our calls a diagnostic belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -12,26 +13,41 @@ pub enum CallKind {
     Shares,
 }
 
-/// One Graph call, as reported in a problem's `graph` array and in logs.
-/// Field names follow docs/api.md (`requestId`, `agsDiagnostic`, …).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One Graph (or SharePoint) call and what it answered.
+// Field names follow docs/api.md (`requestId`, `agsDiagnostic`, …); the
+// problem's `graph` array and the log line carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
-    /// Which of our calls; omitted where saying so would reveal what the
-    /// service knew of the user (see [`GraphDiagnostics::anonymous`]).
+    /// `warmup` or `shares`; absent for a token Graph refused.
+    // Omitted where saying so would reveal what the service knew of the
+    // user (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "shares")]
     pub call: Option<CallKind>,
     /// The warm-up strategy of a warm-up call.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "site")]
     pub strategy: Option<&'static str>,
-    /// HTTP status, or `null` when no response came (network error, timeout).
+    /// HTTP status; null when no response came.
+    #[schema(example = 401, required = true)]
     pub status: Option<u16>,
+    /// Graph's error code; null when it sent none.
+    #[schema(example = "accessDenied", required = true)]
     pub code: Option<String>,
+    #[schema(required = true)]
     pub request_id: Option<String>,
+    #[schema(required = true)]
     pub client_request_id: Option<String>,
+    /// Graph's `x-ms-ags-diagnostic`: parsed when it is JSON (usually an
+    /// object), else the header's text; null when absent.
+    #[schema(value_type = Value, required = true)]
     pub ags_diagnostic: Option<Value>,
+    /// Graph's `Date` header.
+    #[schema(required = true)]
     pub date: Option<String>,
-    /// Set when no response came: what went wrong on the wire.
+    /// What went wrong on the wire, when no response came.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_error: Option<String>,
     pub duration_ms: u64,

@@ -3,12 +3,19 @@
 //! Policy (what to retry, when to warm up) lives in `retry` and `resolver`;
 //! this module only speaks HTTP and reads what Graph answered (`answer`).
 
-pub(crate) mod answer;
+mod answer;
 mod client;
-pub(crate) mod diagnostics;
+mod diagnostics;
 mod path;
 
 pub use answer::{GraphRejection, Verdict, classify};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
 pub use path::GraphPath;
+
+/// What the fuzz targets call besides the public types.
+#[cfg(any(test, fuzzing))]
+pub(crate) use {
+    answer::parse_retry_after,
+    diagnostics::{CallKind, GraphErrorBody},
+};

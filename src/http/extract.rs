@@ -1,23 +1,26 @@
-//! Extractors: the caller (token, claims, request id) from the headers, and
-//! the `POST` bodies. Each rejects with the API's one error type; axum runs
-//! header extractors before the body one, so a caller without a token learns
-//! that before anything about its input.
+//! Extractors: the caller (token, claims, request id) from the headers, the
+//! share id from the path, and the `POST` bodies. Each rejects with the
+//! API's one error type; axum runs header and path extractors before the
+//! body one, and handlers look at the caller first, so a caller without a
+//! token learns that before anything about its input.
 
 use std::time::SystemTime;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use http::request::Parts;
-use http::{HeaderMap, StatusCode, header};
+use http::{HeaderMap, StatusCode, Uri, header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::MAX_BODY_BYTES;
 use super::error::ApiError;
+use super::state::AppState;
 use crate::resolver::{Caller, ResolveRequest};
-use crate::share_id::ShareId;
+use crate::share_id::{ShareId, ShareIdError};
 use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
 
+/// Largest request body accepted (`payload_too_large`).
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Longest caller-sent `client-request-id` forwarded to Graph.
 const MAX_CLIENT_REQUEST_ID: usize = 128;
 /// The optional SharePoint token header.
@@ -67,14 +70,15 @@ impl Authorized {
 impl<S: Send + Sync> FromRequestParts<S> for Authorized {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Self::from_headers(&parts.headers)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Ok(ClientRequestId(id)) = ClientRequestId::from_request_parts(parts, state).await;
+        Self::from_headers(&parts.headers, id)
     }
 }
 
 impl Authorized {
     /// The caller named by `headers`' `Authorization`.
-    pub fn from_headers(headers: &HeaderMap) -> Result<Self, ApiError> {
+    fn from_headers(headers: &HeaderMap, client_request_id: String) -> Result<Self, ApiError> {
         let text = |name| headers.get(name).map(|v| v.to_str().ok());
         let authorization = text(header::AUTHORIZATION.as_str()).flatten();
         let token = BearerToken::from_authorization(authorization)?;
@@ -88,23 +92,106 @@ impl Authorized {
             token,
             claims,
             sharepoint_authorization,
-            client_request_id: client_request_id(headers),
+            client_request_id,
         })
     }
 }
 
-/// The caller's `client-request-id` when it is sane, else a fresh GUID.
-pub(crate) fn client_request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("client-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= MAX_CLIENT_REQUEST_ID
-                && v.bytes().all(|b| b.is_ascii_graphic())
-        })
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+/// The request's `client-request-id`: the caller's when it is sane, else a
+/// fresh GUID. Chosen once per request (by the accounting layer), so Graph,
+/// the response and the log line all carry the same one.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientRequestId(String);
+
+impl ClientRequestId {
+    pub fn of(headers: &HeaderMap) -> Self {
+        let id = headers
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| {
+                !v.is_empty()
+                    && v.len() <= MAX_CLIENT_REQUEST_ID
+                    && v.bytes().all(|b| b.is_ascii_graphic())
+            })
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        Self(id)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientRequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(id) = parts.extensions.get::<Self>() {
+            return Ok(id.clone());
+        }
+        let id = Self::of(&parts.headers);
+        parts.extensions.insert(id.clone());
+        Ok(id)
+    }
+}
+
+/// The share id of a `/v1/shares/{shareId}/…` path, parsed against the
+/// allow-list: the route's segment (percent-decoded by axum), or, for the
+/// fallback, a raw sharing URL that a gateway decoded across segments.
+#[derive(Debug)]
+pub(crate) struct SharePath(pub ShareId);
+
+impl FromRequestParts<AppState> for SharePath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Self(ShareId::parse(&id, &state.hosts)?)),
+            // Only a segment that is not UTF-8 once percent-decoded gets here.
+            Err(_) => Err(ApiError::Share(ShareIdError::Unrecognised)),
+        }
+    }
+}
+
+impl SharePath {
+    /// A `GET` path the share route did not match but that names a share:
+    /// `Some` with the parsed id (or why it is not one), `None` for any
+    /// other path (a plain `not_found`).
+    pub fn of_unmatched(uri: &Uri, state: &AppState) -> Option<Result<Self, ApiError>> {
+        if let Some(raw) = decoded_share_url(uri) {
+            return Some(
+                ShareId::parse(&raw, &state.hosts)
+                    .map(Self)
+                    .map_err(ApiError::from),
+            );
+        }
+        // `/v1/shares/u!ab/cd/driveItem`: a share id with a `/` in it.
+        let path = uri.path();
+        (path.starts_with("/v1/shares/") && path.ends_with("/driveItem"))
+            .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
+    }
+}
+
+/// API Gateway HTTP APIs are reported to percent-decode the path before the
+/// function sees it, so `/v1/shares/https%3A%2F%2F…%3Fe%3Dx/driveItem`
+/// arrives as `/v1/shares/https://…` + `?e=x/driveItem`. Reassembles the
+/// sharing URL (also when a proxy collapsed `//`); `None` for anything else.
+pub(crate) fn decoded_share_url(uri: &Uri) -> Option<String> {
+    let rest = uri.path().strip_prefix("/v1/shares/")?;
+    let full = match uri.query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    let url = full.strip_suffix("/driveItem")?;
+    match url.strip_prefix("https:/") {
+        Some(tail) if !tail.starts_with('/') => Some(format!("https://{tail}")),
+        Some(_) => Some(url.to_owned()),
+        None => None,
+    }
 }
 
 /// A JSON body whose every problem is the API's `bad_request` or

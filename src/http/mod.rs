@@ -1,59 +1,69 @@
-//! The HTTP surface: routes, extractors, CORS, body limit, problem
+//! The HTTP surface: the route list (`api`), handlers (`routes`),
+//! extractors, the one accounting layer, CORS, body limit and problem
 //! responses. The same `Router` serves under the Lambda runtime and as a
 //! local server.
 
+mod accounting;
+mod api;
 mod error;
 mod extract;
 mod openapi;
 mod problem;
-pub(crate) mod routes;
+mod routes;
+mod state;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use http::{HeaderName, HeaderValue, Method, header};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::configuration::Settings;
 use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 use error::ApiError;
-use routes::AppState;
+use extract::MAX_BODY_BYTES;
+use state::AppState;
 
-/// Largest request body accepted (`payload_too_large`).
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+#[cfg(any(test, fuzzing))]
+pub(crate) use extract::decoded_share_url;
 
 /// The service's router, ready for `lambda_http::run` or `axum::serve`.
 pub fn router(settings: &Settings, resolver: Arc<Resolver>, metrics: Metrics) -> Router {
     let state = AppState {
         resolver,
-        metrics,
         hosts: Arc::new(settings.allowed_share_hosts.clone()),
     };
-    let (router, _) = api_routes().split_for_parts();
+    let (router, _) = api::api_routes().split_for_parts();
     let router = router
         .fallback(routes::fallback)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state);
-    let router = match &settings.allowed_origins {
-        Some(origins) => router.layer(cors(origins.clone())),
+    layered(router, settings.allowed_origins.clone(), metrics)
+}
+
+/// The layers every response passes, innermost first: a panic becomes a
+/// problem, every response is accounted for (log line and EMF document),
+/// CORS, and `no-store` (a driveItem can hold pre-authenticated download
+/// URLs: nothing is cached).
+fn layered(router: Router, origins: Option<Vec<HeaderValue>>, metrics: Metrics) -> Router {
+    let router = router
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(metrics, accounting::account));
+    let router = match origins {
+        Some(origins) => router.layer(cors(origins)),
         None => router,
     };
-    // A driveItem can hold pre-authenticated download URLs: nothing is cached.
-    router
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
 }
 
 /// A panic is a bug; the caller still gets a problem (the release profile
@@ -68,20 +78,9 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
     axum::response::IntoResponse::into_response(ApiError::Internal)
 }
 
-/// Every documented route: the router and the OpenAPI document both come
-/// from here, so they cannot drift apart.
-fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .routes(routes!(routes::healthz))
-        .routes(routes!(routes::get_drive_item))
-        .routes(routes!(routes::post_resolve))
-        .routes(routes!(routes::post_warmup))
-        .routes(routes!(openapi::openapi_json))
-}
-
 /// The OpenAPI 3.1 document of this API, as served at `GET /openapi.json`.
 pub fn openapi_document() -> &'static str {
-    openapi::document()
+    api::document()
 }
 
 fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
@@ -110,6 +109,9 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::sync::Mutex;
+
     use axum::routing::get;
     use tower::ServiceExt;
 
@@ -120,11 +122,40 @@ mod tests {
         bugs[0]
     }
 
+    /// What the layers wrote: log lines and EMF documents.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>, Arc<Mutex<Vec<String>>>);
+
+    impl Write for Written {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Written {
+        type Writer = Self;
+        fn make_writer(&'a self) -> Self {
+            self.clone()
+        }
+    }
+
     #[tokio::test]
-    async fn a_panic_becomes_an_internal_error_problem_not_a_dropped_connection() {
-        let app = Router::new()
-            .route("/boom", get(boom))
-            .layer(CatchPanicLayer::custom(panic_response));
+    async fn a_panic_is_an_internal_error_problem_with_its_log_line_and_metrics() {
+        let written = Written::default();
+        let documents = written.1.clone();
+        let metrics = Metrics::with_sink(
+            "Test",
+            Arc::new(move |line: &str| documents.lock().unwrap().push(line.to_owned())),
+        );
+        let app = layered(Router::new().route("/boom", get(boom)), None, metrics);
+        let _logs = tracing::subscriber::set_default(crate::telemetry::get_subscriber(
+            "info",
+            written.clone(),
+        ));
 
         let request = http::Request::get("/boom")
             .body(axum::body::Body::empty())
@@ -141,5 +172,22 @@ mod tests {
             .unwrap();
         let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem["code"], "internal_error");
+        let documents = written.1.lock().unwrap();
+        assert_eq!(documents.len(), 1, "one EMF document: {documents:?}");
+        let document: serde_json::Value = serde_json::from_str(&documents[0]).unwrap();
+        assert_eq!(document["Outcome"], "internal_error");
+        assert_eq!(document["StatusCode"], 500);
+        assert_eq!(document["ServerError"], 1);
+        let logs = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        let request_lines: Vec<&str> = logs
+            .lines()
+            .filter(|l| l.contains("\"outcome\":"))
+            .collect();
+        assert_eq!(request_lines.len(), 1, "{logs}");
+        assert!(
+            request_lines[0].contains("\"outcome\":\"internal_error\""),
+            "{logs}"
+        );
+        assert!(request_lines[0].contains("\"route\":\"/boom\""), "{logs}");
     }
 }

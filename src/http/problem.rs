@@ -4,25 +4,36 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::error::ApiError;
 use crate::graph::{GraphDiagnostics, GraphRejection};
+use crate::problem_code::ProblemCode;
 use crate::resolver::ResolveError;
 use crate::token::TokenError;
 
-/// A problem+json body (docs/api.md#problems).
-#[derive(Debug, Serialize)]
+/// A problem (RFC 9457), `application/problem+json`.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
+    /// `/problems/{code}`.
     #[serde(rename = "type")]
+    #[schema(example = "/problems/hydration_exhausted")]
     pub type_: String,
+    #[schema(value_type = String, example = "Guest identity not ready")]
     pub title: &'static str,
+    #[schema(example = 503)]
     pub status: u16,
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub detail: String,
+    /// What the caller should do about it.
+    #[schema(value_type = String)]
     pub remediation: &'static str,
+    /// Every Graph call of the request, in order (for a token Graph refused,
+    /// only the refusing answer, without naming the call).
     pub graph: Vec<GraphDiagnostics>,
-    /// The decoded claims request of a claims challenge.
+    /// The decoded claims request of a `claims_challenge`: pass it to MSAL.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     pub claims: Option<Value>,
     #[serde(skip)]
     headers: Vec<(header::HeaderName, HeaderValue)>,
@@ -35,6 +46,7 @@ impl Problem {
     pub fn from_error(error: &ApiError, graph: Vec<GraphDiagnostics>) -> Self {
         use ApiError as E;
         use GraphRejection as Fatal;
+        use ProblemCode as Code;
         let mut headers = Vec::new();
         let mut claims = None;
         let bearer_error = |description: &str| {
@@ -48,7 +60,7 @@ impl Problem {
                 headers.push((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
                 (
                     401,
-                    "missing_token",
+                    Code::MissingToken,
                     "Missing bearer token",
                     "Send the user's delegated Microsoft Graph access token as 'Authorization: Bearer <token>', acquired with MSAL (for example acquireTokenSilent with the Files.Read.All scope).",
                 )
@@ -57,7 +69,7 @@ impl Problem {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("malformed token")));
                 (
                     401,
-                    "malformed_token",
+                    Code::MalformedToken,
                     "Malformed access token",
                     "Send the Microsoft Graph access token itself (a JWT of three base64url parts), not an ID token, refresh token or authorization code.",
                 )
@@ -67,7 +79,7 @@ impl Problem {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("the token expired")));
                 (
                     401,
-                    "token_expired",
+                    Code::TokenExpired,
                     "Access token expired",
                     "Acquire a fresh access token with MSAL (acquireTokenSilent refreshes it) and retry.",
                 )
@@ -79,7 +91,7 @@ impl Problem {
                 ));
                 (
                     401,
-                    "wrong_audience",
+                    Code::WrongAudience,
                     "Token not issued for Microsoft Graph",
                     "Request the token for Microsoft Graph (scopes such as 'https://graph.microsoft.com/Files.Read.All'), not for your own API or for SharePoint.",
                 )
@@ -91,7 +103,7 @@ impl Problem {
                 ));
                 (
                     401,
-                    "invalid_token",
+                    Code::InvalidToken,
                     "Microsoft Graph rejected the token",
                     "Acquire a new token for Microsoft Graph with MSAL; if Graph still rejects it, sign the user in again interactively.",
                 )
@@ -110,45 +122,45 @@ impl Problem {
                 claims = c.clone();
                 (
                     401,
-                    "claims_challenge",
+                    Code::ClaimsChallenge,
                     "Additional claims required",
                     "Pass the 'claims' value to MSAL in an interactive token request (acquireTokenPopup or acquireTokenRedirect with claims) so the user satisfies Conditional Access, then retry with the new token.",
                 )
             }
             E::Resolve(ResolveError::Rejected(Fatal::MfaRequired)) => (
                 403,
-                "mfa_required",
+                Code::MfaRequired,
                 "Multi-factor authentication required",
                 "Sign the user in again with multi-factor authentication (an interactive MSAL request); the tenant's policy requires MFA for this resource.",
             ),
             E::Token(TokenError::PersonalAccount) => (
                 403,
-                "personal_account_unsupported",
+                Code::PersonalAccountUnsupported,
                 "Personal Microsoft accounts are not supported",
                 "Sign in with the work or school account that was invited to the tenant, not a personal Microsoft account.",
             ),
             E::Token(TokenError::MissingScope { .. })
             | E::Resolve(ResolveError::Rejected(Fatal::MissingScope)) => (
                 403,
-                "missing_scope",
+                Code::MissingScope,
                 "Token lacks a file-read scope",
                 "Add a delegated permission such as Files.Read.All or Sites.Read.All to the app registration, grant consent, and request that scope when acquiring the token.",
             ),
             E::Resolve(ResolveError::Rejected(Fatal::AccessDenied)) => (
                 403,
-                "access_denied",
+                Code::AccessDenied,
                 "No access to the shared item",
                 "Ask the item's owner to share it with this guest account; the link may be limited to specific people.",
             ),
             E::Share(_) | E::Resolve(ResolveError::Rejected(Fatal::InvalidShare)) => (
                 400,
-                "invalid_share",
+                Code::InvalidShare,
                 "Invalid sharing link",
                 "Send the full https sharing URL as copied from SharePoint or OneDrive, or its u!-encoded share id.",
             ),
             E::Resolve(ResolveError::Rejected(Fatal::NotFound)) => (
                 404,
-                "share_not_found",
+                Code::ShareNotFound,
                 "Sharing link not found",
                 "The link was removed, expired or never existed: ask the owner for a new sharing link.",
             ),
@@ -156,7 +168,7 @@ impl Problem {
                 headers.push(retry_after_header(*retry_after));
                 (
                     429,
-                    "throttled",
+                    Code::Throttled,
                     "Throttled by Microsoft Graph",
                     "Wait for the Retry-After interval before retrying, and lower the request rate.",
                 )
@@ -165,7 +177,7 @@ impl Problem {
                 headers.push(retry_after_header(*retry_after));
                 (
                     503,
-                    "hydration_exhausted",
+                    Code::HydrationExhausted,
                     "Guest identity not ready",
                     "Retry after the Retry-After interval; if it keeps failing, have the guest open the link once in a browser to finish redeeming the invitation.",
                 )
@@ -174,62 +186,62 @@ impl Problem {
                 headers.extend(retry_after.map(retry_after_header));
                 (
                     502,
-                    "graph_unavailable",
+                    Code::GraphUnavailable,
                     "Microsoft Graph unavailable",
                     "Retry later: Microsoft Graph answered with server errors or could not be reached.",
                 )
             }
             E::Resolve(ResolveError::Rejected(Fatal::Unexpected { .. })) => (
                 502,
-                "graph_unavailable",
+                Code::GraphUnavailable,
                 "Unexpected answer from Microsoft Graph",
                 "Retry later; if it persists, report the Graph request ids below to Microsoft support.",
             ),
             E::Resolve(ResolveError::DeadlineExceeded(_)) => (
                 504,
-                "deadline_exceeded",
+                Code::DeadlineExceeded,
                 "Deadline exceeded",
                 "Retry: Microsoft Graph did not answer within the request deadline.",
             ),
             E::BadRequest(_) => (
                 400,
-                "bad_request",
+                Code::BadRequest,
                 "Bad request",
                 "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
             ),
             E::SharePointToken(_) => (
                 400,
-                "bad_request",
+                Code::BadRequest,
                 "Bad X-SharePoint-Authorization header",
                 "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
             ),
             E::PayloadTooLarge { .. } => (
                 413,
-                "payload_too_large",
+                Code::PayloadTooLarge,
                 "Payload too large",
                 "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId'.",
             ),
             E::RouteNotFound(_) => (
                 404,
-                "not_found",
+                Code::NotFound,
                 "No such route",
                 "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
             E::Internal => (
                 500,
-                "internal_error",
+                Code::InternalError,
                 "Internal error",
                 "Retry once; if it persists, report the time and the client-request-id: this is a bug in share-resolver.",
             ),
             E::MethodNotAllowed => (
                 405,
-                "method_not_allowed",
+                Code::MethodNotAllowed,
                 "Method not allowed",
                 "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {
-            type_: format!("/problems/{code}"),
+            type_: format!("/problems/{}", code.as_str()),
             title,
             status,
             code,
@@ -242,9 +254,10 @@ impl Problem {
     }
 }
 
+#[cfg(test)]
 impl Problem {
-    /// The problem code of `error`, for logs and metrics.
-    pub fn code_of(error: &ApiError) -> &'static str {
+    /// The problem code of `error`.
+    pub fn code_of(error: &ApiError) -> ProblemCode {
         Self::from_error(error, Vec::new()).code
     }
 }
@@ -270,6 +283,8 @@ impl IntoResponse for Problem {
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
+        // For the accounting layer: the log line and metrics name the code.
+        response.extensions_mut().insert(self.code);
         response
     }
 }

@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use moka::Expiry;
 use moka::future::Cache;
 
-use super::{HydrationRecord, HydrationStore, Put, StoreError, epoch_seconds};
+use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
+use crate::clock::epoch_seconds;
 use crate::token::UserKey;
 
 /// Each entry lives until its own record's `expiresAt`.
@@ -77,7 +78,7 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
         let record = self.inner.get(user).await?;
         if let Some(record) = &record {
             // Through the rule: a success put meanwhile must not be undone.
-            if let Put::Kept(hydrated) = super::put_in(&self.l1, record).await {
+            if let Put::Kept(hydrated) = put_in(&self.l1, record).await {
                 return Ok(Some(hydrated));
             }
         }
@@ -88,7 +89,7 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
         // L1 first: this instance knows the user is hydrated even when the
         // write fails, and `BestEffortStore` drops this future at its timeout,
         // so anything after the inner call might never run.
-        if let kept @ Put::Kept(_) = super::put_in(&self.l1, record).await {
+        if let kept @ Put::Kept(_) = put_in(&self.l1, record).await {
             return Ok(kept);
         }
         let put = self.inner.put(record).await?;

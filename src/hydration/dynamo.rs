@@ -21,7 +21,8 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveStatus,
 };
 
-use super::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError, epoch_seconds};
+use super::store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
+use crate::clock::epoch_seconds;
 use crate::token::UserKey;
 use crate::warmup::WarmupKind;
 
@@ -168,8 +169,9 @@ pub async fn create_table(
     Ok(())
 }
 
-/// The item for `record`: exactly `pk`, `hydratedAt`, `expiresAt` and
-/// `strategy` (`none` when the warm-up was skipped).
+/// The item for `record`: exactly four attributes, `pk`, `hydratedAt` (a
+/// "warmed" marker has `warmedAt` in its place), `expiresAt` and `strategy`
+/// (`none` when the warm-up was skipped).
 pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(record.user.to_string())),

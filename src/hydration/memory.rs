@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::{HydrationRecord, HydrationStore, Put, StoreError};
+use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
 use crate::token::UserKey;
 
 /// Process-local store, used when `HYDRATION_TABLE` is unset and as the L1
@@ -41,7 +41,7 @@ impl HydrationStore for MemoryStore {
     }
 
     async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
-        Ok(super::put_in(&self.cache, record).await)
+        Ok(put_in(&self.cache, record).await)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

@@ -1,20 +1,21 @@
 //! Resolution: hydration look-up, coordinated warm-up, `/shares` with
 //! retries, all inside one deadline. The loop here only calls, sleeps and
-//! does what `decision::decide` says; `warmups` coordinates warm-ups across
+//! does what `decision::decide` says; `ledger` coordinates warm-ups across
 //! requests.
 
 mod decision;
 mod error;
+mod ledger;
 mod report;
-mod warmups;
+mod request;
 
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
 use tokio::time::Instant;
 
 pub use error::{GraphTrouble, ResolveError};
 pub use report::{Hydration, Report};
+pub use request::{Caller, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, WarmupRequest};
 
 use crate::configuration::Settings;
 use crate::graph::{
@@ -24,61 +25,15 @@ use crate::hydration::{
     BestEffortStore, HydrationRecord, HydrationStore, RecordKind, StoreError, epoch_seconds,
 };
 use crate::retry::RetryPolicy;
-use crate::share_id::{ShareId, SharingUrl};
-use crate::token::{BearerToken, TokenClaims};
-use crate::warmup::{WarmupKind, WarmupPlace};
+use crate::warmup::{WarmupKind, WarmupOutcome, WarmupPlace};
 use decision::{Answer, Next, Progress, decide};
-use warmups::{WarmedUp, Warmups};
-
-/// A resolved driveItem, byte-for-byte as Graph sent it.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub body: Bytes,
-    pub content_type: Option<http::HeaderValue>,
-}
-
-/// Who calls, as parsed at the edge.
-#[derive(Debug)]
-pub struct Caller {
-    pub token: BearerToken,
-    /// The caller's SharePoint token (`X-SharePoint-Authorization`), checked
-    /// at the edge against the SharePoint host it will be sent to.
-    pub sharepoint_token: Option<BearerToken>,
-    /// The token's claims, peeked and checked at the edge.
-    pub claims: TokenClaims,
-    pub client_request_id: String,
-}
-
-/// One resolution request.
-#[derive(Debug)]
-pub struct ResolveRequest {
-    pub caller: Caller,
-    pub share: ShareId,
-}
-
-/// One pre-warm request (`POST /v1/warmup`): where to warm up, if said.
-#[derive(Debug)]
-pub struct WarmupRequest {
-    pub caller: Caller,
-    pub url: Option<SharingUrl>,
-    /// A SharePoint host, when no sharing URL was given.
-    pub host: Option<String>,
-}
-
-/// What a pre-warm found or did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Prewarmed {
-    /// `hit`, `member` (nothing to do) or `warmed`.
-    pub hydration: &'static str,
-    /// The warm-up that answered, `None` when skipped.
-    pub warmup: Option<WarmupKind>,
-}
+use ledger::{Ledger, WarmedUp};
 
 /// The resolver, built once per cold start and shared by every request.
 pub struct Resolver {
     graph: GraphClient,
     store: BestEffortStore,
-    warmups: Warmups,
+    ledger: Ledger,
     policy: RetryPolicy,
     deadline: Duration,
     ttl: Duration,
@@ -134,7 +89,7 @@ impl Resolver {
     ) -> Self {
         let policy = settings.retry_policy();
         Self {
-            warmups: Warmups::new(
+            ledger: Ledger::new(
                 graph.clone(),
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
@@ -199,7 +154,7 @@ impl Resolver {
                 report.warmup = strategy;
                 report.warmup_shared = true;
                 let here = self
-                    .warmups
+                    .ledger
                     .last_sent(&caller.claims.user, &caller.token)
                     .await;
                 Some(here.map_or(WarmedAt::ago(age), WarmedAt::sent))
@@ -299,29 +254,29 @@ impl Resolver {
             _ if caller.claims.is_member => {
                 report.hydration = Some(Hydration::Member);
                 Ok(Prewarmed {
-                    hydration: "member",
-                    warmup: None,
+                    hydration: PrewarmHydration::Member,
+                    warmup: WarmupOutcome(None),
                 })
             }
             Known::Hydrated => {
                 report.hydration = Some(Hydration::Hit);
                 Ok(Prewarmed {
-                    hydration: "hit",
-                    warmup: None,
+                    hydration: PrewarmHydration::Hit,
+                    warmup: WarmupOutcome(None),
                 })
             }
             Known::Warming { .. } | Known::Unknown => {
                 report.hydration = Some(Hydration::Miss);
                 let place = WarmupPlace {
                     url: request.url.as_ref(),
-                    host: request.host.as_deref(),
+                    host: request.host.as_ref(),
                 };
                 match self.warm_up(caller, place, deadline, &mut report).await {
                     Ok(Some(_)) => {
                         self.mark_warmed(caller, &mut report, deadline).await;
                         Ok(Prewarmed {
-                            hydration: "warmed",
-                            warmup: report.warmup,
+                            hydration: PrewarmHydration::Warmed,
+                            warmup: WarmupOutcome(report.warmup),
                         })
                     }
                     Ok(None) => Err(ResolveError::GraphUnavailable {
@@ -380,7 +335,7 @@ impl Resolver {
             joined,
             mut diagnostics,
             refused,
-        } = self.warmups.warm_up(caller, place, deadline).await;
+        } = self.ledger.warm_up(caller, place, deadline).await;
         report.timings.warmup += t.elapsed();
         report.warmup_calls += u32::try_from(diagnostics.len()).unwrap_or(u32::MAX);
         report.graph.append(&mut diagnostics);
@@ -400,7 +355,7 @@ impl Resolver {
         deadline: Instant,
         report: &mut Report,
     ) -> Resolved {
-        self.warmups
+        self.ledger
             .settled(&caller.claims.user, &caller.token)
             .await;
         let unrecorded = report.hydration == Some(Hydration::Miss) || report.stale_hit;

@@ -7,8 +7,9 @@ use crate::graph::GraphDiagnostics;
 use crate::token::UserKey;
 use crate::warmup::WarmupKind;
 
-/// How the user's hydration was known before any Graph call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `x-resolver-hydration`: what the service knew of the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ResolverHydration, rename_all = "lowercase")]
 pub enum Hydration {
     /// The store knew the guest as hydrated.
     Hit,

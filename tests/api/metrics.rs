@@ -4,7 +4,7 @@
 use graph_sim::SimUser;
 use serde_json::Value;
 
-use crate::helpers::{Guest, spawn_app};
+use crate::helpers::{Guest, LOGS, spawn_app};
 
 /// The metric names a directive declares, with their dimension sets.
 fn declared(doc: &Value) -> Vec<(Vec<String>, Vec<String>)> {
@@ -117,4 +117,43 @@ async fn a_hit_a_miss_a_member_and_a_failure_each_leave_one_document() {
     );
     assert_eq!(failure["StatusCode"], 401);
     assert_eq!(failure["ServerError"], 0);
+}
+
+#[tokio::test]
+async fn a_404_and_a_405_each_leave_one_log_line_and_one_document_with_their_code() {
+    let app = spawn_app().await;
+    for (method, path, status, code) in [
+        (reqwest::Method::GET, "/v2/nothing", 404, "not_found"),
+        (
+            reqwest::Method::DELETE,
+            "/v1/resolve",
+            405,
+            "method_not_allowed",
+        ),
+    ] {
+        let before = app.metrics.documents().len();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.address))
+            .header("client-request-id", &request_id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status, "{method} {path}");
+
+        let docs = app.metrics.documents();
+        assert_eq!(docs.len(), before + 1, "{method} {path}: one document");
+        let doc = docs.last().unwrap();
+        assert_eq!(doc["Outcome"], code, "{method} {path}");
+        assert_eq!(doc["StatusCode"], status, "{method} {path}");
+        let logs = LOGS.text();
+        let lines: Vec<&str> = logs.lines().filter(|l| l.contains(&request_id)).collect();
+        assert_eq!(lines.len(), 1, "{method} {path}: one log line: {lines:?}");
+        assert!(
+            lines[0].contains(&format!("\"outcome\":\"{code}\"")),
+            "{}",
+            lines[0]
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! Coordinated warm-ups: single-flight per user *and token*, and a memory of
+//! The warm-up ledger: coordinated warm-ups, single-flight per user *and token*, and a memory of
 //! the last warm-up that answered, so a guest is not warmed up again while
 //! its hydration is still settling.
 //!
@@ -24,7 +24,7 @@ use crate::graph::{
 use crate::token::{BearerToken, UserKey};
 use crate::warmup::{WarmupKind, WarmupPlace, WarmupStrategy, WarmupTarget};
 
-use super::Caller;
+use super::request::Caller;
 
 /// Longest a single warm-up call may take: a hanging warm-up must not eat
 /// the whole deadline, since its answer does not matter anyway.
@@ -106,7 +106,7 @@ enum Attempt {
 }
 
 /// The strategies, and the ledger of who was warmed up when.
-pub(crate) struct Warmups {
+pub(crate) struct Ledger {
     graph: GraphClient,
     strategies: Vec<WarmupStrategy>,
     rewarm_after: Duration,
@@ -114,7 +114,7 @@ pub(crate) struct Warmups {
     fingerprints: RandomState,
 }
 
-impl Warmups {
+impl Ledger {
     pub fn new(
         graph: GraphClient,
         strategies: Vec<WarmupStrategy>,

@@ -1,0 +1,147 @@
+//! One log line and one EMF document for every response, whoever answered
+//! it: a handler, the fallback (404), axum's method check (405) or the
+//! panic catcher (500).
+//!
+//! Handlers leave what they know on the response: the resolver's [`Report`]
+//! (as [`Accounted`]) and, through `Problem`'s `IntoResponse`, the
+//! [`ProblemCode`]. This layer reads both; nothing else writes either.
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use tokio::time::Instant;
+
+use super::extract::ClientRequestId;
+use crate::metrics::{Metrics, RequestMetrics};
+use crate::problem_code::ProblemCode;
+use crate::resolver::Report;
+
+/// What a handler did, left on its response for this layer.
+#[derive(Clone)]
+pub(crate) struct Accounted(pub Report);
+
+/// The route a request matched: its path template, or `unmatched`.
+fn route_of(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned())
+}
+
+/// The X-Ray trace id of the invocation, under Lambda.
+fn trace_id_of(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<lambda_http::Context>()
+        .and_then(|c| c.xray_trace_id.clone())
+}
+
+/// The middleware: gives the request its `client-request-id` (once, so the
+/// log line, Graph and the response agree), runs it, and accounts for it.
+pub(crate) async fn account(
+    State(metrics): State<Metrics>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let client_request_id = ClientRequestId::of(request.headers());
+    request.extensions_mut().insert(client_request_id.clone());
+    let route = route_of(&request);
+    let trace_id = trace_id_of(&request);
+    let mut response = next.run(request).await;
+    let report = response
+        .extensions_mut()
+        .remove::<Accounted>()
+        .map(|a| a.0)
+        .unwrap_or_default();
+    let outcome = response.extensions().get::<ProblemCode>().copied();
+    let line = Line {
+        route: &route,
+        outcome,
+        status: response.status().as_u16(),
+        report: &report,
+        client_request_id: client_request_id.as_str(),
+        trace_id: trace_id.as_deref(),
+        latency: started.elapsed(),
+    };
+    line.log();
+    metrics.record(&line.metrics());
+    response
+}
+
+/// One request, as the log line and the metrics see it.
+struct Line<'a> {
+    route: &'a str,
+    outcome: Option<ProblemCode>,
+    status: u16,
+    report: &'a Report,
+    client_request_id: &'a str,
+    trace_id: Option<&'a str>,
+    latency: Duration,
+}
+
+impl Line<'_> {
+    fn metrics(&self) -> RequestMetrics {
+        let report = self.report;
+        let t = report.timings;
+        RequestMetrics {
+            route: self.route.to_owned(),
+            outcome: self.outcome,
+            status: self.status,
+            hydration: report.hydration,
+            warmup_strategy: report.warmup.filter(|_| report.warmup_calls > 0),
+            warmup_calls: report.warmup_calls,
+            attempts: report.attempts,
+            graph_calls: u32::try_from(report.graph.len()).unwrap_or(u32::MAX),
+            stale_hit: report.stale_hit,
+            store_errors: report.store.errors,
+            store_timeouts: report.store.timeouts,
+            latency: self.latency,
+            store_latency: t.store,
+            warmup_latency: t.warmup,
+            graph_latency: t.graph,
+            trace_id: self.trace_id.map(str::to_owned),
+        }
+    }
+
+    /// The request's one log line. Never the token: only the user key,
+    /// counts, Graph ids and timings.
+    fn log(&self) {
+        let report = self.report;
+        let request_ids: Vec<&str> = report
+            .graph
+            .iter()
+            .filter_map(|d| d.request_id.as_deref())
+            .collect();
+        let user = report.user.as_ref().map(ToString::to_string);
+        tracing::info!(
+            route = self.route,
+            outcome = self.outcome.map_or("ok", ProblemCode::as_str),
+            status = self.status,
+            user = user.as_deref(),
+            hydration = report.hydration.map(|h| h.as_str()),
+            warmup = report.warmup.map(|w| w.as_str()),
+            warmup_shared = report.warmup_shared,
+            warmup_calls = report.warmup_calls,
+            stale_hit = report.stale_hit,
+            attempts = report.attempts,
+            graph_calls = report.graph.len(),
+            graph_request_ids = ?request_ids,
+            client_request_id = self.client_request_id,
+            trace_id = self.trace_id,
+            store_errors = report.store.errors,
+            store_timeouts = report.store.timeouts,
+            store_ms = ms(report.timings.store),
+            warmup_ms = ms(report.timings.warmup),
+            graph_ms = ms(report.timings.graph),
+            duration_ms = ms(self.latency),
+            "request"
+        );
+    }
+}
+
+pub(crate) fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

@@ -1,0 +1,353 @@
+//! The schemas of the OpenAPI document that are not Rust types of the
+//! service: what a request may carry (share ids, bodies, caller headers) and
+//! the response sets the routes share. Written with utoipa's builders as
+//! unit types, so nothing here is a dead copy of a real type.
+
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::{ResponseBuilder, ResponsesBuilder};
+use utoipa::openapi::schema::{
+    AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
+    SchemaType, Type,
+};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response};
+use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
+
+use crate::http::problem::Problem;
+use crate::resolver::Hydration;
+use crate::warmup::WarmupOutcome;
+
+/// Headers every resolve and warm-up request may send.
+pub(crate) struct CallerHeaders;
+
+impl IntoParams for CallerHeaders {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let header = |name: &str, description: &str, schema: ObjectBuilder| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .description(Some(description))
+                .required(Required::False)
+                .schema(Some(schema))
+                .build()
+        };
+        let string = || ObjectBuilder::new().schema_type(Type::String);
+        vec![
+            header(
+                "client-request-id",
+                "Forwarded to Graph as its `client-request-id`; a fresh GUID replaces\none that is absent, blank, over 128 characters or not printable ASCII.",
+                string(),
+            ),
+            header(
+                "X-SharePoint-Authorization",
+                "`Bearer <token>`: a delegated token for the sharing URL's SharePoint\nhost (scope `https://{host}/.default`) of the same user. Enables the\n`sharepoint` warm-up; sent only to that host, never logged or stored.\nA malformed one, or one for another host or user, is `bad_request`.",
+                string().pattern(Some(
+                    r"^[Bb]earer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$",
+                )),
+            ),
+        ]
+    }
+}
+
+/// A problem response: `description` names its codes.
+fn problem(description: &str, headers: &[(&str, RefOr<Schema>, &str)]) -> RefOr<Response> {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name(Problem::name())))
+        .build();
+    with_headers(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/problem+json", content),
+        headers,
+    )
+}
+
+fn with_headers(
+    mut response: ResponseBuilder,
+    headers: &[(&str, RefOr<Schema>, &str)],
+) -> RefOr<Response> {
+    for (name, schema, description) in headers {
+        response = response.header(
+            *name,
+            HeaderBuilder::new()
+                .schema(schema.clone())
+                .description(Some(*description))
+                .build(),
+        );
+    }
+    response.build().into()
+}
+
+/// `Retry-After` of a problem that always sets it.
+fn retry_after() -> (&'static str, RefOr<Schema>, &'static str) {
+    ("Retry-After", u64::schema(), "Seconds, 1 to 300")
+}
+
+/// `Retry-After` of `graph_unavailable`: only when Graph sent one.
+const GRAPH_RETRY_AFTER: &str = "Seconds (at most 300), when Graph sent one";
+
+/// The problems every API route answers: bad input and token problems.
+pub(crate) struct InputProblems;
+
+impl IntoResponses for InputProblems {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        ResponsesBuilder::new()
+            .response("400", problem("`invalid_share`, `bad_request`", &[]))
+            .response(
+                "401",
+                problem(
+                    "`missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge`",
+                    &[(
+                        "WWW-Authenticate",
+                        String::schema(),
+                        "A `Bearer` challenge; for `claims_challenge`, Graph's own",
+                    )],
+                ),
+            )
+            .build()
+            .into()
+    }
+}
+
+/// What both resolve routes answer besides [`InputProblems`]. `Cache-Control`,
+/// `client-request-id` and `request-id`, on every response, are documented
+/// by the document's `finish`.
+pub(crate) struct Resolution;
+
+impl IntoResponses for Resolution {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        let drive_item = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(DriveItem::name())))
+            .build();
+        let resolved = with_headers(
+            ResponseBuilder::new()
+                .description("The driveItem, exactly as Graph returned it")
+                .content("application/json", drive_item),
+            &[
+                (
+                    "x-resolver-hydration",
+                    Ref::from_schema_name(Hydration::name()).into(),
+                    "What the service knew of the user (success only)",
+                ),
+                (
+                    "x-resolver-warmup",
+                    Ref::from_schema_name(WarmupOutcome::name()).into(),
+                    "`skipped`, or the strategy that ran (success only)",
+                ),
+                (
+                    "x-resolver-attempts",
+                    u32::schema(),
+                    "`/shares` calls made (success only)",
+                ),
+                (
+                    "server-timing",
+                    String::schema(),
+                    "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)",
+                ),
+            ],
+        );
+        ResponsesBuilder::new()
+            .response("200", resolved)
+            .response(
+                "403",
+                problem(
+                    "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+                    &[],
+                ),
+            )
+            .response("404", problem("`share_not_found`", &[]))
+            .response("429", problem("`throttled`", &[retry_after()]))
+            .response(
+                "502",
+                problem(
+                    "`graph_unavailable`",
+                    &[("Retry-After", u64::schema(), GRAPH_RETRY_AFTER)],
+                ),
+            )
+            .response("503", problem("`hydration_exhausted`", &[retry_after()]))
+            .response("504", problem("`deadline_exceeded`", &[]))
+            .build()
+            .into()
+    }
+}
+
+/// Graph's driveItem, exactly as Graph returned it.
+pub(crate) struct DriveItem;
+
+impl PartialSchema for DriveItem {
+    fn schema() -> RefOr<Schema> {
+        let string = |example: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .examples([example])
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some("Graph's driveItem, exactly as Graph returned it."))
+            .property("id", string("01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L"))
+            .required("id")
+            .property("name", string("Launch plan.docx"))
+            .required("name")
+            .property(
+                "size",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .property(
+                "webUrl",
+                ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])),
+            )
+            .additional_properties(Some(AdditionalProperties::RefOr(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::AnyValue)
+                    .description(Some(
+                        "Everything else Graph sends (facets, `@microsoft.graph.downloadUrl`, …).",
+                    ))
+                    .into(),
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for DriveItem {}
+
+/// What `shareUrl` (and a raw URL as `shareId`) accepts: an https URL,
+/// plain text (no whitespace, control characters or backslashes).
+const SHARE_URL_PATTERN: &str = r"^https://[^\s\\]+$";
+/// What `host` accepts.
+const HOST_PATTERN: &str = r"^[A-Za-z0-9.-]+$";
+/// The longest sharing URL accepted (`share_id::MAX_URL_LEN`, in bytes).
+const MAX_URL_LENGTH: usize = 4096;
+/// The longest `s!` id accepted (`share_id::MAX_S_ID_LEN`).
+const MAX_S_ID_LENGTH: usize = 1024;
+/// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
+/// know it, so the examples reach a driveItem).
+const EXAMPLE_SHARE_URL: &str = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
+
+/// A share id: the `GET` route's path segment (once percent-decoded) or
+/// `POST /v1/resolve`'s `shareId`.
+pub(crate) struct ShareId;
+
+impl PartialSchema for ShareId {
+    fn schema() -> RefOr<Schema> {
+        let id = |prefix: &str, description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(format!("^{prefix}[A-Za-z0-9_-]+$")))
+                .description(Some(description))
+        };
+        OneOfBuilder::new()
+            .description(Some(
+                "A share id, one of three forms; surrounding whitespace is ignored.",
+            ))
+            .item(
+                id("u!", "`u!` and the unpadded base64url of a sharing URL (whose length limit is the URL's).")
+                    .examples([
+                        "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJjRGVGZz9lPTRmMkt4OQ",
+                    ]),
+            )
+            .item(
+                id("s!", "An `s!` sharing token, passed to Graph as is.")
+                    .max_length(Some(MAX_S_ID_LENGTH)),
+            )
+            .item(share_url().description(Some(
+                "The raw https sharing URL (percent-encoded in the path).",
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for ShareId {}
+
+/// `POST /v1/resolve`: exactly one of `shareUrl` or `shareId`.
+pub(crate) struct ResolveBody;
+
+impl PartialSchema for ResolveBody {
+    fn schema() -> RefOr<Schema> {
+        one_member_of(
+            "`POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored).",
+            &[
+                ("shareUrl", share_url().into()),
+                ("shareId", Ref::from_schema_name(ShareId::name()).into()),
+            ],
+            false,
+        )
+    }
+}
+
+impl ToSchema for ResolveBody {}
+
+/// `POST /v1/warmup` (optional): where to warm up, at most one of the two.
+pub(crate) struct WarmupBody;
+
+impl PartialSchema for WarmupBody {
+    fn schema() -> RefOr<Schema> {
+        one_member_of(
+            "`POST /v1/warmup` (optional): where to warm up, at most one of `shareUrl` or `host` (a `null` counts as left out; other members are ignored).",
+            &[
+                ("shareUrl", share_url().into()),
+                (
+                    "host",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .description(Some("A SharePoint host on the allow-list."))
+                        .pattern(Some(HOST_PATTERN))
+                        .examples(["contoso.sharepoint.com"])
+                        .into(),
+                ),
+            ],
+            true,
+        )
+    }
+}
+
+impl ToSchema for WarmupBody {}
+
+fn share_url() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(SHARE_URL_PATTERN))
+        .max_length(Some(MAX_URL_LENGTH))
+        .description(Some(
+            "An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).",
+        ))
+        .examples([EXAMPLE_SHARE_URL])
+}
+
+/// An object with exactly one of `members` set to a string (or, when
+/// `or_none`, none of them); the others absent or `null`. One branch per
+/// case, so that the branches exclude each other.
+fn one_member_of(
+    description: &str,
+    members: &[(&str, RefOr<Schema>)],
+    or_none: bool,
+) -> RefOr<Schema> {
+    let null = || ObjectBuilder::new().schema_type(Type::Null);
+    let branch = |set: Option<usize>| {
+        let mut object = ObjectBuilder::new().schema_type(Type::Object);
+        for (i, (name, schema)) in members.iter().enumerate() {
+            object = if Some(i) == set {
+                object.property(*name, schema.clone()).required(*name)
+            } else {
+                object.property(*name, null())
+            };
+        }
+        object
+    };
+    let mut one_of = OneOfBuilder::new().description(Some(description));
+    for i in 0..members.len() {
+        one_of = one_of.item(branch(Some(i)));
+    }
+    if or_none {
+        one_of = one_of.item(branch(None));
+    }
+    one_of.into()
+}
+
+// `GET /healthz`'s body (no doc comment: the document shows none).
+#[derive(serde::Serialize, ToSchema)]
+pub(crate) struct Health {
+    #[schema(value_type = String, example = "ok")]
+    pub status: &'static str,
+}
