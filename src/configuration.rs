@@ -31,6 +31,10 @@ pub struct Settings {
     pub store_timeout: Duration,
     pub warmup_strategies: Vec<WarmupStrategy>,
     pub max_attempts: u32,
+    /// The most one request sleeps for `Retry-After` and backoff, in all
+    /// (`MAX_INLINE_WAIT_MS`): a sleeping Lambda is billed and holds an
+    /// instance, so a longer wait is handed to the caller.
+    pub max_inline_wait: Duration,
     pub resolve_deadline: Duration,
     /// Backoff after Graph trouble (429, 5xx, no answer): first bound and cap.
     pub backoff_base: Duration,
@@ -71,6 +75,7 @@ impl Default for Settings {
                 WarmupStrategy::Root,
             ],
             max_attempts: 4,
+            max_inline_wait: Duration::from_millis(3000),
             resolve_deadline: Duration::from_millis(20_000),
             backoff_base: Duration::from_millis(150),
             backoff_cap: Duration::from_secs(2),
@@ -89,6 +94,7 @@ impl Settings {
     pub(crate) fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy {
             max_attempts: self.max_attempts,
+            max_inline_wait: self.max_inline_wait,
             backoff_base: self.backoff_base,
             backoff_cap: self.backoff_cap,
             settle_base: self.settle_base,
@@ -143,6 +149,8 @@ impl Settings {
         .map_or(defaults.store_timeout, Duration::from_millis);
         let max_attempts = number("MAX_ATTEMPTS", get("MAX_ATTEMPTS"), 1, 10)?
             .map_or(defaults.max_attempts, |n| n as u32);
+        let max_inline_wait = number("MAX_INLINE_WAIT_MS", get("MAX_INLINE_WAIT_MS"), 0, 28_000)?
+            .map_or(defaults.max_inline_wait, Duration::from_millis);
         let resolve_deadline = number(
             "RESOLVE_DEADLINE_MS",
             get("RESOLVE_DEADLINE_MS"),
@@ -197,6 +205,7 @@ impl Settings {
             store_timeout: store_timeout_ms,
             warmup_strategies,
             max_attempts,
+            max_inline_wait,
             resolve_deadline,
             allowed_share_hosts,
             allowed_origins,
@@ -313,6 +322,7 @@ mod tests {
             ]
         );
         assert_eq!(s.max_attempts, 4);
+        assert_eq!(s.max_inline_wait, Duration::from_secs(3));
         assert_eq!(s.resolve_deadline, Duration::from_secs(20));
         assert!(s.allowed_share_hosts.allows("contoso.sharepoint.de"));
         assert!(s.allowed_origins.is_none());
@@ -329,6 +339,7 @@ mod tests {
             ("WARMUP_MARKER_TTL_SECONDS", "120"),
             ("WARMUP_STRATEGIES", "root"),
             ("MAX_ATTEMPTS", "2"),
+            ("MAX_INLINE_WAIT_MS", "1500"),
             ("RESOLVE_DEADLINE_MS", "5000"),
             ("ALLOWED_SHARE_HOSTS", "*.example.com"),
             (
@@ -349,6 +360,7 @@ mod tests {
         assert_eq!(s.warmup_marker_ttl, Duration::from_secs(120));
         assert_eq!(s.warmup_strategies, vec![WarmupStrategy::Root]);
         assert_eq!(s.max_attempts, 2);
+        assert_eq!(s.max_inline_wait, Duration::from_millis(1500));
         assert_eq!(s.resolve_deadline, Duration::from_secs(5));
         assert!(s.allowed_share_hosts.allows("a.example.com"));
         assert!(!s.allowed_share_hosts.allows("contoso.sharepoint.com"));
@@ -376,6 +388,8 @@ mod tests {
             ("MAX_ATTEMPTS", "0"),
             ("MAX_ATTEMPTS", "99"),
             ("RESOLVE_DEADLINE_MS", "60000"),
+            ("MAX_INLINE_WAIT_MS", "30000"),
+            ("MAX_INLINE_WAIT_MS", "soon"),
             ("WARMUP_STRATEGIES", "site,teleport"),
             ("ALLOWED_SHARE_HOSTS", "*"),
             ("ALLOWED_ORIGINS", "*"),

@@ -35,6 +35,9 @@ const SETTLE_SPREAD: f64 = 0.25;
 pub(crate) struct RetryPolicy {
     /// `/shares` calls per request at most (`MAX_ATTEMPTS`).
     pub max_attempts: u32,
+    /// The most a request sleeps for `Retry-After` and backoff, in all
+    /// (`MAX_INLINE_WAIT_MS`); a wait past it goes to the caller.
+    pub max_inline_wait: Duration,
     /// Backoff for Graph trouble: first bound and cap.
     pub backoff_base: Duration,
     pub backoff_cap: Duration,
@@ -88,6 +91,7 @@ mod tests {
     fn policy() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 4,
+            max_inline_wait: Duration::from_secs(3),
             backoff_base: Duration::from_millis(100),
             backoff_cap: Duration::from_secs(1),
             settle_base: Duration::from_millis(300),

@@ -37,6 +37,9 @@ pub(crate) struct Progress {
     pub since_warm_up: Option<Duration>,
     /// `/shares` calls made since that warm-up, the one answered included.
     pub polls_since_warm_up: u32,
+    /// What this request has slept for `Retry-After` and backoff so far
+    /// (settle waits are not counted: they are the hydration itself).
+    pub slept: Duration,
 }
 
 /// What the loop does next.
@@ -109,7 +112,7 @@ pub(crate) fn decide(
             }
             let wait =
                 retry_after.unwrap_or_else(|| policy.backoff(progress.trouble_retries, roll));
-            if wait >= remaining {
+            if wait >= remaining || over_inline_budget(policy, progress, wait) {
                 return fail(wait);
             }
             Next::Retry {
@@ -152,13 +155,20 @@ fn trouble(
         return fail(retry_after);
     }
     let wait = retry_after.unwrap_or_else(|| policy.backoff(progress.trouble_retries, roll));
-    if wait >= remaining {
+    if wait >= remaining || over_inline_budget(policy, progress, wait) {
         return fail(retry_after.map(|_| wait));
     }
     Next::Retry {
         wait,
         warm_up: false,
     }
+}
+
+/// Whether sleeping `wait` more would take the request past what it may
+/// sleep in all: a sleeping Lambda is billed and holds an instance, so the
+/// caller, who waits for free, gets the wait instead.
+fn over_inline_budget(policy: &RetryPolicy, progress: &Progress, wait: Duration) -> bool {
+    progress.slept.saturating_add(wait) > policy.max_inline_wait
 }
 
 /// The loop returns on success before asking; should it ask anyway, the
@@ -180,6 +190,7 @@ mod tests {
     fn policy() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 4,
+            max_inline_wait: Duration::from_secs(3),
             backoff_base: MS(100),
             backoff_cap: MS(1000),
             settle_base: MS(300),
@@ -193,6 +204,7 @@ mod tests {
             trouble_retries: attempts.saturating_sub(1),
             since_warm_up: since_warm_up.map(MS),
             polls_since_warm_up: polls,
+            slept: Duration::ZERO,
         }
     }
 
@@ -321,6 +333,93 @@ mod tests {
                     retry_after: Some(Duration::from_secs(30)),
                 }),
                 "a 503 whose Retry-After outlives the deadline",
+            ),
+        ] {
+            assert_eq!(
+                decide(&policy(), &progress, answer, remaining, 0.5),
+                expected,
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wait_past_the_inline_budget_is_handed_to_the_caller_at_once() {
+        let remaining = Duration::from_secs(15);
+        let throttled = |secs: u64| {
+            Answer::Graph(Verdict::Throttled {
+                retry_after: Some(Duration::from_secs(secs)),
+            })
+        };
+        let slept = |ms: u64| Progress {
+            slept: MS(ms),
+            ..at(1, None, 0)
+        };
+        let handed = |secs: u64| {
+            Next::Fail(ResolveError::Throttled {
+                retry_after: Duration::from_secs(secs),
+            })
+        };
+        for (answer, progress, expected, why) in [
+            (
+                throttled(1),
+                slept(0),
+                retry(1000, false),
+                "a short wait is slept",
+            ),
+            (
+                throttled(3),
+                slept(0),
+                retry(3000, false),
+                "the whole budget may go at once",
+            ),
+            (
+                throttled(10),
+                slept(0),
+                handed(10),
+                "a long wait is the caller's, with its Retry-After",
+            ),
+            (
+                throttled(2),
+                slept(1500),
+                handed(2),
+                "the budget is for all the sleeps of a request",
+            ),
+            (
+                Answer::Graph(Verdict::Unavailable {
+                    retry_after: Some(Duration::from_secs(2)),
+                    status: 503,
+                }),
+                slept(2000),
+                Next::Fail(ResolveError::GraphUnavailable {
+                    cause: GraphTrouble::Status(503),
+                    retry_after: Some(Duration::from_secs(2)),
+                }),
+                "a 503's Retry-After counts as well",
+            ),
+            (
+                Answer::Graph(Verdict::Unavailable {
+                    retry_after: None,
+                    status: 500,
+                }),
+                slept(2990),
+                Next::Fail(ResolveError::GraphUnavailable {
+                    cause: GraphTrouble::Status(500),
+                    retry_after: None,
+                }),
+                "and so does backoff (here 50 ms over the 10 ms left)",
+            ),
+            (
+                Answer::Graph(Verdict::Hydration),
+                Progress {
+                    slept: MS(3000),
+                    ..at(1, Some(20), 1)
+                },
+                Next::Retry {
+                    wait: Duration::from_micros(317_500),
+                    warm_up: false,
+                },
+                "settling is not a sleep of Retry-After or backoff (300 ms + jitter, less 20 ms)",
             ),
         ] {
             assert_eq!(

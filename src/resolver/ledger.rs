@@ -3,13 +3,11 @@
 //! its hydration is still settling.
 //!
 //! # Implementation Notes
-//! The key is `(tid#oid, token fingerprint)`: a request never joins, or is
-//! held back by, a warm-up made with another token (a forged token naming a
-//! victim's ids gets its own entry). The fingerprint is a keyed hash (std's
-//! `RandomState`, keys random per process): it identifies a token within
-//! this process and cannot be reversed or compared across processes.
+//! The key is the caller's (`request::CallerKey`: `tid#oid` and a token
+//! fingerprint): a request never joins, or is held back by, a warm-up made
+//! with another token (a forged token naming a victim's ids gets its own
+//! entry).
 
-use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,10 +19,9 @@ use crate::graph::{
     CallLabel, GraphClient, GraphDiagnostics, GraphRejection, GraphResponse, TransportError,
     Verdict, classify,
 };
-use crate::token::{BearerToken, UserKey};
 use crate::warmup::{WarmupKind, WarmupPlace, WarmupStrategy, WarmupTarget};
 
-use super::request::Caller;
+use super::request::{Caller, CallerKey};
 
 /// Longest a single warm-up call may take: a hanging warm-up must not eat
 /// the whole deadline, since its answer does not matter anyway.
@@ -110,8 +107,7 @@ pub(crate) struct Ledger {
     graph: GraphClient,
     strategies: Vec<WarmupStrategy>,
     rewarm_after: Duration,
-    ledger: Cache<(UserKey, u64), Arc<Mutex<Entry>>>,
-    fingerprints: RandomState,
+    ledger: Cache<CallerKey, Arc<Mutex<Entry>>>,
 }
 
 impl Ledger {
@@ -128,12 +124,7 @@ impl Ledger {
                 .max_capacity(LEDGER_CAPACITY)
                 .time_to_idle(LEDGER_IDLE)
                 .build(),
-            fingerprints: RandomState::new(),
         }
-    }
-
-    fn key(&self, user: &UserKey, token: &BearerToken) -> (UserKey, u64) {
-        (user.clone(), self.fingerprints.hash_one(token.expose()))
     }
 
     /// Warms `request`'s user up, or joins the warm-up that is settling.
@@ -145,7 +136,7 @@ impl Ledger {
         place: WarmupPlace<'_>,
         deadline: Instant,
     ) -> WarmedUp {
-        let key = self.key(&caller.claims.user, &caller.token);
+        let key = caller.key();
         let entry = self
             .ledger
             .get_with(key, async { Arc::new(Mutex::new(Entry::default())) })
@@ -185,15 +176,15 @@ impl Ledger {
     /// When this user and token's last warm-up on this instance was sent,
     /// if it has not been seen to settle: more precise than a store
     /// marker's whole seconds.
-    pub async fn last_sent(&self, user: &UserKey, token: &BearerToken) -> Option<Instant> {
-        let entry = self.ledger.get(&self.key(user, token)).await?;
+    pub async fn last_sent(&self, caller: &Caller) -> Option<Instant> {
+        let entry = self.ledger.get(&caller.key()).await?;
         let entry = entry.lock().await;
         entry.last.filter(|_| !entry.settled).map(|l| l.sent_at)
     }
 
     /// A `/shares` success: hydration has settled for this user and token.
-    pub async fn settled(&self, user: &UserKey, token: &BearerToken) {
-        if let Some(entry) = self.ledger.get(&self.key(user, token)).await {
+    pub async fn settled(&self, caller: &Caller) {
+        if let Some(entry) = self.ledger.get(&caller.key()).await {
             entry.lock().await.settled = true;
         }
     }

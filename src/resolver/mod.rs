@@ -8,6 +8,7 @@ mod error;
 mod ledger;
 mod report;
 mod request;
+mod throttle;
 
 use std::time::{Duration, SystemTime};
 
@@ -28,12 +29,14 @@ use crate::retry::RetryPolicy;
 use crate::warmup::{WarmupKind, WarmupOutcome, WarmupPlace};
 use decision::{Answer, Next, Progress, decide};
 use ledger::{Ledger, WarmedUp};
+use throttle::ThrottleWindows;
 
 /// The resolver, built once per cold start and shared by every request.
 pub struct Resolver {
     graph: GraphClient,
     store: BestEffortStore,
     ledger: Ledger,
+    throttle: ThrottleWindows,
     policy: RetryPolicy,
     deadline: Duration,
     ttl: Duration,
@@ -94,6 +97,7 @@ impl Resolver {
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
             ),
+            throttle: ThrottleWindows::new(),
             graph,
             store: BestEffortStore::new(store, settings.store_timeout),
             policy,
@@ -135,6 +139,7 @@ impl Resolver {
         report: &mut Report,
     ) -> Result<Resolved, ResolveError> {
         let caller = &request.caller;
+        self.not_throttled(caller).await?;
         let place = WarmupPlace::of(&request.share);
         let hydration = self.look_up(caller, deadline, report).await;
         report.hydration = Some(match hydration {
@@ -153,10 +158,7 @@ impl Resolver {
             Known::Warming { age, strategy } => {
                 report.warmup = strategy;
                 report.warmup_shared = true;
-                let here = self
-                    .ledger
-                    .last_sent(&caller.claims.user, &caller.token)
-                    .await;
+                let here = self.ledger.last_sent(caller).await;
                 Some(here.map_or(WarmedAt::ago(age), WarmedAt::sent))
             }
             _ => None,
@@ -168,6 +170,7 @@ impl Resolver {
             trouble_retries: 0,
             since_warm_up: None,
             polls_since_warm_up: 0,
+            slept: Duration::ZERO,
         };
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -205,6 +208,12 @@ impl Resolver {
                     Answer::Unanswered(GraphTrouble::Transport(transport.message.into()))
                 }
             };
+            if let Answer::Graph(Verdict::Throttled {
+                retry_after: Some(wait),
+            }) = answer
+            {
+                self.throttle.open(caller, wait).await;
+            }
             let hydration_401 = matches!(answer, Answer::Graph(Verdict::Hydration));
             if hydration_401 && report.hydration == Some(Hydration::Hit) && !report.stale_hit {
                 // The store said hydrated but Graph disagrees: stop trusting
@@ -221,6 +230,7 @@ impl Resolver {
                 Next::Retry { wait, warm_up } => {
                     if !hydration_401 {
                         progress.trouble_retries += 1;
+                        progress.slept += wait;
                     }
                     if warm_up {
                         warmed = self
@@ -267,6 +277,11 @@ impl Resolver {
             }
             Known::Warming { .. } | Known::Unknown => {
                 report.hydration = Some(Hydration::Miss);
+                if let Err(throttled) = self.not_throttled(caller).await {
+                    report.hydration = None;
+                    report.timings.total = started.elapsed();
+                    return (Err(throttled), report);
+                }
                 let place = WarmupPlace {
                     url: request.url.as_ref(),
                     host: request.host.as_ref(),
@@ -292,6 +307,15 @@ impl Resolver {
         }
         report.timings.total = started.elapsed();
         (result, report)
+    }
+
+    /// `throttled`, with the wait that is left, while Graph's `Retry-After`
+    /// for this caller runs: no Graph call until then.
+    async fn not_throttled(&self, caller: &Caller) -> Result<(), ResolveError> {
+        match self.throttle.left(caller).await {
+            Some(retry_after) => Err(ResolveError::Throttled { retry_after }),
+            None => Ok(()),
+        }
     }
 
     /// The store's word on a guest; members are not looked up at all.
@@ -355,9 +379,7 @@ impl Resolver {
         deadline: Instant,
         report: &mut Report,
     ) -> Resolved {
-        self.ledger
-            .settled(&caller.claims.user, &caller.token)
-            .await;
+        self.ledger.settled(caller).await;
         let unrecorded = report.hydration == Some(Hydration::Miss) || report.stale_hit;
         if unrecorded {
             let record = HydrationRecord::new(

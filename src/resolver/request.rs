@@ -1,11 +1,14 @@
 //! What the resolver is asked and what it answers, as parsed at the edge.
 
+use std::hash::{BuildHasher, RandomState};
+use std::sync::LazyLock;
+
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
-use crate::token::{BearerToken, TokenClaims};
+use crate::token::{BearerToken, TokenClaims, UserKey};
 use crate::warmup::WarmupOutcome;
 
 /// A resolved driveItem, byte-for-byte as Graph sent it.
@@ -25,6 +28,24 @@ pub struct Caller {
     /// The token's claims, peeked and checked at the edge.
     pub claims: TokenClaims,
     pub client_request_id: String,
+}
+
+/// A caller as the instance tells callers apart: the user and a keyed hash
+/// of the token (std's `RandomState`, keys random per process), which
+/// identifies a token within this process and cannot be reversed or
+/// compared across processes. A forged token naming a victim's ids is
+/// another caller than the victim.
+pub(crate) type CallerKey = (UserKey, u64);
+
+static FINGERPRINTS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+impl Caller {
+    pub(crate) fn key(&self) -> CallerKey {
+        (
+            self.claims.user.clone(),
+            FINGERPRINTS.hash_one(self.token.expose()),
+        )
+    }
 }
 
 /// One resolution request.

@@ -11,4 +11,5 @@ mod prewarm;
 mod resolve;
 mod retry;
 mod security;
+mod throttle;
 mod warmup;

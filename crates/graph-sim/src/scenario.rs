@@ -27,6 +27,12 @@ pub enum Behaviour {
     TokenInvalidAtGraph,
     /// Stays cold whatever warm-up happens.
     NeverHydrates,
+    /// `/shares` answers `429 TooManyRequests` with `Retry-After` in whole
+    /// seconds: a throttled user (Graph throttles per app and tenant, and
+    /// per user within them).
+    Throttled {
+        retry_after_secs: u64,
+    },
 }
 
 /// A user of the simulated tenant, keyed by `(tid, oid)`.

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::Response;
 use percent_encoding::percent_decode_str;
 
+use super::record::RequestKind;
 use super::responses::{self, Body, Ids};
 use super::scenario::{Behaviour, SimShare, SimUser};
 use super::state::State;
@@ -46,6 +47,12 @@ pub(crate) fn answer(
     match user.behaviour {
         Behaviour::MfaMissing => return responses::mfa_missing(ids),
         Behaviour::ClaimsChallenge { status } => return responses::claims_challenge(status, ids),
+        Behaviour::Throttled { retry_after_secs } => {
+            let mut r = responses::for_status(429, RequestKind::Shares, ids);
+            r.headers_mut()
+                .insert(http::header::RETRY_AFTER, retry_after_secs.into());
+            return r;
+        }
         _ => {}
     }
     // The kind was matched as /v1.0/shares/{id}/driveItem, so segment 3 is the id.
