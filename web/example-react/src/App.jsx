@@ -126,7 +126,7 @@ function Folder({ link }) {
       {error && <p id="children-error">{`${error.code ?? 'error'}: ${error.message}`}</p>}
       <ul id="children-list">
         {items.map((child) => (
-          <li key={child.id}>{child.folder ? `📁 ${child.name}` : child.name}</li>
+          <li key={child.id}>{child.folder ? `${child.name} (folder)` : child.name}</li>
         ))}
       </ul>
       {hasMore && (
