@@ -130,7 +130,8 @@ export const used = [problem, notProblem, resolveShare, ShareResolverProvider, u
 export type { Resolve };
 `,
   );
-  for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler']]) {
+  // Node's and bundlers' resolution (exports), and TypeScript's older node10 (typesVersions).
+  for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler'], ['esnext', 'node10']]) {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022', 'DOM', 'DOM.Iterable'], module, moduleResolution, types: [] }, files: ['main.ts'] }),
