@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The web suite, set-up included, on a fresh Debian machine: Chromium from
 # Debian (never a downloaded browser build), web/'s pinned npm packages from
-# the committed lockfile, the two binaries, then a check that the committed
-# client build (web/client/dist) is what tsc makes of the source, the client
-# tests (node --test, against the real service and simulator) and the browser
-# tests (playwright-core driving /usr/bin/chromium, real CORS).
+# the committed lockfile, the two binaries, then checks that the generated
+# types match docs/openapi.json and that the committed client build
+# (web/client/dist) is what tsc makes of the source, what `npm pack` would
+# publish, and the tests: the package (pack file list, the tarball installed
+# and type-checked in a scratch project, sizes), the retry decision, the
+# client against the real service and simulator, and the example pages (plain
+# and React) in playwright-core driving /usr/bin/chromium, real CORS.
 #
 # Usage: scripts/web-test.sh   (honours CARGO_TARGET_DIR; ends with "N passed, N failed")
+#        GRAPH_SIM_BIN=… SHARE_RESOLVER_BIN=… scripts/web-test.sh   (prebuilt binaries: no cargo build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -28,8 +32,13 @@ echo "node $(node --version)"
 step "npm ci (web/, from the committed lockfile)"
 npm ci --prefix web --no-audit --no-fund
 
-step "cargo build (share-resolver, graph-sim)"
-cargo build --bin share-resolver -p share-resolver --bin graph-sim -p graph-sim
+if [ -n "${GRAPH_SIM_BIN:-}" ] && [ -n "${SHARE_RESOLVER_BIN:-}" ]; then
+  step "binaries given: $SHARE_RESOLVER_BIN, $GRAPH_SIM_BIN (no cargo build)"
+  [ -x "$SHARE_RESOLVER_BIN" ] && [ -x "$GRAPH_SIM_BIN" ]
+else
+  step "cargo build (share-resolver, graph-sim)"
+  cargo build --bin share-resolver -p share-resolver --bin graph-sim -p graph-sim
+fi
 
 step "client build is up to date (tsc; committed web/client/dist)"
 npm --prefix web run build
@@ -40,10 +49,17 @@ if [ -n "$untracked" ]; then
   exit 1
 fi
 
-step "client tests and browser tests (node --test)"
+step "generated types match docs/openapi.json (openapi-typescript)"
+node web/scripts/gen-types.mjs --check
+
+step "npm pack (web/client): what would be published"
+(cd web/client && npm pack --dry-run 2>&1 | sed -n '/Tarball Contents/,/Tarball Details/p')
+
+step "package, retry, client and browser tests (node --test)"
 status=0
 (cd web && node --test --test-reporter=tap --test-concurrency=1 \
-  test/client.test.mjs test/browser.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
+  test/package.test.mjs test/retry.test.mjs test/client.test.mjs test/instance.test.mjs \
+  test/browser.test.mjs test/react.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
 
 passed=$(grep -Eo '^# pass [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')
 failed=$(grep -Eo '^# fail [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')

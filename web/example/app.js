@@ -1,12 +1,15 @@
 // The example page: sign in, pre-warm, paste a link, see the driveItem or
 // the problem. Plain ES modules; the client is the committed dist/ build.
+// Everything the service answers is data: text goes in through textContent,
+// and only an https: webUrl becomes a link.
 
-import { prewarm, resolveShareWithMeta, ShareResolverError } from '../client/dist/index.js';
+import { createShareResolverClient, ShareResolverError } from '../client/dist/index.js';
 import { createAuth } from './auth.js';
 import { config } from './config.js';
 
 const $ = (id) => document.getElementById(id);
 let auth;
+let client;
 let inFlight;
 let countdown;
 
@@ -28,6 +31,14 @@ async function main() {
     return;
   }
   $('auth-kind').textContent = auth.kind;
+  // The client's defaults: a transient failure retried once, a short
+  // Retry-After (up to 10 s) waited out once, a 30 s timeout.
+  client = createShareResolverClient({
+    baseUrl: config.service,
+    getToken: () => auth.getToken(),
+    getSharePointToken: auth.getSharePointToken && ((host) => auth.getSharePointToken(host)),
+    onClaimsChallenge: auth.onClaimsChallenge && ((claims) => auth.onClaimsChallenge(claims)),
+  });
   $('sign-in').onclick = () => signIn().catch((e) => showError(e));
   $('sign-out').onclick = async () => {
     await auth.signOut();
@@ -51,10 +62,14 @@ async function signIn() {
   warmUp();
 }
 
-/** Fire-and-forget: by the time a link is pasted, the guest is usually hydrated. */
+/**
+ * Fire-and-forget: by the time a link is pasted, the guest is usually
+ * hydrated. At the tenant's SharePoint host, with a SharePoint token when
+ * there is one (the service's sharepoint warm-up).
+ */
 function warmUp() {
   $('prewarm').textContent = 'running';
-  prewarm({ baseUrl: config.service, getToken: () => auth.getToken() }).then((answer) => {
+  client.prewarm({ host: config.sharePointHost }).then((answer) => {
     $('prewarm').textContent = answer ? `${answer.hydration}/${answer.warmup}` : 'n/a';
   });
 }
@@ -78,13 +93,7 @@ async function open(link) {
   stopCountdown();
   setState('loading');
   try {
-    const { item, meta } = await resolveShareWithMeta(link, {
-      baseUrl: config.service,
-      getToken: () => auth.getToken(),
-      getSharePointToken: auth.getSharePointToken,
-      onClaimsChallenge: auth.onClaimsChallenge,
-      signal: controller.signal,
-    });
+    const { item, meta } = await client.resolveShareWithMeta(link, { signal: controller.signal });
     if (inFlight === controller) renderItem(item, meta);
   } catch (e) {
     if (e?.name === 'AbortError' || inFlight !== controller) return;
@@ -107,10 +116,21 @@ function badge(colour, letter) {
   return `<svg viewBox="0 0 48 48"><path d="M10 4h20l10 10v28a2 2 0 0 1-2 2H10a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" fill="#fff" stroke="#c9ced6" stroke-width="1.5"/><path d="M30 4v10h10" fill="#eef0f3" stroke="#c9ced6" stroke-width="1.5"/><rect x="4" y="20" width="26" height="18" rx="3" fill="${colour}"/><text x="17" y="33.5" font-family="Segoe UI, Arial, sans-serif" font-weight="700" font-size="${size}" fill="#fff" text-anchor="middle">${letter}</text></svg>`;
 }
 
+/** `url` if it is an https: URL, else undefined (no javascript:, data:, http: links). */
+function httpsUrl(url) {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function kindOf(item) {
   if (item.folder) return ['folder', 'Folder'];
-  const mime = item.file?.mimeType ?? '';
-  const ext = (item.name.split('.').pop() ?? '').toLowerCase();
+  const mime = typeof item.file?.mimeType === 'string' ? item.file.mimeType : '';
+  const ext = (String(item.name ?? '').split('.').pop() ?? '').toLowerCase();
   if (mime === 'application/pdf' || ext === 'pdf') return ['pdf', 'PDF document'];
   if (mime.includes('wordprocessingml') || mime === 'application/msword' || ['doc', 'docx'].includes(ext)) return ['doc', 'Word document'];
   if (mime.includes('spreadsheetml') || mime === 'application/vnd.ms-excel' || ['xls', 'xlsx', 'csv'].includes(ext)) return ['xlsx', 'Excel workbook'];
@@ -142,11 +162,10 @@ function who(item) {
 function placeOf(item) {
   const folder = item.parentReference?.name;
   let site = '';
-  try {
-    const url = new URL(item.webUrl);
+  const web = httpsUrl(item.webUrl);
+  if (web) {
+    const url = new URL(web);
     site = url.hostname + url.pathname.split('/').slice(0, 3).join('/');
-  } catch {
-    // No webUrl: the folder name alone.
   }
   return [folder, site].filter(Boolean).join(' · ') || '—';
 }
@@ -155,7 +174,7 @@ function renderItem(item, meta) {
   const [kind, label] = kindOf(item);
   $('item-icon').innerHTML = ICONS[kind];
   $('item-icon').dataset.kind = kind;
-  $('item-name').textContent = item.name;
+  $('item-name').textContent = String(item.name ?? '');
   $('item-kind').textContent = item.folder ? `Folder · ${item.folder.childCount ?? 0} items` : label;
   $('item-size').textContent = humanSize(item.size);
   $('item-modified').textContent = item.lastModifiedDateTime
@@ -168,9 +187,10 @@ function renderItem(item, meta) {
   $('item-scope').hidden = $('item-scope-label').hidden = !sharer.scope;
   $('item-location').textContent = placeOf(item);
   const openLink = $('item-open');
-  if (item.webUrl) openLink.href = item.webUrl;
+  const web = httpsUrl(item.webUrl);
+  if (web) openLink.href = web;
   else openLink.removeAttribute('href');
-  openLink.hidden = !item.webUrl;
+  openLink.hidden = !web;
   const attempts = meta.attempts === 1 ? '1 attempt' : `${meta.attempts} attempts`;
   const retried = meta.requests > 1 ? ` · ${meta.requests} requests from the page` : '';
   $('item-meta').textContent = `hydration ${meta.hydration} · warm-up ${meta.warmup} · ${attempts}${retried} · request-id ${meta.requestId ?? '—'}`;

@@ -10,6 +10,7 @@
 // 2. MSAL.js (Microsoft Entra ID), the real thing.
 // 3. "simulator": local demo tokens minted by graph-sim through serve.mjs --sim.
 
+import { msalSharePointToken, msalTokenProvider } from '../client/dist/msal.js';
 import { config, GRAPH_SCOPES } from './config.js';
 
 export async function createAuth() {
@@ -75,15 +76,23 @@ function loadMsal() {
   });
 }
 
+/** Authorities that sign a guest in to its home tenant, not to the resource tenant. */
+const NOT_A_TENANT = new Set(['', 'common', 'organizations', 'consumers']);
+
 async function msalAuth() {
   if (!config.clientId) {
-    throw new Error('No client id: set clientId in example/config.js or add ?clientId=… to the URL (or ?auth=simulator for the local demo).');
+    throw new Error('No client id: set clientId in example/config.js (or ?auth=simulator for the local demo on a loopback address).');
+  }
+  if (NOT_A_TENANT.has(config.tenant.trim().toLowerCase())) {
+    throw new Error(
+      `No tenant: set tenant in example/config.js to the resource tenant's ID or domain (the tenant that owns the SharePoint site), not "${config.tenant || '(empty)'}": a guest's token must come from there.`,
+    );
   }
   const msal = await loadMsal();
   const app = new msal.PublicClientApplication({
     auth: {
       clientId: config.clientId,
-      authority: `https://login.microsoftonline.com/${config.tenant}`,
+      authority: `https://login.microsoftonline.com/${encodeURIComponent(config.tenant.trim())}`,
       // MSAL v5 popups answer through the redirect bridge page.
       redirectUri: new URL('redirect.html', import.meta.url).href,
       // "CP1": this app handles claims challenges (CAE, Conditional Access),
@@ -94,8 +103,10 @@ async function msalAuth() {
   });
   await app.initialize();
   const current = () => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
-  const interactionRequired = (e) => e instanceof msal.InteractionRequiredAuthError;
   const toAccount = (a) => (a ? { name: a.name ?? a.username, username: a.username } : null);
+  // Silent first, a popup when the user has to act; a claims challenge goes
+  // to Entra with its claims (MSAL then skips its cache).
+  const tokens = msalTokenProvider(app, { scopes: GRAPH_SCOPES, account: current });
 
   const auth = {
     kind: 'msal',
@@ -110,39 +121,11 @@ async function msalAuth() {
       auth.account = null;
       await app.logoutPopup({ account, mainWindowRedirectUri: location.href });
     },
-    async getToken() {
-      const request = { scopes: GRAPH_SCOPES, account: current() };
-      try {
-        return (await app.acquireTokenSilent(request)).accessToken;
-      } catch (e) {
-        if (!interactionRequired(e)) throw e;
-        return (await app.acquireTokenPopup(request)).accessToken;
-      }
-    },
-    // The claims go to Entra with the token request; the new token satisfies
-    // them. Silent first (MSAL skips its cache when claims are given), then a
-    // popup when the user has to act (MFA, compliant device, re-sign-in).
-    async onClaimsChallenge(claims) {
-      const request = { scopes: GRAPH_SCOPES, account: current(), claims };
-      try {
-        return (await app.acquireTokenSilent(request)).accessToken;
-      } catch (e) {
-        if (!interactionRequired(e)) throw e;
-        return (await app.acquireTokenPopup(request)).accessToken;
-      }
-    },
+    getToken: tokens.getToken,
+    onClaimsChallenge: tokens.onClaimsChallenge,
     // Optional: a SharePoint token enables the service's `sharepoint` warm-up.
     // Silent only; no token (undefined) is fine, the other warm-ups remain.
-    getSharePointToken: config.sharePointWarmup
-      ? async (host) => {
-          try {
-            const request = { scopes: [`https://${host}/.default`], account: current() };
-            return (await app.acquireTokenSilent(request)).accessToken;
-          } catch {
-            return undefined;
-          }
-        }
-      : undefined,
+    getSharePointToken: config.sharePointWarmup ? msalSharePointToken(app, { account: current }) : undefined,
   };
   return auth;
 }

@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
 import { serve } from '../serve.mjs';
-import { DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack } from './harness.mjs';
+import { DEMO_HOST, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
@@ -20,6 +21,9 @@ const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
 let stack;
 let page1; // the allowed origin
 let page3; // an origin not in ALLOWED_ORIGINS
+let remote; // the allowed origin's server under a name that is not loopback
+/** A name Chromium resolves to 127.0.0.1 (--host-resolver-rules): a page that is not on a loopback address. */
+const REMOTE_HOST = 'app.contoso.test';
 let servers = [];
 let browser;
 
@@ -28,7 +32,8 @@ before(async () => {
   const [allowedPort, refusedPort] = [await freePort(), await freePort()];
   page1 = `http://127.0.0.1:${allowedPort}`;
   page3 = `http://127.0.0.1:${refusedPort}`;
-  stack = await startStack({ env: { ALLOWED_ORIGINS: page1, MAX_ATTEMPTS: '1' } });
+  remote = `http://${REMOTE_HOST}:${allowedPort}`;
+  stack = await startStack({ env: { ALLOWED_ORIGINS: `${page1},${remote}`, MAX_ATTEMPTS: '1' } });
   // The allowed origin also serves the local demo's simulator sign-in.
   servers = [await serve({ port: allowedPort, sim: stack.simUrl }), await serve({ port: refusedPort })];
   // launch() gives Chromium a fresh temporary --user-data-dir of its own
@@ -45,6 +50,9 @@ before(async () => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // One test name maps to loopback; every other name resolves nowhere,
+      // so the browser cannot reach past this machine.
+      `--host-resolver-rules=MAP ${REMOTE_HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost`,
     ],
   });
 });
@@ -59,12 +67,14 @@ after(async () => {
  * A fresh page on `origin` with the test seam: `token` for getToken and, when
  * `fresh` is given, an onClaimsChallenge that counts its calls and answers it.
  */
-async function openPage({ token, fresh, origin = page1, link } = {}) {
+async function openPage({ token, fresh, sharePointToken, origin = page1, link, service = stack.baseUrl, route } = {}) {
   const context = await browser.newContext({ viewport: { width: 960, height: 720 } });
+  if (route) await context.route(route.url, route.handler);
   if (token !== undefined) {
     await context.addInitScript(
-      ({ token, fresh }) => {
+      ({ token, fresh, sharePointToken }) => {
         window.__claimsCalls = [];
+        window.__sharePointHosts = [];
         window.__SHARE_RESOLVER_TEST_AUTH__ = {
           account: { name: 'Ada Lovelace (guest)', username: 'ada_fabrikam.com#EXT#@contoso.onmicrosoft.com' },
           getToken: async () => token,
@@ -74,16 +84,22 @@ async function openPage({ token, fresh, origin = page1, link } = {}) {
                 return fresh;
               }
             : undefined,
+          getSharePointToken: sharePointToken
+            ? async (host) => {
+                window.__sharePointHosts.push(host);
+                return sharePointToken;
+              }
+            : undefined,
         };
       },
-      { token, fresh },
+      { token, fresh, sharePointToken },
     );
   }
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  const query = new URLSearchParams({ service: stack.baseUrl });
+  const query = new URLSearchParams({ service });
   if (link) query.set('link', link);
   await page.goto(`${origin}/example/?${query}`);
   await page.waitForFunction(() => document.body.dataset.state !== 'starting');
@@ -320,4 +336,142 @@ test('the local demo signs in with simulator tokens (serve.mjs --sim, ?auth=simu
   assert.equal(state, 'item');
   assert.equal(await page.textContent('#item-name'), 'Launch plan.docx');
   await context.close();
+});
+
+// ---- the page cannot be turned against its users ------------------------------
+
+/** A server that only counts what reaches it (a stand-in for an attacker's). */
+async function listener() {
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(503).end();
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { seen, url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+test('a driveItem whose webUrl is javascript: renders no link and runs no script; its name is text', async () => {
+  const guest = await stack.user();
+  const hostile = [
+    ['javascript:window.__pwned=1;//', 'EHostileJavascript00'],
+    ['data:text/html,<script>parent.__pwned=2</script>', 'EHostileDataUrl0000'],
+    ['http://contoso.sharepoint.com/sites/Marketing/x.docx', 'EHostilePlainHttp00'],
+  ];
+  const page = await openPage({ token: guest.token });
+  await prewarmed(page);
+  for (const [webUrl, id] of hostile) {
+    const url = `https://contoso.sharepoint.com/:w:/s/Marketing/${id}?e=h1`;
+    await stack.addShare({
+      url,
+      driveItem: {
+        id: `01HOSTILE${id.toUpperCase()}`,
+        name: '<img src=x onerror="window.__pwned=3">Quarterly.docx',
+        size: 1024,
+        webUrl,
+        file: { mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+        createdBy: { user: { displayName: '<b onmouseover="window.__pwned=4">Mallory</b>' } },
+      },
+    });
+    const { state } = await resolveIn(page, url);
+    assert.equal(state, 'item', webUrl);
+    assert.equal(await page.textContent('#item-name'), '<img src=x onerror="window.__pwned=3">Quarterly.docx');
+    assert.equal(await page.locator('#item img, #item b').count(), 0, 'no markup from the answer');
+    assert.equal(await page.isVisible('#item-open'), false, webUrl);
+    assert.equal(await page.getAttribute('#item-open', 'href'), null, webUrl);
+    assert.equal(await page.locator('a[href^="javascript:"], a[href^="data:"], a[href^="http:"]').count(), 0);
+    await page.locator('#item-open').dispatchEvent('click');
+    await page.locator('#item-who').hover();
+  }
+  await shot(page, '7-hostile-webUrl-no-link');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the CSP is present and enforced: self, the configured service and the identity platform; no inline script', async () => {
+  const page = await openPage({ token: (await stack.user()).token });
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  assert.deepEqual(directives['default-src'], ["'self'"]);
+  assert.deepEqual(directives['script-src'], ["'self'"]);
+  assert.deepEqual(directives['object-src'], ["'none'"]);
+  assert.deepEqual(directives['base-uri'], ["'none'"]);
+  const { fixedService } = await page.evaluate(async () => ({ fixedService: (await import('./config.js')).config.service }));
+  // On a loopback page config.service is the override; config.js's own value is the first service listed.
+  assert.equal(fixedService, stack.baseUrl);
+  const committed = /service: '([^']+)'/.exec(await (await fetch(`${page1}/example/config.js`)).text())[1];
+  for (const source of ["'self'", committed, 'https://login.microsoftonline.com']) assert.ok(directives['connect-src'].includes(source), `${source} in connect-src`);
+  assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+
+  const blocked = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        document.addEventListener('securitypolicyviolation', (e) => done({ directive: e.effectiveDirective, ran: window.__inline === 1 }), { once: true });
+        const script = document.createElement('script');
+        script.textContent = 'window.__inline = 1';
+        document.body.append(script);
+        setTimeout(() => done({ directive: 'none', ran: window.__inline === 1 }), 1000);
+      }),
+  );
+  assert.deepEqual(blocked, { directive: 'script-src-elem', ran: false });
+  // The redirect bridge page has a CSP of its own and no inline script.
+  const bridge = await (await fetch(`${page1}/example/redirect.html`)).text();
+  assert.match(bridge, /http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'/);
+  assert.doesNotMatch(bridge, /<script>/);
+  await page.context().close();
+});
+
+test('a page that is not on a loopback address ignores ?service= (and every override): tokens go to config.js\'s service only', async () => {
+  const evil = await listener();
+  const guest = await stack.user();
+  const reached = [];
+  try {
+    // config.js's service is http://127.0.0.1:3000: requests to it are recorded and refused here, never sent.
+    const route = { url: 'http://127.0.0.1:3000/**', handler: (r) => (reached.push(`${r.request().method()} ${new URL(r.request().url()).pathname}`), r.abort()) };
+    const page = await openPage({ token: guest.token, origin: remote, service: evil.url, route });
+    assert.equal(await page.evaluate(() => location.hostname), REMOTE_HOST);
+    assert.equal(await page.textContent('#service'), 'http://127.0.0.1:3000');
+    await prewarmed(page);
+    const { state, code } = await resolveIn(page, DEMO_SHARE_URL);
+    assert.deepEqual([state, code], ['error', 'network_error']);
+    assert.deepEqual(evil.seen, [], 'nothing reached the address-bar service');
+    assert.ok(reached.includes('POST /v1/warmup') && reached.includes('POST /v1/resolve'), reached.join());
+    await shot(page, '8-remote-origin-ignores-service');
+    await page.context().close();
+
+    // The same link on the loopback page is the local demo: the override is honoured.
+    const local = await openPage({ token: guest.token, origin: page1, service: evil.url });
+    await prewarmed(local);
+    assert.ok(evil.seen.length > 0, 'the loopback page used ?service=');
+    await local.context().close();
+  } finally {
+    await evil.close();
+  }
+});
+
+test('MSAL sign-in needs a resource tenant: none, common or organizations is refused', async () => {
+  for (const tenant of [undefined, 'organizations', 'common']) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const query = new URLSearchParams({ service: stack.baseUrl, clientId: '11111111-2222-4333-8444-555555555555' });
+    if (tenant) query.set('tenant', tenant);
+    await page.goto(`${page1}/example/?${query}`);
+    await page.waitForFunction(() => document.body.dataset.state === 'setup');
+    assert.match(await page.textContent('#setup-message'), /No tenant: set tenant in example\/config\.js/);
+    if (tenant === undefined) await shot(page, '9-tenant-required');
+    await context.close();
+  }
+});
+
+test('the sign-in pre-warm sends the SharePoint token for the tenant host (sharepoint warm-up)', async () => {
+  const guest = await stack.user();
+  const sharePointToken = await stack.mint({ tid: guest.tid, oid: guest.oid, guest: true, audience: `https://${DEMO_HOST}` });
+  const page = await openPage({ token: guest.token, sharePointToken });
+  assert.equal(await prewarmed(page), 'warmed/sharepoint');
+  assert.deepEqual(await page.evaluate(() => window.__sharePointHosts), [DEMO_HOST]);
+  const { state } = await resolveIn(page, DEMO_SHARE_URL);
+  assert.equal(state, 'item');
+  assert.match(await page.textContent('#item-meta'), /warm-up sharepoint/);
+  await page.context().close();
 });

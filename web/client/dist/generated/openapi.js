@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=openapi.js.map

@@ -1,0 +1,774 @@
+// Generated from docs/openapi.json by web/scripts/gen-types.mjs (openapi-typescript).
+// Do not edit: run `npm --prefix web run gen:types` after the document changes.
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /openapi.json`. */
+        get: operations["openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /v1/resolve`. */
+        post: operations["post_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares/{shareId}/driveItem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /v1/shares/{shareId}/driveItem`: Graph-compatible. */
+        get: operations["get_drive_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/warmup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /v1/warmup`: pre-warm a guest right after sign-in. */
+        post: operations["post_warmup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description Graph's driveItem, exactly as Graph returned it. */
+        DriveItem: {
+            /** @example 01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L */
+            id: string;
+            /** @example Launch plan.docx */
+            name: string;
+            /** Format: int64 */
+            size?: number | null;
+            webUrl?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One Graph (or SharePoint) call and what it answered. */
+        GraphCall: {
+            /**
+             * @description Graph's `x-ms-ags-diagnostic`: parsed when it is JSON (usually an
+             *     object), else the header's text; null when absent.
+             */
+            agsDiagnostic: unknown;
+            /**
+             * @description `warmup` or `shares`; absent for a token Graph refused.
+             * @example shares
+             */
+            call?: string | null;
+            clientRequestId: string | null;
+            /**
+             * @description Graph's error code; null when it sent none.
+             * @example accessDenied
+             */
+            code: string | null;
+            /** @description Graph's `Date` header. */
+            date: string | null;
+            /** Format: int64 */
+            durationMs: number;
+            requestId: string | null;
+            /**
+             * Format: int32
+             * @description HTTP status; null when no response came.
+             * @example 401
+             */
+            status: number | null;
+            /**
+             * @description The warm-up strategy of a warm-up call.
+             * @example site
+             */
+            strategy?: string | null;
+            /** @description What went wrong on the wire, when no response came. */
+            transportError?: string | null;
+        };
+        Health: {
+            /** @example ok */
+            status: string;
+        };
+        /** @enum {string} */
+        HydrationState: "hit" | "member" | "warmed";
+        /** @description What a pre-warm found or did. */
+        Prewarmed: {
+            hydration: components["schemas"]["HydrationState"];
+            warmup: components["schemas"]["Warmup"];
+        };
+        /** @description A problem (RFC 9457), `application/problem+json`. */
+        Problem: {
+            /** @description The decoded claims request of a `claims_challenge`: pass it to MSAL. */
+            claims?: Record<string, never> | null;
+            code: components["schemas"]["ProblemCode"];
+            detail: string;
+            /**
+             * @description Every Graph call of the request, in order (for a token Graph refused,
+             *     only the refusing answer, without naming the call).
+             */
+            graph: components["schemas"]["GraphCall"][];
+            /** @description What the caller should do about it. */
+            remediation: string;
+            /**
+             * Format: int32
+             * @example 503
+             */
+            status: number;
+            /** @example Guest identity not ready */
+            title: string;
+            /**
+             * @description `/problems/{code}`.
+             * @example /problems/hydration_exhausted
+             */
+            type: string;
+        };
+        /**
+         * @description The stable problem codes.
+         * @enum {string}
+         */
+        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
+        /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored). */
+        ResolveBody: {
+            shareId?: null;
+            /**
+             * @description An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).
+             * @example https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9
+             */
+            shareUrl: string;
+        } | {
+            shareId: components["schemas"]["ShareId"];
+            shareUrl?: null;
+        };
+        /**
+         * @description `x-resolver-hydration`: what the service knew of the user.
+         * @enum {string}
+         */
+        ResolverHydration: "hit" | "miss" | "member";
+        /** @description A share id, one of three forms; surrounding whitespace is ignored. */
+        ShareId: string;
+        /**
+         * @description The warm-up strategy that answered, or `skipped` (none was needed).
+         * @enum {string}
+         */
+        Warmup: "skipped" | "sharepoint" | "site" | "root" | "group";
+        /** @description `POST /v1/warmup` (optional): where to warm up, at most one of `shareUrl` or `host` (a `null` counts as left out; other members are ignored). */
+        WarmupBody: {
+            host?: null;
+            /**
+             * @description An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).
+             * @example https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9
+             */
+            shareUrl: string;
+        } | {
+            /**
+             * @description A SharePoint host on the allow-list.
+             * @example contoso.sharepoint.com
+             */
+            host: string;
+            shareUrl?: null;
+        } | {
+            host?: null;
+            shareUrl?: null;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service is up */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    openapi_json: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    post_resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveBody"];
+            };
+        };
+        responses: {
+            /** @description The driveItem, exactly as Graph returned it */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description `/shares` calls made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveItem"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_drive_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description `u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL */
+                shareId: components["schemas"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The driveItem, exactly as Graph returned it */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description `/shares` calls made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveItem"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_warmup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Optional (no body is `{}`; whitespace alone is not JSON): where to warm up */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WarmupBody"];
+            };
+        };
+        responses: {
+            /** @description Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prewarmed"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `personal_account_unsupported`, `missing_scope` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable` (also when no warm-up strategy answered) */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}
