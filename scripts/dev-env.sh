@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the project-local .venv with the pinned tools of requirements-dev.txt
-# (moto, cfn-lint, cargo-lambda). Idempotent and quick when nothing changed: a
+# (moto, cfn-lint, cargo-lambda, schemathesis, aws-sam-cli, pytest). Idempotent and quick when nothing changed: a
 # stamp holds the hash of the requirements and of the venv's Python, and pip
 # runs only when that hash differs (a failed install leaves no stamp).
 #
@@ -41,5 +41,5 @@ wanted > "$stamp"
 
 "$venv/bin/python" - <<'EOF'
 from importlib.metadata import version
-print("dev-env: .venv ready: " + ", ".join(f"{p} {version(p)}" for p in ("moto", "cfn-lint", "cargo-lambda", "schemathesis")))
+print("dev-env: .venv ready: " + ", ".join(f"{p} {version(p)}" for p in ("moto", "cfn-lint", "cargo-lambda", "schemathesis", "aws-sam-cli", "pytest")))
 EOF

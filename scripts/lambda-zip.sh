@@ -17,6 +17,9 @@
 # PATH; python3. Nothing is downloaded; no AWS account is needed.
 # Knobs (environment): ZIP_SKIP_BUILD=1 checks the existing zip (ZIP_FILE,
 # default target/lambda/share-resolver/bootstrap.zip);
+# ZIP_SAME_AS=FILE: the zip's bootstrap must be byte-identical to FILE
+# (scripts/sam-build.sh passes what `sam build` built, so the runtime API
+# check below is also the check of the artefact `sam deploy` uploads);
 # ZIP_BUILD_TIMEOUT, ZIP_INVOKE_TIMEOUT (seconds);
 # ZIP_RUST_LOG (default warn,share_resolver=info: the request log line is at
 # INFO, and its trace_id is checked).
@@ -102,6 +105,16 @@ with zipfile.ZipFile(zip_path) as z:
     assert mode & 0o100, f"bootstrap is not executable in the zip (mode {oct(mode)})"
     os.chmod(os.path.join(out, "bootstrap"), mode)
 PY
+if [ -n "${ZIP_SAME_AS:-}" ]; then
+    [ -f "$ZIP_SAME_AS" ] || die "ZIP_SAME_AS=$ZIP_SAME_AS not found"
+    if cmp -s "$OUT/bootstrap" "$ZIP_SAME_AS"; then
+        say "ok bootstrap: the zip's bootstrap is byte-identical to $ZIP_SAME_AS ($(sha256sum "$ZIP_SAME_AS" | cut -c1-16)…)"
+        passed=$((passed + 1))
+    else
+        say "FAIL bootstrap: the zip's bootstrap differs from $ZIP_SAME_AS"
+        failed=$((failed + 1))
+    fi
+fi
 zip_bytes=$(stat -c %s "$ZIP")
 bootstrap_bytes=$(stat -c %s "$OUT/bootstrap")
 printf '%s\n' "$zip_bytes" >"$OUT/size.txt"

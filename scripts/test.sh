@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, set-up included, on a fresh machine: pinned Python
-# tools in .venv (moto, cfn-lint, cargo-lambda, schemathesis), a local
-# DynamoDB-compatible server (moto), format and lint checks, every Rust test
-# (the DynamoDB ones too: they are #[ignore]d for a plain `cargo test`), the
-# infra lint, the Lambda smoke test under `cargo lambda watch`, the deployable
-# zip under a Lambda runtime API, the web client and browser tests (Chromium
-# from Debian), and API fuzzing from the OpenAPI document.
+# tools in .venv (moto, cfn-lint, cargo-lambda, schemathesis, aws-sam-cli,
+# pytest), a local DynamoDB-compatible server (moto), format and lint
+# checks, every Rust test (the DynamoDB ones too: they are #[ignore]d for a
+# plain `cargo test`), the infra lint, the Lambda smoke test under `cargo
+# lambda watch`, the deploy path (template tests, sam validate --lint, sam
+# build, and the built bootstrap, which is also the deployable zip's, under
+# a Lambda runtime API), the web client and browser tests (Chromium from
+# Debian), and API fuzzing from the OpenAPI document.
 #
 # Usage: scripts/test.sh            Ends with one line: "N passed, N failed".
-# Knobs: SKIP_WEB=1, SKIP_API_FUZZ=1, SKIP_ZIP=1 skip those stages (local use).
+# Knobs: SKIP_WEB=1, SKIP_API_FUZZ=1 skip those stages (local use);
+# SKIP_ZIP=1 skips the release build: the SAM stage then only runs the
+# template tests and sam validate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -16,7 +20,7 @@ logs=()
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tools (.venv: moto, cfn-lint, cargo-lambda, schemathesis)"
+step "tools (.venv: moto, cfn-lint, cargo-lambda, schemathesis, aws-sam-cli, pytest)"
 scripts/dev-env.sh
 
 step "local DynamoDB (moto)"
@@ -42,11 +46,10 @@ step "Lambda smoke test (cargo lambda watch + invoke)"
 scripts/lambda-smoke.sh 2>&1 | tee .tmp/lambda-smoke.log || status=$?
 logs+=(.tmp/lambda-smoke.log)
 
-if [ "${SKIP_ZIP:-}" != 1 ]; then
-    step "deployable zip (cargo lambda build --release --output-format zip) under a Lambda runtime API"
-    scripts/lambda-zip.sh 2>&1 | tee .tmp/lambda-zip.log || status=$?
-    logs+=(.tmp/lambda-zip.log)
-fi
+step "deploy path: template tests, sam validate --lint, sam build (x86_64); its bootstrap = the zip's, under a Lambda runtime API"
+# One release build: sam build's; lambda-zip.sh's cargo lambda build finds it fresh.
+SAM_VALIDATE_ONLY=${SKIP_ZIP:-} scripts/sam-build.sh 2>&1 | tee .tmp/sam-build.log || status=$?
+logs+=(.tmp/sam-build.log)
 
 if [ "${SKIP_WEB:-}" != 1 ]; then
     step "web client and browser tests"
