@@ -93,6 +93,7 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
             header::CONTENT_TYPE,
             name("client-request-id"),
             name(extract::SHAREPOINT_AUTHORIZATION),
+            name("prefer"),
         ])
         .expose_headers([
             name("x-resolver-hydration"),

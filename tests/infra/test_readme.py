@@ -121,10 +121,7 @@ def test_the_api_contracts_cors_lists_are_the_templates(template):
     assert code_spans(rows["methods"].split(" (")[0]) == config["AllowMethods"]
     assert code_spans(rows["exposed response headers"]) == config["ExposeHeaders"]
     documented = code_spans(rows["allowed request headers"])
-    # Every header docs/api.md allows, the gateway allows. (The gateway may
-    # allow one more the service is adding: Prefer, issue 20.)
-    assert set(documented) <= set(config["AllowHeaders"]), set(documented) - set(config["AllowHeaders"])
-    assert set(config["AllowHeaders"]) - set(documented) <= {"Prefer"}
+    assert set(documented) == set(config["AllowHeaders"]), set(documented) ^ set(config["AllowHeaders"])
 
 
 # --- alarms and outputs -------------------------------------------------------------------

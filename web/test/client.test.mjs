@@ -191,12 +191,15 @@ test('an AbortSignal aborts a Retry-After wait and a request in flight', async (
   );
   assert.ok(Date.now() - started < 1500, 'aborted during the 3 s wait');
 
+  // Another user: the service keeps the first one's throttle window (3 s)
+  // and would answer throttled without calling Graph.
+  const other = await stack.user();
   await stack.inject({ target: 'shares', action: 'delay', delayMs: 1500, times: 1 });
   const inFlight = new AbortController();
   setTimeout(() => inFlight.abort(), 200);
   const t0 = Date.now();
   await assert.rejects(
-    resolveShare(DEMO_SHARE_URL, opts(guest.token, { signal: inFlight.signal })),
+    resolveShare(DEMO_SHARE_URL, opts(other.token, { signal: inFlight.signal })),
     (e) => e.name === 'AbortError',
   );
   assert.ok(Date.now() - t0 < 1000, 'aborted the fetch');
