@@ -5,6 +5,7 @@
 mod admin;
 mod admin_args;
 mod auth;
+mod call;
 mod demo;
 mod faults;
 mod hydration;
