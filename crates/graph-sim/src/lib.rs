@@ -19,7 +19,7 @@ mod shares;
 mod sites;
 mod state;
 pub mod token;
-mod warmups;
+mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

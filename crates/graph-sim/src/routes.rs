@@ -11,7 +11,7 @@ use super::record::{self, RequestKind};
 use super::responses::{self, Body};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, sharepoint, shares, warmups};
+use super::{admin, auth, sharepoint, shares, warmup_calls};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
@@ -60,7 +60,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
         kind if kind.is_warmup() => {
             // Any SharePoint-backed call hydrates, whatever it answers.
             s.hydration.warm_up(&key, now);
-            warmups::answer(&s, kind, call.path, ids)
+            warmup_calls::answer(&s, kind, call.path, ids)
         }
         _ => responses::error(400, "BadRequest", "Invalid request", ids),
     }
