@@ -63,7 +63,6 @@ use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
     CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError, from_item,
-    local_client,
 };
 use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
@@ -1080,7 +1079,7 @@ async fn main() {
         hydration_table: Some(table.clone()),
         ..Settings::default()
     };
-    let store_client = local_client(&proxy.url, settings.store_timeout).await;
+    let store_client = dynamo::local_client(&proxy.url, settings.store_timeout).await;
     let dynamo_calls = Arc::new(ByMode::default());
     let dynamo_store = DynamoCalls {
         inner: DynamoStore::new(store_client, table.clone()),

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 pub use cached::CachedStore;
-pub use dynamo::{DynamoStore, create_table, from_item, load_client, local_client, to_item};
+pub use dynamo::{DynamoStore, from_item, load_client, to_item};
 pub use memory::MemoryStore;
 
 use crate::token::UserKey;

@@ -11,11 +11,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    DynamoStore, HydrationRecord, HydrationStore, local_client, production_store, to_item,
+    DynamoStore, HydrationRecord, HydrationStore, production_store, to_item,
 };
 use share_resolver::token::UserKey;
 
-use crate::helpers::dynamo::{endpoint, fresh_table};
+use crate::helpers::dynamo::{endpoint, fresh_table, local_client};
 use crate::helpers::{CountingStore, closed_port, stalling_server};
 use crate::helpers::{Guest, TestApp, assert_problem, header, spawn_service, test_settings};
 
