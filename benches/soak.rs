@@ -50,7 +50,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -67,10 +66,9 @@ use share_resolver::hydration::{
 use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
 use share_resolver::token::UserKey;
-use share_resolver_testkit::{SHARE_URL, dynamo, u_id};
-use tokio::io::AsyncReadExt as _;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{RwLock, watch};
+use share_resolver_testkit::{FaultProxy, ProxyMode, SHARE_URL, dynamo, u_id};
+use tokio::net::TcpListener;
+use tokio::sync::RwLock;
 
 /// Faults are injected every this many requests.
 const FAULT_EVERY: usize = 100;
@@ -142,119 +140,6 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     }
     let rank = ((sorted.len() as f64) * p).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-// ---------------------------------------------------------------------------
-// The TCP proxy in front of DynamoDB.
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Forward both ways.
-    Pass,
-    /// Accept, forward nothing (open connections freeze too).
-    Stall,
-    /// Reset every connection, new and open ones.
-    Refuse,
-}
-
-struct Proxy {
-    url: String,
-    mode: watch::Sender<Mode>,
-    /// Bumped on every mode change, so a request can tell it saw only one mode.
-    epoch: AtomicU64,
-    accepted: AtomicU64,
-}
-
-impl Proxy {
-    async fn start(upstream: SocketAddr) -> Arc<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-        let (mode, _) = watch::channel(Mode::Pass);
-        let proxy = Arc::new(Self {
-            url: format!("http://{}", listener.local_addr().expect("proxy address")),
-            mode,
-            epoch: AtomicU64::new(0),
-            accepted: AtomicU64::new(0),
-        });
-        let accepting = proxy.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Ok((client, _)) = listener.accept().await {
-                    accepting.accepted.fetch_add(1, SeqCst);
-                    let mode = accepting.mode.subscribe();
-                    tokio::spawn(relay(client, upstream, mode));
-                }
-            }
-        });
-        proxy
-    }
-
-    fn set(&self, mode: Mode) {
-        self.epoch.fetch_add(1, SeqCst);
-        self.mode.send_replace(mode);
-    }
-
-    fn mode(&self) -> Mode {
-        *self.mode.borrow()
-    }
-
-    fn epoch(&self) -> u64 {
-        self.epoch.load(SeqCst)
-    }
-}
-
-async fn relay(mut client: TcpStream, upstream: SocketAddr, mut mode: watch::Receiver<Mode>) {
-    let _ = client.set_nodelay(true);
-    let current = *mode.borrow_and_update();
-    match current {
-        Mode::Refuse => {
-            let _ = client.set_zero_linger(); // dropped with a reset
-            return;
-        }
-        Mode::Stall => return stall(&mut client, &mut mode).await,
-        Mode::Pass => {}
-    }
-    let Ok(mut server) = TcpStream::connect(upstream).await else {
-        return;
-    };
-    let _ = server.set_nodelay(true);
-    // The SDK pools connections: an outage must reach open ones too.
-    let interrupted = tokio::select! {
-        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => false,
-        () = left_pass(&mut mode) => true,
-    };
-    if interrupted {
-        let now = *mode.borrow_and_update();
-        match now {
-            Mode::Stall => stall(&mut client, &mut mode).await,
-            _ => {
-                let _ = client.set_zero_linger();
-            }
-        }
-    }
-}
-
-/// Until the mode is no longer `Pass`.
-async fn left_pass(mode: &mut watch::Receiver<Mode>) {
-    loop {
-        if mode.changed().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        if *mode.borrow_and_update() != Mode::Pass {
-            return;
-        }
-    }
-}
-
-/// Holds `client` open, reading and dropping what it sends, until it
-/// closes or the stall ends (then it is closed: the client gave up long ago).
-async fn stall(client: &mut TcpStream, mode: &mut watch::Receiver<Mode>) {
-    let mut sink = [0u8; 4096];
-    loop {
-        tokio::select! {
-            read = client.read(&mut sink) => if matches!(read, Ok(0) | Err(_)) { return },
-            changed = mode.changed() => if changed.is_err() || *mode.borrow_and_update() != Mode::Stall { return },
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -447,14 +332,14 @@ impl ByMode {
 /// `DynamoStore` under the L1, noting each call by the proxy's mode.
 struct DynamoCalls {
     inner: DynamoStore,
-    proxy: Arc<Proxy>,
+    proxy: Arc<FaultProxy>,
     stats: Arc<ByMode>,
 }
 
 /// One DynamoDB call being timed; dropped unfinished, it counts as cut.
 struct Timed<'a> {
     calls: &'a DynamoCalls,
-    mode: Mode,
+    mode: ProxyMode,
     epoch: u64,
     started: Instant,
     /// 1 ok, 2 error; 3 (cut) while unfinished.
@@ -496,9 +381,9 @@ impl<'a> Timed<'a> {
             return 3;
         }
         match self.mode {
-            Mode::Pass => 0,
-            Mode::Refuse => 1,
-            Mode::Stall => 2,
+            ProxyMode::Pass => 0,
+            ProxyMode::Refuse => 1,
+            ProxyMode::Stall => 2,
         }
     }
 }
@@ -688,7 +573,7 @@ struct Soak {
     deadline: Duration,
     audit: Arc<Audit>,
     graph: GraphSimulator,
-    proxy: Arc<Proxy>,
+    proxy: Arc<FaultProxy>,
     client: reqwest::Client,
     url: String,
     next: AtomicUsize,
@@ -698,7 +583,7 @@ struct Soak {
     graph_tally: Mutex<GraphTally>,
     rss: Mutex<Vec<(usize, u64)>>,
     /// Proxy mode changes: the mode, when, at which request.
-    windows: Mutex<Vec<(Mode, Instant, usize)>>,
+    windows: Mutex<Vec<(ProxyMode, Instant, usize)>>,
     faults_injected: AtomicU64,
 }
 
@@ -728,26 +613,27 @@ impl Soak {
             windows
                 .last()
                 .copied()
-                .unwrap_or((Mode::Pass, self.started, 0));
+                .unwrap_or((ProxyMode::Pass, self.started, 0));
         let change = match mode {
-            Mode::Pass if windows.is_empty() && i >= n * REFUSE_FROM_PCT / 100 => {
-                Some(Mode::Refuse)
+            ProxyMode::Pass if windows.is_empty() && i >= n * REFUSE_FROM_PCT / 100 => {
+                Some(ProxyMode::Refuse)
             }
-            Mode::Pass
-                if windows.iter().all(|w| w.0 != Mode::Stall) && i >= n * STALL_FROM_PCT / 100 =>
+            ProxyMode::Pass
+                if windows.iter().all(|w| w.0 != ProxyMode::Stall)
+                    && i >= n * STALL_FROM_PCT / 100 =>
             {
-                Some(Mode::Stall)
+                Some(ProxyMode::Stall)
             }
             // A window ends once it has lasted `WINDOW_PCT` % of the
             // requests and of the run time projected from the pace so far.
-            Mode::Refuse | Mode::Stall => {
+            ProxyMode::Refuse | ProxyMode::Stall => {
                 let projected = self.started.elapsed().mul_f64(n as f64 / (i + 1) as f64);
                 let long_enough = (i - since_i) * 100 >= n * WINDOW_PCT
                     && since.elapsed() >= projected.mul_f64(WINDOW_PCT as f64 / 100.0);
-                let stall_due = mode == Mode::Refuse && i >= n * STALL_FROM_PCT / 100;
-                (long_enough || stall_due).then_some(Mode::Pass)
+                let stall_due = mode == ProxyMode::Refuse && i >= n * STALL_FROM_PCT / 100;
+                (long_enough || stall_due).then_some(ProxyMode::Pass)
             }
-            Mode::Pass => None,
+            ProxyMode::Pass => None,
         };
         if let Some(mode) = change {
             self.proxy.set(mode);
@@ -823,7 +709,7 @@ impl Soak {
         if forged {
             user.forged_in_flight.store(false, SeqCst);
         }
-        let healthy = mode == Mode::Pass && self.proxy.epoch() == epoch;
+        let healthy = mode == ProxyMode::Pass && self.proxy.epoch() == epoch;
         if status == 200 && !forged {
             user.successes.fetch_add(1, SeqCst);
             if healthy {
@@ -1004,19 +890,8 @@ async fn main() {
     ));
 
     // The table, and a raw client straight to the server (not the proxy).
-    let endpoint = dynamo::endpoint();
     let (raw, table) = dynamo::fresh_table().await;
-    let upstream = {
-        let url = url::Url::parse(&endpoint).expect("TEST_DYNAMODB_ENDPOINT is a URL");
-        let host = url.host_str().expect("endpoint host").to_owned();
-        let port = url.port_or_known_default().expect("endpoint port");
-        tokio::net::lookup_host((host, port))
-            .await
-            .expect("resolve the endpoint")
-            .next()
-            .expect("an address for the endpoint")
-    };
-    let proxy = Proxy::start(upstream).await;
+    let proxy = FaultProxy::in_front_of(&dynamo::endpoint()).await;
 
     // Guests: `never` of them never hydrate.
     let never = (cfg.users * cfg.never_pct).div_ceil(100);
@@ -1079,7 +954,7 @@ async fn main() {
         hydration_table: Some(table.clone()),
         ..Settings::default()
     };
-    let store_client = dynamo::local_client(&proxy.url, settings.store_timeout).await;
+    let store_client = dynamo::local_client(proxy.url(), settings.store_timeout).await;
     let dynamo_calls = Arc::new(ByMode::default());
     let dynamo_store = DynamoCalls {
         inner: DynamoStore::new(store_client, table.clone()),
@@ -1157,7 +1032,7 @@ async fn main() {
         worker_panics += u64::from(worker.await.is_err());
     }
     let elapsed = started.elapsed();
-    soak.proxy.set(Mode::Pass);
+    soak.proxy.set(ProxyMode::Pass);
     soak.drain_graph_log();
     let final_rss = proc_kib("VmRSS:");
     let peak_rss = proc_kib("VmHWM:");
@@ -1233,25 +1108,22 @@ async fn main() {
     {
         let windows = soak.windows.lock().unwrap_or_else(|e| e.into_inner());
         let mut line = String::from("DynamoDB windows (through the proxy):");
-        let end_of_run = (Mode::Pass, started + elapsed, cfg.requests);
+        let end_of_run = (ProxyMode::Pass, started + elapsed, cfg.requests);
         for (i, &(mode, start, start_i)) in windows.iter().enumerate() {
-            if mode == Mode::Pass {
+            if mode == ProxyMode::Pass {
                 continue;
             }
             let (_, end, end_i) = windows.get(i + 1).copied().unwrap_or(end_of_run);
             let lasted = end.duration_since(start).as_secs_f64();
             line.push_str(&format!(
                 " {} from {:.1} s for {lasted:.1} s ({:.0} % of the run time, requests {start_i}..{end_i});",
-                if mode == Mode::Refuse { "refused" } else { "stalled" },
+                if mode == ProxyMode::Refuse { "refused" } else { "stalled" },
                 start.duration_since(started).as_secs_f64(),
                 100.0 * lasted / elapsed.as_secs_f64(),
             ));
         }
         out.push_str(&line);
-        out.push_str(&format!(
-            " {} proxy connections\n\n",
-            soak.proxy.accepted.load(SeqCst)
-        ));
+        out.push_str(&format!(" {} proxy connections\n\n", soak.proxy.accepted()));
     }
 
     out.push_str(&format!(
