@@ -3,11 +3,12 @@
 //! server such as moto).
 //!
 //! The real service with production settings (only Graph and SharePoint
-//! point at the simulator), its production store (`CachedStore` over
-//! `DynamoStore`) on a fresh table reached through a TCP proxy this soak
-//! controls, against the Graph simulator (20 ms round trip, 150 ms
-//! hydration lag, 2 % of the guests never hydrate). Many guests, many
-//! requests in flight, faults mixed in over time:
+//! point at the simulator), its production store (`production_store`: the
+//! L1 over `DynamoStore`) on a fresh table reached through the test kit's
+//! `FaultProxy`, which this soak switches, against the Graph simulator
+//! (20 ms round trip, 150 ms hydration lag, 2 % of the guests never
+//! hydrate). Many guests, many requests in flight, faults mixed in over
+//! time:
 //!
 //! * every 100 requests: a 503 with `Retry-After: 1`, a 429 with
 //!   `Retry-After: 0.5`, a dropped connection and a 2 s latency spike, each
@@ -61,7 +62,7 @@ use graph_sim::{Behaviour, Fault, FaultAction, GraphSimulator, RequestKind, Scen
 use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError, from_item,
+    DynamoStore, HydrationRecord, HydrationStore, Put, StoreError, from_item, production_store,
 };
 use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
@@ -84,8 +85,6 @@ const WINDOW_PCT: usize = 10;
 const GRACE: Duration = Duration::from_millis(500);
 /// The client gives up this long after the deadline: a hang is counted.
 const CLIENT_SLACK: Duration = Duration::from_secs(5);
-/// The L1 capacity `startup::build_store` uses (private there).
-const L1_CAPACITY: u64 = 10_000;
 /// The two honest 5xx problem codes.
 const HONEST_5XX: [&str; 2] = ["graph_unavailable", "deadline_exceeded"];
 /// What a token's text looks like: a base64url JSON object, and the
@@ -241,12 +240,12 @@ impl Drop for Watch<'_> {
 
 /// The production store, audited: a pass-through like the testkit's
 /// `CountingStore`, that notes per user what was written and how it went.
-struct Audited<S> {
-    inner: S,
+struct Audited {
+    inner: Arc<dyn HydrationStore>,
     audit: Arc<Audit>,
 }
 
-impl<S> Audited<S> {
+impl Audited {
     fn user(&self, key: &UserKey) -> Option<&User> {
         let user = self
             .audit
@@ -267,7 +266,7 @@ impl<S> Audited<S> {
 }
 
 #[async_trait]
-impl<S: HydrationStore> HydrationStore for Audited<S> {
+impl HydrationStore for Audited {
     async fn get(&self, key: &UserKey) -> Result<Option<HydrationRecord>, StoreError> {
         let watch = Watch::new(&self.audit.get, None);
         let result = self.inner.get(key).await;
@@ -962,7 +961,7 @@ async fn main() {
         stats: dynamo_calls.clone(),
     };
     let store = Arc::new(Audited {
-        inner: CachedStore::new(dynamo_store, L1_CAPACITY),
+        inner: production_store(dynamo_store),
         audit: audit.clone(),
     });
     let emf = Arc::new(Mutex::new(EmfTally::default()));
