@@ -90,8 +90,8 @@ stop() {
     rm -f "$pidfile" "$endpointfile"
 }
 
-# The table of infra/template.yaml (and of `hydration::create_table`, which the
-# Rust tests use): on-demand, `pk` hash key, TTL on `expiresAt`. Idempotent.
+# The table of infra/template.yaml (and of the test kit's `dynamo::create_table`,
+# which the Rust tests use): on-demand, `pk` hash key, TTL on `expiresAt`. Idempotent.
 table() {
     local name=${1:-share-resolver-hydration}
     if ! running_pid >/dev/null || [ ! -f "$endpointfile" ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On-demand fault soak (benches/soak.rs): the real service against the Graph
+# On-demand fault soak (benches/soak/): the real service against the Graph
 # simulator and a local DynamoDB-compatible server (moto) behind a proxy the
 # soak breaks on purpose, with Graph faults, forged tokens and many guests.
 # Prints a report, writes .tmp/soak/report.txt, exits non-zero when a target
@@ -7,7 +7,7 @@
 #
 # Usage: scripts/soak.sh
 # Knobs: SOAK_REQUESTS (10000), SOAK_USERS (500), SOAK_CONCURRENCY (50);
-#        more in benches/soak.rs (SOAK_RTT_MS, SOAK_LAG_MS, SOAK_NEVER_PCT,
+#        more in benches/soak/main.rs (SOAK_RTT_MS, SOAK_LAG_MS, SOAK_NEVER_PCT,
 #        SOAK_FORGED_PCT, SOAK_SEED).
 #
 # Starts its own moto server (state in .tmp/soak/), not scripts/moto.sh's:

@@ -2,7 +2,7 @@
 //! DynamoDB-compatible server (moto): `scripts/dev-env.sh && eval
 //! "$(scripts/moto.sh start)"` exports `TEST_DYNAMODB_ENDPOINT`.
 
-use share_resolver_testkit::dynamo::{endpoint, fresh_table};
+use share_resolver_testkit::dynamo::{create_table, endpoint, fresh_table, local_client};
 use share_resolver_testkit::{closed_port, stalling_server};
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
     BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError,
-    create_table, epoch_seconds, from_item, local_client, to_item,
+    epoch_seconds, from_item, to_item,
 };
 use share_resolver::token::UserKey;
 use share_resolver::warmup::WarmupKind;

@@ -12,14 +12,9 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
-    TimeToLiveStatus,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
 use crate::clock::epoch_seconds;
@@ -50,15 +45,12 @@ impl DynamoStore {
     }
 }
 
-/// How long [`create_table`] waits for a new table to become `ACTIVE`.
-const TABLE_ACTIVE_WAIT: Duration = Duration::from_secs(120);
-
 /// Timeouts and retries for a best-effort store: a slow DynamoDB must cost a
 /// request at most `budget`. Two attempts at most: a second one only fits when
 /// the first failed fast (connection refused or reset, throttled, 5xx); an
 /// attempt that stalls uses the whole budget, and the store then counts as a
 /// miss upstream, which costs one warm-up, not a failed resolution.
-fn best_effort(budget: Duration) -> (TimeoutConfig, RetryConfig) {
+pub fn best_effort(budget: Duration) -> (TimeoutConfig, RetryConfig) {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(budget.min(Duration::from_millis(100)))
         .operation_attempt_timeout(budget)
@@ -81,92 +73,6 @@ pub async fn load_client(budget: Duration) -> Client {
         .load()
         .await;
     Client::new(&config)
-}
-
-/// A client for a local DynamoDB-compatible server (tests, dev) at
-/// `endpoint`, with test credentials in `us-east-1` and the same best-effort
-/// timeouts as [`load_client`].
-pub async fn local_client(endpoint: &str, budget: Duration) -> Client {
-    let (timeouts, retries) = best_effort(budget);
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .test_credentials()
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .timeout_config(timeouts)
-        .retry_config(retries)
-        .load()
-        .await;
-    Client::new(&config)
-}
-
-/// Creates `table` as `infra/template.yaml` does (on-demand, `pk` hash key,
-/// TTL on `expiresAt`), for tests and local development. Idempotent: an
-/// existing table, or TTL already enabled, is fine. Give it a client with
-/// generous timeouts: table creation is not a best-effort call.
-pub async fn create_table(
-    client: &Client,
-    table: &str,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let created = client
-        .create_table()
-        .table_name(table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(PK)
-                .attribute_type(ScalarAttributeType::S)
-                .build()?,
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(PK)
-                .key_type(KeyType::Hash)
-                .build()?,
-        )
-        .send()
-        .await;
-    if let Err(e) = created {
-        let exists = e
-            .as_service_error()
-            .is_some_and(|s| s.is_resource_in_use_exception());
-        if !exists {
-            return Err(e.into());
-        }
-    }
-    // A real DynamoDB rejects UpdateTimeToLive while the table is CREATING.
-    client
-        .wait_until_table_exists()
-        .table_name(table)
-        .wait(TABLE_ACTIVE_WAIT)
-        .await?;
-    // Enabling TTL twice is an error ("TimeToLive is already enabled"), so ask first.
-    let current = client
-        .describe_time_to_live()
-        .table_name(table)
-        .send()
-        .await?
-        .time_to_live_description;
-    let enabled = current.is_some_and(|d| {
-        d.attribute_name.as_deref() == Some(EXPIRES_AT)
-            && matches!(
-                d.time_to_live_status,
-                Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
-            )
-    });
-    if !enabled {
-        client
-            .update_time_to_live()
-            .table_name(table)
-            .time_to_live_specification(
-                TimeToLiveSpecification::builder()
-                    .attribute_name(EXPIRES_AT)
-                    .enabled(true)
-                    .build()?,
-            )
-            .send()
-            .await?;
-    }
-    Ok(())
 }
 
 /// The item for `record`: exactly four attributes, `pk`, `hydratedAt` (a

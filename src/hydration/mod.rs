@@ -11,7 +11,7 @@ mod store;
 use std::time::Duration;
 
 pub use cached::CachedStore;
-pub use dynamo::{DynamoStore, create_table, from_item, load_client, local_client, to_item};
+pub use dynamo::{DynamoStore, best_effort, from_item, load_client, to_item};
 pub use memory::MemoryStore;
 pub use store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
 

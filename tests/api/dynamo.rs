@@ -11,12 +11,12 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::{Behaviour, GraphSimulator, Scenario, SimUser};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    DynamoStore, HydrationRecord, HydrationStore, local_client, production_store, to_item,
+    DynamoStore, HydrationRecord, HydrationStore, production_store, to_item,
 };
 use share_resolver::token::UserKey;
 
-use crate::helpers::dynamo::{endpoint, fresh_table};
-use crate::helpers::{CountingStore, closed_port, stalling_server};
+use crate::helpers::dynamo::{endpoint, fresh_table, local_client};
+use crate::helpers::{CountingStore, FaultProxy, ProxyMode, closed_port, stalling_server};
 use crate::helpers::{Guest, TestApp, assert_problem, header, spawn_service, test_settings};
 
 const STORE_TIMEOUT: Duration = Duration::from_millis(150);
@@ -324,4 +324,50 @@ async fn resolution_works_when_dynamodb_is_down_or_stalls() {
         assert_eq!(counted("StoreErrors"), errors, "{what}");
         assert_eq!(counted("StoreTimeouts"), timeouts, "{what}");
     }
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn resolution_works_when_dynamodb_is_cut_mid_request() {
+    let (client, table) = fresh_table().await;
+    let proxy = FaultProxy::in_front_of(&endpoint()).await;
+    let graph = GraphSimulator::start(Scenario {
+        latency: Duration::from_millis(200),
+        ..Scenario::demo()
+    })
+    .await
+    .unwrap();
+    let mut settings = test_settings(&graph);
+    settings.store_timeout = STORE_TIMEOUT;
+    let store = production_store(DynamoStore::new(
+        local_client(proxy.url(), STORE_TIMEOUT).await,
+        &table,
+    ));
+    let app = spawn_service(graph.clone(), settings, store).await;
+    let guest = Guest::new();
+
+    // The store's get comes first: once Graph sees the warm-up, it is done,
+    // and the put is two Graph round trips away. Every connection to the
+    // store, the pooled one included, is reset from then on.
+    let cut = async {
+        while graph.requests().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        proxy.set(ProxyMode::Refuse);
+    };
+    let (response, ()) = tokio::join!(app.resolve_demo(&guest), cut);
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-resolver-hydration"), "miss");
+    assert_eq!(header(&response, "x-resolver-warmup"), "site");
+    let emf = app.metrics.documents().pop().expect("an EMF document");
+    assert_eq!(
+        emf["StoreErrors"], 1,
+        "the get went through, the put was cut: {emf}"
+    );
+    assert_eq!(emf["StoreTimeouts"], 0, "{emf}");
+    assert!(
+        item_of(&client, &table, &guest).await.is_none(),
+        "the put never reached the table"
+    );
 }

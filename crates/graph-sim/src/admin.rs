@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, UserArgs};
+use super::call::Call;
 use super::responses::{self, Body, Ids};
-use super::routes::Call;
 use super::state::{State, lock};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {

@@ -5,6 +5,7 @@
 mod admin;
 mod admin_args;
 mod auth;
+mod call;
 mod demo;
 mod faults;
 mod hydration;
@@ -18,7 +19,7 @@ mod shares;
 mod sites;
 mod state;
 pub mod token;
-mod warmups;
+mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

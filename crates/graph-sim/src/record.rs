@@ -30,7 +30,7 @@ impl RequestKind {
         if path == "/_sim" || path.starts_with("/_sim/") {
             return Self::Admin;
         }
-        if super::sharepoint::host_of(path).is_some() {
+        if sharepoint_host(path).is_some() {
             return Self::WarmupSharePointCurrentUser;
         }
         let Some(rest) = path.strip_prefix("/v1.0/") else {
@@ -60,6 +60,13 @@ impl RequestKind {
                 | Self::WarmupSharePointCurrentUser
         )
     }
+}
+
+/// The host of a `/_sp/{host}/_api/web/currentuser` path.
+pub(crate) fn sharepoint_host(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/_sp/")?;
+    let (host, tail) = rest.split_once('/')?;
+    (tail == "_api/web/currentuser" && !host.is_empty()).then_some(host)
 }
 
 /// One request as the simulator saw it.

@@ -5,33 +5,19 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use http::{Method, Response};
-use serde_json::{Map, Value};
 
-use super::record::RequestKind;
-use super::responses::{self, Body, Ids};
+use super::call::Call;
+use super::record::{self, RequestKind};
+use super::responses::{self, Body};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, sharepoint, shares, warmups};
-
-/// What normal handling needs to know of a request.
-pub(crate) struct Call<'a> {
-    pub seq: u64,
-    pub method: &'a Method,
-    /// Raw, percent-encoded.
-    pub path: &'a str,
-    /// The request body; read for admin calls only (empty otherwise).
-    pub body: &'a [u8],
-    pub kind: RequestKind,
-    pub token: Option<&'a str>,
-    pub claims: Option<&'a Map<String, Value>>,
-    pub ids: &'a Ids,
-}
+use super::{admin, auth, sharepoint, shares, warmup_calls};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
         return admin::answer(state, call);
     }
-    if let Some(host) = sharepoint::host_of(call.path) {
+    if let Some(host) = record::sharepoint_host(call.path) {
         return sharepoint::answer(&mut lock(state), host, call.claims, call.ids);
     }
     let ids = call.ids;
@@ -74,7 +60,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
         kind if kind.is_warmup() => {
             // Any SharePoint-backed call hydrates, whatever it answers.
             s.hydration.warm_up(&key, now);
-            warmups::answer(&s, kind, call.path, ids)
+            warmup_calls::answer(&s, kind, call.path, ids)
         }
         _ => responses::error(400, "BadRequest", "Invalid request", ids),
     }

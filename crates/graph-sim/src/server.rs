@@ -16,10 +16,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
 use super::auth;
+use super::call::Call;
 use super::faults::FaultAction;
 use super::record::{RecordedRequest, RequestKind};
 use super::responses::{self, Body, Ids};
-use super::routes::{self, Call};
+use super::routes;
 use super::state::{State, lock};
 use super::token::claims_of;
 

@@ -18,13 +18,6 @@ use super::token::epoch_now;
 /// SharePoint Online's app id: a v2 SharePoint token's audience.
 const SHAREPOINT_APP_ID: &str = "00000003-0000-0ff1-ce00-000000000000";
 
-/// The host of a `/_sp/{host}/_api/web/currentuser` path.
-pub(crate) fn host_of(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("/_sp/")?;
-    let (host, tail) = rest.split_once('/')?;
-    (tail == "_api/web/currentuser" && !host.is_empty()).then_some(host)
-}
-
 pub(crate) fn answer(
     s: &mut State,
     host: &str,

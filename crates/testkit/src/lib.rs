@@ -2,17 +2,20 @@
 //! service and the Graph simulator spawned on loopback ([`spawn_app`]),
 //! guests with their tokens ([`Guest`]), share-id encoding ([`u_id`]), a
 //! store that counts its calls ([`CountingStore`]), broken backends on
-//! purpose, and a local DynamoDB table ([`dynamo`]).
+//! purpose (down, stalling, or cut on demand by a [`FaultProxy`]), and a
+//! local DynamoDB table ([`dynamo`]).
 //!
 //! Only tests, benches and the demo depend on this crate; the service never does.
 
 pub mod dynamo;
 mod logs;
+mod proxy;
 mod spawn;
 mod store;
 
 pub use graph_sim;
 pub use logs::{CapturedLogs, LOGS};
+pub use proxy::{FaultProxy, ProxyMode};
 pub use spawn::{
     Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_share, spawn_app,
     spawn_app_with, spawn_service, test_settings,

@@ -13,7 +13,7 @@ use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
 use share_resolver::startup::{App, serve};
 
-use crate::LOGS;
+use crate::logs::LOGS;
 
 /// EMF documents written by a service under test.
 #[derive(Clone, Default)]

@@ -1,0 +1,161 @@
+//! Counting sinks for the service's EMF documents and log lines, the
+//! simulator's request log and panics: counts, not copies (keeping every
+//! line of 10,000 requests would look like the leak the RSS samples look for).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use share_resolver::metrics::Metrics;
+
+/// What a token's text looks like: a base64url JSON object, and the
+/// simulator's two signatures.
+pub const TOKEN_MARKERS: [&str; 3] = ["eyJ", "c2ltdWxhdG9yLXNpZ25hdHVyZQ", "Zm9yZ2Vk"];
+
+/// Log lines kept of requests with a 5xx outcome.
+const KEPT_LINES: usize = 500;
+/// How the 5xx outcomes other than the honest two show in the service's
+/// request line.
+const OTHER_5XX_OUTCOMES: [&str; 2] = [
+    "\"outcome\":\"hydration_exhausted\"",
+    "\"outcome\":\"internal_error\"",
+];
+
+/// Panics anywhere in the process (the service's tasks included).
+pub static PANICS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts every panic into [`PANICS`], then reports it as before.
+pub fn count_panics() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICS.fetch_add(1, SeqCst);
+        default_hook(info);
+    }));
+}
+
+#[derive(Default)]
+pub struct EmfTally {
+    pub documents: u64,
+    pub graph_calls: u64,
+    pub store_errors: u64,
+    pub store_timeouts: u64,
+    pub unparsable: u64,
+    pub outcomes: BTreeMap<String, u64>,
+}
+
+#[derive(Default)]
+pub struct LogTally {
+    pub lines: AtomicU64,
+    pub store_failures: Mutex<BTreeMap<String, u64>>,
+    pub panics: AtomicU64,
+    pub token_text: AtomicU64,
+    /// The service's request lines of the other 5xx outcomes, the first few
+    /// hundred: what a report shows of an unexpected 5xx.
+    pub server_errors: Mutex<Vec<String>>,
+}
+
+#[derive(Clone)]
+struct LogSink(Arc<LogTally>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            self.0.lines.fetch_add(1, SeqCst);
+            if TOKEN_MARKERS.iter().any(|m| line.contains(m)) {
+                self.0.token_text.fetch_add(1, SeqCst);
+            }
+            if line.contains("a request panicked") {
+                self.0.panics.fetch_add(1, SeqCst);
+            }
+            if OTHER_5XX_OUTCOMES.iter().any(|o| line.contains(o)) {
+                let mut kept = self
+                    .0
+                    .server_errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                if kept.len() < KEPT_LINES {
+                    kept.push(line.to_owned());
+                }
+            }
+            if line.contains("hydration store call failed") {
+                let parsed: Option<Value> = serde_json::from_str(line).ok();
+                let op = parsed
+                    .as_ref()
+                    .and_then(|v| v["op"].as_str())
+                    .unwrap_or("?");
+                let kind = if line.contains("timed out") {
+                    "timeout"
+                } else {
+                    "error"
+                };
+                *self
+                    .0
+                    .store_failures
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(format!("{op} {kind}"))
+                    .or_default() += 1;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogSink {
+    type Writer = LogSink;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl EmfTally {
+    /// The service's metrics, every EMF document tallied into `tally`.
+    pub fn metrics(tally: &Arc<Mutex<Self>>, namespace: String) -> Metrics {
+        let emf = tally.clone();
+        Metrics::with_sink(
+            namespace,
+            Arc::new(move |line: &str| {
+                let mut t = emf.lock().unwrap_or_else(|e| e.into_inner());
+                t.documents += 1;
+                let Ok(doc) = serde_json::from_str::<Value>(line) else {
+                    t.unparsable += 1;
+                    return;
+                };
+                t.graph_calls += doc["GraphCalls"].as_u64().unwrap_or(0);
+                t.store_errors += doc["StoreErrors"].as_u64().unwrap_or(0);
+                t.store_timeouts += doc["StoreTimeouts"].as_u64().unwrap_or(0);
+                let outcome = doc["Outcome"].as_str().unwrap_or("?").to_owned();
+                *t.outcomes.entry(outcome).or_default() += 1;
+            }),
+        )
+    }
+}
+
+impl LogTally {
+    /// The process's log subscriber, every line tallied into the result.
+    pub fn install() -> Arc<Self> {
+        let logs = Arc::new(Self::default());
+        share_resolver::telemetry::init_subscriber(share_resolver::telemetry::get_subscriber(
+            "info",
+            LogSink(logs.clone()),
+        ));
+        logs
+    }
+}
+
+#[derive(Default)]
+pub struct GraphTally {
+    pub calls: u64,
+    pub shares: u64,
+    pub warmups: u64,
+    pub other: u64,
+    pub dropped: u64,
+    /// Warm-ups answered 429 or 503 (only injected faults answer those here).
+    pub faulted_warmups: u64,
+}

@@ -1,0 +1,22 @@
+//! One request as the handlers see it: what `server` read of it, handed to
+//! `routes` and `admin` alike.
+
+use http::Method;
+use serde_json::{Map, Value};
+
+use super::record::RequestKind;
+use super::responses::Ids;
+
+/// What normal handling needs to know of a request.
+pub(crate) struct Call<'a> {
+    pub seq: u64,
+    pub method: &'a Method,
+    /// Raw, percent-encoded.
+    pub path: &'a str,
+    /// The request body; read for admin calls only (empty otherwise).
+    pub body: &'a [u8],
+    pub kind: RequestKind,
+    pub token: Option<&'a str>,
+    pub claims: Option<&'a Map<String, Value>>,
+    pub ids: &'a Ids,
+}
