@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::HeaderValue;
+use secrecy::SecretString;
 
 use crate::retry::RetryPolicy;
 use crate::share_id::HostAllowList;
@@ -50,6 +51,57 @@ pub struct Settings {
     pub listen_addr: SocketAddr,
     /// CloudWatch namespace of the EMF metrics.
     pub metrics_namespace: String,
+    /// Whose tokens are served and how they are checked (`AUTH_MODE` …).
+    pub identity: IdentitySettings,
+}
+
+/// `AUTH_MODE`: how the caller's identity is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMode {
+    /// The caller's Graph token, peeked (Graph is the authority).
+    #[default]
+    Graph,
+    /// A token for this API, verified, exchanged On-Behalf-Of the user.
+    Obo,
+}
+
+/// Where the `obo` mode's client secret comes from.
+#[derive(Debug, Clone)]
+pub enum OboSecret {
+    /// `OBO_CLIENT_SECRET` (local use, tests).
+    Value(SecretString),
+    /// `OBO_CLIENT_SECRET_ARN`: read once per cold start from Secrets Manager.
+    Arn(String),
+}
+
+/// The identity settings (contract: "Identity modes").
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    pub mode: AuthMode,
+    /// Lower-case tenant GUIDs whose tokens are served; `None`: any
+    /// (`graph` mode only: `obo` requires the list).
+    pub allowed_tenants: Option<Vec<String>>,
+    /// `aud` values of this API's tokens (`obo`).
+    pub api_audience: Vec<String>,
+    pub required_scope: String,
+    pub obo_client_id: Option<String>,
+    pub obo_secret: Option<OboSecret>,
+    /// The identity platform, without a trailing slash.
+    pub login_base_url: String,
+}
+
+impl Default for IdentitySettings {
+    fn default() -> Self {
+        Self {
+            mode: AuthMode::Graph,
+            allowed_tenants: None,
+            api_audience: Vec::new(),
+            required_scope: "access_as_user".to_owned(),
+            obo_client_id: None,
+            obo_secret: None,
+            login_base_url: "https://login.microsoftonline.com".to_owned(),
+        }
+    }
 }
 
 /// A variable that did not parse.
@@ -84,6 +136,7 @@ impl Default for Settings {
             allowed_share_hosts: HostAllowList::default(),
             allowed_origins: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            identity: IdentitySettings::default(),
             metrics_namespace: "ShareResolver".to_owned(),
         }
     }
@@ -186,6 +239,7 @@ impl Settings {
             }
             None => defaults.metrics_namespace.clone(),
         };
+        let identity = identity_from(&get)?;
         let hydration_table = get("HYDRATION_TABLE").map(|v| v.trim().to_owned());
         if let Some(table) = &hydration_table {
             let ok = (3..=255).contains(&table.len())
@@ -210,6 +264,7 @@ impl Settings {
             allowed_share_hosts,
             allowed_origins,
             listen_addr,
+            identity,
             metrics_namespace,
             ..defaults
         })
@@ -219,6 +274,110 @@ impl Settings {
 /// A base URL every user's token is sent to: `https`, or `http` on a
 /// loopback host only (a simulator); no userinfo, query or fragment.
 /// Returned without a trailing `/`.
+/// `AUTH_MODE` and the variables that go with it; `obo` needs its four.
+fn identity_from(
+    get: &impl Fn(&'static str) -> Option<String>,
+) -> Result<IdentitySettings, SettingsError> {
+    let defaults = IdentitySettings::default();
+    let mode = match get("AUTH_MODE").map(|v| v.trim().to_ascii_lowercase()) {
+        None => AuthMode::Graph,
+        Some(v) if v == "graph" => AuthMode::Graph,
+        Some(v) if v == "obo" => AuthMode::Obo,
+        Some(_) => return Err(err("AUTH_MODE", "must be 'graph' or 'obo'")),
+    };
+    let list = |v: String| -> Vec<String> {
+        v.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let allowed_tenants = get("ALLOWED_TENANTS")
+        .map(|v| {
+            let tenants: Vec<String> = list(v)
+                .into_iter()
+                .map(|t| t.to_ascii_lowercase())
+                .collect();
+            match tenants.iter().find(|t| !is_guid(t)) {
+                Some(bad) => Err(err(
+                    "ALLOWED_TENANTS",
+                    format!("'{bad}' is not a tenant GUID"),
+                )),
+                None if tenants.is_empty() => Err(err("ALLOWED_TENANTS", "lists no tenant")),
+                None => Ok(tenants),
+            }
+        })
+        .transpose()?;
+    let api_audience = get("API_AUDIENCE").map(list).unwrap_or_default();
+    let required_scope = match get("REQUIRED_SCOPE") {
+        Some(v)
+            if v.trim()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) =>
+        {
+            v.trim().to_owned()
+        }
+        Some(_) => return Err(err("REQUIRED_SCOPE", "must be one scope name")),
+        None => defaults.required_scope,
+    };
+    let obo_client_id = get("OBO_CLIENT_ID").map(|v| v.trim().to_ascii_lowercase());
+    if let Some(id) = &obo_client_id
+        && !is_guid(id)
+    {
+        return Err(err(
+            "OBO_CLIENT_ID",
+            "must be the app registration's client id (a GUID)",
+        ));
+    }
+    let obo_secret = match (get("OBO_CLIENT_SECRET"), get("OBO_CLIENT_SECRET_ARN")) {
+        (Some(_), Some(_)) => {
+            return Err(err(
+                "OBO_CLIENT_SECRET_ARN",
+                "set OBO_CLIENT_SECRET or OBO_CLIENT_SECRET_ARN, not both",
+            ));
+        }
+        (Some(v), None) => Some(OboSecret::Value(SecretString::from(v))),
+        (None, Some(arn)) if arn.trim().starts_with("arn:") => {
+            Some(OboSecret::Arn(arn.trim().to_owned()))
+        }
+        (None, Some(_)) => return Err(err("OBO_CLIENT_SECRET_ARN", "not an ARN")),
+        (None, None) => None,
+    };
+    let login_base_url = match get("LOGIN_BASE_URL") {
+        Some(v) => base_url(&v).map_err(|e| err("LOGIN_BASE_URL", e))?,
+        None => defaults.login_base_url,
+    };
+    if mode == AuthMode::Obo {
+        let missing = [
+            ("ALLOWED_TENANTS", allowed_tenants.is_none()),
+            ("API_AUDIENCE", api_audience.is_empty()),
+            ("OBO_CLIENT_ID", obo_client_id.is_none()),
+            ("OBO_CLIENT_SECRET", obo_secret.is_none()),
+        ];
+        if let Some((name, _)) = missing.iter().find(|(_, missing)| *missing) {
+            return Err(err(name, "required when AUTH_MODE=obo"));
+        }
+    }
+    Ok(IdentitySettings {
+        mode,
+        allowed_tenants,
+        api_audience,
+        required_scope,
+        obo_client_id,
+        obo_secret,
+        login_base_url,
+    })
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 fn base_url(value: &str) -> Result<String, String> {
     let value = value.trim();
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;

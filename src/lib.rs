@@ -18,6 +18,7 @@ pub mod fuzzing;
 mod graph;
 mod http;
 pub mod hydration;
+pub mod identity;
 pub mod metrics;
 mod problem_code;
 mod resolver;

@@ -14,6 +14,8 @@ pub enum ProblemCode {
     WrongAudience,
     InvalidToken,
     ClaimsChallenge,
+    TenantNotAllowed,
+    ConsentRequired,
     MfaRequired,
     PersonalAccountUnsupported,
     MissingScope,
@@ -23,6 +25,7 @@ pub enum ProblemCode {
     Throttled,
     HydrationExhausted,
     GraphUnavailable,
+    IdentityUnavailable,
     DeadlineExceeded,
     BadRequest,
     PayloadTooLarge,
@@ -35,13 +38,15 @@ pub enum ProblemCode {
 impl ProblemCode {
     /// Every code, in the order the contract lists them.
     #[cfg(test)]
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 24] = [
         Self::MissingToken,
         Self::MalformedToken,
         Self::TokenExpired,
         Self::WrongAudience,
         Self::InvalidToken,
         Self::ClaimsChallenge,
+        Self::TenantNotAllowed,
+        Self::ConsentRequired,
         Self::MfaRequired,
         Self::PersonalAccountUnsupported,
         Self::MissingScope,
@@ -51,6 +56,7 @@ impl ProblemCode {
         Self::Throttled,
         Self::HydrationExhausted,
         Self::GraphUnavailable,
+        Self::IdentityUnavailable,
         Self::DeadlineExceeded,
         Self::BadRequest,
         Self::PayloadTooLarge,
@@ -68,6 +74,8 @@ impl ProblemCode {
             Self::WrongAudience => "wrong_audience",
             Self::InvalidToken => "invalid_token",
             Self::ClaimsChallenge => "claims_challenge",
+            Self::TenantNotAllowed => "tenant_not_allowed",
+            Self::ConsentRequired => "consent_required",
             Self::MfaRequired => "mfa_required",
             Self::PersonalAccountUnsupported => "personal_account_unsupported",
             Self::MissingScope => "missing_scope",
@@ -77,6 +85,7 @@ impl ProblemCode {
             Self::Throttled => "throttled",
             Self::HydrationExhausted => "hydration_exhausted",
             Self::GraphUnavailable => "graph_unavailable",
+            Self::IdentityUnavailable => "identity_unavailable",
             Self::DeadlineExceeded => "deadline_exceeded",
             Self::BadRequest => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",

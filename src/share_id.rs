@@ -43,6 +43,10 @@ pub enum ShareIdError {
     Undecodable,
     #[error("expected an https sharing URL or a u!/s! share id")]
     Unrecognised,
+    #[error(
+        "an s! id names no host, so this deployment (with a narrowed ALLOWED_SHARE_HOSTS) cannot judge it: send the sharing URL"
+    )]
+    TokenIdNeedsAllHosts,
 }
 
 /// Hosts a sharing URL may name. `*.example.com` matches subdomains only;
@@ -87,6 +91,18 @@ impl HostAllowList {
                 .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
             None => host == *p,
         })
+    }
+
+    /// Whether the list allows an `s!` id: it names no host, so only the
+    /// default list (every SharePoint and OneDrive host) can vouch for it;
+    /// a deployment that narrowed the list refuses them.
+    pub fn allows_token_ids(&self) -> bool {
+        let mut patterns = self.patterns.clone();
+        patterns.sort();
+        patterns.dedup();
+        let mut default = Self::default().patterns;
+        default.sort();
+        patterns == default
     }
 }
 
@@ -251,6 +267,9 @@ impl ShareId {
             }));
         }
         if let Some(body) = input.strip_prefix("s!") {
+            if !hosts.allows_token_ids() {
+                return Err(ShareIdError::TokenIdNeedsAllHosts);
+            }
             check_alphabet(body, "s!")?;
             if input.len() > MAX_S_ID_LEN {
                 return Err(ShareIdError::TooLong);
@@ -305,6 +324,36 @@ mod tests {
 
     fn hosts() -> HostAllowList {
         HostAllowList::default()
+    }
+
+    #[test]
+    fn an_s_id_is_refused_once_the_allow_list_is_narrowed() {
+        let narrowed = HostAllowList::parse("contoso.sharepoint.com").unwrap();
+        let spelled_out = HostAllowList::parse(
+            "1drv.ms, *.SharePoint.com,*.sharepoint.us,*.sharepoint.de,*.sharepoint.cn,onedrive.live.com",
+        )
+        .unwrap();
+        for (hosts, accepted, why) in [
+            (&hosts(), true, "the default list"),
+            (
+                &spelled_out,
+                true,
+                "the default list written out, in another order",
+            ),
+            (
+                &narrowed,
+                false,
+                "a narrowed list cannot vouch for a hostless id",
+            ),
+        ] {
+            let parsed = ShareId::parse("s!APNWj7GC0EhCbA", hosts);
+            assert_eq!(parsed.is_ok(), accepted, "{why}: {parsed:?}");
+        }
+        assert_eq!(
+            ShareId::parse("s!APNWj7GC0EhCbA", &narrowed),
+            Err(ShareIdError::TokenIdNeedsAllHosts)
+        );
+        assert!(ShareId::parse("https://contoso.sharepoint.com/:w:/s/M/x", &narrowed).is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::configuration::Settings;
 use crate::graph::GraphClient;
 use crate::http::router;
 use crate::hydration::{DynamoStore, HydrationStore, MemoryStore, load_client, production_store};
+use crate::identity::{Identity, IdentityStartupError};
 use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 
@@ -35,6 +36,8 @@ pub struct App {
 pub enum StartupError {
     #[error("building the HTTP client failed")]
     HttpClient(#[from] reqwest::Error),
+    #[error(transparent)]
+    Identity(#[from] IdentityStartupError),
 }
 
 impl App {
@@ -42,21 +45,22 @@ impl App {
     /// `HYDRATION_TABLE` (DynamoDB when set, in-memory otherwise).
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let store = build_store(settings).await;
-        Self::with_store(settings, store)
+        Self::with_store(settings, store).await
     }
 
     /// Builds the app around a given store (tests pick theirs), with EMF
     /// metrics on stdout.
-    pub fn with_store(
+    pub async fn with_store(
         settings: &Settings,
         store: Arc<dyn HydrationStore>,
     ) -> Result<Self, StartupError> {
         let metrics = Metrics::stdout(settings.metrics_namespace.clone());
-        Self::with_parts(settings, store, metrics)
+        Self::with_parts(settings, store, metrics).await
     }
 
-    /// Builds the app around a given store and metrics sink.
-    pub fn with_parts(
+    /// Builds the app around a given store and metrics sink. In `obo` mode
+    /// this reads the client secret and fetches the tenants' signing keys.
+    pub async fn with_parts(
         settings: &Settings,
         store: Arc<dyn HydrationStore>,
         metrics: Metrics,
@@ -65,9 +69,10 @@ impl App {
             &settings.graph_base_url,
             settings.sharepoint_override.as_deref(),
         )?;
+        let identity = Arc::new(Identity::build(&settings.identity, graph.http()).await?);
         let resolver = Arc::new(Resolver::new(settings, graph, store));
         Ok(Self {
-            router: router(settings, resolver.clone(), metrics),
+            router: router(settings, resolver.clone(), metrics, identity),
             resolver,
         })
     }

@@ -55,7 +55,26 @@ impl BearerToken {
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }
+
+    /// A token obtained by the function itself (On-Behalf-Of).
+    pub(crate) fn from_raw(token: String) -> Self {
+        Self(SecretString::from(token))
+    }
+
+    /// 128 bits of the token's SHA-256: tells tokens apart in caches and
+    /// leases; the token cannot be recovered from it.
+    pub fn fingerprint(&self) -> TokenFingerprint {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(self.expose().as_bytes());
+        let mut bits = [0u8; 16];
+        bits.copy_from_slice(&digest[..16]);
+        TokenFingerprint(bits)
+    }
 }
+
+/// See [`BearerToken::fingerprint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenFingerprint(pub [u8; 16]);
 
 impl fmt::Debug for BearerToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -154,15 +173,31 @@ struct RawClaims {
 /// `unique_name` (a guest's UPN in the resource tenant)
 /// (docs/graph-facts.md#7-token-claims).
 fn is_member(claims: &RawClaims) -> bool {
-    if let Some(acct) = claims.acct {
+    member_rule(
+        claims.acct,
+        claims.idp.as_deref(),
+        claims.iss.as_deref(),
+        [claims.upn.as_deref(), claims.unique_name.as_deref()],
+    )
+}
+
+/// The member rule over the claims it reads; the `obo` mode applies it to
+/// a verified token's claims (with `preferred_username` among the names).
+pub(crate) fn member_rule<'a>(
+    acct: Option<u8>,
+    idp: Option<&str>,
+    iss: Option<&str>,
+    names: impl IntoIterator<Item = Option<&'a str>>,
+) -> bool {
+    if let Some(acct) = acct {
         return acct == 0;
     }
-    let foreign_idp = match (&claims.idp, &claims.iss) {
+    let foreign_idp = match (idp, iss) {
         (Some(idp), Some(iss)) => !idp.eq_ignore_ascii_case(iss),
         (Some(_), None) => true,
         (None, _) => false,
     };
-    let external = [&claims.upn, &claims.unique_name]
+    let external = names
         .into_iter()
         .flatten()
         .any(|name| name.contains("#EXT#"));

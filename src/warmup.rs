@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::graph::GraphPath;
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
-use crate::token::BearerToken;
 
 /// Where to warm up: a sharing URL (the site and SharePoint warm-ups need
 /// it), a SharePoint host alone (`POST /v1/warmup {"host"}`), or nowhere in
@@ -164,16 +163,20 @@ impl WarmupStrategy {
     /// The call this strategy makes for `share`, or `None` when it does not
     /// apply: a site warm-up for an `s!` id or a OneDrive-personal link, a
     /// SharePoint warm-up without the caller's SharePoint token or URL.
-    pub fn target<'t>(
-        &self,
-        place: WarmupPlace<'_>,
-        sharepoint_token: Option<&'t BearerToken>,
-    ) -> Option<WarmupTarget<'t>> {
+    ///
+    /// `sharepoint_token`: whether the caller can have a SharePoint token
+    /// (its `X-SharePoint-Authorization` in `graph` mode; On-Behalf-Of in
+    /// `obo`). The SharePoint warm-up goes only to SharePoint Online hosts:
+    /// a consumer OneDrive host (`1drv.ms`, `onedrive.live.com`) has no
+    /// SharePoint REST, and its answer would prove nothing.
+    pub fn target(&self, place: WarmupPlace<'_>, sharepoint_token: bool) -> Option<WarmupTarget> {
         match self {
-            Self::SharePoint => Some(WarmupTarget::SharePoint {
-                host: place.host()?.to_owned(),
-                token: sharepoint_token?,
-            }),
+            Self::SharePoint => {
+                let host = place.host().filter(|h| is_sharepoint_online(h))?;
+                sharepoint_token.then(|| WarmupTarget::SharePoint {
+                    host: host.to_owned(),
+                })
+            }
             _ => self.path(place).map(WarmupTarget::Graph),
         }
     }
@@ -208,16 +211,31 @@ impl WarmupStrategy {
 }
 
 /// Where a warm-up goes.
-#[derive(Debug, Clone)]
-pub enum WarmupTarget<'t> {
+#[derive(Debug, Clone, PartialEq)]
+pub enum WarmupTarget {
     /// A Graph path, with the caller's Graph token.
     Graph(GraphPath),
     /// SharePoint REST `currentuser` on the sharing URL's (allow-listed)
-    /// host, with the caller's SharePoint token (and no other).
-    SharePoint {
-        host: String,
-        token: &'t BearerToken,
-    },
+    /// SharePoint Online host, with the caller's SharePoint token for that
+    /// host (and no other).
+    SharePoint { host: String },
+}
+
+/// The SharePoint Online clouds' host suffixes (worldwide, US government,
+/// Germany, China).
+const SHAREPOINT_ONLINE: [&str; 4] = [
+    ".sharepoint.com",
+    ".sharepoint.us",
+    ".sharepoint.de",
+    ".sharepoint.cn",
+];
+
+/// Whether `host` is a SharePoint Online host (a tenant's subdomain).
+pub fn is_sharepoint_online(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    SHAREPOINT_ONLINE
+        .iter()
+        .any(|suffix| host.len() > suffix.len() && host.ends_with(suffix))
 }
 
 impl FromStr for WarmupStrategy {
@@ -380,16 +398,24 @@ mod tests {
         let hosts = HostAllowList::default();
         let url = ShareId::parse("https://contoso.sharepoint.com/:w:/s/M/x", &hosts).unwrap();
         let token_id = ShareId::parse("s!APNWj7GC0EhCbA", &hosts).unwrap();
-        let sp = BearerToken::from_authorization(Some("Bearer a.b.c")).unwrap();
+        let consumer = ShareId::parse("https://1drv.ms/w/s!AbCdEf", &hosts).unwrap();
+        let personal = ShareId::parse("https://onedrive.live.com/?id=x", &hosts).unwrap();
         for (share, token, expected, why) in [
             (
                 &url,
-                Some(&sp),
+                true,
                 Some("contoso.sharepoint.com"),
                 "the sharing URL's host",
             ),
-            (&url, None, None, "no X-SharePoint-Authorization"),
-            (&token_id, Some(&sp), None, "an s! id names no host"),
+            (&url, false, None, "no X-SharePoint-Authorization"),
+            (&token_id, true, None, "an s! id names no host"),
+            (
+                &consumer,
+                true,
+                None,
+                "1drv.ms is no SharePoint Online host",
+            ),
+            (&personal, true, None, "nor is onedrive.live.com"),
         ] {
             let host = match WarmupStrategy::SharePoint.target(WarmupPlace::of(share), token) {
                 Some(WarmupTarget::SharePoint { host, .. }) => Some(host),
@@ -401,7 +427,6 @@ mod tests {
 
     #[test]
     fn a_host_alone_serves_the_sharepoint_and_root_warm_ups_only() {
-        let sp = BearerToken::from_authorization(Some("Bearer a.b.c")).unwrap();
         let host =
             SharePointHost::parse("contoso.sharepoint.com", &HostAllowList::default()).unwrap();
         let place = WarmupPlace {
@@ -409,15 +434,34 @@ mod tests {
             host: Some(&host),
         };
         assert!(matches!(
-            WarmupStrategy::SharePoint.target(place, Some(&sp)),
+            WarmupStrategy::SharePoint.target(place, true),
             Some(WarmupTarget::SharePoint { host, .. }) if host == "contoso.sharepoint.com"
         ));
-        assert!(WarmupStrategy::Site.target(place, Some(&sp)).is_none());
+        assert!(WarmupStrategy::Site.target(place, true).is_none());
         assert!(
             WarmupStrategy::Root
-                .target(WarmupPlace::default(), None)
+                .target(WarmupPlace::default(), false)
                 .is_some()
         );
+    }
+
+    #[test]
+    fn sharepoint_online_is_a_tenant_subdomain_of_one_of_its_clouds() {
+        for (host, online) in [
+            ("contoso.sharepoint.com", true),
+            ("Contoso-My.SharePoint.com", true),
+            ("contoso.sharepoint.us", true),
+            ("contoso.sharepoint.de", true),
+            ("contoso.sharepoint.cn", true),
+            ("sharepoint.com", false),
+            (".sharepoint.com", false),
+            ("1drv.ms", false),
+            ("onedrive.live.com", false),
+            ("contoso.sharepoint.com.evil.example", false),
+            ("evilsharepoint.com", false),
+        ] {
+            assert_eq!(is_sharepoint_online(host), online, "{host}");
+        }
     }
 
     #[test]

@@ -54,7 +54,9 @@ impl Service {
         });
         let emf = Arc::new(Mutex::new(EmfTally::default()));
         let metrics = EmfTally::metrics(&emf, settings.metrics_namespace.clone());
-        let app = App::with_parts(&settings, store, metrics).expect("app builds");
+        let app = App::with_parts(&settings, store, metrics)
+            .await
+            .expect("app builds");
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind service");

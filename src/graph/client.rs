@@ -67,6 +67,12 @@ impl CallLabel {
 impl GraphClient {
     /// `base` is `GRAPH_BASE_URL`, e.g. `https://graph.microsoft.com/v1.0`.
     /// Builds no connection (constructors do no I/O).
+    /// The HTTP client (its pool and TLS configuration), for the identity
+    /// platform's calls.
+    pub fn http(&self) -> reqwest::Client {
+        self.http.clone()
+    }
+
     pub fn new(base: &str, sharepoint_override: Option<&str>) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))

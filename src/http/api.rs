@@ -52,6 +52,7 @@ mod tests {
     use super::super::error::ApiError;
     use super::super::problem::Problem as Rendered;
     use crate::graph::GraphRejection as G;
+    use crate::identity::IdentityError as I;
     use crate::problem_code::ProblemCode;
     use crate::resolver::{GraphTrouble, ResolveError as R};
     use crate::share_id::ShareIdError;
@@ -131,6 +132,21 @@ mod tests {
                 retry_after: None,
             }),
             ApiError::Resolve(R::DeadlineExceeded(s)),
+            ApiError::Identity(I::TenantNotAllowed),
+            ApiError::Identity(I::Malformed("x")),
+            ApiError::Identity(I::Expired),
+            ApiError::Identity(I::WrongAudience),
+            ApiError::Identity(I::Invalid("x")),
+            ApiError::Identity(I::MissingScope),
+            ApiError::Identity(I::ClaimsChallenge {
+                claims: "{}".into(),
+                authorization_uri: "https://login.example/t/oauth2/v2.0/authorize".into(),
+            }),
+            ApiError::Identity(I::ConsentRequired),
+            ApiError::Identity(I::Unavailable {
+                detail: "x",
+                operator: true,
+            }),
         ];
         for error in &errors {
             let code = Rendered::code_of(error);
@@ -139,7 +155,7 @@ mod tests {
                 "{code} is not documented"
             );
         }
-        assert_eq!(documented.len(), 21, "{documented:?}");
+        assert_eq!(documented.len(), 24, "{documented:?}");
         let all: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(documented, all, "the document lists the type's codes");
     }

@@ -2,6 +2,7 @@
 //! from a missing token to Graph's refusal. `problem` maps it to
 //! problem+json, in one place.
 
+use crate::identity::{CallerError, IdentityError};
 use crate::resolver::ResolveError;
 use crate::share_id::ShareIdError;
 use crate::token::{SharePointTokenError, TokenError};
@@ -13,6 +14,8 @@ pub enum ApiError {
     Token(#[from] TokenError),
     #[error(transparent)]
     SharePointToken(#[from] SharePointTokenError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
     #[error(transparent)]
     Share(#[from] ShareIdError),
     #[error("bad request: {0}")]
@@ -29,4 +32,13 @@ pub enum ApiError {
     /// the caller still gets a problem, not a dropped connection.
     #[error("the service failed unexpectedly")]
     Internal,
+}
+
+impl From<CallerError> for ApiError {
+    fn from(e: CallerError) -> Self {
+        match e {
+            CallerError::Token(e) => Self::Token(e),
+            CallerError::Identity(e) => Self::Identity(e),
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! body one, and handlers look at the caller first, so a caller without a
 //! token learns that before anything about its input.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
@@ -15,7 +16,9 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::state::AppState;
-use crate::resolver::{Caller, ResolveRequest};
+use crate::configuration::AuthMode;
+use crate::identity::Identity;
+use crate::resolver::{Caller, GivenSharePointToken, ResolveRequest, SharePointTokens};
 use crate::share_id::{ShareId, ShareIdError};
 use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
 
@@ -26,65 +29,74 @@ const MAX_CLIENT_REQUEST_ID: usize = 128;
 /// The optional SharePoint token header.
 pub(crate) const SHAREPOINT_AUTHORIZATION: &str = "x-sharepoint-authorization";
 
-/// The request's authorization: the Graph token, peeked and checked, and
-/// the caller's request id.
-#[derive(Debug)]
+/// The request's authorization: the caller's token and its claims (peeked
+/// in `graph` mode, verified in `obo` mode), and the request id.
 pub(crate) struct Authorized {
-    pub token: BearerToken,
-    pub claims: TokenClaims,
-    /// The raw `X-SharePoint-Authorization`, checked once the SharePoint
-    /// host it would go to is known.
+    token: BearerToken,
+    claims: TokenClaims,
+    /// The raw `X-SharePoint-Authorization` (`graph` mode only), checked
+    /// once the SharePoint host it would go to is known.
     sharepoint_authorization: Option<String>,
-    pub client_request_id: String,
+    client_request_id: String,
+    identity: Arc<Identity>,
 }
 
 impl Authorized {
-    /// The caller as the resolver sees it, with the SharePoint token checked
-    /// against `host` (the sharing URL's, or the one named).
-    pub fn caller(self, host: Option<&str>) -> Result<Caller, ApiError> {
-        let sharepoint_token = self
-            .sharepoint_authorization
-            .as_deref()
-            .map(|header| {
-                check_sharepoint_token(header, host, &self.claims.user, SystemTime::now())
-            })
-            .transpose()?;
+    /// The caller as the resolver sees it: in `graph` mode with the
+    /// SharePoint token checked against `host` (the sharing URL's, or the
+    /// one named); in `obo` mode with a Graph token exchanged for the
+    /// caller's (input problems come first: nothing is exchanged for them).
+    pub async fn caller(self, host: Option<&str>) -> Result<Caller, ApiError> {
+        let verified = self.identity.mode() == AuthMode::Obo;
+        let sharepoint = match &self.sharepoint_authorization {
+            Some(header) => {
+                let token =
+                    check_sharepoint_token(header, host, &self.claims.user, SystemTime::now())?;
+                Some(Arc::new(GivenSharePointToken(token)) as Arc<dyn SharePointTokens>)
+            }
+            None => self.identity.sharepoint_tokens(&self.token, &self.claims),
+        };
+        let token = self.identity.graph_token(self.token, &self.claims).await?;
         Ok(Caller {
-            token: self.token,
-            sharepoint_token,
+            token,
+            sharepoint,
             claims: self.claims,
+            verified,
             client_request_id: self.client_request_id,
         })
     }
 
     /// The resolution request for `share`.
-    pub fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
+    pub async fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
         let host = share.sharing_url().map(|url| url.host().to_owned());
         Ok(ResolveRequest {
-            caller: self.caller(host.as_deref())?,
+            caller: self.caller(host.as_deref()).await?,
             share,
         })
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Authorized {
+impl FromRequestParts<AppState> for Authorized {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Ok(ClientRequestId(id)) = ClientRequestId::from_request_parts(parts, state).await;
-        Self::from_headers(&parts.headers, id)
-    }
-}
-
-impl Authorized {
-    /// The caller named by `headers`' `Authorization`.
-    fn from_headers(headers: &HeaderMap, client_request_id: String) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(ClientRequestId(client_request_id)) =
+            ClientRequestId::from_request_parts(parts, state).await;
+        let headers = &parts.headers;
         let text = |name| headers.get(name).map(|v| v.to_str().ok());
         let authorization = text(header::AUTHORIZATION.as_str()).flatten();
         let token = BearerToken::from_authorization(authorization)?;
-        let claims = TokenClaims::peek(&token, SystemTime::now())?;
+        let claims = state.identity.claims(&token).await?;
         let sharepoint_authorization = match text(SHAREPOINT_AUTHORIZATION) {
             None => None,
+            Some(_) if state.identity.mode() == AuthMode::Obo => {
+                return Err(ApiError::BadRequest(
+                    "X-SharePoint-Authorization is not accepted in obo mode: the function gets SharePoint tokens itself, On-Behalf-Of the caller".to_owned(),
+                ));
+            }
             Some(Some(value)) => Some(value.to_owned()),
             Some(None) => return Err(crate::token::SharePointTokenError::NotBearer.into()),
         };
@@ -93,6 +105,7 @@ impl Authorized {
             claims,
             sharepoint_authorization,
             client_request_id,
+            identity: state.identity.clone(),
         })
     }
 }

@@ -24,6 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::configuration::Settings;
+use crate::identity::Identity;
 use crate::metrics::Metrics;
 use crate::resolver::Resolver;
 use error::ApiError;
@@ -34,10 +35,16 @@ use state::AppState;
 pub(crate) use extract::decoded_share_url;
 
 /// The service's router, ready for `lambda_http::run` or `axum::serve`.
-pub fn router(settings: &Settings, resolver: Arc<Resolver>, metrics: Metrics) -> Router {
+pub fn router(
+    settings: &Settings,
+    resolver: Arc<Resolver>,
+    metrics: Metrics,
+    identity: Arc<Identity>,
+) -> Router {
     let state = AppState {
         resolver,
         hosts: Arc::new(settings.allowed_share_hosts.clone()),
+        identity,
     };
     let (router, _) = api::api_routes().split_for_parts();
     let router = router

@@ -7,7 +7,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
+use base64::Engine;
+
 use crate::graph::{GraphDiagnostics, GraphRejection};
+use crate::identity::IdentityError;
 use crate::problem_code::ProblemCode;
 use crate::resolver::ResolveError;
 use crate::token::TokenError;
@@ -46,6 +49,7 @@ impl Problem {
     pub fn from_error(error: &ApiError, graph: Vec<GraphDiagnostics>) -> Self {
         use ApiError as E;
         use GraphRejection as Fatal;
+        use IdentityError as I;
         use ProblemCode as Code;
         let mut headers = Vec::new();
         let mut claims = None;
@@ -127,6 +131,91 @@ impl Problem {
                     "Pass the 'claims' value to MSAL in an interactive token request (acquireTokenPopup or acquireTokenRedirect with claims) so the user satisfies Conditional Access, then retry with the new token.",
                 )
             }
+            E::Identity(I::TenantNotAllowed) => (
+                403,
+                Code::TenantNotAllowed,
+                "Tenant not served",
+                "This deployment serves only the tenants in its ALLOWED_TENANTS list: sign the user in against one of them (the resource tenant that shared the item), or ask the operator to add the tenant.",
+            ),
+            E::Identity(I::Malformed(_)) => {
+                headers.push((header::WWW_AUTHENTICATE, bearer_error("malformed token")));
+                (
+                    401,
+                    Code::MalformedToken,
+                    "Malformed access token",
+                    "Send the access token for this API itself (a JWT of three base64url parts), acquired with MSAL for the scope api://{API client id}/access_as_user.",
+                )
+            }
+            E::Identity(I::Expired) => {
+                headers.push((header::WWW_AUTHENTICATE, bearer_error("the token expired")));
+                (
+                    401,
+                    Code::TokenExpired,
+                    "Access token expired",
+                    "Acquire a fresh access token with MSAL (acquireTokenSilent refreshes it) and retry.",
+                )
+            }
+            E::Identity(I::WrongAudience) => {
+                headers.push((
+                    header::WWW_AUTHENTICATE,
+                    bearer_error("the token was not issued for this API"),
+                ));
+                (
+                    401,
+                    Code::WrongAudience,
+                    "Token not issued for this API",
+                    "Request the token for this API (scope api://{API client id}/access_as_user), not for Microsoft Graph or SharePoint: the API exchanges it for those itself.",
+                )
+            }
+            E::Identity(I::Invalid(_)) => {
+                headers.push((
+                    header::WWW_AUTHENTICATE,
+                    bearer_error("the token is not valid"),
+                ));
+                (
+                    401,
+                    Code::InvalidToken,
+                    "Invalid access token",
+                    "Acquire a new token for this API with MSAL; if it is still refused, sign the user in again interactively.",
+                )
+            }
+            E::Identity(I::MissingScope) => (
+                403,
+                Code::MissingScope,
+                "Token lacks this API's scope",
+                "Request the token with this API's delegated scope (api://{API client id}/access_as_user by default: REQUIRED_SCOPE).",
+            ),
+            E::Identity(I::ClaimsChallenge {
+                claims: c,
+                authorization_uri,
+            }) => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(c.as_bytes());
+                let challenge = format!(
+                    "Bearer realm=\"\", authorization_uri=\"{authorization_uri}\", error=\"insufficient_claims\", claims=\"{encoded}\""
+                );
+                if let Ok(value) = HeaderValue::from_str(&challenge) {
+                    headers.push((header::WWW_AUTHENTICATE, value));
+                }
+                claims = serde_json::from_str(c).ok();
+                (
+                    401,
+                    Code::ClaimsChallenge,
+                    "Additional claims required",
+                    "Pass the 'claims' value to MSAL in an interactive request for this API's token (acquireTokenPopup or acquireTokenRedirect with claims), then retry with the new token; do not retry with the cached one.",
+                )
+            }
+            E::Identity(I::ConsentRequired) => (
+                403,
+                Code::ConsentRequired,
+                "Consent required",
+                "An administrator of the tenant must grant consent to this API's delegated permissions (Microsoft Graph Files.Read.All and Sites.Read.All, SharePoint AllSites.Read).",
+            ),
+            E::Identity(I::Unavailable { .. }) => (
+                502,
+                Code::IdentityUnavailable,
+                "Identity platform unavailable",
+                "Retry later; if the detail says the function's own credentials were refused, the operator must fix OBO_CLIENT_ID and its secret.",
+            ),
             E::Resolve(ResolveError::Rejected(Fatal::MfaRequired)) => (
                 403,
                 Code::MfaRequired,

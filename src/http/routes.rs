@@ -120,7 +120,10 @@ async fn resolve(
     caller: Result<Authorized, ApiError>,
     share: Result<ShareId, ApiError>,
 ) -> Response {
-    let request = caller.and_then(|caller| caller.resolve(share?));
+    let request = match (caller, share) {
+        (Ok(caller), Ok(share)) => caller.resolve(share).await,
+        (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+    };
     answer(
         request,
         &request_id,
@@ -140,9 +143,9 @@ async fn resolve(
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = Prewarmed, content_type = "application/json"),
         schemas::InputProblems,
-        (status = 403, description = "`personal_account_unsupported`, `missing_scope`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
-        (status = 502, description = "`graph_unavailable` (also when no warm-up strategy answered)", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
+        (status = 502, description = "`graph_unavailable` (also when no warm-up strategy answered), `identity_unavailable`", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
     ),
     security(("bearer" = []))
 )]
@@ -152,7 +155,8 @@ pub(crate) async fn post_warmup(
     caller: Result<Authorized, ApiError>,
     body: Result<Optional<WarmupBody>, ApiError>,
 ) -> Response {
-    let request = caller.and_then(|caller| {
+    let request = async {
+        let caller = caller?;
         let Optional(body) = body?;
         let (url, host) = place_of(body, &state.hosts)?;
         let host_name = url
@@ -160,11 +164,12 @@ pub(crate) async fn post_warmup(
             .map(SharingUrl::host)
             .or(host.as_ref().map(SharePointHost::as_str));
         Ok(WarmupRequest {
-            caller: caller.caller(host_name)?,
+            caller: caller.caller(host_name).await?,
             url,
             host,
         })
-    });
+    }
+    .await;
     answer(
         request,
         &request_id,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::identity::Identity;
 use crate::resolver::Resolver;
 use crate::share_id::HostAllowList;
 
@@ -9,4 +10,5 @@ use crate::share_id::HostAllowList;
 pub(crate) struct AppState {
     pub resolver: Arc<Resolver>,
     pub hosts: Arc<HostAllowList>,
+    pub identity: Arc<Identity>,
 }

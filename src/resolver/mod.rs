@@ -16,7 +16,10 @@ use tokio::time::Instant;
 
 pub use error::{GraphTrouble, ResolveError};
 pub use report::{Hydration, Report};
-pub use request::{Caller, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, WarmupRequest};
+pub use request::{
+    Caller, GivenSharePointToken, PrewarmHydration, Prewarmed, ResolveRequest, Resolved,
+    SharePointTokens, WarmupRequest,
+};
 
 use crate::configuration::Settings;
 use crate::graph::{

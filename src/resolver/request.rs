@@ -1,14 +1,15 @@
 //! What the resolver is asked and what it answers, as parsed at the edge.
 
-use std::hash::{BuildHasher, RandomState};
-use std::sync::LazyLock;
+use std::sync::Arc;
+
+use async_trait::async_trait;
 
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
-use crate::token::{BearerToken, TokenClaims, UserKey};
+use crate::token::{BearerToken, TokenClaims, TokenFingerprint, UserKey};
 use crate::warmup::WarmupOutcome;
 
 /// A resolved driveItem, byte-for-byte as Graph sent it.
@@ -18,33 +19,60 @@ pub struct Resolved {
     pub content_type: Option<http::HeaderValue>,
 }
 
-/// Who calls, as parsed at the edge.
-#[derive(Debug)]
+/// Who calls, as parsed (and in `obo` mode verified) at the edge.
 pub struct Caller {
+    /// The Graph token to call with: the caller's own (`graph` mode), or one
+    /// obtained On-Behalf-Of the caller (`obo`).
     pub token: BearerToken,
-    /// The caller's SharePoint token (`X-SharePoint-Authorization`), checked
-    /// at the edge against the SharePoint host it will be sent to.
-    pub sharepoint_token: Option<BearerToken>,
-    /// The token's claims, peeked and checked at the edge.
+    /// Where the `sharepoint` warm-up gets its token; `None`: it is skipped.
+    pub sharepoint: Option<Arc<dyn SharePointTokens>>,
+    /// The token's claims: peeked (`graph`) or verified (`obo`).
     pub claims: TokenClaims,
+    /// Whether the claims were verified (`obo`): then the user alone is
+    /// the caller, whichever of its tokens it sends.
+    pub verified: bool,
     pub client_request_id: String,
 }
 
-/// A caller as the instance tells callers apart: the user and a keyed hash
-/// of the token (std's `RandomState`, keys random per process), which
-/// identifies a token within this process and cannot be reversed or
-/// compared across processes. A forged token naming a victim's ids is
-/// another caller than the victim.
-pub(crate) type CallerKey = (UserKey, u64);
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("user", &self.claims.user)
+            .field("verified", &self.verified)
+            .field("sharepoint", &self.sharepoint.is_some())
+            .finish_non_exhaustive()
+    }
+}
 
-static FINGERPRINTS: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+/// A SharePoint token for a SharePoint Online host, when a `sharepoint`
+/// warm-up is about to run: the caller's `X-SharePoint-Authorization`
+/// (`graph` mode, checked at the edge against that host) or one exchanged
+/// On-Behalf-Of the caller (`obo`). `None`: the warm-up is passed over.
+#[async_trait]
+pub trait SharePointTokens: Send + Sync {
+    async fn for_host(&self, host: &str) -> Option<BearerToken>;
+}
+
+/// The `graph` mode's: the one token the caller sent for its one host.
+pub struct GivenSharePointToken(pub BearerToken);
+
+#[async_trait]
+impl SharePointTokens for GivenSharePointToken {
+    async fn for_host(&self, _host: &str) -> Option<BearerToken> {
+        Some(self.0.clone())
+    }
+}
+
+/// A caller as the instance tells callers apart. In `graph` mode, the user
+/// and a fingerprint of the token (the claims are not verified: a forged
+/// token naming a victim's ids is another caller than the victim); in
+/// `obo` mode, the verified user alone.
+pub(crate) type CallerKey = (UserKey, Option<TokenFingerprint>);
 
 impl Caller {
     pub(crate) fn key(&self) -> CallerKey {
-        (
-            self.claims.user.clone(),
-            FINGERPRINTS.hash_one(self.token.expose()),
-        )
+        let token = (!self.verified).then(|| self.token.fingerprint());
+        (self.claims.user.clone(), token)
     }
 }
 

@@ -21,6 +21,7 @@ async fn invoke(event: &str) -> (u16, serde_json::Value) {
         &settings,
         Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
     )
+    .await
     .unwrap();
     let request = from_str(event).expect("a valid API Gateway event");
     let response = app.router.oneshot(request).await.unwrap();

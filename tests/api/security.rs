@@ -168,6 +168,7 @@ async fn a_slow_client_is_cut_off_by_the_header_read_timeout() {
             Duration::from_secs(60),
         )),
     )
+    .await
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -149,8 +149,9 @@ pub async fn spawn_service(
 ) -> TestApp {
     LazyLock::force(&LOGS);
     let metrics = MetricsCapture::default();
-    let app =
-        App::with_parts(&settings, store.clone(), metrics.metrics(&settings)).expect("app builds");
+    let app = App::with_parts(&settings, store.clone(), metrics.metrics(&settings))
+        .await
+        .expect("app builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, app.router));

@@ -54,7 +54,7 @@ impl Modify for BearerAuth {
         let mut bearer = Http::new(HttpAuthScheme::Bearer);
         bearer.bearer_format = Some("JWT".to_owned());
         bearer.description = Some(
-            "The user's delegated Microsoft Graph access token (audience Microsoft Graph, a Files.Read*/Sites.Read* scope).".to_owned(),
+            "In `graph` mode (the default) the user's delegated Microsoft Graph access token (audience Microsoft Graph, a Files.Read*/Sites.Read* scope); in `obo` mode an access token for this API (scope api://{API client id}/access_as_user), verified and exchanged On-Behalf-Of the user.".to_owned(),
         );
         components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
     }

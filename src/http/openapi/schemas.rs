@@ -100,7 +100,7 @@ impl IntoResponses for InputProblems {
                     &[(
                         "WWW-Authenticate",
                         String::schema(),
-                        "A `Bearer` challenge; for `claims_challenge`, Graph's own",
+                        "A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode)",
                     )],
                 ),
             )
@@ -151,7 +151,7 @@ impl IntoResponses for Resolution {
             .response(
                 "403",
                 problem(
-                    "`mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+                    "`tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
                     &[],
                 ),
             )
@@ -160,7 +160,7 @@ impl IntoResponses for Resolution {
             .response(
                 "502",
                 problem(
-                    "`graph_unavailable`",
+                    "`graph_unavailable`, `identity_unavailable`",
                     &[("Retry-After", u64::schema(), GRAPH_RETRY_AFTER)],
                 ),
             )

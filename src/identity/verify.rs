@@ -1,0 +1,172 @@
+//! Verifying a token issued for this API (`obo` mode), before any other
+//! work: RS256 only, a key of the tenant's published set by `kid`, the v2
+//! issuer of a listed tenant, one of `API_AUDIENCE`, `exp`/`nbf` with 60 s
+//! of skew, and `REQUIRED_SCOPE` in `scp`
+//! (docs/graph-facts.md#7-on-behalf-of-and-validating-this-apis-own-tokens).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation, decode, decode_header};
+use serde::Deserialize;
+
+use super::error::IdentityError;
+use super::keys::KeySets;
+use crate::token::{BearerToken, TokenClaims, UserKey, member_rule};
+
+/// Skew tolerated on `exp` and `nbf` (the contract's 60 s).
+const LEEWAY_SECS: u64 = 60;
+/// Tokens longer than this are not Entra access tokens.
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// The claims read from a verified token.
+#[derive(Deserialize)]
+struct ApiClaims {
+    tid: String,
+    oid: String,
+    exp: u64,
+    iss: String,
+    scp: Option<String>,
+    acct: Option<u8>,
+    idp: Option<String>,
+    preferred_username: Option<String>,
+    upn: Option<String>,
+    unique_name: Option<String>,
+}
+
+pub(crate) struct Verifier {
+    pub keys: KeySets,
+    pub login_base_url: String,
+    pub allowed_tenants: Vec<String>,
+    pub audiences: Vec<String>,
+    pub required_scope: String,
+}
+
+impl Verifier {
+    /// The verified claims of `token`, or why it is refused.
+    pub async fn verify(&self, token: &BearerToken) -> Result<TokenClaims, IdentityError> {
+        let raw = token.expose();
+        if raw.len() > MAX_TOKEN_LEN {
+            return Err(IdentityError::Malformed("longer than any access token"));
+        }
+        let header = decode_header(raw)
+            .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(IdentityError::Invalid("not signed with RS256"));
+        }
+        let kid = header
+            .kid
+            .ok_or(IdentityError::Invalid("no key id (kid) in the header"))?;
+        // The tenant names the keys and the issuer, so it is read before the
+        // signature is checked; an unlisted tenant is refused before any call.
+        let tid = unverified_tid(raw)?;
+        if !self.allowed_tenants.contains(&tid) {
+            return Err(IdentityError::TenantNotAllowed);
+        }
+        let key = self.keys.key(&tid, &kid).await?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[format!("{}/{tid}/v2.0", self.login_base_url)]);
+        validation.set_audience(&self.audiences);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        let claims = decode::<ApiClaims>(raw, &key, &validation)
+            .map_err(|e| refusal(e.kind()))?
+            .claims;
+        if !claims.tid.eq_ignore_ascii_case(&tid) {
+            return Err(IdentityError::Invalid("issued by another tenant"));
+        }
+        let scopes: Vec<String> = claims
+            .scp
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        if !scopes.iter().any(|s| *s == self.required_scope) {
+            return Err(IdentityError::MissingScope);
+        }
+        let user = UserKey::new(&tid, &claims.oid)
+            .ok_or(IdentityError::Malformed("tid or oid is not an identifier"))?;
+        let is_member = member_rule(
+            claims.acct,
+            claims.idp.as_deref(),
+            Some(claims.iss.as_str()),
+            [
+                claims.preferred_username.as_deref(),
+                claims.upn.as_deref(),
+                claims.unique_name.as_deref(),
+            ],
+        );
+        Ok(TokenClaims {
+            user,
+            exp: claims.exp,
+            scopes,
+            is_member,
+        })
+    }
+}
+
+/// The `tid` claim, read without any check (lower-case).
+fn unverified_tid(raw: &str) -> Result<String, IdentityError> {
+    #[derive(Deserialize)]
+    struct Tenant {
+        tid: String,
+    }
+    let payload = raw
+        .split('.')
+        .nth(1)
+        .ok_or(IdentityError::Malformed("not three dot-separated parts"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| IdentityError::Malformed("the claims part is not base64url"))?;
+    let tenant: Tenant = serde_json::from_slice(&bytes)
+        .map_err(|_| IdentityError::Malformed("the claims part has no tid"))?;
+    Ok(tenant.tid.to_ascii_lowercase())
+}
+
+/// What a failed `decode` means, as the contract names it.
+fn refusal(kind: &ErrorKind) -> IdentityError {
+    match kind {
+        ErrorKind::ExpiredSignature => IdentityError::Expired,
+        ErrorKind::InvalidAudience => IdentityError::WrongAudience,
+        ErrorKind::InvalidIssuer => IdentityError::Invalid("issued by another issuer"),
+        ErrorKind::ImmatureSignature => IdentityError::Invalid("not valid yet (nbf)"),
+        ErrorKind::InvalidSignature => IdentityError::Invalid("the signature does not verify"),
+        ErrorKind::InvalidAlgorithm => IdentityError::Invalid("not signed with RS256"),
+        ErrorKind::MissingRequiredClaim(_) => {
+            IdentityError::Malformed("a required claim (exp, iss, aud) is missing")
+        }
+        _ => IdentityError::Malformed("not a JWT with JSON claims"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_decode_failure_is_the_contracts_problem() {
+        for (kind, expected) in [
+            (ErrorKind::ExpiredSignature, IdentityError::Expired),
+            (ErrorKind::InvalidAudience, IdentityError::WrongAudience),
+            (
+                ErrorKind::InvalidSignature,
+                IdentityError::Invalid("the signature does not verify"),
+            ),
+            (
+                ErrorKind::ImmatureSignature,
+                IdentityError::Invalid("not valid yet (nbf)"),
+            ),
+            (
+                ErrorKind::InvalidIssuer,
+                IdentityError::Invalid("issued by another issuer"),
+            ),
+            (
+                ErrorKind::MissingRequiredClaim("exp".into()),
+                IdentityError::Malformed("a required claim (exp, iss, aud) is missing"),
+            ),
+        ] {
+            assert_eq!(refusal(&kind), expected, "{kind:?}");
+        }
+    }
+}
