@@ -10,15 +10,26 @@
 //! runs as the baseline.
 //! Ends with a burst of one lagging guest and peak RSS after many users.
 //!
+//! Each row also says what a request costs on Lambda: billed milliseconds
+//! (the request's wall time rounded up to the millisecond, as Lambda bills
+//! duration) and hydration-store calls behind the per-instance L1 (what
+//! reaches DynamoDB in production). `docs/performance.md` turns them into
+//! a price.
+//!
 //! Knobs: `BENCH_RTT_MS` (default 20), `BENCH_ITERATIONS` (default 30).
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
-use graph_sim::{GraphSimulator, RequestKind, Scenario};
+use graph_sim::{Behaviour, GraphSimulator, RequestKind, Scenario, SimUser};
 use share_resolver::configuration::Settings;
-use share_resolver::hydration::MemoryStore;
-use share_resolver_testkit::{Guest, SHARE_URL, TestApp, spawn_service, u_id};
+use share_resolver::hydration::{MemoryStore, production_store};
+use share_resolver_testkit::{CountingStore, Guest, SHARE_URL, TestApp, spawn_service, u_id};
+
+/// Calls that reach the store behind the L1, across every service the
+/// benchmark starts (scenarios run one after another).
+static STORE_CALLS: LazyLock<Arc<AtomicUsize>> = LazyLock::new(|| Arc::new(AtomicUsize::new(0)));
 
 /// The hydration lag of the pre-warm scenarios.
 const PREWARM_LAG: Duration = Duration::from_millis(300);
@@ -29,7 +40,16 @@ const PREWARM_LONG_AFTER_SECS: u64 = 30;
 struct Sample {
     wall: Duration,
     calls: Calls,
+    /// Hydration-store calls behind the L1 (DynamoDB calls in production).
+    store_calls: usize,
     ok: bool,
+}
+
+impl Sample {
+    /// Lambda bills duration rounded up to the millisecond.
+    fn billed_ms(&self) -> u128 {
+        self.wall.as_nanos().div_ceil(1_000_000)
+    }
 }
 
 /// The Graph calls in the simulator's request log.
@@ -63,18 +83,24 @@ fn env_u64(name: &str, default: u64) -> u64 {
 /// The service with production settings (only Graph and SharePoint point
 /// at the simulator) on the in-memory store.
 async fn start(rtt: Duration, lag: Duration) -> TestApp {
+    start_with(rtt, lag, |_| {}).await
+}
+
+async fn start_with(rtt: Duration, lag: Duration, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let scenario = Scenario {
         latency: rtt,
         hydration_lag: lag,
         ..Scenario::demo()
     };
     let graph = GraphSimulator::start(scenario).await.expect("simulator");
-    let settings = Settings {
+    let mut settings = Settings {
         graph_base_url: graph.base_url(),
         sharepoint_override: Some(format!("http://{}", graph.addr())),
         ..Settings::default()
     };
-    let store = Arc::new(MemoryStore::new(100_000, settings.hydration_ttl));
+    configure(&mut settings);
+    let table = MemoryStore::new(100_000, settings.hydration_ttl);
+    let store = production_store(CountingStore::sharing(table, STORE_CALLS.clone()));
     spawn_service(graph, settings, store).await
 }
 
@@ -91,6 +117,7 @@ enum Via {
 
 async fn sample(app: &TestApp, guest: &Guest, via: Via) -> Sample {
     app.graph.clear_requests();
+    let store_before = STORE_CALLS.load(Ordering::SeqCst);
     let started = Instant::now();
     let ok = match via {
         Via::Service => service(app, guest, &[]).await,
@@ -107,6 +134,7 @@ async fn sample(app: &TestApp, guest: &Guest, via: Via) -> Sample {
     Sample {
         wall: started.elapsed(),
         calls: Calls::logged(app),
+        store_calls: STORE_CALLS.load(Ordering::SeqCst) - store_before,
         ok,
     }
 }
@@ -164,8 +192,8 @@ struct Table;
 impl Table {
     fn header(&self) {
         println!(
-            "{:<44} {:>5} {:>6} {:>10} {:>10} {:>8}",
-            "scenario", "ok", "calls", "median ms", "p90 ms", "× ideal"
+            "{:<44} {:>5} {:>6} {:>10} {:>10} {:>8} {:>10} {:>6}",
+            "scenario", "ok", "calls", "median ms", "p90 ms", "× ideal", "billed ms", "store"
         );
     }
 
@@ -178,8 +206,10 @@ impl Table {
         let n = samples.len() as f64;
         let calls = samples.iter().map(|s| s.calls.all).sum::<usize>() as f64 / n;
         let ok = 100.0 * samples.iter().filter(|s| s.ok).count() as f64 / n;
+        let billed = samples.iter().map(Sample::billed_ms).sum::<u128>() as f64 / n;
+        let store = samples.iter().map(|s| s.store_calls).sum::<usize>() as f64 / n;
         println!(
-            "{name:<44} {ok:>4.0}% {calls:>6.2} {:>10.1} {:>10.1} {:>8.2}",
+            "{name:<44} {ok:>4.0}% {calls:>6.2} {:>10.1} {:>10.1} {:>8.2} {billed:>10.1} {store:>6.2}",
             ms(median),
             ms(p90),
             median.as_secs_f64() / ideal.as_secs_f64().max(1e-9)
@@ -254,6 +284,38 @@ async fn main() {
         &cold(&app, n.min(20), Via::SeedRecipe).await,
         2 * rtt,
     );
+
+    // Graph throttles a hydrated caller with `Retry-After: 10`: today's
+    // inline budget hands the wait to the caller; with the budget as large
+    // as the deadline, the function sleeps it (the behaviour before).
+    for (name, budget) in [
+        ("throttled (Retry-After 10), inline budget 3 s", None),
+        (
+            "throttled (Retry-After 10), no budget (before)",
+            Some(Duration::from_secs(20)),
+        ),
+    ] {
+        let app = start_with(rtt, Duration::ZERO, |s| {
+            if let Some(budget) = budget {
+                s.max_inline_wait = budget;
+            }
+        })
+        .await;
+        let runs = if budget.is_some() { 2 } else { n.min(10) };
+        let mut samples = Vec::new();
+        for _ in 0..runs {
+            let member = Guest::member();
+            app.graph.add_user(
+                SimUser::member(&member.tid, &member.oid).with(Behaviour::Throttled {
+                    retry_after_secs: 10,
+                }),
+            );
+            let mut s = sample(&app, &member, Via::Service).await;
+            s.ok = true; // a `throttled` answer is the expected outcome here
+            samples.push(s);
+        }
+        table.row(name, &samples, rtt);
+    }
 
     for lag_ms in [100, 300, 1000] {
         let lag = Duration::from_millis(lag_ms);

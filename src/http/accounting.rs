@@ -1,6 +1,7 @@
 //! One log line and one EMF document for every response, whoever answered
 //! it: a handler, the fallback (404), axum's method check (405) or the
-//! panic catcher (500).
+//! panic catcher (500); only the health check and the OpenAPI document
+//! are left out.
 //!
 //! Handlers leave what they know on the response: the resolver's [`Report`]
 //! (as [`Accounted`]) and, through `Problem`'s `IntoResponse`, the
@@ -17,6 +18,10 @@ use super::extract::ClientRequestId;
 use crate::metrics::{Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
+
+/// Routes that are not requests of the API's users: a load balancer's or a
+/// tool's polling would only dilute the metrics (and the alarms on them).
+const UNMETERED: [&str; 2] = ["/healthz", "/openapi.json"];
 
 /// What a handler did, left on its response for this layer.
 #[derive(Clone)]
@@ -49,6 +54,9 @@ pub(crate) async fn account(
     let client_request_id = ClientRequestId::of(request.headers());
     request.extensions_mut().insert(client_request_id.clone());
     let route = route_of(&request);
+    if UNMETERED.contains(&route.as_str()) {
+        return next.run(request).await;
+    }
     let trace_id = trace_id_of(&request);
     let mut response = next.run(request).await;
     let report = response
