@@ -8,6 +8,8 @@ mod hydration;
 mod lambda;
 mod logs;
 mod metrics;
+mod obo;
+mod obo_process;
 mod prewarm;
 mod resolve;
 mod retry;

@@ -9,12 +9,14 @@
 
 pub mod dynamo;
 mod logs;
+mod obo;
 mod proxy;
 mod spawn;
 mod store;
 
 pub use graph_sim;
 pub use logs::{CapturedLogs, LOGS};
+pub use obo::{ApiUser, Reached, obo_identity, reached, spawn_obo_app, spawn_obo_app_with};
 pub use proxy::{FaultProxy, ProxyMode};
 pub use spawn::{
     Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_share, spawn_app,

@@ -1,0 +1,150 @@
+//! The release shape of `obo` mode: the `share-resolver` binary itself,
+//! configured only through its environment, at `RUST_LOG=trace`, with its
+//! secret given directly or read from Secrets Manager (moto).
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use graph_sim::{DEMO_TENANT, GraphSimulator, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, Scenario};
+use serde_json::json;
+use tokio::io::AsyncReadExt;
+
+use crate::helpers::{ApiUser, SHARE_URL, TestApp};
+
+/// The binary on a free port against `graph`, with `secret` as its extra
+/// environment; returns its address and the child.
+async fn spawn_binary(
+    graph: &GraphSimulator,
+    secret: &[(&str, String)],
+) -> (String, tokio::process::Child) {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_share-resolver"));
+    command
+        .env_clear()
+        .env("RUST_LOG", "trace")
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("GRAPH_BASE_URL", graph.base_url())
+        .env("SHAREPOINT_BASE_URL_OVERRIDE", format!("http://{}", graph.addr()))
+        .env("LOGIN_BASE_URL", graph.login_base_url())
+        .env("AUTH_MODE", "obo")
+        .env("ALLOWED_TENANTS", DEMO_TENANT)
+        .env("API_AUDIENCE", SIM_API_CLIENT_ID)
+        .env("OBO_CLIENT_ID", SIM_API_CLIENT_ID)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in secret {
+        command.env(name, value);
+    }
+    let child = command.spawn().expect("the binary starts");
+    let address = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{address}/healthz")).await.is_ok() {
+            return (address, child);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the binary did not come up");
+}
+
+/// Everything the child wrote, once it is stopped.
+async fn output_of(mut child: tokio::process::Child) -> String {
+    let _ = child.start_kill();
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_string(&mut out).await;
+    }
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut out).await;
+    }
+    out
+}
+
+/// A cold guest, a forged token and a member through the binary.
+async fn exercise(address: &str, app: &TestApp) -> ApiUser {
+    let client = reqwest::Client::new();
+    let guest = ApiUser::guest(app);
+    let member = ApiUser::member(app);
+    for (token, expected) in [
+        (guest.token.clone(), 200),
+        (guest.token.clone(), 200),
+        (member.token.clone(), 200),
+        (guest.builder().build_forged(), 401),
+    ] {
+        let r = client
+            .post(format!("{address}/v1/resolve"))
+            .bearer_auth(&token)
+            .body(json!({"shareUrl": SHARE_URL}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), expected);
+    }
+    guest
+}
+
+/// A graph-sim "app" for minting users (the binary is the service here).
+async fn simulator() -> TestApp {
+    crate::helpers::spawn_obo_app_with(Scenario::demo(), |_| {}).await
+}
+
+#[tokio::test]
+async fn at_trace_level_no_token_exchanged_token_or_secret_is_logged() {
+    let app = simulator().await;
+    let (address, child) = spawn_binary(
+        &app.graph,
+        &[("OBO_CLIENT_SECRET", SIM_API_CLIENT_SECRET.to_owned())],
+    )
+    .await;
+
+    let guest = exercise(&address, &app).await;
+    let logs = output_of(child).await;
+
+    assert!(logs.lines().count() > 10, "trace logging ran: {logs}");
+    // Every token here (the API's, and those exchanged for Graph and
+    // SharePoint) is a JWT, whose JSON header encodes to `eyJ`.
+    assert!(!logs.contains("eyJ"), "a JWT in the logs");
+    assert!(!logs.contains(SIM_API_CLIENT_SECRET), "the secret in the logs");
+    assert!(!logs.contains(guest.token.split('.').nth(1).unwrap()));
+}
+
+#[tokio::test]
+#[ignore = "needs a local Secrets Manager (moto): scripts/test.sh runs it"]
+async fn the_secret_is_read_from_secrets_manager_at_cold_start() {
+    let endpoint = crate::helpers::dynamo::endpoint();
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .test_credentials()
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&endpoint)
+        .load()
+        .await;
+    let secrets = aws_sdk_secretsmanager::Client::new(&config);
+    let name = format!("share-resolver-obo-{}", uuid::Uuid::new_v4());
+    let created = secrets
+        .create_secret()
+        .name(&name)
+        .secret_string(SIM_API_CLIENT_SECRET)
+        .send()
+        .await
+        .expect("secret created");
+    let arn = created.arn().unwrap().to_owned();
+    let app = simulator().await;
+
+    let (address, child) = spawn_binary(
+        &app.graph,
+        &[
+            ("OBO_CLIENT_SECRET_ARN", arn),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ],
+    )
+    .await;
+    exercise(&address, &app).await;
+    let logs = output_of(child).await;
+    assert!(!logs.contains(SIM_API_CLIENT_SECRET));
+}
