@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# A local DynamoDB-compatible server (moto, from .venv) for the tests and for
-# running the service locally with HYDRATION_TABLE set.
+# A local AWS (moto, from .venv) for the tests and for running the service
+# locally: DynamoDB (HYDRATION_TABLE) and Secrets Manager (OBO_CLIENT_SECRET_ARN,
+# AUTH_MODE=obo). moto[server] serves every service it implements on the one
+# port (it routes by the request's signing name / target), and its
+# Secrets Manager needs no extra beyond `server` (requirements-dev.txt).
 #
 #   eval "$(scripts/moto.sh start)"   # exports TEST_DYNAMODB_ENDPOINT=http://127.0.0.1:PORT
+#                                     # (the Secrets Manager endpoint too: point
+#                                     # AWS_ENDPOINT_URL_SECRETS_MANAGER at it)
 #   scripts/moto.sh table [NAME]      # creates the hydration table there (default
 #                                     # share-resolver-hydration), as infra/template.yaml does
+#   scripts/moto.sh secret NAME VALUE # creates (or updates) a secret there whose
+#                                     # SecretString is VALUE; prints its ARN
 #   scripts/moto.sh stop
 #
 # The port is $MOTO_PORT, else a free one. State: .tmp/moto.{pid,endpoint,log}.
@@ -26,6 +33,20 @@ running_pid() {
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
     tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q moto_server || return 1
     echo "$pid"
+}
+
+# Whether both services the tests use answer on $1 (an old or trimmed moto
+# might serve DynamoDB alone).
+serves_both() {
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN= \
+        .venv/bin/python - "$1" <<'EOF'
+import sys
+import boto3
+
+endpoint = sys.argv[1]
+boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1").list_tables(Limit=1)
+boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1").list_secrets(MaxResults=1)
+EOF
 }
 
 # Whether a moto server answers on $1 (its management API, not just any HTTP server).
@@ -64,8 +85,14 @@ start() {
             return 1
         fi
         if answers "$endpoint"; then
+            if ! serves_both "$endpoint" >>"$logfile" 2>&1; then
+                echo "moto: $endpoint does not serve DynamoDB and Secrets Manager; see $logfile" >&2
+                kill "$pid" 2>/dev/null || true
+                rm -f "$pidfile"
+                return 1
+            fi
             echo "$endpoint" >"$endpointfile"
-            echo "moto: listening on $endpoint (pid $pid)" >&2
+            echo "moto: listening on $endpoint (pid $pid; DynamoDB, Secrets Manager)" >&2
             echo "export TEST_DYNAMODB_ENDPOINT=$endpoint"
             return 0
         fi
@@ -124,12 +151,42 @@ print(f"moto: table {name} ready (TTL on expiresAt) at {endpoint}", file=sys.std
 EOF
 }
 
+# A secret for OBO_CLIENT_SECRET_ARN (AUTH_MODE=obo): SecretString = the
+# value, as the function reads it. Idempotent: an existing one gets the new
+# value. The ARN (moto adds the 6-character suffix, as AWS does) to stdout.
+secret() {
+    local name=${1:-} value=${2:-}
+    if [ -z "$name" ] || [ -z "$value" ]; then
+        echo "usage: $0 secret NAME VALUE" >&2
+        return 2
+    fi
+    if ! running_pid >/dev/null || [ ! -f "$endpointfile" ]; then
+        echo "moto: not running; scripts/moto.sh start first" >&2
+        return 2
+    fi
+    SECRET_VALUE=$value AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN= \
+        .venv/bin/python - "$(cat "$endpointfile")" "$name" <<'EOF'
+import os, sys
+import boto3
+
+endpoint, name = sys.argv[1], sys.argv[2]
+sm = boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1")
+try:
+    arn = sm.create_secret(Name=name, SecretString=os.environ["SECRET_VALUE"])["ARN"]
+except sm.exceptions.ResourceExistsException:
+    arn = sm.put_secret_value(SecretId=name, SecretString=os.environ["SECRET_VALUE"])["ARN"]
+print(arn)
+print(f"moto: secret {name} ready at {endpoint} (region us-east-1)", file=sys.stderr)
+EOF
+}
+
 case "${1:-}" in
     start) start ;;
     table) table "${2:-}" ;;
+    secret) secret "${2:-}" "${3:-}" ;;
     stop) stop ;;
     *)
-        echo "usage: $0 start|table [NAME]|stop" >&2
+        echo "usage: $0 start|table [NAME]|secret NAME VALUE|stop" >&2
         exit 2
         ;;
 esac

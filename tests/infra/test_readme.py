@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import API_DOC, INFRA_README, ROOT, code_spans, markdown_section, table_with_header
-from test_template import ALARMS, ROLLBACK_ALARMS
+from test_template import ALARMS, ROLLBACK_ALARMS, refs
 
 README = INFRA_README.read_text()
 
@@ -21,16 +21,35 @@ def shown_default(value) -> str:
     return "empty" if value == "" else f"`{value}`"
 
 
-def environment_of_parameters(template) -> dict[str, str]:
-    """parameter -> the environment variable the function gets it as."""
+def environment_of_parameters(template) -> dict[str, list[str]]:
+    """parameter -> the environment variables the function gets it in (by
+    Ref, or inside a Sub), in the template's order."""
+    variables = template["Resources"]["ResolverFunction"]["Properties"]["Environment"]["Variables"]
+    found: dict[str, list[str]] = {}
+    for variable, value in variables.items():
+        for name in sorted(refs(value) & set(template["Parameters"])):
+            found.setdefault(name, []).append(variable)
+    return found
+
+
+def direct_variables(template) -> dict[str, str]:
+    """variable -> parameter, for the variables that are one parameter as it
+    is (possibly left out by a condition), whose default is then the
+    parameter's."""
     variables = template["Resources"]["ResolverFunction"]["Properties"]["Environment"]["Variables"]
     found = {}
     for variable, value in variables.items():
-        if isinstance(value, dict) and "Fn::If" in value:
+        if isinstance(value, dict) and "Fn::If" in value and value["Fn::If"][2] == {"Ref": "AWS::NoValue"}:
             value = value["Fn::If"][1]
         if isinstance(value, dict) and value.get("Ref") in template["Parameters"]:
-            found[value["Ref"]] = variable
+            found[variable] = value["Ref"]
     return found
+
+
+# Parameters whose default is deliberately not the service's own: the
+# service keeps AUTH_MODE=graph when unset (existing deployments), a new
+# stack is obo (issue 16: verified identities for deployments).
+DEPLOYMENT_DEFAULTS = {"AuthMode": ("obo", "graph")}
 
 
 # --- parameters ----------------------------------------------------------------------
@@ -55,38 +74,63 @@ def test_every_variable_in_the_table_is_the_one_the_function_gets(template):
     env = environment_of_parameters(template)
     for row in parameter_rows():
         name = code_spans(row["parameter"])[0]
-        expected = f"`{env[name]}`" if name in env else "—"
-        assert row["variable"] == expected, name
+        if name in env:
+            assert code_spans(row["variable"]) == env[name], name
+        else:
+            assert row["variable"] == "—", name
 
 
 def test_the_variables_set_without_a_parameter_are_in_the_table(template):
     variables = template["Resources"]["ResolverFunction"]["Properties"]["Environment"]["Variables"]
-    fixed = set(variables) - set(environment_of_parameters(template).values())
+    fixed = set(variables) - {v for vs in environment_of_parameters(template).values() for v in vs}
     rows = [row for row in table_with_header(README, "parameter") if row["parameter"] == "—"]
     assert {code_spans(row["variable"])[0] for row in rows} == fixed
 
 
 def test_allowed_values_listed_in_the_table_are_the_templates(template):
-    for name in ("DeploymentType",):
+    for name in ("DeploymentType", "AuthMode"):
         row = next(r for r in parameter_rows() if code_spans(r["parameter"])[0] == name)
         listed = [v for v in code_spans(row["meaning"]) if v in template["Parameters"][name]["AllowedValues"]]
-        assert listed == template["Parameters"][name]["AllowedValues"], name
+        assert sorted(set(listed)) == sorted(template["Parameters"][name]["AllowedValues"]), name
+
+
+def service_defaults() -> dict[str, str]:
+    rows = table_with_header(markdown_section(API_DOC.read_text(), "Configuration"), "variable")
+    service = {}
+    for row in rows:
+        for variable in code_spans(row["variable"]):
+            service[variable] = row["default"].split(" (")[0]
+    return service
 
 
 def test_the_templates_defaults_are_the_services_defaults(template):
     # docs/api.md "Configuration": the defaults the function itself uses when
     # a variable is unset; a stack deployed with default parameters must
-    # behave the same.
-    rows = table_with_header(markdown_section(API_DOC.read_text(), "Configuration"), "variable")
-    service = {}
-    for row in rows:
-        for variable in code_spans(row["variable"]):
-            service[variable] = row["default"]
-    for parameter, variable in environment_of_parameters(template).items():
+    # behave the same, but for DEPLOYMENT_DEFAULTS.
+    service = service_defaults()
+    variables = template["Resources"]["ResolverFunction"]["Properties"]["Environment"]["Variables"]
+    for variable in variables:
         assert variable in service, f"{variable} is not in docs/api.md's configuration table"
+    for variable, parameter in direct_variables(template).items():
         default = template["Parameters"][parameter]["Default"]
         expected = "unset" if default == "" else f"`{default}`"
-        assert service[variable].split(" (")[0] == expected, f"{parameter} / {variable}"
+        if parameter in DEPLOYMENT_DEFAULTS:
+            ours, theirs = DEPLOYMENT_DEFAULTS[parameter]
+            assert (default, service[variable]) == (ours, f"`{theirs}`"), parameter
+            continue
+        assert service[variable] == expected, f"{parameter} / {variable}"
+    for parameter, used_in in environment_of_parameters(template).items():
+        if template["Parameters"][parameter]["Default"] == "":
+            # An empty parameter leaves its variables unset (or is refused by a rule).
+            for variable in used_in:
+                assert service[variable] == "unset", f"{parameter} / {variable}"
+
+
+def test_the_readme_says_which_defaults_differ_from_the_services(template):
+    for parameter, (ours, theirs) in DEPLOYMENT_DEFAULTS.items():
+        row = next(r for r in parameter_rows() if code_spans(r["parameter"])[0] == parameter)
+        assert row["default"] == f"`{ours}`"
+        assert f"service's own default is `{theirs}`" in row["meaning"], parameter
 
 
 # --- CORS ---------------------------------------------------------------------------------

@@ -25,6 +25,37 @@ ALARMS = {
 }
 
 
+TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+OTHER_TENANT_ID = "0c0d7c3a-3a4c-4c5e-9b8a-1f1e2d3c4b5a"
+API_CLIENT_ID = "6e3b1c2d-8f4a-4b5c-9d6e-7f8a9b0c1d2e"
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolver/obo-client-secret-AbC123"
+OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "OboClientSecretArn": SECRET_ARN}
+GRAPH = {"AuthMode": "graph"}
+MODES = {"obo": OBO, "graph": GRAPH}
+GUARDED_ROUTES = {("/v1/shares/{proxy+}", "get"), ("/v1/resolve", "post"), ("/v1/warmup", "post")}
+OPEN_ROUTES = {("/healthz", "get"), ("/openapi.json", "get")}
+
+
+def evaluated(rendered: dict, overrides: dict[str, str]) -> Evaluator:
+    return Evaluator(rendered, parameter_values(rendered, overrides))
+
+
+def role_grants(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
+    """action -> resource of the function role's statements, for the given
+    parameters (each action granted once)."""
+    ev = evaluated(rendered, overrides)
+    policies = ev.value(rendered["Resources"]["ResolverRole"]["Properties"]["Policies"])
+    granted: dict[str, object] = {}
+    for policy in policies:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert "Condition" not in statement and "NotResource" not in statement and "NotAction" not in statement
+            for action in statement["Action"]:
+                assert action not in granted, f"{action} granted twice"
+                granted[action] = statement["Resource"]
+    return granted
+
+
 def only(resources: dict) -> tuple[str, dict]:
     assert len(resources) == 1, f"expected one, found {sorted(resources)}"
     return next(iter(resources.items()))
@@ -181,24 +212,25 @@ def test_codedeploy_gets_its_own_role_and_the_function_role_stays_least_privileg
 
     function_role = roles["ResolverRole"]["Properties"]
     assert "ManagedPolicyArns" not in function_role
-    granted = {
-        action: statement["Resource"]
-        for policy in function_role["Policies"]
-        for statement in policy["PolicyDocument"]["Statement"]
-        for action in statement["Action"]
-    }
-    assert set(granted) == {
-        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
-        "logs:CreateLogStream", "logs:PutLogEvents",
-        "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-    }
-    for action, resource in granted.items():
-        if action.startswith("dynamodb:"):
-            assert resource == {"Fn::GetAtt": ["HydrationTable", "Arn"]}
-        elif action.startswith("logs:"):
-            assert refs(resource) == {"ResolverLogGroup"}
-        else:
-            assert resource == "*"  # X-Ray takes no resource ARN
+    for mode, overrides in MODES.items():
+        granted = role_grants(rendered, overrides)
+        expected = {
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+            "logs:CreateLogStream", "logs:PutLogEvents",
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+        }
+        if mode == "obo":
+            expected.add("secretsmanager:GetSecretValue")
+        assert set(granted) == expected, mode
+        for action, resource in granted.items():
+            if action.startswith("dynamodb:"):
+                assert resource == {"Fn::GetAtt": ["HydrationTable", "Arn"]}
+            elif action.startswith("logs:"):
+                assert refs(resource) == {"ResolverLogGroup"}
+            elif action.startswith("secretsmanager:"):
+                assert resource == SECRET_ARN  # exactly the secret: no wildcard, no other one
+            else:
+                assert resource == "*"  # X-Ray takes no resource ARN
     assert rendered["Resources"]["ResolverFunction"]["Properties"]["Role"] == {"Fn::GetAtt": ["ResolverRole", "Arn"]}
 
 
@@ -295,10 +327,150 @@ def test_no_rollback_alarm_depends_on_the_api(template):
         assert "HttpApi" not in refs(template["Resources"][name]), name
 
 
+# --- identity: the JWT authorizer (obo), the secret, the environment -------------------
+
+
+def api_body(rendered: dict, overrides: dict[str, str]) -> dict:
+    return evaluated(rendered, overrides).value(rendered["Resources"]["HttpApi"]["Properties"]["Body"])
+
+
+def routes_of(body: dict) -> set[tuple[str, str]]:
+    return {(path, method) for path, ops in body["paths"].items() for method in ops}
+
+
+def test_deployments_default_to_obo(template):
+    param = template["Parameters"]["AuthMode"]
+    assert param["Default"] == "obo"
+    assert param["AllowedValues"] == ["graph", "obo"]
+
+
+def test_in_obo_a_jwt_authorizer_of_the_tenant_and_the_api_guards_every_route_but_health_and_openapi(rendered):
+    body = api_body(rendered, OBO)
+    schemes = body["components"]["securitySchemes"]
+    assert set(schemes) == {"EntraId"}
+    authorizer = schemes["EntraId"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "jwt"
+    assert authorizer["identitySource"] == "$request.header.Authorization"
+    assert authorizer["jwtConfiguration"]["issuer"] == {"Fn::Sub": "https://login.microsoftonline.com/${TenantId}/v2.0"}
+    assert authorizer["jwtConfiguration"]["audience"] == [API_CLIENT_ID]  # the client id: v2 tokens' aud
+    assert routes_of(body) == GUARDED_ROUTES | OPEN_ROUTES
+    for path, method in GUARDED_ROUTES:
+        assert body["paths"][path][method]["security"] == [{"EntraId": ["access_as_user"]}], (path, method)
+    for path, method in OPEN_ROUTES:
+        assert "security" not in body["paths"][path][method], (path, method)
+    assert "security" not in body  # no API-wide default that the open routes would inherit
+
+
+def test_in_graph_mode_there_is_no_authorizer(rendered):
+    body = api_body(rendered, GRAPH)
+    assert not body.get("components", {}).get("securitySchemes")
+    assert "security" not in body
+    assert routes_of(body) == GUARDED_ROUTES | OPEN_ROUTES
+    for path, ops in body["paths"].items():
+        for method, op in ops.items():
+            assert "security" not in op, (path, method)
+    assert not resources_of_type(rendered, "AWS::ApiGatewayV2::Authorizer")
+
+
+def test_every_route_of_the_written_body_gets_an_integration(rendered):
+    # DefinitionBody names the routes to guard; a path there without a
+    # matching event would be a route with no integration.
+    for mode, overrides in MODES.items():
+        for path, ops in api_body(rendered, overrides)["paths"].items():
+            for method, op in ops.items():
+                assert "x-amazon-apigateway-integration" in op, (mode, path, method)
+
+
+def test_the_authorizers_scope_is_the_functions_required_scope(rendered):
+    env = evaluated(rendered, OBO).value(rendered["Resources"]["ResolverFunction"]["Properties"]["Environment"])["Variables"]
+    for path, method in GUARDED_ROUTES:
+        [requirement] = api_body(rendered, OBO)["paths"][path][method]["security"]
+        assert requirement == {"EntraId": [env["REQUIRED_SCOPE"]]}
+
+
+def environment(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
+    return evaluated(rendered, overrides).value(rendered["Resources"]["ResolverFunction"]["Properties"]["Environment"])["Variables"]
+
+
+IDENTITY_VARIABLES = {"AUTH_MODE", "ALLOWED_TENANTS", "API_AUDIENCE", "REQUIRED_SCOPE", "OBO_CLIENT_ID", "OBO_CLIENT_SECRET", "OBO_CLIENT_SECRET_ARN", "LOGIN_BASE_URL"}
+
+
+def test_the_function_gets_the_obo_settings_in_obo_mode(rendered):
+    env = environment(rendered, OBO)
+    identity = {k: v for k, v in env.items() if k in IDENTITY_VARIABLES}
+    assert identity == {
+        "AUTH_MODE": "obo",
+        "ALLOWED_TENANTS": TENANT_ID,
+        "API_AUDIENCE": {"Fn::Sub": "${ApiClientId},api://${ApiClientId}"},
+        "REQUIRED_SCOPE": "access_as_user",
+        "OBO_CLIENT_ID": API_CLIENT_ID,
+        "OBO_CLIENT_SECRET_ARN": SECRET_ARN,
+    }
+    # Never the secret itself in the environment (visible to anyone who can
+    # read the function's configuration); LOGIN_BASE_URL keeps its default.
+    with_more = environment(rendered, {**OBO, "AdditionalAllowedTenants": OTHER_TENANT_ID})
+    assert with_more["ALLOWED_TENANTS"] == {"Fn::Sub": "${TenantId},${AdditionalAllowedTenants}"}
+
+
+def test_the_function_gets_no_obo_settings_in_graph_mode(rendered):
+    env = environment(rendered, GRAPH)
+    assert {k: v for k, v in env.items() if k in IDENTITY_VARIABLES} == {"AUTH_MODE": "graph"}
+    assert environment(rendered, {**GRAPH, "TenantId": TENANT_ID})["ALLOWED_TENANTS"] == TENANT_ID
+    assert environment(rendered, {**GRAPH, "AdditionalAllowedTenants": OTHER_TENANT_ID})["ALLOWED_TENANTS"] == OTHER_TENANT_ID
+
+
+def test_the_function_gets_max_inline_wait_ms(template, rendered):
+    assert environment(rendered, OBO)["MAX_INLINE_WAIT_MS"] == "3000"
+    param = template["Parameters"]["MaxInlineWaitMs"]
+    # No more than the request deadline can ever be slept.
+    assert param["MaxValue"] <= template["Parameters"]["ResolveDeadlineMs"]["MaxValue"]
+
+
+@pytest.mark.parametrize("missing", ["TenantId", "ApiClientId", "OboClientSecretArn"])
+def test_the_rules_refuse_obo_without_its_settings(template, missing):
+    def failing(overrides):
+        ev = Evaluator(template, parameter_values(template, overrides))
+        return [
+            name
+            for name, rule in template["Rules"].items()
+            if ev.value(rule.get("RuleCondition", True))
+            and not all(ev.value(a["Assert"]) for a in rule["Assertions"])
+        ]
+
+    assert failing(OBO) == []
+    assert failing(GRAPH) == []
+    assert len(failing({**OBO, missing: ""})) == 1
+    assert failing({**GRAPH, missing: ""}) == []
+
+
+def test_the_secret_arn_must_be_a_full_secrets_manager_arn(template):
+    pattern = re.compile(template["Parameters"]["OboClientSecretArn"]["AllowedPattern"])
+    for ok in ("", SECRET_ARN, "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c-XyZ789"):
+        assert pattern.fullmatch(ok), ok
+    for bad in (
+        "*",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolver",  # partial: IAM would not match it
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/x-AbC123",
+        "share-resolver/obo-client-secret",
+    ):
+        assert not pattern.fullmatch(bad), bad
+
+
 # --- lint of what CloudFormation gets ------------------------------------------------
 
 
-@pytest.mark.parametrize("overrides", [{}, {"AlarmEmail": "ops@contoso.com", "AllowedOrigins": "https://app.contoso.com", "DeploymentType": "AllAtOnce"}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"AlarmEmail": "ops@contoso.com", "AllowedOrigins": "https://app.contoso.com", "DeploymentType": "AllAtOnce"},
+        OBO,
+        {**OBO, "AdditionalAllowedTenants": OTHER_TENANT_ID, "AllowedOrigins": "https://app.contoso.com"},
+        GRAPH,
+        {**GRAPH, "TenantId": TENANT_ID, "AllowedOrigins": "https://app.contoso.com"},
+    ],
+)
 def test_the_rendered_template_is_cfn_lint_clean(overrides):
     # cfn-lint checks the SAM template against SAM's schemas; the resources
     # the transform generates (alias, version, deployment group, roles,

@@ -31,12 +31,15 @@ async function main() {
     return;
   }
   $('auth-kind').textContent = auth.kind;
+  $('auth-mode').textContent = config.authMode;
   // The client's defaults: a transient failure retried once, a short
   // Retry-After (up to 10 s) waited out once, a 30 s timeout.
   client = createShareResolverClient({
     baseUrl: config.service,
     getToken: () => auth.getToken(),
-    getSharePointToken: auth.getSharePointToken && ((host) => auth.getSharePointToken(host)),
+    // Never in obo mode (createAuth leaves none): the service refuses
+    // X-SharePoint-Authorization there and gets SharePoint tokens itself.
+    getSharePointToken: config.authMode === 'graph' && auth.getSharePointToken ? (host) => auth.getSharePointToken(host) : undefined,
     onClaimsChallenge: auth.onClaimsChallenge && ((claims) => auth.onClaimsChallenge(claims)),
   });
   $('sign-in').onclick = () => signIn().catch((e) => showError(e));

@@ -5,22 +5,31 @@
 // 1. The test seam: when `window.__SHARE_RESOLVER_TEST_AUTH__` is set before
 //    the page loads (Playwright's addInitScript), it is used instead of MSAL:
 //    an object with `getToken()`, and optionally `onClaimsChallenge(claims)`,
-//    `getSharePointToken(host)` and `account` ({name, username}). The page
-//    counts as signed in at once. See web/README.md, "Test seam".
+//    `getSharePointToken(host)` and `account` ({name, username}); or with
+//    `msal`, a stand-in for MSAL's PublicClientApplication, which then goes
+//    through the same code as MSAL.js (the scopes asked for, per authMode).
+//    The page counts as signed in at once. See web/README.md, "Test seam".
 // 2. MSAL.js (Microsoft Entra ID), the real thing.
 // 3. "simulator": local demo tokens minted by graph-sim through serve.mjs --sim.
+//
+// In authMode "obo" no provider has getSharePointToken: the page never sends
+// X-SharePoint-Authorization (the service gets SharePoint tokens itself).
 
 import { msalSharePointToken, msalTokenProvider } from '../client/dist/msal.js';
-import { config, GRAPH_SCOPES } from './config.js';
+import { config, tokenScopes } from './config.js';
 
 export async function createAuth() {
+  if (config.authMode !== 'graph' && config.authMode !== 'obo') {
+    throw new Error(`authMode must be 'graph' or 'obo' (the service's AUTH_MODE), not "${config.authMode}": set it in example/config.js.`);
+  }
   const seam = window.__SHARE_RESOLVER_TEST_AUTH__;
-  if (seam) return seamAuth(seam);
-  if (config.auth === 'simulator') return simulatorAuth();
-  return msalAuth();
+  const auth = seam ? seamAuth(seam) : config.auth === 'simulator' ? simulatorAuth() : await msalAuth();
+  if (config.authMode !== 'graph') auth.getSharePointToken = undefined;
+  return auth;
 }
 
 function seamAuth(seam) {
+  if (seam.msal) return msalProvider(seam.msal, 'test');
   return {
     kind: 'test',
     account: seam.account ?? { name: 'Test user', username: 'test@example.com' },
@@ -54,7 +63,8 @@ function simulatorAuth() {
       const r = await fetch('/__sim/token', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true }),
+        // obo: a token for the API (the simulator's API app), not for Graph.
+        body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true, ...(config.authMode === 'obo' ? { api: true } : {}) }),
       });
       if (!r.ok) throw new Error(`simulator token: HTTP ${r.status} (is serve.mjs running with --sim?)`);
       return (await r.json()).token;
@@ -80,6 +90,7 @@ function loadMsal() {
 const NOT_A_TENANT = new Set(['', 'common', 'organizations', 'consumers']);
 
 async function msalAuth() {
+  tokenScopes(); // a bad authMode or apiScope stops here, before MSAL loads
   if (!config.clientId) {
     throw new Error('No client id: set clientId in example/config.js (or ?auth=simulator for the local demo on a loopback address).');
   }
@@ -102,17 +113,26 @@ async function msalAuth() {
     cache: { cacheLocation: 'sessionStorage' },
   });
   await app.initialize();
+  return msalProvider(app, 'msal');
+}
+
+/**
+ * The page's tokens from an MSAL instance (MSAL.js's, or the test seam's
+ * stand-in): graph mode asks for GRAPH_SCOPES, obo mode for apiScope only.
+ */
+function msalProvider(app, kind) {
+  const scopes = tokenScopes();
   const current = () => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
   const toAccount = (a) => (a ? { name: a.name ?? a.username, username: a.username } : null);
   // Silent first, a popup when the user has to act; a claims challenge goes
   // to Entra with its claims (MSAL then skips its cache).
-  const tokens = msalTokenProvider(app, { scopes: GRAPH_SCOPES, account: current });
+  const tokens = msalTokenProvider(app, { scopes, account: current });
 
   const auth = {
-    kind: 'msal',
+    kind,
     account: toAccount(current()),
     async signIn() {
-      const result = await app.loginPopup({ scopes: GRAPH_SCOPES });
+      const result = await app.loginPopup({ scopes });
       app.setActiveAccount(result.account);
       auth.account = toAccount(result.account);
     },
@@ -123,9 +143,11 @@ async function msalAuth() {
     },
     getToken: tokens.getToken,
     onClaimsChallenge: tokens.onClaimsChallenge,
-    // Optional: a SharePoint token enables the service's `sharepoint` warm-up.
-    // Silent only; no token (undefined) is fine, the other warm-ups remain.
-    getSharePointToken: config.sharePointWarmup ? msalSharePointToken(app, { account: current }) : undefined,
+    // graph only, optional: a SharePoint token enables the service's
+    // `sharepoint` warm-up. Silent only; no token (undefined) is fine, the
+    // other warm-ups remain. In obo the service gets it On-Behalf-Of.
+    getSharePointToken:
+      config.authMode === 'graph' && config.sharePointWarmup ? msalSharePointToken(app, { account: current }) : undefined,
   };
   return auth;
 }

@@ -13,9 +13,21 @@
 //                 the guest up (POST /v1/warmup {"host"})
 // auth            "msal" (Microsoft Entra sign-in) or "simulator" (local demo:
 //                 tokens minted by graph-sim through serve.mjs --sim; no Entra)
-// sharePointWarmup  "1" to also ask MSAL (silently) for a SharePoint token for
-//                 the link's host (scope https://{host}/.default), which enables
-//                 the service's sharepoint warm-up
+// authMode        the service's AUTH_MODE, "graph" or "obo" (infra/template.yaml's
+//                 AuthMode, "obo" by default there; the service's own default,
+//                 and this file's, is "graph"):
+//                 graph: the page gets a delegated Microsoft Graph token
+//                   (GRAPH_SCOPES) and sends it; optionally a SharePoint token
+//                   (sharePointWarmup) in X-SharePoint-Authorization
+//                 obo: the page gets a token for the API itself (apiScope) and
+//                   sends only that; never a Graph or SharePoint token, never
+//                   X-SharePoint-Authorization (the service refuses it and gets
+//                   its SharePoint token itself, On-Behalf-Of the user)
+// apiScope        obo: the API's delegated scope, api://{API client id}/access_as_user
+//                 (the API app registration's "Expose an API")
+// sharePointWarmup  graph only: "1" to also ask MSAL (silently) for a SharePoint
+//                 token for the link's host (scope https://{host}/.default), which
+//                 enables the service's sharepoint warm-up
 //
 // Address-bar overrides (?service=…&clientId=…&tenant=…&auth=simulator) are
 // honoured only when this page itself is served from a loopback address
@@ -27,6 +39,8 @@ const fixed = {
   service: 'http://127.0.0.1:3000',
   sharePointHost: 'contoso.sharepoint.com',
   auth: 'msal',
+  authMode: 'graph',
+  apiScope: '',
   sharePointWarmup: '0',
 };
 
@@ -46,9 +60,28 @@ export const config = Object.freeze({
   service: pick('service').replace(/\/+$/, ''),
   sharePointHost: pick('sharePointHost'),
   auth: pick('auth'),
+  authMode: pick('authMode').trim().toLowerCase(),
+  apiScope: pick('apiScope').trim(),
   sharePointWarmup: pick('sharePointWarmup') === '1',
   overridable,
 });
+
+/**
+ * What the page asks MSAL for: in `obo` the API's own scope, in `graph` the
+ * Graph scopes. Throws (the page shows "Not configured") on a mode that is
+ * neither, or an `obo` page without a usable apiScope.
+ */
+export function tokenScopes({ authMode, apiScope } = config) {
+  if (authMode === 'graph') return GRAPH_SCOPES;
+  if (authMode !== 'obo') throw new Error(`authMode must be 'graph' or 'obo' (the service's AUTH_MODE), not "${authMode}".`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\/\S+\/[A-Za-z0-9._-]+$/i.test(apiScope)) {
+    throw new Error('No API scope: with authMode "obo" set apiScope in example/config.js to api://<API client id>/access_as_user.');
+  }
+  if (/^https:\/\/graph\.microsoft\.com\//i.test(apiScope) || /\.sharepoint\.(com|us|de|cn)\//i.test(apiScope)) {
+    throw new Error(`apiScope is a Graph or SharePoint scope ("${apiScope}"): in obo mode the page asks for the API's own scope, api://<API client id>/access_as_user.`);
+  }
+  return [apiScope];
+}
 
 /** Delegated Microsoft Graph scopes the service needs (either is enough; both asked). */
 export const GRAPH_SCOPES = [

@@ -5,7 +5,8 @@
 // each state go to .tmp/screenshots/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -13,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { serve } from '../serve.mjs';
-import { DEMO_HOST, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack } from './harness.mjs';
+import { DEMO_HOST, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, freePort, REPO_DIR, startStack } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
@@ -474,4 +475,208 @@ test('the sign-in pre-warm sends the SharePoint token for the tenant host (share
   assert.equal(state, 'item');
   assert.match(await page.textContent('#item-meta'), /warm-up sharepoint/);
   await page.context().close();
+});
+
+// ---- authMode obo: a token for the API, nothing else ----------------------------
+
+const API_SCOPE = 'api://6e3b1c2d-8f4a-4b5c-9d6e-7f8a9b0c1d2e/access_as_user';
+
+/**
+ * A page whose test seam is a stand-in for MSAL's PublicClientApplication:
+ * the page runs its MSAL code with it (the scopes it asks for, per
+ * authMode). `tokenFor(scopes)` runs in the page (a string of a function)
+ * unless `token` is given: every request then gets `token`, except a
+ * SharePoint scope, which gets `sharePointToken`. Records every scope asked
+ * for (`window.__msalScopes`) and every request to the service with its
+ * headers (`page.sent`).
+ */
+async function openMsalSeamPage({ token, sharePointToken = 'sharepoint-token-from-msal', query = {}, service = stack.baseUrl }) {
+  const context = await browser.newContext({ viewport: { width: 960, height: 720 } });
+  await context.addInitScript(
+    ({ token, sharePointToken }) => {
+      window.__msalScopes = [];
+      const account = { homeAccountId: 'ada.home', username: 'ada_fabrikam.com#EXT#@contoso.onmicrosoft.com', name: 'Ada Lovelace (guest)' };
+      const answer = async (request) => {
+        window.__msalScopes.push(request.scopes.join(' '));
+        return { accessToken: request.scopes.some((s) => s.endsWith('/.default')) ? sharePointToken : token, account };
+      };
+      window.__SHARE_RESOLVER_TEST_AUTH__ = {
+        msal: {
+          getActiveAccount: () => account,
+          getAllAccounts: () => [account],
+          setActiveAccount: () => {},
+          acquireTokenSilent: answer,
+          acquireTokenPopup: answer,
+          acquireTokenRedirect: async () => {},
+          loginPopup: async (request) => (await answer(request), { account }),
+          logoutPopup: async () => {},
+        },
+      };
+    },
+    { token, sharePointToken },
+  );
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const sent = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(service) && request.method() !== 'OPTIONS') {
+      sent.push(request.allHeaders().then((headers) => ({ route: `${request.method()} ${new URL(request.url()).pathname}`, headers })));
+    }
+  });
+  await page.goto(`${page1}/example/?${new URLSearchParams({ service, ...query })}`);
+  await page.waitForFunction(() => document.body.dataset.state !== 'starting');
+  page.errors = errors;
+  page.sent = async () => Promise.all(sent);
+  return page;
+}
+
+test('obo: the page asks MSAL for the API scope only and sends no X-SharePoint-Authorization, even with sharePointWarmup=1', async () => {
+  // The page cannot tell tokens apart: a guest token the simulator accepts
+  // stands in for the API token here, so that this runs against any service.
+  const guest = await stack.user();
+  const page = await openMsalSeamPage({ token: guest.token, query: { authMode: 'obo', apiScope: API_SCOPE, sharePointWarmup: '1' } });
+  assert.equal(await page.textContent('#auth-mode'), 'obo');
+  await prewarmed(page);
+  const { state } = await resolveIn(page, DEMO_SHARE_URL);
+  assert.equal(state, 'item');
+  const scopes = await page.evaluate(() => window.__msalScopes);
+  assert.ok(scopes.length > 0, 'MSAL was asked');
+  assert.deepEqual([...new Set(scopes)], [API_SCOPE], 'only the API scope: no Graph, no SharePoint scope');
+  const sent = await page.sent();
+  assert.deepEqual([...new Set(sent.map((r) => r.route))].sort(), ['POST /v1/resolve', 'POST /v1/warmup']);
+  for (const { route, headers } of sent) {
+    assert.equal(headers.authorization, `Bearer ${guest.token}`, route);
+    assert.equal(headers['x-sharepoint-authorization'], undefined, route);
+  }
+  assert.deepEqual(page.errors, []);
+  await shot(page, '10-obo-api-token-only');
+  await page.context().close();
+});
+
+test('obo: a plain test seam that offers a SharePoint token is not asked for one', async () => {
+  const guest = await stack.user();
+  const context = await browser.newContext();
+  await context.addInitScript((token) => {
+    window.__sharePointHosts = [];
+    window.__SHARE_RESOLVER_TEST_AUTH__ = {
+      getToken: async () => token,
+      getSharePointToken: async (host) => (window.__sharePointHosts.push(host), 'sharepoint-token'),
+    };
+  }, guest.token);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  const headers = [];
+  page.on('request', (r) => r.url().startsWith(stack.baseUrl) && r.method() !== 'OPTIONS' && headers.push(r.allHeaders()));
+  await page.goto(`${page1}/example/?${new URLSearchParams({ service: stack.baseUrl, authMode: 'obo' })}`);
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  await prewarmed(page);
+  await resolveIn(page, DEMO_SHARE_URL);
+  assert.deepEqual(await page.evaluate(() => window.__sharePointHosts), []);
+  const all = await Promise.all(headers);
+  assert.ok(all.length >= 2, 'the pre-warm and the resolve were sent');
+  for (const h of all) assert.equal(h['x-sharepoint-authorization'], undefined);
+  await context.close();
+});
+
+test('graph: the same MSAL seam is asked for the Graph scopes (and, with sharePointWarmup=1, the SharePoint one, sent as X-SharePoint-Authorization)', async () => {
+  const guest = await stack.user();
+  const sharePointToken = await stack.mint({ tid: guest.tid, oid: guest.oid, guest: true, audience: `https://${DEMO_HOST}` });
+  const page = await openMsalSeamPage({ token: guest.token, sharePointToken, query: { authMode: 'graph', sharePointWarmup: '1' } });
+  assert.equal(await prewarmed(page), 'warmed/sharepoint');
+  const scopes = new Set(await page.evaluate(() => window.__msalScopes));
+  assert.deepEqual(scopes, new Set(['https://graph.microsoft.com/Files.Read.All https://graph.microsoft.com/Sites.Read.All', `https://${DEMO_HOST}/.default`]));
+  const warmups = (await page.sent()).filter((r) => r.route === 'POST /v1/warmup');
+  assert.equal(warmups.length, 1);
+  assert.equal(warmups[0].headers['x-sharepoint-authorization'], `Bearer ${sharePointToken}`);
+  await page.context().close();
+});
+
+test('obo without a usable apiScope, or with an unknown authMode, is "Not configured" before MSAL loads', async () => {
+  const cases = [
+    [{ authMode: 'obo' }, /No API scope: with authMode "obo" set apiScope/],
+    [{ authMode: 'obo', apiScope: 'https://graph.microsoft.com/Files.Read.All' }, /apiScope is a Graph or SharePoint scope/],
+    [{ authMode: 'obo', apiScope: `https://${DEMO_HOST}/.default` }, /apiScope is a Graph or SharePoint scope/],
+    [{ authMode: 'graph-ish' }, /authMode must be 'graph' or 'obo'/],
+  ];
+  for (const [query, message] of cases) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const q = new URLSearchParams({ service: stack.baseUrl, clientId: '11111111-2222-4333-8444-555555555555', tenant: 'contoso.onmicrosoft.com', ...query });
+    await page.goto(`${page1}/example/?${q}`);
+    await page.waitForFunction(() => document.body.dataset.state === 'setup');
+    assert.match(await page.textContent('#setup-message'), message, JSON.stringify(query));
+    assert.equal(await page.evaluate(() => typeof window.msal), 'undefined', 'MSAL.js not loaded');
+    await context.close();
+  }
+});
+
+/** The simulator's API client secret: SIM_API_CLIENT_SECRET, else the constant in crates/graph-sim/src. */
+function simApiClientSecret() {
+  if (process.env.SIM_API_CLIENT_SECRET) return process.env.SIM_API_CLIENT_SECRET;
+  const dir = join(REPO_DIR, 'crates', 'graph-sim', 'src');
+  for (const file of readdirSync(dir, { recursive: true })) {
+    if (!String(file).endsWith('.rs')) continue;
+    const m = /SIM_API_CLIENT_SECRET\s*:\s*&str\s*=\s*"([^"]+)"/.exec(readFileSync(join(dir, String(file)), 'utf8'));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+test('obo against the obo service: a cold guest with an API token resolves, and the page sends no SharePoint token', async (t) => {
+  // Needs the simulator's identity platform (POST /_sim/tokens {"api": true})
+  // and a service with AUTH_MODE=obo; skipped, saying so, where they are not
+  // there yet (e.g. older prebuilt binaries).
+  const mint = (sim, oid) =>
+    fetch(`${sim}/_sim/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true, api: true }),
+    });
+  const probe = await mint(stack.simUrl, randomUUID());
+  if (!probe.ok) {
+    t.skip(`the simulator mints no API tokens (POST /_sim/tokens {"api":true} answered ${probe.status}): needs the obo simulator and service`);
+    return;
+  }
+  const secret = simApiClientSecret();
+  if (!secret) {
+    t.skip('no SIM_API_CLIENT_SECRET (environment, or a constant in crates/graph-sim/src)');
+    return;
+  }
+  const claims = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  const obo = await startStack({
+    env: async (simUrl) => {
+      const sample = claims((await (await mint(simUrl, randomUUID())).json()).token);
+      const audience = Array.isArray(sample.aud) ? sample.aud[0] : sample.aud;
+      // iss = {LOGIN_BASE_URL}/{tid}/v2.0
+      const login = sample.iss.replace(new RegExp(`/${sample.tid}/v2\\.0$`), '');
+      return {
+        AUTH_MODE: 'obo',
+        ALLOWED_TENANTS: DEMO_TENANT,
+        API_AUDIENCE: audience,
+        OBO_CLIENT_ID: audience,
+        OBO_CLIENT_SECRET: secret,
+        LOGIN_BASE_URL: login,
+        ALLOWED_ORIGINS: page1,
+      };
+    },
+  });
+  try {
+    const token = (await (await mint(obo.simUrl, randomUUID())).json()).token;
+    const page = await openMsalSeamPage({ token, service: obo.baseUrl, query: { authMode: 'obo', apiScope: API_SCOPE, sharePointWarmup: '1' } });
+    await prewarmed(page);
+    const { state, code } = await resolveIn(page, DEMO_SHARE_URL);
+    assert.deepEqual([state, code], ['item', '']);
+    assert.equal(await page.textContent('#item-name'), 'Launch plan.docx');
+    assert.deepEqual([...new Set(await page.evaluate(() => window.__msalScopes))], [API_SCOPE]);
+    for (const { route, headers } of await page.sent()) {
+      assert.equal(headers.authorization, `Bearer ${token}`, route);
+      assert.equal(headers['x-sharepoint-authorization'], undefined, route);
+    }
+    await shot(page, '11-obo-service-cold-guest');
+    await page.context().close();
+  } finally {
+    await obo.stop();
+  }
 });

@@ -82,7 +82,9 @@ process.on('exit', () => {
 
 /**
  * Starts the simulator and the service. `env` adds to (or overrides) the
- * service's environment, e.g. `{ALLOWED_ORIGINS: 'http://127.0.0.1:5173'}`.
+ * service's environment, e.g. `{ALLOWED_ORIGINS: 'http://127.0.0.1:5173'}`;
+ * or is an (async) function of the simulator's URL that returns it (for
+ * settings that name the simulator, such as LOGIN_BASE_URL).
  */
 export async function startStack({ env = {} } = {}) {
   const simPort = await freePort();
@@ -100,7 +102,7 @@ export async function startStack({ env = {} } = {}) {
       SHAREPOINT_BASE_URL_OVERRIDE: simUrl,
       LISTEN_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: 'warn',
-      ...env,
+      ...(typeof env === 'function' ? await env(simUrl) : env),
     },
     'share-resolver',
   );

@@ -179,7 +179,7 @@ export interface components {
          * @description The stable problem codes.
          * @enum {string}
          */
-        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
+        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
         /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored). */
         ResolveBody: {
             shareId?: null;
@@ -349,7 +349,7 @@ export interface operations {
                     "client-request-id": string;
                     /** @description Of the last Graph answer, when Graph answered. */
                     "request-id"?: string;
-                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -357,7 +357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -419,7 +419,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `graph_unavailable` */
+            /** @description `graph_unavailable`, `identity_unavailable` */
             502: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -542,7 +542,7 @@ export interface operations {
                     "client-request-id": string;
                     /** @description Of the last Graph answer, when Graph answered. */
                     "request-id"?: string;
-                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -550,7 +550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -597,7 +597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `graph_unavailable` */
+            /** @description `graph_unavailable`, `identity_unavailable` */
             502: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -714,7 +714,7 @@ export interface operations {
                     "client-request-id": string;
                     /** @description Of the last Graph answer, when Graph answered. */
                     "request-id"?: string;
-                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own */
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -722,7 +722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `personal_account_unsupported`, `missing_scope` */
+            /** @description `tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -752,7 +752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `graph_unavailable` (also when no warm-up strategy answered) */
+            /** @description `graph_unavailable` (also when no warm-up strategy answered), `identity_unavailable` */
             502: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
