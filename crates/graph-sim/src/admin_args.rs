@@ -246,8 +246,7 @@ enum TokenErrorName {
 
 /// The claims of a challenge when a harness sends none: a Conditional
 /// Access policy id request, as Entra words it.
-const DEFAULT_CHALLENGE_CLAIMS: &str =
-    r#"{"access_token":{"polids":{"essential":true,"values":["9ab03e19-ed42-4168-b6b7-7001fb3e933a"]}}}"#;
+const DEFAULT_CHALLENGE_CLAIMS: &str = r#"{"access_token":{"polids":{"essential":true,"values":["9ab03e19-ed42-4168-b6b7-7001fb3e933a"]}}}"#;
 
 impl TokenFaultArgs {
     /// The fault and how many token requests it answers.
@@ -373,7 +372,12 @@ mod tests {
         };
         assert_eq!(
             fault(r#"{"error":"interactionRequired","claims":"{}","times":2}"#),
-            Ok((TokenFault::InteractionRequired { claims: "{}".into() }, 2))
+            Ok((
+                TokenFault::InteractionRequired {
+                    claims: "{}".into()
+                },
+                2
+            ))
         );
         assert_eq!(
             fault(r#"{"error":"invalidGrantWithClaims"}"#),

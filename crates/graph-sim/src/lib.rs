@@ -192,4 +192,6 @@ impl GraphSimulator {
 }
 
 #[cfg(test)]
+mod identity_tests;
+#[cfg(test)]
 mod tests;

@@ -88,9 +88,10 @@ pub(crate) fn answer(state: &Mutex<State>, tid: &str, call: &Call<'_>) -> Respon
         .response(ids);
     }
     let is_form = call.content_type.is_some_and(|c| {
-        c.split(';')
-            .next()
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        c.split(';').next().is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
     });
     let form = if is_form {
         Form::parse(call.body)
@@ -156,7 +157,9 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
         .get("assertion")
         .ok_or_else(|| AadError::missing("assertion"))?;
     let claims = check_assertion(s, tid, assertion)?;
-    let scope = form.get("scope").ok_or_else(|| AadError::missing("scope"))?;
+    let scope = form
+        .get("scope")
+        .ok_or_else(|| AadError::missing("scope"))?;
     let resource = resource_of(scope, tid)?;
     let key = user_of(&claims).ok_or_else(|| {
         AadError::grant(
@@ -221,12 +224,20 @@ fn authenticate_client(s: &State, form: &Form) -> Result<(), AadError> {
 /// The assertion: a JWT signed RS256 by a published key, for this API, of
 /// this tenant, in its lifetime. Answers its claims.
 fn check_assertion(s: &State, tid: &str, assertion: &str) -> Result<Map<String, Value>, AadError> {
-    let malformed = || AadError::bad("invalid_request", 50_027, "JWT token is invalid or malformed.");
+    let malformed = || {
+        AadError::bad(
+            "invalid_request",
+            50_027,
+            "JWT token is invalid or malformed.",
+        )
+    };
     let claims = claims_of(assertion).ok_or_else(malformed)?;
     if let Err(error) = s.published.verify(assertion) {
         let reason = match error {
             SignatureError::Malformed => return Err(malformed()),
-            SignatureError::AlgorithmNotAllowed => "The token's signature algorithm is not allowed.",
+            SignatureError::AlgorithmNotAllowed => {
+                "The token's signature algorithm is not allowed."
+            }
             SignatureError::UnknownKey => "The key was not found.",
             SignatureError::BadSignature => {
                 "The provided signature value did not match the expected signature value."
@@ -419,7 +430,10 @@ mod tests {
     #[test]
     fn scopes_name_one_resource_graph_or_sharepoint_online() {
         let of = |s: &str| resource_of(s, "t").map_err(|e| (e.error, e.code));
-        assert_eq!(of("https://graph.microsoft.com/.default"), Ok(Resource::Graph));
+        assert_eq!(
+            of("https://graph.microsoft.com/.default"),
+            Ok(Resource::Graph)
+        );
         assert_eq!(
             of("openid offline_access https://graph.microsoft.com/.default"),
             Ok(Resource::Graph)
