@@ -101,12 +101,18 @@ impl AadError {
         }
     }
 
-    /// The answer, `error_description` ending in Entra's trace lines.
+    /// The answer, `error_description` ending in Entra's trace lines; the
+    /// correlation id is the caller's `client-request-id`, or a fresh GUID.
     pub(crate) fn response(&self, ids: &Ids) -> Response<Body> {
         let timestamp = timestamp();
+        let correlation_id = if ids.client_request_id == ids.request_id {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            ids.client_request_id.clone()
+        };
         let description = format!(
-            "AADSTS{}: {} Trace ID: {} Correlation ID: {} Timestamp: {timestamp}",
-            self.code, self.message, ids.request_id, ids.client_request_id
+            "AADSTS{}: {} Trace ID: {} Correlation ID: {correlation_id} Timestamp: {timestamp}",
+            self.code, self.message, ids.request_id
         );
         let mut body = json!({
             "error": self.error,
@@ -114,7 +120,7 @@ impl AadError {
             "error_codes": [self.code],
             "timestamp": timestamp,
             "trace_id": ids.request_id,
-            "correlation_id": ids.client_request_id,
+            "correlation_id": correlation_id,
             "error_uri": format!("https://login.microsoftonline.com/error?code={}", self.code),
         });
         if let Some(suberror) = self.suberror {
