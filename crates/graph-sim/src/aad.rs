@@ -177,6 +177,11 @@ pub(crate) fn invalid_secret(client_id: &str) -> AadError {
     )
 }
 
+/// An AAD-shaped answer for an injected status.
+pub(crate) fn status_response(status: u16, ids: &Ids) -> Response<Body> {
+    for_status(status).response(ids)
+}
+
 /// An AAD-shaped body for an injected status.
 fn for_status(status: u16) -> AadError {
     let mut error = match status {

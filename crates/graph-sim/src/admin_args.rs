@@ -82,6 +82,7 @@ pub(crate) struct FaultArgs {
 enum TargetName {
     Shares,
     Warmup,
+    Keys,
     #[default]
     Any,
 }
@@ -99,6 +100,7 @@ impl FaultArgs {
         let target = match self.target {
             TargetName::Shares => FaultTarget::Shares,
             TargetName::Warmup => FaultTarget::Warmup,
+            TargetName::Keys => FaultTarget::Keys,
             TargetName::Any => FaultTarget::Any,
         };
         let retry_after = match self.retry_after {
@@ -345,6 +347,13 @@ mod tests {
         assert_eq!(
             fault(r#"{"action":"drop","target":"warmup"}"#),
             Ok(Fault::warmup(FaultAction::DropConnection))
+        );
+        assert_eq!(
+            fault(r#"{"target":"keys","status":503}"#),
+            Ok(Fault::keys(FaultAction::Status {
+                status: 503,
+                retry_after: None
+            }))
         );
         assert_eq!(
             fault(r#"{"action":"delay","delayMs":250}"#),

@@ -14,6 +14,9 @@ pub enum FaultTarget {
     Shares,
     /// The three warm-up calls.
     Warmup,
+    /// The identity platform's key set and OpenID configuration (the
+    /// service's start-up fetch and its refresh on an unknown `kid`).
+    Keys,
     /// Every Graph and SharePoint REST request (the simulator's own `/_sim`
     /// routes and the identity platform's excepted: the token endpoint has
     /// its own faults, [`TokenFault`]).
@@ -25,6 +28,7 @@ impl FaultTarget {
         match self {
             Self::Shares => kind == RequestKind::Shares,
             Self::Warmup => kind.is_warmup(),
+            Self::Keys => matches!(kind, RequestKind::Keys | RequestKind::OpenIdConfiguration),
             // Admin calls are the harness talking to the simulator, not Graph
             // traffic: a fault must not be spent on them.
             Self::Any => kind != RequestKind::Admin && !kind.is_identity(),
@@ -72,6 +76,14 @@ impl Fault {
     pub fn warmup(action: FaultAction) -> Self {
         Self {
             target: FaultTarget::Warmup,
+            ..Self::shares(action)
+        }
+    }
+
+    /// Applies once to the next key set or OpenID configuration request.
+    pub fn keys(action: FaultAction) -> Self {
+        Self {
+            target: FaultTarget::Keys,
             ..Self::shares(action)
         }
     }
@@ -206,6 +218,11 @@ mod tests {
         assert_eq!(q.take(RequestKind::Keys), None);
         assert_eq!(q.take(RequestKind::OpenIdConfiguration), None);
         assert_eq!(q.take(RequestKind::Shares), Some(status(500)));
+        q.push(Fault::keys(status(503)).times(2));
+        assert_eq!(q.take(RequestKind::Shares), None);
+        assert_eq!(q.take(RequestKind::Token), None);
+        assert_eq!(q.take(RequestKind::Keys), Some(status(503)));
+        assert_eq!(q.take(RequestKind::OpenIdConfiguration), Some(status(503)));
 
         let mut t = TokenFaultQueue::default();
         t.push(TokenFault::ConsentRequired, 2);

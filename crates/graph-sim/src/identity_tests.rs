@@ -991,3 +991,49 @@ async fn a_rotated_in_key_verifies_from_then_on() {
     .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn key_set_faults_hit_only_the_key_set_and_metadata() {
+    let sim = sim().await;
+    let (builder, tid, _) = api_guest(&sim);
+    let keys = format!("/{tid}/discovery/v2.0/keys");
+    sim.inject(
+        Fault::keys(FaultAction::Status {
+            status: 503,
+            retry_after: None,
+        })
+        .times(2),
+    );
+    // Neither a token request nor Graph spends it.
+    let token = exchange(&sim, &tid, &builder.build(), GRAPH_DEFAULT).await;
+    assert_eq!(
+        get_with(&sim, "/v1.0/sites/root", &token).await.status(),
+        200
+    );
+    let (status, body) = get_json(&sim, &keys).await;
+    assert_eq!(status, 503);
+    assert_aad(&body, "temporarily_unavailable", 90_033);
+    let (status, _) = get_json(
+        &sim,
+        &format!("/{tid}/v2.0/.well-known/openid-configuration"),
+    )
+    .await;
+    assert_eq!(status, 503);
+    assert_eq!(get_json(&sim, &keys).await.0, 200);
+    // Over the admin API, a dropped connection.
+    let r = sim
+        .client
+        .post(format!("{}/_sim/faults", sim.login_base_url()))
+        .json(&json!({"target": "keys", "action": "drop"}))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(r.status(), 200);
+    let dropped = sim
+        .client
+        .get(format!("{}{keys}", sim.login_base_url()))
+        .send()
+        .await;
+    assert!(dropped.is_err());
+    assert_eq!(get_json(&sim, &keys).await.0, 200);
+}

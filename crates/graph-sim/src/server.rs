@@ -145,12 +145,13 @@ async fn handle(
             // The harness talking to the simulator: no latency, no faults.
             (seq, None, None, None)
         } else if kind.is_identity() {
-            // The identity platform: no Graph latency or faults; the token
-            // endpoint has its own.
-            let token_fault = (kind == RequestKind::Token)
-                .then(|| s.token_faults.take())
-                .flatten();
-            (seq, None, None, token_fault)
+            // The identity platform: no Graph latency; only the faults
+            // aimed at it (`FaultTarget::Keys`; the token endpoint has its own).
+            if kind == RequestKind::Token {
+                (seq, None, None, s.token_faults.take())
+            } else {
+                (seq, None, s.faults.take(kind), None)
+            }
         } else {
             (seq, Some(s.latency), s.faults.take(kind), None)
         }
@@ -207,7 +208,11 @@ async fn handle(
             status,
             retry_after,
         }) => {
-            let mut r = responses::for_status(status, kind, &ids);
+            let mut r = if kind.is_identity() {
+                aad::status_response(status, &ids)
+            } else {
+                responses::for_status(status, kind, &ids)
+            };
             if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
                 r.headers_mut().insert(header::RETRY_AFTER, value);
             }
