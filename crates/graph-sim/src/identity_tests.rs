@@ -1037,3 +1037,108 @@ async fn key_set_faults_hit_only_the_key_set_and_metadata() {
     assert!(dropped.is_err());
     assert_eq!(get_json(&sim, &keys).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_certificate_credential_authenticates_the_exchange_instead_of_the_secret() {
+    let sim = sim().await;
+    let (builder, tid, _) = api_guest(&sim);
+    let base = sim.login_base_url();
+    let with_credential = |credential: String, kind: &str| {
+        let mut form = obo_form(&builder.build(), GRAPH_DEFAULT);
+        form.retain(|(k, _)| *k != "client_secret");
+        form.push(("client_assertion", credential));
+        if !kind.is_empty() {
+            form.push(("client_assertion_type", kind.to_owned()));
+        }
+        form
+    };
+    const TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    let good = token::client_assertion(&base, &tid, |_| {});
+    let header = jsonwebtoken::decode_header(&good).expect("a header");
+    assert_eq!(format!("{:?}", header.alg), "PS256");
+    let (status, body) = post_token(&sim, &tid, &with_credential(good.clone(), TYPE)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string());
+    assert_eq!(token::sim_api_client_cert_thumbprint().len(), 43);
+    assert!(token::SIM_API_CLIENT_CERT_PEM.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert!(token::SIM_API_CLIENT_KEY_PEM.starts_with("-----BEGIN PRIVATE KEY-----"));
+
+    let other_tenant = fresh().0;
+    let cases: Vec<(&str, String, &str, u16, &str, u64)> = vec![
+        ("no type", good.clone(), "", 400, "invalid_request", 900_144),
+        (
+            "wrong type",
+            good.clone(),
+            "password",
+            400,
+            "invalid_request",
+            700_026,
+        ),
+        (
+            "not a JWT",
+            "x".into(),
+            TYPE,
+            400,
+            "invalid_request",
+            50_027,
+        ),
+        (
+            "signed by the sim's token key",
+            ApiTokenBuilder::guest(&base, &tid, "o").build(),
+            TYPE,
+            401,
+            "invalid_client",
+            700_027,
+        ),
+        (
+            "another tenant's endpoint",
+            token::client_assertion(&base, &other_tenant, |_| {}),
+            TYPE,
+            401,
+            "invalid_client",
+            700_023,
+        ),
+        (
+            "another client",
+            token::client_assertion(&base, &tid, |c| {
+                c.insert("sub".into(), json!("someone-else"));
+            }),
+            TYPE,
+            401,
+            "invalid_client",
+            700_021,
+        ),
+        (
+            "expired",
+            token::client_assertion(&base, &tid, |c| {
+                c.insert("exp".into(), json!(epoch_now() - 120));
+            }),
+            TYPE,
+            401,
+            "invalid_client",
+            700_024,
+        ),
+        (
+            "tampered",
+            {
+                let (input, _) = good.rsplit_once('.').unwrap_or_default();
+                let forged = token::client_assertion(&base, &tid, |c| {
+                    c.insert("jti".into(), json!("other"));
+                });
+                format!("{input}.{}", forged.rsplit('.').next().unwrap_or_default())
+            },
+            TYPE,
+            401,
+            "invalid_client",
+            700_027,
+        ),
+    ];
+    for (what, credential, kind, status, error, code) in cases {
+        let (got, body) = post_token(&sim, &tid, &with_credential(credential, kind)).await;
+        assert_eq!(got, status, "{what}: {body}");
+        assert_aad(&body, error, code);
+    }
+    // The log keeps no credential either.
+    let log = serde_json::to_string(&sim.requests()).unwrap_or_default();
+    assert!(!log.contains(&good) && !log.contains("eyJ"));
+}

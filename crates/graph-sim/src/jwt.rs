@@ -24,6 +24,11 @@ pub const ROGUE_KEY_ID: &str = "rogue-1";
 const SIGNING_PEM: &str = include_str!("../keys/signing.pem");
 const SIGNING_PUBLIC_PEM: &str = include_str!("../keys/signing.pub.pem");
 const ROGUE_PEM: &str = include_str!("../keys/rogue.pem");
+/// The API registration's certificate credential (a self-signed test
+/// certificate of no value, keys/README.md), as a PEM `CERTIFICATE`.
+pub const SIM_API_CLIENT_CERT_PEM: &str = include_str!("../keys/client-cert.pem");
+/// Its private key (PKCS#8 PEM): what signs a `client_assertion`.
+pub const SIM_API_CLIENT_KEY_PEM: &str = include_str!("../keys/client-cert.key.pem");
 
 /// One RSA key: what signs with it, what verifies it, its JWK `n` and `e`.
 pub(crate) struct RsaKey {
@@ -71,6 +76,65 @@ impl RsaKey {
 pub(crate) static SIGNING: LazyLock<RsaKey> = LazyLock::new(|| RsaKey::from_pem(SIGNING_PEM));
 /// The attacker's key: never published unless a test rotates it in.
 pub(crate) static ROGUE: LazyLock<RsaKey> = LazyLock::new(|| RsaKey::from_pem(ROGUE_PEM));
+
+/// The certificate credential: its key pair and its `x5t#S256` thumbprint
+/// (base64url of the SHA-256 of the certificate's DER).
+pub(crate) struct ClientCertificate {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    pub(crate) thumbprint_s256: String,
+}
+
+pub(crate) static CLIENT_CERTIFICATE: LazyLock<ClientCertificate> = LazyLock::new(|| {
+    let body: String = SIM_API_CLIENT_CERT_PEM
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .expect("the committed certificate is PEM");
+    ClientCertificate {
+        encoding: EncodingKey::from_rsa_pem(SIM_API_CLIENT_KEY_PEM.as_bytes())
+            .expect("the committed certificate key is an RSA PKCS#8 PEM"),
+        decoding: DecodingKey::from_rsa_pem(SIM_API_CLIENT_CERT_PEM.as_bytes())
+            .expect("the committed certificate has an RSA key"),
+        thumbprint_s256: URL_SAFE_NO_PAD.encode(Sha256::digest(&der)),
+    }
+});
+
+/// A `client_assertion` header and claims, signed PS256 with the
+/// certificate's key.
+pub(crate) fn sign_client_assertion(header: &Value, claims: &Map<String, Value>) -> String {
+    let input = signing_input(header, claims);
+    let signature = jsonwebtoken::crypto::sign(
+        input.as_bytes(),
+        &CLIENT_CERTIFICATE.encoding,
+        Algorithm::PS256,
+    )
+    .expect("PS256 signs with an RSA-2048 key");
+    format!("{input}.{signature}")
+}
+
+/// Checks a `client_assertion`: `alg` RS256 or PS256, `x5t#S256` the
+/// registered certificate's, a signature by its key.
+pub(crate) fn verify_client_assertion(token: &str) -> Result<(), SignatureError> {
+    let (header, _, signature) = parts(token).ok_or(SignatureError::Malformed)?;
+    let header = object_of(header).ok_or(SignatureError::Malformed)?;
+    let alg = match header.get("alg").and_then(Value::as_str) {
+        Some("RS256") => Algorithm::RS256,
+        Some("PS256") => Algorithm::PS256,
+        _ => return Err(SignatureError::AlgorithmNotAllowed),
+    };
+    let thumbprint = header.get("x5t#S256").and_then(Value::as_str);
+    if thumbprint != Some(CLIENT_CERTIFICATE.thumbprint_s256.as_str()) {
+        return Err(SignatureError::UnknownKey);
+    }
+    let input = &token.as_bytes()[..token.len() - signature.len() - 1];
+    match jsonwebtoken::crypto::verify(signature, input, &CLIENT_CERTIFICATE.decoding, alg) {
+        Ok(true) => Ok(()),
+        _ => Err(SignatureError::BadSignature),
+    }
+}
 
 /// Seconds since the Unix epoch.
 pub(crate) fn epoch_now() -> i64 {

@@ -23,6 +23,8 @@ use super::responses::Body;
 use super::state::{State, lock};
 
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+pub(crate) const CLIENT_ASSERTION_TYPE: &str =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 /// Scopes for the Graph token (delegated, admin-consented in the tenant).
@@ -138,7 +140,7 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
             ),
         ));
     }
-    authenticate_client(s, form)?;
+    authenticate_client(s, tid, form)?;
     match form.get("requested_token_use") {
         None => return Err(AadError::missing("requested_token_use")),
         Some("on_behalf_of") => {}
@@ -199,9 +201,9 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
     }))
 }
 
-/// The API's own credential: its client secret. The simulated registration
-/// has no certificate, so a `client_assertion` is refused.
-fn authenticate_client(s: &State, form: &Form) -> Result<(), AadError> {
+/// The API's own credential: its client secret, or a `client_assertion`
+/// signed with its registered certificate (`token::client_assertion`).
+fn authenticate_client(s: &State, tid: &str, form: &Form) -> Result<(), AadError> {
     if let Some(secret) = form.get("client_secret") {
         return if secret == s.api.client_secret {
             Ok(())
@@ -209,16 +211,90 @@ fn authenticate_client(s: &State, form: &Form) -> Result<(), AadError> {
             Err(aad::invalid_secret(&s.api.client_id))
         };
     }
-    if form.get("client_assertion").is_some() {
-        return Err(AadError::client(
-            700_027,
-            "Client assertion failed signature validation: the certificate used to sign it is not registered on the application (the simulated API registration has a client secret only).",
-        ));
+    if let Some(assertion) = form.get("client_assertion") {
+        return match form.get("client_assertion_type") {
+            None => Err(AadError::missing("client_assertion_type")),
+            Some(CLIENT_ASSERTION_TYPE) => check_client_assertion(s, tid, assertion),
+            Some(other) => Err(AadError::bad(
+                "invalid_request",
+                700_026,
+                format!(
+                    "Client assertion type '{}' is not supported; expected '{CLIENT_ASSERTION_TYPE}'.",
+                    printable(other)
+                ),
+            )),
+        };
     }
     Err(AadError::client(
         7_000_218,
         "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     ))
+}
+
+/// A certificate credential: signed by the registered certificate's key
+/// (named by `x5t#S256`), `aud` this tenant's token endpoint, `iss` and
+/// `sub` the client id, in its lifetime. (AADSTS numbers of the claim
+/// refusals are **(unverified)**.)
+fn check_client_assertion(s: &State, tid: &str, assertion: &str) -> Result<(), AadError> {
+    let claims = claims_of(assertion).ok_or_else(|| {
+        AadError::bad(
+            "invalid_request",
+            50_027,
+            "JWT token is invalid or malformed.",
+        )
+    })?;
+    match jwt::verify_client_assertion(assertion) {
+        Ok(()) => {}
+        Err(SignatureError::Malformed) => {
+            return Err(AadError::bad(
+                "invalid_request",
+                50_027,
+                "JWT token is invalid or malformed.",
+            ));
+        }
+        Err(SignatureError::UnknownKey) => {
+            return Err(AadError::client(
+                700_027,
+                "The certificate with identifier used to sign the client assertion is not registered on application.",
+            ));
+        }
+        Err(_) => {
+            return Err(AadError::client(
+                700_027,
+                "Client assertion failed signature validation.",
+            ));
+        }
+    }
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
+    let endpoint = format!("{}/{tid}/oauth2/v2.0/token", s.login_base_url);
+    if text("aud") != endpoint {
+        return Err(AadError::client(
+            700_023,
+            format!(
+                "Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials. The audience was '{}', expected '{endpoint}'.",
+                printable(text("aud"))
+            ),
+        ));
+    }
+    let client_id = &s.api.client_id;
+    if text("iss") != client_id || text("sub") != client_id {
+        return Err(AadError::client(
+            700_021,
+            "Client assertion application identifier doesn't match 'client_id' parameter.",
+        ));
+    }
+    let now = epoch_now();
+    let exp = claims.get("exp").and_then(Value::as_i64);
+    let nbf = claims.get("nbf").and_then(Value::as_i64);
+    if exp.is_none_or(|exp| exp + ASSERTION_SKEW_SECS <= now)
+        || nbf.is_some_and(|nbf| nbf - ASSERTION_SKEW_SECS > now)
+    {
+        return Err(AadError::client(
+            700_024,
+            "Client assertion is not within its valid time range.",
+        ));
+    }
+    Ok(())
 }
 
 /// The assertion: a JWT signed RS256 by a published key, for this API, of

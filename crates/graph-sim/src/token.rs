@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::jwt;
-pub use super::jwt::{ROGUE_KEY_ID, SIM_KEY_ID};
+pub use super::jwt::{ROGUE_KEY_ID, SIM_API_CLIENT_CERT_PEM, SIM_API_CLIENT_KEY_PEM, SIM_KEY_ID};
 pub(crate) use super::jwt::{claims_of, epoch_now};
 use super::scenario::{SIM_API_CLIENT_ID, SIM_API_SCOPE, SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID};
 
@@ -243,4 +243,44 @@ impl ApiTokenBuilder {
     pub fn build_with_header(&self, header: Value) -> String {
         jwt::sign_rs256(&header, &self.claims, &jwt::SIGNING)
     }
+}
+
+/// The `x5t#S256` of the API registration's certificate credential
+/// ([`SIM_API_CLIENT_CERT_PEM`]): base64url, no padding, of the SHA-256 of
+/// its DER.
+pub fn sim_api_client_cert_thumbprint() -> String {
+    jwt::CLIENT_CERTIFICATE.thumbprint_s256.clone()
+}
+
+/// A certificate credential for the OBO exchange at tenant `tid`'s token
+/// endpoint, as MSAL builds one: header `alg` PS256, `typ` JWT, `x5t#S256`;
+/// claims `aud` the token endpoint, `iss` = `sub` = [`SIM_API_CLIENT_ID`],
+/// `jti`, `iat`/`nbf` now, `exp` in 10 minutes; signed with
+/// [`SIM_API_CLIENT_KEY_PEM`]. Send it as `client_assertion` with
+/// `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`.
+/// `shape` may change the claims (to test refusals).
+pub fn client_assertion(
+    login_base_url: &str,
+    tid: &str,
+    shape: impl FnOnce(&mut Map<String, Value>),
+) -> String {
+    let now = epoch_now();
+    let header = json!({
+        "alg": "PS256",
+        "typ": "JWT",
+        "x5t#S256": sim_api_client_cert_thumbprint(),
+    });
+    let claims = json!({
+        "aud": format!("{}/{tid}/oauth2/v2.0/token", login_base_url.trim_end_matches('/')),
+        "iss": SIM_API_CLIENT_ID,
+        "sub": SIM_API_CLIENT_ID,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iat": now, "nbf": now, "exp": now + 600,
+    });
+    let mut claims = match claims {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    shape(&mut claims);
+    jwt::sign_client_assertion(&header, &claims)
 }
