@@ -2,7 +2,8 @@
 //! standalone binary driven by other processes, e.g. the browser client's
 //! tests): health, the request log and a reset, and what the in-process API
 //! offers as methods: adding users and shares, queueing (and clearing)
-//! faults, and minting tokens (the arguments are read in `admin_args`).
+//! faults and token endpoint faults, and minting tokens, Graph's or the
+//! API's (the arguments are read in `admin_args`).
 
 use std::sync::Mutex;
 
@@ -10,7 +11,7 @@ use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, UserArgs};
+use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs};
 use super::call::Call;
 use super::responses::{self, Body, Ids};
 use super::state::{State, lock};
@@ -31,6 +32,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             // The log goes too, this call included.
             s.clear_requests();
             s.faults.clear();
+            s.token_faults.clear();
             s.hydration.clear();
             responses::json_response(200, &json!({"reset": true}), ids)
         }
@@ -51,8 +53,21 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             lock(state).faults.clear();
             responses::json_response(200, &json!({"cleared": true}), ids)
         }
-        (&Method::POST, "/_sim/tokens") => {
-            with_args(call, |args: TokenArgs| Ok(json!({"token": args.token()})))
+        (&Method::POST, "/_sim/tokens") => with_args(call, |args: TokenArgs| {
+            let (base, scope) = {
+                let s = lock(state);
+                (s.login_base_url.clone(), s.api.scope.clone())
+            };
+            Ok(json!({"token": args.token(&base, &scope)?}))
+        }),
+        (&Method::POST, "/_sim/token-faults") => with_args(call, |args: TokenFaultArgs| {
+            let (fault, times) = args.fault()?;
+            lock(state).token_faults.push(fault, times);
+            Ok(json!({"queued": times}))
+        }),
+        (&Method::DELETE, "/_sim/token-faults") => {
+            lock(state).token_faults.clear();
+            responses::json_response(200, &json!({"cleared": true}), ids)
         }
         (&Method::POST, "/_sim/shares") => with_args(call, |args: ShareArgs| {
             let share = args.share();

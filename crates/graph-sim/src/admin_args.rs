@@ -8,9 +8,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::faults::{Fault, FaultAction, FaultTarget};
+use super::faults::{Fault, FaultAction, FaultTarget, TokenFault};
 use super::scenario::{Access, Behaviour, SimShare, SimUser};
-use super::token::TokenBuilder;
+use super::token::{ApiTokenBuilder, TokenBuilder};
 
 /// `POST /_sim/users`.
 #[derive(Debug, Deserialize)]
@@ -82,6 +82,7 @@ pub(crate) struct FaultArgs {
 enum TargetName {
     Shares,
     Warmup,
+    Keys,
     #[default]
     Any,
 }
@@ -99,6 +100,7 @@ impl FaultArgs {
         let target = match self.target {
             TargetName::Shares => FaultTarget::Shares,
             TargetName::Warmup => FaultTarget::Warmup,
+            TargetName::Keys => FaultTarget::Keys,
             TargetName::Any => FaultTarget::Any,
         };
         let retry_after = match self.retry_after {
@@ -135,7 +137,11 @@ impl FaultArgs {
     }
 }
 
-/// `POST /_sim/tokens`: a token of the shape Entra would issue.
+/// `POST /_sim/tokens`: a token of the shape Entra would issue: a Graph
+/// token (v1), or with `"api": true` a token for the service's own API (v2,
+/// `obo` mode). `forge` makes it one Graph or the service must refuse:
+/// `signature` (any token), and for API tokens also `algNone`, `hs256`
+/// (keyed with the public key) and `unknownKey` (the rogue key).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct TokenArgs {
@@ -143,6 +149,9 @@ pub(crate) struct TokenArgs {
     oid: String,
     #[serde(default = "yes")]
     guest: bool,
+    #[serde(default)]
+    api: bool,
+    forge: Option<ForgeName>,
     /// Seconds from now; negative for an expired token. Default 1 h.
     expires_in: Option<i64>,
     /// `aud`, e.g. `https://contoso.sharepoint.com` for a SharePoint token.
@@ -151,8 +160,21 @@ pub(crate) struct TokenArgs {
     scp: Option<String>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum ForgeName {
+    Signature,
+    AlgNone,
+    Hs256,
+    UnknownKey,
+}
+
 impl TokenArgs {
-    pub(crate) fn token(self) -> String {
+    /// The token; `login_base_url` makes an API token's issuer.
+    pub(crate) fn token(self, login_base_url: &str, api_scope: &str) -> Result<String, String> {
+        if self.api {
+            return Ok(self.api_token(login_base_url, api_scope));
+        }
         let mut builder = if self.guest {
             TokenBuilder::guest(&self.tid, &self.oid)
         } else {
@@ -167,7 +189,104 @@ impl TokenArgs {
         if let Some(scp) = &self.scp {
             builder = builder.scp(scp);
         }
-        builder.build()
+        match self.forge {
+            None => Ok(builder.build()),
+            Some(ForgeName::Signature) => Ok(builder.build_forged()),
+            Some(_) => Err("a Graph token forges its signature only (forge: \"signature\"); the other forgeries are for API tokens (api: true)".to_owned()),
+        }
+    }
+
+    fn api_token(self, login_base_url: &str, api_scope: &str) -> String {
+        let mut builder = if self.guest {
+            ApiTokenBuilder::guest(login_base_url, &self.tid, &self.oid)
+        } else {
+            ApiTokenBuilder::member(login_base_url, &self.tid, &self.oid)
+        }
+        .scp(self.scp.as_deref().unwrap_or(api_scope));
+        if let Some(secs) = self.expires_in {
+            builder = builder.expires_in(secs);
+        }
+        if let Some(audience) = &self.audience {
+            builder = builder.aud(audience);
+        }
+        match self.forge {
+            None => builder.build(),
+            Some(ForgeName::Signature) => builder.build_forged(),
+            Some(ForgeName::AlgNone) => builder.build_alg_none(),
+            Some(ForgeName::Hs256) => builder.build_hs256_with_public_key(),
+            Some(ForgeName::UnknownKey) => builder.build_with_unknown_key(super::jwt::ROGUE_KEY_ID),
+        }
+    }
+}
+
+/// `POST /_sim/token-faults`: `{"error": "interactionRequired" |
+/// "invalidGrantWithClaims" | "consentRequired" | "invalidClient" |
+/// "status" | "delay" | "drop", "claims", "status", "delayMs", "times"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct TokenFaultArgs {
+    error: TokenErrorName,
+    /// The claims-challenge JSON (a string), for the two challenges.
+    claims: Option<String>,
+    status: Option<u16>,
+    delay_ms: Option<u64>,
+    #[serde(default = "once")]
+    times: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum TokenErrorName {
+    InteractionRequired,
+    InvalidGrantWithClaims,
+    ConsentRequired,
+    InvalidClient,
+    Status,
+    Delay,
+    Drop,
+}
+
+/// The claims of a challenge when a harness sends none: a Conditional
+/// Access policy id request, as Entra words it.
+const DEFAULT_CHALLENGE_CLAIMS: &str = r#"{"access_token":{"polids":{"essential":true,"values":["9ab03e19-ed42-4168-b6b7-7001fb3e933a"]}}}"#;
+
+impl TokenFaultArgs {
+    /// The fault and how many token requests it answers.
+    pub(crate) fn fault(self) -> Result<(TokenFault, u32), String> {
+        let claims = || {
+            self.claims
+                .clone()
+                .unwrap_or_else(|| DEFAULT_CHALLENGE_CLAIMS.to_owned())
+        };
+        let fault = match (self.error, self.status, self.delay_ms) {
+            (TokenErrorName::InteractionRequired, None, None) => {
+                TokenFault::InteractionRequired { claims: claims() }
+            }
+            (TokenErrorName::InvalidGrantWithClaims, None, None) => {
+                TokenFault::InvalidGrantWithClaims { claims: claims() }
+            }
+            (TokenErrorName::ConsentRequired, None, None) if self.claims.is_none() => {
+                TokenFault::ConsentRequired
+            }
+            (TokenErrorName::InvalidClient, None, None) if self.claims.is_none() => {
+                TokenFault::InvalidClient
+            }
+            (TokenErrorName::Status, Some(status), None)
+                if (100..=599).contains(&status) && self.claims.is_none() =>
+            {
+                TokenFault::Status(status)
+            }
+            (TokenErrorName::Delay, None, Some(ms)) if self.claims.is_none() => {
+                TokenFault::Delay(Duration::from_millis(ms))
+            }
+            (TokenErrorName::Drop, None, None) if self.claims.is_none() => {
+                TokenFault::DropConnection
+            }
+            _ => {
+                return Err("send error \"status\" with status (100-599), \"delay\" with delayMs, claims only with the two challenges, nothing else".to_owned());
+            }
+        };
+        Ok((fault, self.times))
     }
 }
 
@@ -230,6 +349,13 @@ mod tests {
             Ok(Fault::warmup(FaultAction::DropConnection))
         );
         assert_eq!(
+            fault(r#"{"target":"keys","status":503}"#),
+            Ok(Fault::keys(FaultAction::Status {
+                status: 503,
+                retry_after: None
+            }))
+        );
+        assert_eq!(
             fault(r#"{"action":"delay","delayMs":250}"#),
             Ok(Fault::any(FaultAction::Delay(Duration::from_millis(250))))
         );
@@ -241,6 +367,64 @@ mod tests {
             r#"{"status":429,"retryAfter":true}"#,
             r#"{"status":429,"target":"everything"}"#,
             r#"{"status":429,"tiems":2}"#,
+        ] {
+            assert!(fault(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_faults_read_each_error_and_refuse_mixtures() {
+        let fault = |json: &str| {
+            serde_json::from_str::<TokenFaultArgs>(json)
+                .map_err(|e| e.to_string())
+                .and_then(TokenFaultArgs::fault)
+        };
+        assert_eq!(
+            fault(r#"{"error":"interactionRequired","claims":"{}","times":2}"#),
+            Ok((
+                TokenFault::InteractionRequired {
+                    claims: "{}".into()
+                },
+                2
+            ))
+        );
+        assert_eq!(
+            fault(r#"{"error":"invalidGrantWithClaims"}"#),
+            Ok((
+                TokenFault::InvalidGrantWithClaims {
+                    claims: DEFAULT_CHALLENGE_CLAIMS.into()
+                },
+                1
+            ))
+        );
+        assert_eq!(
+            fault(r#"{"error":"consentRequired"}"#),
+            Ok((TokenFault::ConsentRequired, 1))
+        );
+        assert_eq!(
+            fault(r#"{"error":"invalidClient"}"#),
+            Ok((TokenFault::InvalidClient, 1))
+        );
+        assert_eq!(
+            fault(r#"{"error":"status","status":503}"#),
+            Ok((TokenFault::Status(503), 1))
+        );
+        assert_eq!(
+            fault(r#"{"error":"delay","delayMs":50}"#),
+            Ok((TokenFault::Delay(Duration::from_millis(50)), 1))
+        );
+        assert_eq!(
+            fault(r#"{"error":"drop"}"#),
+            Ok((TokenFault::DropConnection, 1))
+        );
+        for bad in [
+            r#"{}"#,
+            r#"{"error":"status"}"#,
+            r#"{"error":"status","status":700}"#,
+            r#"{"error":"consentRequired","claims":"{}"}"#,
+            r#"{"error":"delay"}"#,
+            r#"{"error":"sulk"}"#,
+            r#"{"error":"drop","tiems":2}"#,
         ] {
             assert!(fault(bad).is_err(), "{bad}");
         }

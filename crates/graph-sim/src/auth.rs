@@ -1,14 +1,17 @@
 //! Graph's token checks, in Graph's order (docs/graph-facts.md#3a-401-invalidauthenticationtoken, #3c-403s): present,
-//! well formed, not expired, right audience, then scopes. No signatures.
+//! well formed, signed (RS256 by a key the simulator's identity platform
+//! publishes: `alg: none`, HS256, an unknown `kid` or a bad signature are
+//! refused), not expired, right audience, then scopes.
 
 use http::Response;
 use serde_json::{Map, Value};
 
 use super::hydration::UserKey;
+use super::jwt::{Published, epoch_now};
 use super::responses::{self, Body, Ids};
-use super::token::{FORGED_SIGNATURE, epoch_now};
 
-/// Graph's application id, one of the two audiences it accepts.
+/// Graph's application id, one of the two audiences it accepts (a token
+/// for the service's own API, `aud` its client id, is refused like any other).
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 
@@ -69,16 +72,18 @@ impl Rejection {
 }
 
 /// Runs Graph's checks on a request's token (`token` from [`bearer`],
-/// `claims` its decoded payload) and answers who is calling.
+/// `claims` its decoded payload, `keys` what the key set publishes) and
+/// answers who is calling.
 pub(crate) fn check(
     token: Option<&str>,
     claims: Option<&Map<String, Value>>,
+    keys: &Published,
 ) -> Result<UserKey, Rejection> {
     let Some(token) = token else {
         return Err(Rejection::Empty);
     };
     let claims = claims.ok_or(Rejection::Malformed)?;
-    if token.rsplit('.').next() == Some(FORGED_SIGNATURE) {
+    if keys.verify(token).is_err() {
         return Err(Rejection::BadSignature);
     }
     let exp = claims
@@ -120,11 +125,12 @@ mod tests {
         use crate::token::{TokenBuilder, claims_of};
         let check_token = |t: &TokenBuilder| {
             let jwt = t.build();
-            check(Some(&jwt), claims_of(&jwt).as_ref())
+            check(Some(&jwt), claims_of(&jwt).as_ref(), &Published::default())
         };
+        let keys = Published::default();
         let guest = TokenBuilder::guest("t", "o");
-        assert_eq!(check(None, None), Err(Rejection::Empty));
-        assert_eq!(check(Some("x"), None), Err(Rejection::Malformed));
+        assert_eq!(check(None, None, &keys), Err(Rejection::Empty));
+        assert_eq!(check(Some("x"), None, &keys), Err(Rejection::Malformed));
         // Expired and wrong audience and no scope: expiry is reported first.
         let all_wrong = guest.clone().expires_in(-1).aud("x").without("scp");
         assert_eq!(check_token(&all_wrong), Err(Rejection::Expired));
@@ -145,7 +151,13 @@ mod tests {
         assert_eq!(check_token(&guest), Ok(("t".to_owned(), "o".to_owned())));
         let forged = guest.build_forged();
         assert_eq!(
-            check(Some(&forged), claims_of(&forged).as_ref()),
+            check(Some(&forged), claims_of(&forged).as_ref(), &keys),
+            Err(Rejection::BadSignature)
+        );
+        // A forged token that is also expired: the signature is checked first.
+        let forged = guest.clone().expires_in(-1).build_forged();
+        assert_eq!(
+            check(Some(&forged), claims_of(&forged).as_ref(), &keys),
             Err(Rejection::BadSignature)
         );
     }

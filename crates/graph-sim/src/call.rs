@@ -13,7 +13,10 @@ pub(crate) struct Call<'a> {
     pub method: &'a Method,
     /// Raw, percent-encoded.
     pub path: &'a str,
-    /// The request body; read for admin calls only (empty otherwise).
+    /// The `Content-Type` header, when readable.
+    pub content_type: Option<&'a str>,
+    /// The request body; read for admin calls and token requests only
+    /// (empty otherwise).
     pub body: &'a [u8],
     pub kind: RequestKind,
     pub token: Option<&'a str>,

@@ -1,5 +1,6 @@
 //! Injected faults: a FIFO queue of answers that replace normal handling for
-//! matching requests (throttling, outages, dropped connections, slowness).
+//! matching requests (throttling, outages, dropped connections, slowness),
+//! and a second one for the identity platform's token endpoint.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -13,7 +14,12 @@ pub enum FaultTarget {
     Shares,
     /// The three warm-up calls.
     Warmup,
-    /// Every Graph request (the simulator's own `/_sim` routes excepted).
+    /// The identity platform's key set and OpenID configuration (the
+    /// service's start-up fetch and its refresh on an unknown `kid`).
+    Keys,
+    /// Every Graph and SharePoint REST request (the simulator's own `/_sim`
+    /// routes and the identity platform's excepted: the token endpoint has
+    /// its own faults, [`TokenFault`]).
     Any,
 }
 
@@ -22,9 +28,10 @@ impl FaultTarget {
         match self {
             Self::Shares => kind == RequestKind::Shares,
             Self::Warmup => kind.is_warmup(),
+            Self::Keys => matches!(kind, RequestKind::Keys | RequestKind::OpenIdConfiguration),
             // Admin calls are the harness talking to the simulator, not Graph
             // traffic: a fault must not be spent on them.
-            Self::Any => kind != RequestKind::Admin,
+            Self::Any => kind != RequestKind::Admin && !kind.is_identity(),
         }
     }
 }
@@ -73,6 +80,14 @@ impl Fault {
         }
     }
 
+    /// Applies once to the next key set or OpenID configuration request.
+    pub fn keys(action: FaultAction) -> Self {
+        Self {
+            target: FaultTarget::Keys,
+            ..Self::shares(action)
+        }
+    }
+
     /// Applies once to the next Graph call of any kind.
     pub fn any(action: FaultAction) -> Self {
         Self {
@@ -115,6 +130,58 @@ impl FaultQueue {
     }
 }
 
+/// An answer the token endpoint (`POST /{tid}/oauth2/v2.0/token`) gives
+/// instead of its normal one, as Entra does (GRAPH-FACTS section 7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenFault {
+    /// 400 `interaction_required` (AADSTS50076, MFA required) with `claims`,
+    /// the claims-challenge JSON string (e.g.
+    /// `{"access_token":{"polids":{"essential":true,"values":["…"]}}}`).
+    InteractionRequired { claims: String },
+    /// 400 `invalid_grant` (AADSTS50079) with `claims`: the other shape an
+    /// OBO claims challenge comes in.
+    InvalidGrantWithClaims { claims: String },
+    /// 400 `consent_required` (AADSTS65001).
+    ConsentRequired,
+    /// 401 `invalid_client` (AADSTS7000215, a wrong secret): the service's
+    /// own credentials.
+    InvalidClient,
+    /// This status with an AAD-shaped body for it (`server_error` for 500,
+    /// `temporarily_unavailable` for 503 and 504, …).
+    Status(u16),
+    /// Answers normally, this much later (single-flight tests).
+    Delay(std::time::Duration),
+    /// Closes the connection without an answer.
+    DropConnection,
+}
+
+/// Pending token faults, oldest first, each with its uses left.
+#[derive(Debug, Default)]
+pub(crate) struct TokenFaultQueue(VecDeque<(TokenFault, u32)>);
+
+impl TokenFaultQueue {
+    pub(crate) fn push(&mut self, fault: TokenFault, times: u32) {
+        if times > 0 {
+            self.0.push_back((fault, times));
+        }
+    }
+
+    /// Takes one use of the oldest fault.
+    pub(crate) fn take(&mut self) -> Option<TokenFault> {
+        let (fault, times) = self.0.front_mut()?;
+        let fault = fault.clone();
+        *times -= 1;
+        if *times == 0 {
+            self.0.pop_front();
+        }
+        Some(fault)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +208,29 @@ mod tests {
         assert_eq!(q.take(RequestKind::WarmupRoot), Some(status(503)));
         assert_eq!(q.take(RequestKind::WarmupGroupDrive), Some(status(503)));
         assert_eq!(q.take(RequestKind::WarmupSiteByPath), None);
+    }
+
+    #[test]
+    fn graph_faults_spare_the_identity_platform_which_has_its_own() {
+        let mut q = FaultQueue::default();
+        q.push(Fault::any(status(500)));
+        assert_eq!(q.take(RequestKind::Token), None);
+        assert_eq!(q.take(RequestKind::Keys), None);
+        assert_eq!(q.take(RequestKind::OpenIdConfiguration), None);
+        assert_eq!(q.take(RequestKind::Shares), Some(status(500)));
+        q.push(Fault::keys(status(503)).times(2));
+        assert_eq!(q.take(RequestKind::Shares), None);
+        assert_eq!(q.take(RequestKind::Token), None);
+        assert_eq!(q.take(RequestKind::Keys), Some(status(503)));
+        assert_eq!(q.take(RequestKind::OpenIdConfiguration), Some(status(503)));
+
+        let mut t = TokenFaultQueue::default();
+        t.push(TokenFault::ConsentRequired, 2);
+        t.push(TokenFault::InvalidClient, 0);
+        t.push(TokenFault::Status(503), 1);
+        assert_eq!(t.take(), Some(TokenFault::ConsentRequired));
+        assert_eq!(t.take(), Some(TokenFault::ConsentRequired));
+        assert_eq!(t.take(), Some(TokenFault::Status(503)));
+        assert_eq!(t.take(), None);
     }
 }

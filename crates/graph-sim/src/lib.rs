@@ -1,7 +1,16 @@
 //! A stateful Microsoft Graph simulator served over real HTTP on loopback:
 //! per-guest hydration, Graph-shaped errors and headers, token checks,
 //! injectable faults, and a request log. Used by tests, demo and benchmark.
+//!
+//! The same server is the identity platform (`login.microsoftonline.com`)
+//! at its root, [`GraphSimulator::login_base_url`]: the JWKS
+//! (`/{tid}/discovery/v2.0/keys`), the OpenID configuration
+//! (`/{tid}/v2.0/.well-known/openid-configuration`) and the token endpoint
+//! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
+//! and [`token`] issue is signed with a committed RSA test key of no value
+//! (`keys/README.md`); Graph and SharePoint REST accept only those.
 
+mod aad;
 mod admin;
 mod admin_args;
 mod auth;
@@ -9,6 +18,9 @@ mod call;
 mod demo;
 mod faults;
 mod hydration;
+mod jwt;
+mod login;
+mod obo;
 mod record;
 mod responses;
 mod routes;
@@ -31,9 +43,12 @@ pub use demo::{
     DEMO_DOC_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID, DEMO_PRIVATE_SHARE_URL,
     DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_guest_token,
 };
-pub use faults::{Fault, FaultAction, FaultTarget};
+pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
 pub use record::{RecordedRequest, RequestKind};
-pub use scenario::{Access, Behaviour, Scenario, SimShare, SimUser};
+pub use scenario::{
+    Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
+    SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimShare, SimUser,
+};
 
 use state::{State, lock};
 
@@ -60,7 +75,8 @@ impl GraphSimulator {
     pub async fn start_on(addr: SocketAddr, scenario: Scenario) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::new(scenario)));
+        let login_base_url = format!("http://{addr}");
+        let state = Arc::new(Mutex::new(State::new(scenario, login_base_url)));
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(server::accept_loop(listener, state.clone(), stopped));
         Ok(Self {
@@ -75,6 +91,40 @@ impl GraphSimulator {
     /// What `GRAPH_BASE_URL` should be, e.g. `http://127.0.0.1:41234/v1.0`.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1.0", self.inner.addr)
+    }
+
+    /// What `LOGIN_BASE_URL` should be: the simulator's root, e.g.
+    /// `http://127.0.0.1:41234` (no trailing slash). Tenant `tid`'s
+    /// issuer is `{this}/{tid}/v2.0`.
+    pub fn login_base_url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    /// Queues a token endpoint fault for the next token request (FIFO,
+    /// one use).
+    pub fn inject_token_error(&self, fault: TokenFault) {
+        self.inject_token_errors(fault, 1);
+    }
+
+    /// Queues a token endpoint fault for the next `times` token requests
+    /// (0: never).
+    pub fn inject_token_errors(&self, fault: TokenFault, times: u32) {
+        self.state().token_faults.push(fault, times);
+    }
+
+    /// Drops every queued token endpoint fault.
+    pub fn clear_token_errors(&self) {
+        self.state().token_faults.clear();
+    }
+
+    /// A key rotation: publishes the rogue key under `kid` too, so tokens of
+    /// [`token::ApiTokenBuilder::build_with_unknown_key`]`(kid)` verify from
+    /// now on (in the JWKS, at Graph, SharePoint REST and the token endpoint).
+    pub fn publish_rogue_key(&self, kid: &str) {
+        let mut s = self.state();
+        if !s.published.rogue_kids.iter().any(|k| k == kid) {
+            s.published.rogue_kids.push(kid.to_owned());
+        }
     }
 
     /// The bound address.
@@ -141,5 +191,7 @@ impl GraphSimulator {
     }
 }
 
+#[cfg(test)]
+mod identity_tests;
 #[cfg(test)]
 mod tests;

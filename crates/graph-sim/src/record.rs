@@ -16,6 +16,12 @@ pub enum RequestKind {
     WarmupGroupDrive,
     /// SharePoint REST `GET /_sp/{host}/_api/web/currentuser`.
     WarmupSharePointCurrentUser,
+    /// The identity platform's key set, `GET /{tid}/discovery/v2.0/keys`.
+    Keys,
+    /// `GET /{tid}/v2.0/.well-known/openid-configuration`.
+    OpenIdConfiguration,
+    /// The token endpoint, `POST /{tid}/oauth2/v2.0/token` (On-Behalf-Of).
+    Token,
     /// The simulator's own `/_sim/…` routes.
     Admin,
     /// Anything else (the service should never send these).
@@ -33,6 +39,9 @@ impl RequestKind {
         if sharepoint_host(path).is_some() {
             return Self::WarmupSharePointCurrentUser;
         }
+        if let Some(kind) = Self::identity(path) {
+            return kind;
+        }
         let Some(rest) = path.strip_prefix("/v1.0/") else {
             return Self::Other;
         };
@@ -48,6 +57,25 @@ impl RequestKind {
             }
             _ => Self::Other,
         }
+    }
+
+    /// The identity platform's routes, `/{tenant}/…` (any tenant segment
+    /// here; the handler wants a GUID).
+    fn identity(path: &str) -> Option<Self> {
+        let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
+        match segments.as_slice() {
+            [tid, "discovery", "v2.0", "keys"] if !tid.is_empty() => Some(Self::Keys),
+            [tid, "v2.0", ".well-known", "openid-configuration"] if !tid.is_empty() => {
+                Some(Self::OpenIdConfiguration)
+            }
+            [tid, "oauth2", "v2.0", "token"] if !tid.is_empty() => Some(Self::Token),
+            _ => None,
+        }
+    }
+
+    /// The identity platform's routes (keys, metadata, token endpoint).
+    pub fn is_identity(self) -> bool {
+        matches!(self, Self::Keys | Self::OpenIdConfiguration | Self::Token)
     }
 
     /// One of the warm-up calls (each hydrates the calling guest).
@@ -85,8 +113,12 @@ pub struct RecordedRequest {
     /// `tid#oid` from the token's claims, when readable.
     pub user: Option<String>,
     /// The token's `aud` claim, when readable: which kind of token came
-    /// (Graph's or a SharePoint host's).
+    /// (Graph's or a SharePoint host's). For a token request, the `user`
+    /// and `audience` are the assertion's.
     pub audience: Option<String>,
+    /// A token request's `scope` parameter (never its assertion, secret or
+    /// any token); `None` for every other request.
+    pub scope: Option<String>,
     /// What the simulator answered; 0 when it dropped the connection.
     pub status: u16,
     /// What the path was.
@@ -132,6 +164,16 @@ mod tests {
             ("/beta/sites/root", Other),
             ("/_sim/requests", Admin),
             ("/_simulator", Other),
+            ("/5f1c2f7a/discovery/v2.0/keys", Keys),
+            ("//discovery/v2.0/keys", Other),
+            ("/5f1c2f7a/discovery/keys", Other),
+            (
+                "/5f1c2f7a/v2.0/.well-known/openid-configuration",
+                OpenIdConfiguration,
+            ),
+            ("/5f1c2f7a/oauth2/v2.0/token", Token),
+            ("/5f1c2f7a/oauth2/token", Other),
+            ("/a/b/oauth2/v2.0/token", Other),
         ];
         for (path, kind) in cases {
             assert_eq!(RequestKind::of(path), *kind, "{path}");

@@ -11,14 +11,17 @@ use super::record::{self, RequestKind};
 use super::responses::{self, Body};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, sharepoint, shares, warmup_calls};
+use super::{admin, auth, login, sharepoint, shares, warmup_calls};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
         return admin::answer(state, call);
     }
+    if call.kind.is_identity() {
+        return login::answer(state, call);
+    }
     if let Some(host) = record::sharepoint_host(call.path) {
-        return sharepoint::answer(&mut lock(state), host, call.claims, call.ids);
+        return sharepoint::answer(&mut lock(state), host, call.token, call.claims, call.ids);
     }
     let ids = call.ids;
     if call.path != "/v1.0" && !call.path.starts_with("/v1.0/") {
@@ -32,7 +35,8 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             ids,
         );
     }
-    let key = match auth::check(call.token, call.claims) {
+    let keys = lock(state).published.clone();
+    let key = match auth::check(call.token, call.claims, &keys) {
         Ok(key) => key,
         Err(rejection) => return rejection.response(ids),
     };

@@ -8,6 +8,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+/// The client id of the service's API app registration in the simulated
+/// tenant: the `aud` of API tokens, the `client_id` of the OBO exchange.
+pub const SIM_API_CLIENT_ID: &str = "6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718";
+/// The API registration's client secret in the simulator (a test value).
+pub const SIM_API_CLIENT_SECRET: &str = "sim-api-secret~not-a-real-secret";
+/// The delegated scope the API exposes (`api://{id}/access_as_user`).
+pub const SIM_API_SCOPE: &str = "access_as_user";
+/// The SPA's client id: the `azp` of API tokens.
+pub const SIM_SPA_CLIENT_ID: &str = "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f";
+/// A guest's home tenant (its `idp` is `https://sts.windows.net/{this}/`).
+pub const SIM_GUEST_HOME_TENANT: &str = "3c4d5e6f-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+
 /// How a user's calls go, beyond hydration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Behaviour {
@@ -138,10 +150,18 @@ pub struct Scenario {
     /// A token whose `(tid, oid)` is not in `users` registers a cold guest;
     /// when false such a token gets 403 `accessDenied` everywhere.
     pub unknown_users_are_guests: bool,
+    /// The API app registration the token endpoint knows: its client id
+    /// ([`SIM_API_CLIENT_ID`] by default), the audience OBO assertions need.
+    pub api_client_id: String,
+    /// Its client secret ([`SIM_API_CLIENT_SECRET`] by default).
+    pub api_client_secret: String,
+    /// The scope it exposes ([`SIM_API_SCOPE`] by default).
+    pub api_scope: String,
 }
 
 impl Default for Scenario {
-    /// Empty tenant, no lag, 4 h hydrations, no latency, unknown users are guests.
+    /// Empty tenant, no lag, 4 h hydrations, no latency, unknown users are
+    /// guests, the API registration of the `SIM_API_*` constants.
     fn default() -> Self {
         Self {
             users: Vec::new(),
@@ -151,6 +171,9 @@ impl Default for Scenario {
             hydration_lifetime: Duration::from_secs(4 * 3600),
             latency: Duration::ZERO,
             unknown_users_are_guests: true,
+            api_client_id: SIM_API_CLIENT_ID.to_owned(),
+            api_client_secret: SIM_API_CLIENT_SECRET.to_owned(),
+            api_scope: SIM_API_SCOPE.to_owned(),
         }
     }
 }

@@ -15,9 +15,11 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
+use super::aad;
 use super::auth;
 use super::call::Call;
-use super::faults::FaultAction;
+use super::faults::{FaultAction, TokenFault};
+use super::obo;
 use super::record::{RecordedRequest, RequestKind};
 use super::responses::{self, Body, Ids};
 use super::routes;
@@ -92,10 +94,11 @@ fn header_str<'a>(request: &'a Parts, name: &str) -> Option<&'a str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The body of an admin call (its JSON arguments); Graph calls are all
-/// `GET`s, so theirs is never read. `None` when it is too large or broken.
-async fn admin_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
-    if kind != RequestKind::Admin {
+/// The body of an admin call (its JSON arguments) or a token request (its
+/// form); Graph calls are all `GET`s, so theirs is never read. `None` when
+/// it is too large or broken.
+async fn request_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
+    if kind != RequestKind::Admin && kind != RequestKind::Token {
         return Some(Bytes::new());
     }
     let collected = Limited::new(body, MAX_ADMIN_BODY).collect().await.ok()?;
@@ -131,23 +134,32 @@ async fn handle(
             .and_then(|c| c.get("aud"))
             .and_then(|a| a.as_str())
             .map(str::to_owned),
+        scope: None,
         status: 0,
         kind,
     };
-    let (seq, latency, fault) = {
+    let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
         let seq = s.log(record);
         if kind == RequestKind::Admin {
             // The harness talking to the simulator: no latency, no faults.
-            (seq, None, None)
+            (seq, None, None, None)
+        } else if kind.is_identity() {
+            // The identity platform: no Graph latency; only the faults
+            // aimed at it (`FaultTarget::Keys`; the token endpoint has its own).
+            if kind == RequestKind::Token {
+                (seq, None, None, s.token_faults.take())
+            } else {
+                (seq, None, s.faults.take(kind), None)
+            }
         } else {
-            (seq, Some(s.latency), s.faults.take(kind))
+            (seq, Some(s.latency), s.faults.take(kind), None)
         }
     };
     if let Some(latency) = latency.filter(|l| !l.is_zero()) {
         tokio::time::sleep(latency).await;
     }
-    let Some(body) = admin_body(kind, incoming).await else {
+    let Some(body) = request_body(kind, incoming).await else {
         lock(state).answered(seq, 413);
         return responses::error(
             413,
@@ -156,10 +168,15 @@ async fn handle(
             &ids,
         );
     };
+    if kind == RequestKind::Token {
+        let (scope, user, audience) = obo::loggable(&body);
+        lock(state).note_token_request(seq, scope, user, audience);
+    }
     let call = Call {
         seq,
         method: &request.method,
         path,
+        content_type: header_str(&request, "content-type"),
         body: &body,
         kind,
         token,
@@ -167,6 +184,20 @@ async fn handle(
         ids: &ids,
     };
 
+    let fault = match token_fault {
+        Some(TokenFault::DropConnection) => Some(FaultAction::DropConnection),
+        Some(TokenFault::Delay(delay)) => Some(FaultAction::Delay(delay)),
+        Some(token_fault) => {
+            let client_id = lock(state).api.client_id.clone();
+            if let Some(error) = aad::token_fault(&token_fault, &client_id) {
+                let response = error.response(&ids);
+                lock(state).answered(seq, response.status().as_u16());
+                return response;
+            }
+            None
+        }
+        None => fault,
+    };
     let response = match fault {
         Some(FaultAction::DropConnection) => {
             // Logged with status 0; the connection task drops the socket.
@@ -177,7 +208,11 @@ async fn handle(
             status,
             retry_after,
         }) => {
-            let mut r = responses::for_status(status, kind, &ids);
+            let mut r = if kind.is_identity() {
+                aad::status_response(status, &ids)
+            } else {
+                responses::for_status(status, kind, &ids)
+            };
             if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
                 r.headers_mut().insert(header::RETRY_AFTER, value);
             }

@@ -21,15 +21,22 @@ const SHAREPOINT_APP_ID: &str = "00000003-0000-0ff1-ce00-000000000000";
 pub(crate) fn answer(
     s: &mut State,
     host: &str,
+    token: Option<&str>,
     claims: Option<&Map<String, Value>>,
     ids: &Ids,
 ) -> Response<Body> {
-    let Some(claims) = claims else {
+    let (Some(token), Some(claims)) = (token, claims) else {
         return unauthorized(
             "3000003;reason=\"Invalid JWT token. The token is malformed.\";category=\"invalid_client\"",
             ids,
         );
     };
+    if s.published.verify(token).is_err() {
+        return unauthorized(
+            "3000006;reason=\"Token contains invalid signature.\";category=\"invalid_client\"",
+            ids,
+        );
+    }
     let aud = claims
         .get("aud")
         .and_then(Value::as_str)

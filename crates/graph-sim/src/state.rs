@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::faults::FaultQueue;
+use super::faults::{FaultQueue, TokenFaultQueue};
 use super::hydration::{Hydration, UserKey};
+use super::jwt::Published;
 use super::record::RecordedRequest;
 use super::scenario::{Behaviour, Scenario, SimShare, SimUser};
 
@@ -14,6 +15,13 @@ use super::scenario::{Behaviour, Scenario, SimShare, SimUser};
 struct Entry {
     seq: u64,
     request: RecordedRequest,
+}
+
+/// The API app registration the token endpoint knows.
+pub(crate) struct ApiRegistration {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    pub(crate) scope: String,
 }
 
 pub(crate) struct State {
@@ -26,6 +34,12 @@ pub(crate) struct State {
     pub(crate) hydration: Hydration,
     pub(crate) faults: FaultQueue,
     pub(crate) latency: Duration,
+    /// The identity platform: its root URL (no trailing slash), the API
+    /// registration, the keys it publishes, its queued faults.
+    pub(crate) login_base_url: String,
+    pub(crate) api: ApiRegistration,
+    pub(crate) published: Published,
+    pub(crate) token_faults: TokenFaultQueue,
     log: Vec<Entry>,
     next_seq: u64,
 }
@@ -37,7 +51,7 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 }
 
 impl State {
-    pub(crate) fn new(scenario: Scenario) -> Self {
+    pub(crate) fn new(scenario: Scenario, login_base_url: String) -> Self {
         let mut state = Self {
             users: HashMap::new(),
             unknown_users_are_guests: scenario.unknown_users_are_guests,
@@ -47,6 +61,14 @@ impl State {
             hydration: Hydration::new(scenario.hydration_lag, scenario.hydration_lifetime),
             faults: FaultQueue::default(),
             latency: scenario.latency,
+            login_base_url,
+            api: ApiRegistration {
+                client_id: scenario.api_client_id,
+                client_secret: scenario.api_client_secret,
+                scope: scenario.api_scope,
+            },
+            published: Published::default(),
+            token_faults: TokenFaultQueue::default(),
             log: Vec::new(),
             next_seq: 0,
         };
@@ -124,6 +146,22 @@ impl State {
     pub(crate) fn answered(&mut self, seq: u64, status: u16) {
         if let Some(entry) = self.log.iter_mut().rev().find(|e| e.seq == seq) {
             entry.request.status = status;
+        }
+    }
+
+    /// What a token request's form said, once its body is read: its scope,
+    /// and the assertion's user and audience (never the assertion itself).
+    pub(crate) fn note_token_request(
+        &mut self,
+        seq: u64,
+        scope: Option<String>,
+        user: Option<String>,
+        audience: Option<String>,
+    ) {
+        if let Some(entry) = self.log.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.request.scope = scope;
+            entry.request.user = user;
+            entry.request.audience = audience;
         }
     }
 

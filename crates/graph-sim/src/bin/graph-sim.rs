@@ -1,15 +1,19 @@
 //! The Graph simulator standalone, demo scenario (for `cargo lambda watch` runs):
 //! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`,
-//! `SIM_PRINT_TOKEN=1` prints a demo guest token. Stops on Ctrl-C or SIGTERM.
+//! `SIM_PRINT_TOKEN=1` prints a demo guest's Graph token, `SIM_PRINT_API_TOKEN=1`
+//! a demo guest's token for the service's API (`obo` mode; `LOGIN_BASE_URL` is
+//! the simulator's root). Stops on Ctrl-C or SIGTERM.
 //! Other processes drive it over HTTP under `/_sim/`: `GET health`,
 //! `GET requests`, `POST reset`, `POST users`, `POST faults`,
-//! `DELETE faults`, `POST tokens`, `POST shares` (see `admin.rs`).
+//! `DELETE faults`, `POST token-faults`, `DELETE token-faults`,
+//! `POST tokens` (`"api": true` for an API token), `POST shares` (see `admin.rs`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use graph_sim::{GraphSimulator, Scenario, demo_guest_token};
+use graph_sim::token::ApiTokenBuilder;
+use graph_sim::{DEMO_GUEST_OID, DEMO_TENANT, GraphSimulator, Scenario, demo_guest_token};
 
 /// `name` parsed as `T`, `default` when unset or blank.
 fn var<T: std::str::FromStr>(name: &str, default: T, expected: &str) -> Result<T, String> {
@@ -87,8 +91,18 @@ async fn main() -> ExitCode {
         }
     };
     println!("graph-sim: Microsoft Graph simulator at {}", sim.base_url());
+    println!(
+        "graph-sim: identity platform (LOGIN_BASE_URL) at {}",
+        sim.login_base_url()
+    );
     if std::env::var("SIM_PRINT_TOKEN").as_deref() == Ok("1") {
         println!("{}", demo_guest_token());
+    }
+    if std::env::var("SIM_PRINT_API_TOKEN").as_deref() == Ok("1") {
+        let token = ApiTokenBuilder::guest(&sim.login_base_url(), DEMO_TENANT, DEMO_GUEST_OID)
+            .expires_in(24 * 3600)
+            .build();
+        println!("{token}");
     }
     stop_signal().await;
     sim.shutdown();
