@@ -143,12 +143,15 @@ impl GraphSimulator {
         self.state().clear_requests();
     }
 
-    /// Queues a fault; faults are consumed in FIFO order by matching requests.
+    /// Queues a fault; faults are consumed in FIFO order by matching requests
+    /// (the token endpoint's are [`GraphSimulator::inject_token_error`]'s).
     pub fn inject(&self, fault: Fault) {
         self.state().faults.push(fault);
     }
 
-    /// Latency added before every Graph answer (simulated round trip).
+    /// Latency added before every Graph and SharePoint REST answer
+    /// (simulated round trip); the identity platform's answers have none
+    /// (a [`TokenFault::Delay`] slows the token endpoint).
     pub fn set_latency(&self, latency: Duration) {
         self.state().latency = latency;
     }

@@ -145,7 +145,8 @@ pub struct Scenario {
     pub hydration_lag: Duration,
     /// A hydration lasts this long.
     pub hydration_lifetime: Duration,
-    /// Added before every answer (simulated round trip).
+    /// Added before every Graph and SharePoint REST answer (simulated round
+    /// trip), not the identity platform's.
     pub latency: Duration,
     /// A token whose `(tid, oid)` is not in `users` registers a cold guest;
     /// when false such a token gets 403 `accessDenied` everywhere.
