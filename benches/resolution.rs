@@ -86,7 +86,11 @@ async fn start(rtt: Duration, lag: Duration) -> TestApp {
     start_with(rtt, lag, |_| {}).await
 }
 
-async fn start_with(rtt: Duration, lag: Duration, configure: impl FnOnce(&mut Settings)) -> TestApp {
+async fn start_with(
+    rtt: Duration,
+    lag: Duration,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let scenario = Scenario {
         latency: rtt,
         hydration_lag: lag,
@@ -305,11 +309,12 @@ async fn main() {
         let mut samples = Vec::new();
         for _ in 0..runs {
             let member = Guest::member();
-            app.graph.add_user(
-                SimUser::member(&member.tid, &member.oid).with(Behaviour::Throttled {
-                    retry_after_secs: 10,
-                }),
-            );
+            app.graph
+                .add_user(
+                    SimUser::member(&member.tid, &member.oid).with(Behaviour::Throttled {
+                        retry_after_secs: 10,
+                    }),
+                );
             let mut s = sample(&app, &member, Via::Service).await;
             s.ok = true; // a `throttled` answer is the expected outcome here
             samples.push(s);

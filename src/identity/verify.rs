@@ -7,7 +7,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, Validation, decode, decode_header};
+use jsonwebtoken::{Algorithm, Validation, decode};
 use serde::Deserialize;
 
 use super::error::IdentityError;
@@ -49,14 +49,9 @@ impl Verifier {
         if raw.len() > MAX_TOKEN_LEN {
             return Err(IdentityError::Malformed("longer than any access token"));
         }
-        let header = decode_header(raw)
-            .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
-        if header.alg != Algorithm::RS256 {
-            return Err(IdentityError::Invalid("not signed with RS256"));
-        }
-        let kid = header
-            .kid
-            .ok_or(IdentityError::Invalid("no key id (kid) in the header"))?;
+        // `alg` is read as text first: `none` (or any name the library does
+        // not know) must be `invalid_token`, not a parse error.
+        let kid = rs256_kid(raw)?;
         // The tenant names the keys and the issuer, so it is read before the
         // signature is checked; an unlisted tenant is refused before any call.
         let tid = unverified_tid(raw)?;
@@ -82,7 +77,7 @@ impl Verifier {
             .split_whitespace()
             .map(str::to_owned)
             .collect();
-        if !scopes.iter().any(|s| *s == self.required_scope) {
+        if !scopes.contains(&self.required_scope) {
             return Err(IdentityError::MissingScope);
         }
         let user = UserKey::new(&tid, &claims.oid)
@@ -104,6 +99,30 @@ impl Verifier {
             is_member,
         })
     }
+}
+
+/// The header's `kid`, once its `alg` is exactly `RS256`.
+fn rs256_kid(raw: &str) -> Result<String, IdentityError> {
+    #[derive(Deserialize)]
+    struct Header {
+        alg: Option<String>,
+        kid: Option<String>,
+    }
+    let part = raw
+        .split('.')
+        .next()
+        .ok_or(IdentityError::Malformed("not three dot-separated parts"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
+    let header: Header = serde_json::from_slice(&bytes)
+        .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
+    if header.alg.as_deref() != Some("RS256") {
+        return Err(IdentityError::Invalid("not signed with RS256"));
+    }
+    header
+        .kid
+        .ok_or(IdentityError::Invalid("no key id (kid) in the header"))
 }
 
 /// The `tid` claim, read without any check (lower-case).

@@ -30,7 +30,10 @@ pub fn obo_identity(graph: &GraphSimulator) -> IdentitySettings {
 }
 
 /// The service in `obo` mode, with `configure` applied after.
-pub async fn spawn_obo_app_with(scenario: Scenario, configure: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_obo_app_with(
+    scenario: Scenario,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let graph = GraphSimulator::start(scenario)
         .await
         .expect("simulator starts");
