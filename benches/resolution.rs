@@ -237,6 +237,113 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// `AUTH_MODE=obo`: what verifying the API's token costs per request, a hit
+/// with a cached exchange, a cold guest, and the key fetch at start-up.
+async fn obo_rows(table: &Table, rtt: Duration, n: usize) {
+    let mut built = Vec::new();
+    let mut apps = Vec::new();
+    for obo_mode in [false, true] {
+        let graph = GraphSimulator::start(Scenario {
+            latency: rtt,
+            ..Scenario::demo()
+        })
+        .await
+        .expect("simulator");
+        let mut settings = Settings {
+            graph_base_url: graph.base_url(),
+            sharepoint_override: Some(format!("http://{}", graph.addr())),
+            ..Settings::default()
+        };
+        if obo_mode {
+            settings.identity = share_resolver_testkit::obo_identity(&graph);
+        }
+        let table_store = MemoryStore::new(100_000, settings.hydration_ttl);
+        let store = production_store(CountingStore::sharing(table_store, STORE_CALLS.clone()));
+        let started = Instant::now();
+        apps.push(spawn_service(graph, settings, store).await);
+        built.push(started.elapsed());
+    }
+    let obo = apps.pop().expect("the obo service");
+    let graph_mode = apps.pop().expect("the graph-mode service");
+
+    // Verification alone: a request whose token is good and whose input is
+    // not (invalid_share: no Graph call, no exchange), in each mode.
+    let bad_input = serde_json::json!({"shareUrl": "https://evil.example/x"});
+    let graph_guest = Guest::new();
+    let api_guest = share_resolver_testkit::ApiUser::guest(&obo);
+    let mut per_mode = Vec::new();
+    for (app, token) in [(&graph_mode, &graph_guest.token), (&obo, &api_guest.token)] {
+        let mut walls = Vec::new();
+        for _ in 0..(n * 10) {
+            let started = Instant::now();
+            let r = app.post_resolve(bad_input.clone(), Some(token)).await;
+            assert_eq!(r.status(), 400);
+            walls.push(started.elapsed());
+        }
+        walls.sort();
+        per_mode.push(walls[walls.len() / 2]);
+    }
+    println!(
+        "\nobo: verifying the API token costs {:.0} µs a request (median of an invalid_share answer: {:.0} µs in obo, {:.0} µs in graph mode)",
+        (per_mode[1].as_secs_f64() - per_mode[0].as_secs_f64()) * 1e6,
+        per_mode[1].as_secs_f64() * 1e6,
+        per_mode[0].as_secs_f64() * 1e6
+    );
+
+    let mut cold = Vec::new();
+    let mut cold_exchanges = 0;
+    for _ in 0..n.min(20) {
+        let guest = share_resolver_testkit::ApiUser::guest(&obo);
+        let s = sample_with_token(&obo, &guest.token).await;
+        cold_exchanges += share_resolver_testkit::reached(&obo.graph).exchanges;
+        cold.push(s);
+    }
+    table.row(
+        "obo, cold guest (sharepoint warm-up by OBO)",
+        &cold,
+        2 * rtt,
+    );
+    println!(
+        "    {:.2} token exchanges per cold guest (Graph, then SharePoint for the warm-up)",
+        cold_exchanges as f64 / cold.len() as f64
+    );
+    let _ = sample_with_token(&obo, &api_guest.token).await;
+    let mut hits = Vec::new();
+    let mut hit_exchanges = 0;
+    for _ in 0..n {
+        let s = sample_with_token(&obo, &api_guest.token).await;
+        hit_exchanges += share_resolver_testkit::reached(&obo.graph).exchanges;
+        hits.push(s);
+    }
+    table.row("obo, hydrated guest (hit, cached exchange)", &hits, rtt);
+    println!(
+        "    {hit_exchanges} token exchange(s) in {} hits",
+        hits.len()
+    );
+    println!(
+        "obo: building the app (the secret, the key fetch for 1 tenant) took {:.1} ms; in graph mode {:.1} ms",
+        ms(built[1]),
+        ms(built[0])
+    );
+}
+
+/// One `POST /v1/resolve` of the demo share with `token` (any mode).
+async fn sample_with_token(app: &TestApp, token: &str) -> Sample {
+    app.graph.clear_requests();
+    let store_before = STORE_CALLS.load(Ordering::SeqCst);
+    let started = Instant::now();
+    let r = app
+        .post_resolve(serde_json::json!({"shareUrl": SHARE_URL}), Some(token))
+        .await;
+    let ok = r.status() == 200 && r.bytes().await.is_ok();
+    Sample {
+        wall: started.elapsed(),
+        calls: Calls::logged(app),
+        store_calls: STORE_CALLS.load(Ordering::SeqCst) - store_before,
+        ok,
+    }
+}
+
 /// `n` fresh guests through `via`, one after another.
 async fn cold(app: &TestApp, n: usize, via: Via) -> Vec<Sample> {
     let mut samples = Vec::with_capacity(n);
@@ -413,6 +520,8 @@ async fn main() {
             lagging.graph.requests().len()
         );
     }
+
+    obo_rows(&table, rtt, n).await;
 
     // A burst: 40 concurrent first requests of one guest, 300 ms lag.
     let lagging = Arc::new(start(rtt, Duration::from_millis(300)).await);

@@ -1,6 +1,9 @@
 //! Offline demo: the service on the in-memory store against the built-in
 //! Graph simulator. Shows a cold guest warmed up and resolved, then the same
-//! guest resolved from the store with one Graph call, then a few failures.
+//! guest resolved from the store with one Graph call, then a few failures;
+//! then the `obo` identity mode: a cold guest with a token for the API
+//! (one exchange, the warm-up, `/shares`) and a forged API token refused
+//! without any call.
 //!
 //! `cargo run --bin demo` (add `-- --serve` to keep both servers running).
 
@@ -113,6 +116,52 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         step(&client, &graph, &base, title, route, token, body).await?;
     }
 
+    // The `obo` mode: the frontend sends a token for this API; the service
+    // verifies it and exchanges it On-Behalf-Of the user.
+    let obo_graph = GraphSimulator::start(Scenario {
+        latency: GRAPH_RTT,
+        ..Scenario::demo()
+    })
+    .await?;
+    let mut obo_settings = settings.clone();
+    obo_settings.graph_base_url = obo_graph.base_url();
+    obo_settings.sharepoint_override = Some(format!("http://{}", obo_graph.addr()));
+    obo_settings.identity = share_resolver_testkit::obo_identity(&obo_graph);
+    let obo_store = Arc::new(MemoryStore::new(1000, obo_settings.hydration_ttl));
+    let obo = spawn_service(obo_graph.clone(), obo_settings, obo_store).await;
+    let api_guest = share_resolver_testkit::ApiUser::guest(&obo);
+    let forged = api_guest.builder().build_forged();
+    println!(
+        "AUTH_MODE=obo (tokens for this API, verified; Graph and SharePoint tokens On-Behalf-Of the user)\n  service:         {}  identity platform: {}\n",
+        obo.address,
+        obo_graph.login_base_url()
+    );
+    for (title, token) in [
+        (
+            "9. obo: a cold guest with a token for this API",
+            &api_guest.token,
+        ),
+        (
+            "10. obo: the same guest again: no exchange, no warm-up",
+            &api_guest.token,
+        ),
+        (
+            "11. obo: a forged API token (refused, no call at all)",
+            &forged,
+        ),
+    ] {
+        step(
+            &client,
+            &obo_graph,
+            &obo.address,
+            title,
+            resolve,
+            token,
+            &share,
+        )
+        .await?;
+    }
+
     if serve_forever {
         println!(
             "Serving until Ctrl-C. Try:\n  curl -s {base}/v1/resolve -H 'authorization: Bearer {guest}' -d '{share}'"
@@ -160,11 +209,18 @@ async fn step(
     for request in graph.requests() {
         let kind = match request.kind {
             RequestKind::Shares => "resolve",
+            RequestKind::Token => "OBO",
+            RequestKind::Keys | RequestKind::OpenIdConfiguration => "keys",
             RequestKind::Admin | RequestKind::Other => "other",
             _ => "warm-up",
         };
+        let scope = request
+            .scope
+            .as_deref()
+            .map(|s| format!("  scope {s}"))
+            .unwrap_or_default();
         println!(
-            "   Graph  {:<7} {} {}  -> {}",
+            "   Graph  {:<7} {} {}{scope}  -> {}",
             kind,
             request.method,
             shorten(&request.path),
