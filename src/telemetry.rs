@@ -7,8 +7,14 @@
 //! them, except that a field named in [`JSON_FIELDS`] whose text is JSON is
 //! embedded as JSON (an array, an object), not as a string: CloudWatch Logs
 //! Insights can then `unnest` it.
+//!
+//! Traces: under Lambda with active tracing (`AWS_XRAY_DAEMON_ADDRESS` set),
+//! a second layer turns the request's span and its Graph, SharePoint and
+//! DynamoDB spans into X-Ray subsegments of the invocation's segment, sent
+//! over UDP to the X-Ray daemon (see [`xray`]).
 
 use std::fmt;
+use std::net::SocketAddr;
 
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
@@ -18,7 +24,9 @@ use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::{EnvFilter, Registry};
+use tracing_subscriber::{EnvFilter, Layer as _, Registry};
+
+pub mod xray;
 
 /// Fields whose value is JSON text, written into the line as JSON: record
 /// them with `%` and a `Display` that writes JSON (`graph = %Json(&calls)`).
@@ -74,8 +82,22 @@ fn parse_filter(value: &str) -> Result<EnvFilter, String> {
 
 /// A JSON subscriber writing to `sink`, filtered by `AWS_LAMBDA_LOG_LEVEL`,
 /// then `RUST_LOG`, then `default_filter` (also when those are invalid:
-/// `main` checks them first with [`filter_from_env`]).
+/// `main` checks them first with [`filter_from_env`]); with X-Ray
+/// subsegments when `AWS_XRAY_DAEMON_ADDRESS` names the daemon (Lambda sets
+/// it when tracing is active).
 pub fn get_subscriber<W>(default_filter: &str, sink: W) -> impl Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    get_subscriber_with_xray(default_filter, sink, xray::daemon_from_env())
+}
+
+/// [`get_subscriber`], sending X-Ray subsegments to `xray_daemon` if given.
+pub fn get_subscriber_with_xray<W>(
+    default_filter: &str,
+    sink: W,
+    xray_daemon: Option<SocketAddr>,
+) -> impl Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
@@ -97,8 +119,17 @@ where
         .event_format(JsonLines {
             timestamps: !in_lambda,
         })
-        .with_writer(sink);
-    Registry::default().with(filter).with(json)
+        .with_writer(sink)
+        .with_filter(filter);
+    // A socket that cannot be opened costs the traces, not the service.
+    let xray = xray_daemon.and_then(|daemon| match xray::layer(daemon) {
+        Ok(layer) => Some(layer),
+        Err(e) => {
+            eprintln!("X-Ray tracing off: no UDP socket for the daemon at {daemon}: {e}");
+            None
+        }
+    });
+    Registry::default().with(json).with(xray)
 }
 
 /// The event formatter: one flat JSON object per line (module docs).

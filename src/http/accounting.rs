@@ -14,12 +14,13 @@ use axum::response::Response;
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::extract::ClientRequestId;
 use crate::metrics::{Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
-use crate::telemetry::Json;
+use crate::telemetry::{Json, xray};
 
 /// What a handler did, left on its response for this layer.
 #[derive(Clone)]
@@ -73,7 +74,9 @@ pub(crate) async fn account(
     request.extensions_mut().insert(client_request_id.clone());
     let route = route_of(&request);
     let invocation = invocation_of(&request);
-    let mut response = next.run(request).await;
+    // The request's X-Ray subsegment (under Lambda, with tracing active).
+    let span = xray::request_span(&route, invocation.trace_id.as_deref());
+    let mut response = next.run(request).instrument(span).await;
     let report = response
         .extensions_mut()
         .remove::<Accounted>()

@@ -13,3 +13,4 @@ mod retry;
 mod security;
 mod throttle;
 mod warmup;
+mod xray;
