@@ -1,11 +1,46 @@
 //! Logs are JSON lines through `tracing`. The token never reaches them: no
 //! span or event records it (`skip_all` on instrumented I/O), and a test
 //! checks every captured line.
+//!
+//! The lines are one flat JSON object per event (`timestamp`, `level`, the
+//! event's fields, `target`), as `tracing-subscriber`'s JSON format writes
+//! them, except that a field named in [`JSON_FIELDS`] whose text is JSON is
+//! embedded as JSON (an array, an object), not as a string: CloudWatch Logs
+//! Insights can then `unnest` it.
+//!
+//! Traces: under Lambda with active tracing (`AWS_XRAY_DAEMON_ADDRESS` set),
+//! a second layer turns the request's span and its Graph, SharePoint and
+//! DynamoDB spans into X-Ray subsegments of the invocation's segment, sent
+//! over UDP to the X-Ray daemon (see [`xray`]).
 
-use tracing::Subscriber;
-use tracing_subscriber::fmt::MakeWriter;
+use std::fmt;
+use std::net::SocketAddr;
+
+use serde_json::{Map, Value};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
 use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::{EnvFilter, Registry};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::{EnvFilter, Layer as _, Registry};
+
+pub mod xray;
+
+/// Fields whose value is JSON text, written into the line as JSON: record
+/// them with `%` and a `Display` that writes JSON (`graph = %Json(&calls)`).
+pub const JSON_FIELDS: [&str; 1] = ["graph"];
+
+/// A value that displays as its compact JSON, for a field in [`JSON_FIELDS`].
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> fmt::Display for Json<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string(&self.0).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
 
 /// Crates whose verbose levels can print HTTP headers or Lambda payloads.
 const HEADER_LOGGING_CRATES: [&str; 7] = [
@@ -47,8 +82,22 @@ fn parse_filter(value: &str) -> Result<EnvFilter, String> {
 
 /// A JSON subscriber writing to `sink`, filtered by `AWS_LAMBDA_LOG_LEVEL`,
 /// then `RUST_LOG`, then `default_filter` (also when those are invalid:
-/// `main` checks them first with [`filter_from_env`]).
+/// `main` checks them first with [`filter_from_env`]); with X-Ray
+/// subsegments when `AWS_XRAY_DAEMON_ADDRESS` names the daemon (Lambda sets
+/// it when tracing is active).
 pub fn get_subscriber<W>(default_filter: &str, sink: W) -> impl Subscriber + Send + Sync
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    get_subscriber_with_xray(default_filter, sink, xray::daemon_from_env())
+}
+
+/// [`get_subscriber`], sending X-Ray subsegments to `xray_daemon` if given.
+pub fn get_subscriber_with_xray<W>(
+    default_filter: &str,
+    sink: W,
+    xray_daemon: Option<SocketAddr>,
+) -> impl Subscriber + Send + Sync
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
@@ -64,21 +113,97 @@ where
             Err(_) => f,
         }
     });
+    // CloudWatch stamps every line; a second timestamp is noise there.
     let in_lambda = std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some();
     let json = tracing_subscriber::fmt::layer()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_target(true)
-        .with_writer(sink);
-    // CloudWatch stamps every line; a second timestamp is noise there.
-    let json = if in_lambda {
-        json.without_time().boxed()
-    } else {
-        json.boxed()
-    };
-    Registry::default().with(filter).with(json)
+        .event_format(JsonLines {
+            timestamps: !in_lambda,
+        })
+        .with_writer(sink)
+        .with_filter(filter);
+    // A socket that cannot be opened costs the traces, not the service.
+    let xray = xray_daemon.and_then(|daemon| match xray::layer(daemon) {
+        Ok(layer) => Some(layer),
+        Err(e) => {
+            eprintln!("X-Ray tracing off: no UDP socket for the daemon at {daemon}: {e}");
+            None
+        }
+    });
+    Registry::default().with(json).with(xray)
+}
+
+/// The event formatter: one flat JSON object per line (module docs).
+struct JsonLines {
+    timestamps: bool,
+}
+
+impl<S, N> FormatEvent<S, N> for JsonLines
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        _ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let meta = event.metadata();
+        let mut line = Map::new();
+        if self.timestamps {
+            let mut timestamp = String::new();
+            SystemTime.format_time(&mut Writer::new(&mut timestamp))?;
+            line.insert("timestamp".into(), Value::String(timestamp));
+        }
+        line.insert("level".into(), Value::String(meta.level().to_string()));
+        event.record(&mut Fields(&mut line));
+        line.insert("target".into(), Value::String(meta.target().to_owned()));
+        let text = serde_json::to_string(&line).map_err(|_| fmt::Error)?;
+        writeln!(writer, "{text}")
+    }
+}
+
+/// Collects an event's fields into the line's map.
+struct Fields<'a>(&'a mut Map<String, Value>);
+
+impl Fields<'_> {
+    fn put(&mut self, field: &Field, value: Value) {
+        let name = field.name();
+        self.0
+            .insert(name.strip_prefix("r#").unwrap_or(name).to_owned(), value);
+    }
+}
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.put(field, text_or_json(field, value.to_owned()));
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        // `%value` arrives here too, formatted by its `Display`.
+        self.put(field, text_or_json(field, format!("{value:?}")));
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.put(field, Value::Bool(value));
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.put(field, Value::from(value));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.put(field, Value::from(value));
+    }
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.put(field, Value::from(value));
+    }
+}
+
+/// A [`JSON_FIELDS`] field's JSON, else the text as a string.
+fn text_or_json(field: &Field, text: String) -> Value {
+    if JSON_FIELDS.contains(&field.name())
+        && let Ok(value) = serde_json::from_str(&text)
+    {
+        return value;
+    }
+    Value::String(text)
 }
 
 /// Installs `subscriber` as the global default (once per process).
@@ -86,8 +211,6 @@ pub fn init_subscriber(subscriber: impl Subscriber + Send + Sync) {
     // A second call (tests) is harmless: the first subscriber stays.
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
-
-use tracing_subscriber::Layer as _;
 
 #[cfg(test)]
 mod tests {
@@ -105,5 +228,69 @@ mod tests {
         ] {
             assert_eq!(parse_filter(filter).is_ok(), ok, "{filter}");
         }
+    }
+
+    /// What one event writes with [`JsonLines`].
+    fn line_of(event: impl FnOnce()) -> Value {
+        #[derive(Clone, Default)]
+        struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Sink {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Sink::default();
+        let writer = sink.clone();
+        let subscriber = Registry::default().with(
+            tracing_subscriber::fmt::layer()
+                .event_format(JsonLines { timestamps: true })
+                .with_writer(move || writer.clone()),
+        );
+        tracing::subscriber::with_default(subscriber, event);
+        let bytes = sink.0.lock().unwrap().clone();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn lines_are_flat_json_with_json_fields_embedded() {
+        let calls = [serde_json::json!({"status": 401, "requestId": "r-1"})];
+        let line = line_of(|| {
+            tracing::info!(
+                graph = %Json(&calls),
+                status = 200u16,
+                ok = true,
+                ms = 1.5,
+                user = Some("t#o"),
+                absent = None::<&str>,
+                error = %"boom",
+                "request"
+            );
+        });
+        assert_eq!(line["message"], "request");
+        assert_eq!(line["level"], "INFO");
+        assert_eq!(line["graph"], serde_json::json!(calls));
+        assert_eq!(line["status"], 200);
+        assert_eq!(line["ok"], true);
+        assert_eq!(line["ms"], 1.5);
+        assert_eq!(line["user"], "t#o");
+        assert_eq!(line["error"], "boom");
+        assert!(line.get("absent").is_none(), "{line}");
+        assert!(line["timestamp"].as_str().unwrap().ends_with('Z'), "{line}");
+        assert_eq!(line["target"], module_path!());
+    }
+
+    #[test]
+    fn only_named_fields_are_embedded_and_only_when_they_are_json() {
+        let line = line_of(|| {
+            tracing::info!(graph = %"not json", other = %"[1,2]", "x");
+        });
+        assert_eq!(line["graph"], "not json");
+        assert_eq!(line["other"], "[1,2]");
     }
 }

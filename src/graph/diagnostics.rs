@@ -113,6 +113,27 @@ impl GraphDiagnostics {
 }
 
 impl GraphDiagnostics {
+    /// This call as the request log line's `graph` carries it (for a
+    /// Microsoft support case: infra/README.md's runbook reads these names).
+    pub(crate) fn for_log(&self) -> LoggedCall<'_> {
+        LoggedCall {
+            call: match self.call {
+                Some(CallKind::Shares) => Some("resolve"),
+                Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
+                // Anonymous: the log says no more than the caller was told.
+                None => None,
+            },
+            status: self.status,
+            code: self.code.as_deref(),
+            request_id: self.request_id.as_deref(),
+            client_request_id: self.client_request_id.as_deref(),
+            date: self.date.as_deref(),
+            ags_diagnostic: self.ags_diagnostic.as_ref(),
+            transport_error: self.transport_error.as_deref(),
+            duration_ms: self.duration_ms,
+        }
+    }
+
     /// The same answer without saying which of our calls it was.
     pub fn anonymous(self) -> Self {
         Self {
@@ -121,6 +142,26 @@ impl GraphDiagnostics {
             ..self
         }
     }
+}
+
+/// One call in the request log line: what it was (`resolve`, or the
+/// warm-up strategy), what came back, and the ids Microsoft support asks for.
+/// Never the token or the URL (`transport_error` is `describe`d without it).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LoggedCall<'a> {
+    /// Absent for a token Graph refused (see [`GraphDiagnostics::anonymous`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<&'static str>,
+    pub status: Option<u16>,
+    pub code: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub client_request_id: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub ags_diagnostic: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transport_error: Option<&'a str>,
+    pub duration_ms: u64,
 }
 
 /// Graph's error body `{"error":{"code","message","innerError":{…}}}`.
@@ -200,6 +241,41 @@ mod tests {
             Some("01c3bdb8-fbb1-4613-96ad-be961ba99e11")
         );
         assert!(e.has_code("THROTTLEDREQUEST"));
+    }
+
+    #[test]
+    fn the_log_names_a_call_by_its_strategy_or_resolve_and_keeps_refusals_anonymous() {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "r-1".parse().unwrap());
+        headers.insert("client-request-id", "c-1".parse().unwrap());
+        headers.insert("date", "Tue, 01 Dec 2026 09:00:00 GMT".parse().unwrap());
+        headers.insert(
+            "x-ms-ags-diagnostic",
+            r#"{"ServerInfo":{"DataCenter":"West Europe"}}"#.parse().unwrap(),
+        );
+        let warmup =
+            GraphDiagnostics::from_response(CallKind::Warmup, Some("site"), 200, &headers, None, 7);
+        let logged = serde_json::to_value(warmup.for_log()).unwrap();
+        assert_eq!(
+            logged,
+            serde_json::json!({"call": "site", "status": 200, "code": null, "requestId": "r-1",
+                "clientRequestId": "c-1", "date": "Tue, 01 Dec 2026 09:00:00 GMT",
+                "agsDiagnostic": {"ServerInfo": {"DataCenter": "West Europe"}}, "durationMs": 7})
+        );
+        let error = GraphErrorBody {
+            code: "InvalidAuthenticationToken".into(),
+            ..GraphErrorBody::default()
+        };
+        let refused =
+            GraphDiagnostics::from_response(CallKind::Shares, None, 401, &headers, Some(&error), 3);
+        assert_eq!(refused.for_log().call, Some("resolve"));
+        let logged = serde_json::to_value(refused.anonymous().for_log()).unwrap();
+        assert!(logged.get("call").is_none(), "{logged}");
+        assert_eq!(logged["code"], "InvalidAuthenticationToken");
+        let dropped = GraphDiagnostics::from_transport(CallKind::Shares, None, "c-2", "timeout", 9);
+        let logged = serde_json::to_value(dropped.for_log()).unwrap();
+        assert_eq!(logged["transportError"], "timeout");
+        assert_eq!(logged["status"], serde_json::Value::Null);
     }
 
     #[test]

@@ -12,12 +12,16 @@ use std::time::Duration;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use super::extract::ClientRequestId;
 use crate::metrics::{Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
+use crate::telemetry::{Json, xray};
 
 /// Routes that are not requests of the API's users: a load balancer's or a
 /// tool's polling would only dilute the metrics (and the alarms on them).
@@ -35,12 +39,32 @@ fn route_of(request: &Request) -> String {
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned())
 }
 
-/// The X-Ray trace id of the invocation, under Lambda.
-fn trace_id_of(request: &Request) -> Option<String> {
-    request
-        .extensions()
-        .get::<lambda_http::Context>()
-        .and_then(|c| c.xray_trace_id.clone())
+/// The ids that join the log line with Lambda's and API Gateway's records.
+#[derive(Default)]
+struct Invocation {
+    /// The X-Ray trace id of the invocation.
+    trace_id: Option<String>,
+    /// Lambda's request id (the `integrationRequestId` of the access log).
+    lambda_request_id: Option<String>,
+    /// API Gateway's request id (the access log's `requestId`).
+    apigw_request_id: Option<String>,
+}
+
+/// What lambda_http left on the request, under Lambda; nothing otherwise.
+fn invocation_of(request: &Request) -> Invocation {
+    let lambda = request.lambda_context_ref();
+    let apigw_request_id = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(c)) => c.request_id.clone(),
+        Some(RequestContext::ApiGatewayV1(c)) => c.request_id.clone(),
+        _ => None,
+    };
+    Invocation {
+        trace_id: lambda.and_then(|c| c.xray_trace_id.clone()),
+        lambda_request_id: lambda
+            .map(|c| c.request_id.clone())
+            .filter(|id| !id.is_empty()),
+        apigw_request_id,
+    }
 }
 
 /// The middleware: gives the request its `client-request-id` (once, so the
@@ -57,8 +81,10 @@ pub(crate) async fn account(
     if UNMETERED.contains(&route.as_str()) {
         return next.run(request).await;
     }
-    let trace_id = trace_id_of(&request);
-    let mut response = next.run(request).await;
+    let invocation = invocation_of(&request);
+    // The request's X-Ray subsegment (under Lambda, with tracing active).
+    let span = xray::request_span(&route, invocation.trace_id.as_deref());
+    let mut response = next.run(request).instrument(span).await;
     let report = response
         .extensions_mut()
         .remove::<Accounted>()
@@ -71,7 +97,7 @@ pub(crate) async fn account(
         status: response.status().as_u16(),
         report: &report,
         client_request_id: client_request_id.as_str(),
-        trace_id: trace_id.as_deref(),
+        invocation: &invocation,
         latency: started.elapsed(),
     };
     line.log();
@@ -86,7 +112,7 @@ struct Line<'a> {
     status: u16,
     report: &'a Report,
     client_request_id: &'a str,
-    trace_id: Option<&'a str>,
+    invocation: &'a Invocation,
     latency: Duration,
 }
 
@@ -110,19 +136,18 @@ impl Line<'_> {
             store_latency: t.store,
             warmup_latency: t.warmup,
             graph_latency: t.graph,
-            trace_id: self.trace_id.map(str::to_owned),
+            trace_id: self.invocation.trace_id.clone(),
         }
     }
 
-    /// The request's one log line. Never the token: only the user key,
-    /// counts, Graph ids and timings.
+    /// The request's one log line. Never the token nor the share: the user
+    /// key, counts, timings, and `graph`, one JSON object per Graph or
+    /// SharePoint call with what Microsoft support asks for (a refused
+    /// token's one call stays anonymous, as the caller was told).
     fn log(&self) {
         let report = self.report;
-        let request_ids: Vec<&str> = report
-            .graph
-            .iter()
-            .filter_map(|d| d.request_id.as_deref())
-            .collect();
+        let graph: Vec<_> = report.graph.iter().map(|d| d.for_log()).collect();
+        let invocation = self.invocation;
         let user = report.user.as_ref().map(ToString::to_string);
         tracing::info!(
             route = self.route,
@@ -136,9 +161,11 @@ impl Line<'_> {
             stale_hit = report.stale_hit,
             attempts = report.attempts,
             graph_calls = report.graph.len(),
-            graph_request_ids = ?request_ids,
+            graph = %Json(&graph),
             client_request_id = self.client_request_id,
-            trace_id = self.trace_id,
+            lambda_request_id = invocation.lambda_request_id.as_deref(),
+            apigw_request_id = invocation.apigw_request_id.as_deref(),
+            trace_id = invocation.trace_id.as_deref(),
             store_errors = report.store.errors,
             store_timeouts = report.store.timeouts,
             store_ms = ms(report.timings.store),

@@ -16,3 +16,4 @@ mod retry;
 mod security;
 mod throttle;
 mod warmup;
+mod xray;
