@@ -1,7 +1,7 @@
 //! The simulator's own routes under `/_sim`, for out-of-process use (the
 //! standalone binary driven by other processes, e.g. the browser client's
 //! tests): health, the request log and a reset, and what the in-process API
-//! offers as methods: adding users and shares, queueing (and clearing)
+//! offers as methods: adding users, shares and folder items, queueing (and clearing)
 //! faults, and minting tokens (the arguments are read in `admin_args`).
 
 use std::sync::Mutex;
@@ -10,7 +10,7 @@ use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, UserArgs};
+use super::admin_args::{FaultArgs, ItemArgs, ShareArgs, TokenArgs, UserArgs};
 use super::call::Call;
 use super::responses::{self, Body, Ids};
 use super::state::{State, lock};
@@ -58,6 +58,12 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             let share = args.share();
             let answer = json!({"url": share.url, "sId": share.s_id()});
             lock(state).add_share(share);
+            Ok(answer)
+        }),
+        (&Method::POST, "/_sim/items") => with_args(call, |args: ItemArgs| {
+            let item = args.item()?;
+            let answer = json!({"driveId": item.drive_id, "parentId": item.parent_id});
+            lock(state).add_item(item);
             Ok(answer)
         }),
         _ => responses::error(404, "itemNotFound", "No such simulator route.", ids),

@@ -13,6 +13,10 @@ pub(crate) struct Call<'a> {
     pub method: &'a Method,
     /// Raw, percent-encoded.
     pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+    /// The `Host` the request named: where next links point.
+    pub host: Option<&'a str>,
     /// The request body; read for admin calls only (empty otherwise).
     pub body: &'a [u8],
     pub kind: RequestKind,

@@ -9,7 +9,8 @@ use super::record::RequestKind;
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultTarget {
-    /// `/shares/{id}/driveItem` only.
+    /// The calls the service resolves (and retries): `/shares/{id}/driveItem`
+    /// and `/children`, `/drives/{d}/items/{i}` and `/children`.
     Shares,
     /// The three warm-up calls.
     Warmup,
@@ -20,7 +21,7 @@ pub enum FaultTarget {
 impl FaultTarget {
     fn matches(self, kind: RequestKind) -> bool {
         match self {
-            Self::Shares => kind == RequestKind::Shares,
+            Self::Shares => kind.is_resolution(),
             Self::Warmup => kind.is_warmup(),
             // Admin calls are the harness talking to the simulator, not Graph
             // traffic: a fault must not be spent on them.

@@ -8,6 +8,7 @@ mod auth;
 mod call;
 mod demo;
 mod faults;
+mod folders;
 mod hydration;
 mod record;
 mod responses;
@@ -28,12 +29,13 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 pub use demo::{
-    DEMO_DOC_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID, DEMO_PRIVATE_SHARE_URL,
-    DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_guest_token,
+    DEMO_DOC_URL, DEMO_FOLDER_ID, DEMO_FOLDER_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID,
+    DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_drive_id,
+    demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget};
 pub use record::{RecordedRequest, RequestKind};
-pub use scenario::{Access, Behaviour, Scenario, SimShare, SimUser};
+pub use scenario::{Access, Behaviour, Scenario, SimItem, SimShare, SimUser};
 
 use state::{State, lock};
 
@@ -111,6 +113,12 @@ impl GraphSimulator {
     /// Adds a share, replacing any with the same URL.
     pub fn add_share(&self, share: SimShare) {
         self.state().add_share(share);
+    }
+
+    /// Adds an item to a drive (a folder's child, listed last), replacing
+    /// any with the same drive and id.
+    pub fn add_item(&self, item: SimItem) {
+        self.state().add_item(item);
     }
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).

@@ -131,6 +131,7 @@ async fn handle(
             .and_then(|c| c.get("aud"))
             .and_then(|a| a.as_str())
             .map(str::to_owned),
+        prefer: header_str(&request, "prefer").map(str::to_owned),
         status: 0,
         kind,
     };
@@ -160,6 +161,8 @@ async fn handle(
         seq,
         method: &request.method,
         path,
+        query: request.uri.query(),
+        host: header_str(&request, "host"),
         body: &body,
         kind,
         token,
