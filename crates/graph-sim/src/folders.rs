@@ -225,15 +225,9 @@ pub(crate) fn drive_key(path: &str) -> Option<ItemKey> {
     Some((drive, item))
 }
 
-/// The item of a `/drives` path, or Graph's 404.
-pub(crate) fn find<'s>(
-    s: &'s State,
-    key: &ItemKey,
-    ids: &Ids,
-) -> Result<&'s Value, Response<Body>> {
-    s.item(key).map(|stored| &stored.item).ok_or_else(|| {
-        responses::error(404, "itemNotFound", "The resource could not be found.", ids)
-    })
+/// Graph's 404 for an item it does not know.
+pub(crate) fn not_found(ids: &Ids) -> Response<Body> {
+    responses::error(404, "itemNotFound", "The resource could not be found.", ids)
 }
 
 #[cfg(test)]

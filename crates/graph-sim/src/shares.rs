@@ -116,9 +116,8 @@ pub(crate) fn answer_drives(
     let Some(key) = folders::drive_key(call.path) else {
         return responses::error(400, "invalidRequest", "Invalid drive or item id.", ids);
     };
-    let stored = match folders::find(s, &key, ids) {
-        Ok(item) => item,
-        Err(not_found) => return not_found,
+    let Some(stored) = s.item(&key).map(|stored| &stored.item) else {
+        return folders::not_found(ids);
     };
     match call.kind {
         RequestKind::DriveItemChildren => {

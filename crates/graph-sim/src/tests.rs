@@ -976,7 +976,10 @@ async fn select_expand_and_drives_answer_like_graph() {
 
     // The anomaly shows on /drives too.
     assert_eq!(status(&sim, &folder, &cold).await, 401);
-    assert_eq!(status(&sim, &format!("{folder}/children"), &cold).await, 401);
+    assert_eq!(
+        status(&sim, &format!("{folder}/children"), &cold).await,
+        401
+    );
 
     let (token, _, _) = guest(&sim, true);
     let item = body(get(&sim, &format!("{folder}?$select=id,name"), &token).await).await;
@@ -1007,8 +1010,14 @@ async fn select_expand_and_drives_answer_like_graph() {
 
     let missing = format!("/drives/{drive}/items/01NOSUCHITEM");
     assert_eq!(status(&sim, &missing, &token).await, 404);
-    assert_eq!(status(&sim, &format!("{folder}/children?$top=0"), &token).await, 400);
-    assert_eq!(status(&sim, &format!("{folder}?$filter=x"), &token).await, 400);
+    assert_eq!(
+        status(&sim, &format!("{folder}/children?$top=0"), &token).await,
+        400
+    );
+    assert_eq!(
+        status(&sim, &format!("{folder}?$filter=x"), &token).await,
+        400
+    );
 }
 
 #[tokio::test]
