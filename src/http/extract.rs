@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::state::AppState;
+use crate::drive_item::{ItemRef, ItemRefError};
+use crate::prefer::Redeem;
 use crate::resolver::{Caller, ResolveRequest};
 use crate::share_id::{ShareId, ShareIdError};
 use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
@@ -60,10 +62,7 @@ impl Authorized {
     /// The resolution request for `share`.
     pub fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
         let host = share.sharing_url().map(|url| url.host().to_owned());
-        Ok(ResolveRequest {
-            caller: self.caller(host.as_deref())?,
-            share,
-        })
+        Ok(ResolveRequest::share(self.caller(host.as_deref())?, share))
     }
 }
 
@@ -252,10 +251,46 @@ pub(crate) struct WarmupBody {
     pub host: Option<String>,
 }
 
-/// `POST /v1/resolve` body: exactly one of the two.
+/// `POST /v1/resolve` body: exactly one of the two, and optionally the
+/// values of `$select` and `$expand`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ResolveBody {
     pub share_url: Option<String>,
     pub share_id: Option<String>,
+    pub select: Option<String>,
+    pub expand: Option<String>,
+}
+
+/// The item of a `/v1/drives/{driveId}/items/{itemId}…` path.
+#[derive(Debug)]
+pub(crate) struct ItemPath(pub ItemRef);
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((drive, item))) => Ok(Self(ItemRef::parse(&drive, &item)?)),
+            // Only a segment that is not UTF-8 once percent-decoded gets here.
+            Err(_) => Err(ApiError::Item(ItemRefError::DriveId)),
+        }
+    }
+}
+
+/// The sharing-link redemption of the request's `Prefer` headers, if any.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Preference(pub Option<Redeem>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Preference {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let values = parts
+            .headers
+            .get_all(header::HeaderName::from_static("prefer"))
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(Self(Redeem::from_prefer(values)))
+    }
 }

@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use tokio::time::Instant;
@@ -13,12 +13,19 @@ use tokio::time::Instant;
 use super::accounting::{Accounted, ms};
 use super::error::ApiError;
 use super::extract::{
-    Authorized, Body, ClientRequestId, Optional, ResolveBody, SharePath, WarmupBody,
+    Authorized, Body, ClientRequestId, ItemPath, Optional, Preference, ResolveBody, SharePath,
+    WarmupBody,
 };
+use super::next_link;
 use super::openapi::schemas;
 use super::problem::Problem;
+use super::public_url::PageUrl;
 use super::state::AppState;
-use crate::resolver::{Prewarmed, Report, ResolveError, Resolved, WarmupRequest};
+use crate::prefer::Redeem;
+use crate::query_options::{QueryOptions, Scope};
+use crate::resolver::{
+    Prewarmed, Report, ResolveError, ResolveRequest, Resolved, Resource, WarmupRequest,
+};
 use crate::share_id::{HostAllowList, ShareId, SharePointHost, SharingUrl};
 use crate::warmup::WarmupOutcome;
 
@@ -39,7 +46,9 @@ pub(crate) async fn healthz() -> Response {
     tag = "resolve",
     params(
         ("shareId" = schemas::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
-        schemas::CallerHeaders
+        schemas::ItemOptions,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
     ),
     responses(schemas::Resolution, schemas::InputProblems),
     security(("bearer" = []))
@@ -49,8 +58,112 @@ pub(crate) async fn get_drive_item(
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
     share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
 ) -> Response {
-    resolve(&state, request_id, caller, share.map(|SharePath(id)| id)).await
+    let read = share.and_then(|SharePath(share)| {
+        Read::of(
+            Resource::Share(share),
+            Scope::Item,
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, read, None).await
+}
+
+/// `GET /v1/shares/{shareId}/driveItem/children`: a shared folder's children.
+#[utoipa::path(
+    get,
+    path = "/v1/shares/{shareId}/driveItem/children",
+    tag = "browse",
+    params(
+        ("shareId" = schemas::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
+        schemas::ChildrenOptions,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
+    ),
+    responses(schemas::Children, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_share_children(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
+    PageUrl(page): PageUrl,
+) -> Response {
+    let read = share.and_then(|SharePath(share)| {
+        Read::of(
+            Resource::Share(share),
+            Scope::Children,
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, read, page).await
+}
+
+/// `GET /v1/drives/{driveId}/items/{itemId}`: an item inside a shared folder.
+#[utoipa::path(
+    get,
+    path = "/v1/drives/{driveId}/items/{itemId}",
+    tag = "browse",
+    params(
+        ("driveId" = schemas::DriveId, Path, description = "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`"),
+        ("itemId" = schemas::ItemId, Path, description = "A driveItem id (letters and digits, at most 128) or `root`"),
+        schemas::ItemOptions,
+        schemas::CallerHeaders
+    ),
+    responses(schemas::Resolution, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_item(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    item: Result<ItemPath, ApiError>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let read = item.and_then(|ItemPath(item)| {
+        Read::of(Resource::Item(item), Scope::Item, query.as_deref(), None)
+    });
+    resolve(&state, request_id, caller, read, None).await
+}
+
+/// `GET /v1/drives/{driveId}/items/{itemId}/children`.
+#[utoipa::path(
+    get,
+    path = "/v1/drives/{driveId}/items/{itemId}/children",
+    tag = "browse",
+    params(
+        ("driveId" = schemas::DriveId, Path, description = "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`"),
+        ("itemId" = schemas::ItemId, Path, description = "A driveItem id (letters and digits, at most 128) or `root`"),
+        schemas::ChildrenOptions,
+        schemas::CallerHeaders
+    ),
+    responses(schemas::Children, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_item_children(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    item: Result<ItemPath, ApiError>,
+    RawQuery(query): RawQuery,
+    PageUrl(page): PageUrl,
+) -> Response {
+    let read = item.and_then(|ItemPath(item)| {
+        Read::of(
+            Resource::Item(item),
+            Scope::Children,
+            query.as_deref(),
+            None,
+        )
+    });
+    resolve(&state, request_id, caller, read, page).await
 }
 
 /// `POST /v1/resolve`.
@@ -73,8 +186,16 @@ pub(crate) async fn post_resolve(
     caller: Result<Authorized, ApiError>,
     body: Result<Body<ResolveBody>, ApiError>,
 ) -> Response {
-    let share = body.and_then(|Body(body)| share_of(body, &state.hosts));
-    resolve(&state, request_id, caller, share).await
+    let read = body.and_then(|Body(body)| {
+        let options = QueryOptions::from_body(body.select.as_deref(), body.expand.as_deref())?;
+        Ok(Read {
+            resource: Resource::Share(share_of(body, &state.hosts)?),
+            scope: Scope::Item,
+            options,
+            redeem: None,
+        })
+    });
+    resolve(&state, request_id, caller, read, None).await
 }
 
 fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiError> {
@@ -102,8 +223,9 @@ pub(crate) async fn fallback(
     if method == Method::GET
         && let Some(share) = SharePath::of_unmatched(&uri, &state)
     {
-        let share = share.map(|SharePath(id)| id);
-        return resolve(&state, request_id, caller, share).await;
+        // The query of a decoded URL is the sharing URL's: no options.
+        let read = share.map(|SharePath(id)| Read::share(id));
+        return resolve(&state, request_id, caller, read, None).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -112,20 +234,75 @@ pub(crate) async fn method_not_allowed() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-/// The shared path of the resolve routes. A caller problem wins over a
-/// share problem: a caller without a token learns nothing about its input.
+/// What a resolve route reads, as parsed from its path, query and headers.
+struct Read {
+    resource: Resource,
+    scope: Scope,
+    options: QueryOptions,
+    redeem: Option<Redeem>,
+}
+
+impl Read {
+    fn share(share: ShareId) -> Self {
+        Self {
+            resource: Resource::Share(share),
+            scope: Scope::Item,
+            options: QueryOptions::default(),
+            redeem: None,
+        }
+    }
+
+    fn of(
+        resource: Resource,
+        scope: Scope,
+        query: Option<&str>,
+        redeem: Option<Redeem>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            resource,
+            scope,
+            options: QueryOptions::parse(query, scope)?,
+            redeem,
+        })
+    }
+}
+
+/// The one path of every resolve route (a share's driveItem or children,
+/// an item inside a shared folder or its children). A caller problem wins
+/// over an input problem: a caller without a token learns nothing about
+/// its input. `page_url`: a children listing's own URL, for its next link.
 async fn resolve(
     state: &AppState,
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
-    share: Result<ShareId, ApiError>,
+    read: Result<Read, ApiError>,
+    page_url: Option<String>,
 ) -> Response {
-    let request = caller.and_then(|caller| caller.resolve(share?));
+    let request = caller.and_then(|caller| {
+        let read = read?;
+        let mut request = match read.resource {
+            Resource::Share(share) => caller.resolve(share)?,
+            item @ Resource::Item(_) => ResolveRequest::of(caller.caller(None)?, item),
+        };
+        request.scope = read.scope;
+        request.options = read.options;
+        request.redeem = read.redeem;
+        Ok(request)
+    });
+    let options = request
+        .as_ref()
+        .map(|r| r.options.clone())
+        .unwrap_or_default();
     answer(
         request,
         &request_id,
         |request| async move { state.resolver.resolve(&request).await },
-        render_resolved,
+        |mut resolved: Resolved, report| {
+            if let Some(url) = &page_url {
+                resolved.body = next_link::rewrite(resolved.body, url, &options);
+            }
+            render_resolved(resolved, report)
+        },
     )
     .await
 }
