@@ -84,7 +84,7 @@ pub enum QueryOptionError {
         "the query parameter {0} must be 1 to {MAX_VALUE} characters of letters, digits, spaces and $@._-,/()=;:'"
     )]
     Malformed(OptionName),
-    #[error("the query parameter $top must be a whole number from 1 to 999")]
+    #[error("the query parameter $top must be a whole number from 1 to 999 (no leading zero)")]
     Top,
 }
 
@@ -195,9 +195,10 @@ fn check(option: OptionName, value: &str) -> Result<(), QueryOptionError> {
         return Err(QueryOptionError::Malformed(option));
     }
     if option == OptionName::Top {
+        // Plain decimal, no leading zero (what the OpenAPI pattern says).
         let in_range = value.len() <= 3
-            && value.bytes().all(|b| b.is_ascii_digit())
-            && value.parse::<u16>().is_ok_and(|n| (1..=999).contains(&n));
+            && !value.starts_with('0')
+            && value.bytes().all(|b| b.is_ascii_digit());
         if !in_range {
             return Err(QueryOptionError::Top);
         }
@@ -343,10 +344,11 @@ mod tests {
             ("$top=2.5", Scope::Children, QueryOptionError::Top),
             ("$top= 2", Scope::Children, QueryOptionError::Top),
             ("$top=abc", Scope::Children, QueryOptionError::Top),
+            ("$top=05", Scope::Children, QueryOptionError::Top),
         ] {
             assert_eq!(parse(query, scope), Err(expected), "{query}");
         }
-        for top in ["1", "999", "05"] {
+        for top in ["1", "10", "999"] {
             assert!(
                 parse(&format!("$top={top}"), Scope::Children).is_ok(),
                 "{top}"

@@ -284,7 +284,7 @@ impl IntoParams for ChildrenOptions {
                 "Page size, 1 to 999.",
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .pattern(Some("^[0-9]{1,3}$"))
+                    .pattern(Some("^[1-9][0-9]{0,2}$"))
                     .examples(["2"]),
             ),
             option(
@@ -363,11 +363,11 @@ impl PartialSchema for DriveItem {
         };
         ObjectBuilder::new()
             .schema_type(Type::Object)
-            .description(Some("Graph's driveItem, exactly as Graph returned it."))
+            .description(Some(
+                "Graph's driveItem, exactly as Graph returned it (with `$select`, only the selected properties).",
+            ))
             .property("id", string("01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L"))
-            .required("id")
             .property("name", string("Launch plan.docx"))
-            .required("name")
             .property(
                 "size",
                 ObjectBuilder::new()
