@@ -6,7 +6,8 @@
 # (web/client/dist) is what tsc makes of the source, what `npm pack` would
 # publish, and the tests: the package (pack file list, the tarball installed
 # and type-checked in a scratch project, sizes), the retry decision, the
-# client against the real service and simulator, and the example pages (plain
+# client against the real service and simulator (Microsoft's Graph JS client
+# too, pointed at the service), and the example pages (plain
 # and React) in playwright-core driving /usr/bin/chromium, real CORS.
 #
 # Usage: scripts/web-test.sh   (honours CARGO_TARGET_DIR; ends with "N passed, N failed")
