@@ -173,6 +173,42 @@ impl SharePath {
         (path.starts_with("/v1/shares/") && path.ends_with("/driveItem"))
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
+
+    /// As [`SharePath::of_unmatched`], for `…/driveItem/children`: the
+    /// parsed id and the listing's own query options (after the suffix).
+    pub fn of_unmatched_children(
+        uri: &Uri,
+        state: &AppState,
+    ) -> Option<Result<(Self, Option<String>), ApiError>> {
+        if let Some((raw, options)) = decoded_children_url(uri) {
+            return Some(
+                ShareId::parse(&raw, &state.hosts)
+                    .map(|id| (Self(id), options))
+                    .map_err(ApiError::from),
+            );
+        }
+        let path = uri.path();
+        (path.starts_with("/v1/shares/") && path.ends_with("/driveItem/children"))
+            .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
+    }
+}
+
+/// [`decoded_share_url`] for a children listing: `/v1/shares/https://…` +
+/// `?e=x/driveItem/children?$top=2` is the URL and the listing's options
+/// (`$top=2`); `None` for anything else.
+pub(crate) fn decoded_children_url(uri: &Uri) -> Option<(String, Option<String>)> {
+    const SUFFIX: &str = "/driveItem/children";
+    let rest = uri.path().strip_prefix("/v1/shares/")?;
+    let full = match uri.query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    let at = full.rfind(SUFFIX)?;
+    let options = match &full[at + SUFFIX.len()..] {
+        "" => None,
+        after => Some(after.strip_prefix('?')?.to_owned()),
+    };
+    Some((with_https(&full[..at])?, options))
 }
 
 /// API Gateway HTTP APIs are reported to percent-decode the path before the
@@ -185,7 +221,11 @@ pub(crate) fn decoded_share_url(uri: &Uri) -> Option<String> {
         Some(query) => format!("{rest}?{query}"),
         None => rest.to_owned(),
     };
-    let url = full.strip_suffix("/driveItem")?;
+    with_https(full.strip_suffix("/driveItem")?)
+}
+
+/// A decoded `https://` URL, its `//` restored when a proxy collapsed it.
+fn with_https(url: &str) -> Option<String> {
     match url.strip_prefix("https:/") {
         Some(tail) if !tail.starts_with('/') => Some(format!("https://{tail}")),
         Some(_) => Some(url.to_owned()),

@@ -13,6 +13,15 @@ use lambda_http::request::RequestContext;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageUrl(pub Option<String>);
 
+impl PageUrl {
+    /// The same base, another path of this API (`/v1/…`).
+    pub fn with_path(&self, path: &str, current: &str) -> Option<String> {
+        let url = self.0.as_deref()?;
+        let base = url.strip_suffix(current)?;
+        Some(format!("{base}{path}"))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for PageUrl {
     type Rejection = std::convert::Infallible;
 

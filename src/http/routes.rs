@@ -45,7 +45,7 @@ pub(crate) async fn healthz() -> Response {
     path = "/v1/shares/{shareId}/driveItem",
     tag = "resolve",
     params(
-        ("shareId" = schemas::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
+        schemas::SharePathParam,
         schemas::ItemOptions,
         schemas::CallerHeaders,
         schemas::PreferHeader
@@ -78,7 +78,7 @@ pub(crate) async fn get_drive_item(
     path = "/v1/shares/{shareId}/driveItem/children",
     tag = "browse",
     params(
-        ("shareId" = schemas::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
+        schemas::SharePathParam,
         schemas::ChildrenOptions,
         schemas::CallerHeaders,
         schemas::PreferHeader
@@ -112,8 +112,7 @@ pub(crate) async fn get_share_children(
     path = "/v1/drives/{driveId}/items/{itemId}",
     tag = "browse",
     params(
-        ("driveId" = schemas::DriveId, Path, description = "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`"),
-        ("itemId" = schemas::ItemId, Path, description = "A driveItem id (letters and digits, at most 128) or `root`"),
+        schemas::ItemPathParams,
         schemas::ItemOptions,
         schemas::CallerHeaders
     ),
@@ -139,8 +138,7 @@ pub(crate) async fn get_item(
     path = "/v1/drives/{driveId}/items/{itemId}/children",
     tag = "browse",
     params(
-        ("driveId" = schemas::DriveId, Path, description = "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`"),
-        ("itemId" = schemas::ItemId, Path, description = "A driveItem id (letters and digits, at most 128) or `root`"),
+        schemas::ItemPathParams,
         schemas::ChildrenOptions,
         schemas::CallerHeaders
     ),
@@ -211,21 +209,42 @@ fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiErro
     }
 }
 
-/// Unknown routes, and `GET /v1/shares/…/driveItem` paths the route does not
-/// match: a raw sharing URL that a gateway decoded, or a malformed id.
+/// Unknown routes, and `GET /v1/shares/…/driveItem[/children]` paths the
+/// routes do not match: a raw sharing URL that a gateway decoded, or a
+/// malformed id.
 pub(crate) async fn fallback(
     State(state): State<AppState>,
     request_id: ClientRequestId,
     method: Method,
     uri: Uri,
     caller: Result<Authorized, ApiError>,
+    Preference(redeem): Preference,
+    page: PageUrl,
 ) -> Response {
-    if method == Method::GET
-        && let Some(share) = SharePath::of_unmatched(&uri, &state)
-    {
+    if method != Method::GET {
+        return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
+    }
+    if let Some(share) = SharePath::of_unmatched(&uri, &state) {
         // The query of a decoded URL is the sharing URL's: no options.
-        let read = share.map(|SharePath(id)| Read::share(id));
+        let read = share.map(|SharePath(id)| Read::share(id, redeem));
         return resolve(&state, request_id, caller, read, None).await;
+    }
+    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
+        // Next pages go to the u! form of the same share: one segment,
+        // whatever the gateway decodes.
+        let next = listing.as_ref().ok().and_then(|(SharePath(id), _)| {
+            let route = format!("/v1/shares/{}/driveItem/children", id.as_str());
+            page.with_path(&route, uri.path())
+        });
+        let read = listing.and_then(|(SharePath(id), query)| {
+            Read::of(
+                Resource::Share(id),
+                Scope::Children,
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, read, next).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -243,12 +262,12 @@ struct Read {
 }
 
 impl Read {
-    fn share(share: ShareId) -> Self {
+    fn share(share: ShareId, redeem: Option<Redeem>) -> Self {
         Self {
             resource: Resource::Share(share),
             scope: Scope::Item,
             options: QueryOptions::default(),
-            redeem: None,
+            redeem,
         }
     }
 

@@ -214,3 +214,56 @@ async fn a_shared_folder_link_lists_its_children_after_warming_up_at_its_site() 
         .await;
     assert_eq!(header(&inside, "x-resolver-hydration"), "hit");
 }
+
+#[tokio::test]
+async fn a_raw_folder_url_that_a_gateway_decoded_lists_its_children_and_pages_by_u_id() {
+    // An HTTP API hands `/v1/shares/https%3A%2F%2F…%3Fe%3Dx/driveItem/children?$top=2`
+    // over decoded: the URL's own `?` starts the query, the options follow.
+    let app = spawn_app().await;
+    let (_, _, children) = add_folder(&app.graph, FOLDER_URL, 3);
+    let guest = Guest::new();
+
+    let first = app
+        .get_path(
+            &format!("/v1/shares/{FOLDER_URL}/driveItem/children?$top=2"),
+            Some(&guest.token),
+            &[],
+        )
+        .await;
+
+    assert_eq!(first.status(), 200);
+    let page: Value = first.json().await.unwrap();
+    assert_eq!(page["value"].as_array().unwrap().len(), 2);
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    let route = format!(
+        "{}/v1/shares/{}/driveItem/children",
+        app.address,
+        u_id(FOLDER_URL)
+    );
+    assert!(
+        next.starts_with(&format!("{route}?$top=2&$skiptoken=")),
+        "{next}"
+    );
+    let last: Value = app
+        .client
+        .get(next)
+        .bearer_auth(&guest.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["value"][0]["id"], children[2].as_str());
+    assert!(last.get("@odata.nextLink").is_none());
+
+    // A share id with a `/` in it is not one.
+    let split = app
+        .get_path(
+            "/v1/shares/u!ab/cd/driveItem/children",
+            Some(&guest.token),
+            &[],
+        )
+        .await;
+    crate::helpers::assert_problem(split, 400, "invalid_share").await;
+}

@@ -174,51 +174,25 @@ fn demo_folder() -> Vec<SimItem> {
     const SPECS: &str = "01FOLDERSPECS000000000000000000000";
     const ARCHIVE: &str = "01FOLDERARCHIVE0000000000000000000";
     const DESIGNS: &str = "01FOLDERDESIGNS0000000000000000000";
+    // (parent, id, name, what): one line a child, in listing order.
+    #[rustfmt::skip]
+    let tree = [
+        (DEMO_FOLDER_ID, SPECS, "Specs", Entry::Folder(2)),
+        (DEMO_FOLDER_ID, DESIGNS, "Designs", Entry::Folder(1)),
+        (DEMO_FOLDER_ID, "01FILEBUDGETXLSX", "Budget.xlsx", Entry::File(23_904, XLSX)),
+        (DEMO_FOLDER_ID, "01FILENOTESTXT", "Notes.txt", Entry::File(1_024, "text/plain")),
+        (DEMO_FOLDER_ID, "01FILELOGOPNG", "Logo.png", Entry::File(80_112, "image/png")),
+        (SPECS, "01FILEREQUIREMENTS", "Requirements.docx", Entry::File(40_960, DOCX)),
+        (SPECS, ARCHIVE, "Archive", Entry::Folder(1)),
+        (ARCHIVE, "01FILEOLDSPEC", "Old spec.docx", Entry::File(30_720, DOCX)),
+        (DESIGNS, "01FILEMOCKUPPNG", "Mockup.png", Entry::File(512_000, "image/png")),
+    ];
     let drive = demo_drive_id();
-    let child = |parent: &str, id: &str, name: &str, kind: Entry| {
-        SimItem::child(&drive, parent, entry(id, name, kind, Some(parent)))
-    };
-    vec![
-        child(DEMO_FOLDER_ID, SPECS, "Specs", Entry::Folder(2)),
-        child(DEMO_FOLDER_ID, DESIGNS, "Designs", Entry::Folder(1)),
-        child(
-            DEMO_FOLDER_ID,
-            "01FILEBUDGETXLSX00000000000000000",
-            "Budget.xlsx",
-            Entry::File(23_904, XLSX),
-        ),
-        child(
-            DEMO_FOLDER_ID,
-            "01FILENOTESTXT0000000000000000000",
-            "Notes.txt",
-            Entry::File(1_024, "text/plain"),
-        ),
-        child(
-            DEMO_FOLDER_ID,
-            "01FILELOGOPNG00000000000000000000",
-            "Logo.png",
-            Entry::File(80_112, "image/png"),
-        ),
-        child(
-            SPECS,
-            "01FILEREQUIREMENTS000000000000000",
-            "Requirements.docx",
-            Entry::File(40_960, DOCX),
-        ),
-        child(SPECS, ARCHIVE, "Archive", Entry::Folder(1)),
-        child(
-            ARCHIVE,
-            "01FILEOLDSPEC00000000000000000000",
-            "Old spec.docx",
-            Entry::File(30_720, DOCX),
-        ),
-        child(
-            DESIGNS,
-            "01FILEMOCKUPPNG000000000000000000",
-            "Mockup.png",
-            Entry::File(512_000, "image/png"),
-        ),
-    ]
+    tree.into_iter()
+        .map(|(parent, id, name, kind)| {
+            SimItem::child(&drive, parent, entry(id, name, kind, Some(parent)))
+        })
+        .collect()
 }
 
 struct DemoItem {

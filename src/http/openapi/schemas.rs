@@ -321,6 +321,49 @@ impl IntoParams for PreferHeader {
     }
 }
 
+fn path_param(name: &str, schema: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .description(Some(description))
+        .required(Required::True)
+        .schema(Some(Ref::from_schema_name(schema)))
+        .build()
+}
+
+/// The `{shareId}` of the `/v1/shares/…` routes.
+pub(crate) struct SharePathParam;
+
+impl IntoParams for SharePathParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_param(
+            "shareId",
+            &ShareId::name(),
+            "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL",
+        )]
+    }
+}
+
+/// The `{driveId}` and `{itemId}` of the `/v1/drives/…` routes.
+pub(crate) struct ItemPathParams;
+
+impl IntoParams for ItemPathParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            path_param(
+                "driveId",
+                &DriveId::name(),
+                "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`",
+            ),
+            path_param(
+                "itemId",
+                &ItemId::name(),
+                "A driveItem id (letters and digits, at most 128) or `root`",
+            ),
+        ]
+    }
+}
+
 /// Graph's drive id, as `parentReference.driveId` carries it.
 pub(crate) struct DriveId;
 
