@@ -8,6 +8,9 @@
 //! still left when the link comes plus one direct call. The seed recipe
 //! (optimistic call; on 401 the group trick, sleep 1 s then 2 s, retry)
 //! runs as the baseline.
+//! Browsing: a cold guest opens a folder link (its children) and then three
+//! sub-folders (`/drives/…/children`, found in the listings); ideal is the
+//! cold guest's first call plus one round trip per sub-folder.
 //! Ends with a burst of one lagging guest and peak RSS after many users.
 //!
 //! Each row also says what a request costs on Lambda: billed milliseconds
@@ -22,7 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
-use graph_sim::{Behaviour, GraphSimulator, RequestKind, Scenario, SimUser};
+use graph_sim::{Behaviour, DEMO_FOLDER_URL, GraphSimulator, RequestKind, Scenario, SimUser};
+use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{MemoryStore, production_store};
 use share_resolver_testkit::{CountingStore, Guest, SHARE_URL, TestApp, spawn_service, u_id};
@@ -344,6 +348,69 @@ async fn sample_with_token(app: &TestApp, token: &str) -> Sample {
     }
 }
 
+/// A children listing through the service: the folders in it, as
+/// `(driveId, id)`, or `None` when it failed.
+async fn folders_in(app: &TestApp, path: &str, guest: &Guest) -> Option<Vec<(String, String)>> {
+    let r = app.get_path(path, Some(&guest.token), &[]).await;
+    if r.status() != 200 {
+        return None;
+    }
+    let page: Value = r.json().await.ok()?;
+    let folders = page["value"]
+        .as_array()?
+        .iter()
+        .filter(|c| c.get("folder").is_some())
+        .filter_map(|c| {
+            let drive = c["parentReference"]["driveId"].as_str()?;
+            Some((drive.to_owned(), c["id"].as_str()?.to_owned()))
+        })
+        .collect();
+    Some(folders)
+}
+
+/// One browsing session of a fresh guest: the folder link's children, then
+/// the first three sub-folders found (breadth first), each a `/drives` call.
+async fn browse(app: &TestApp) -> Sample {
+    let guest = Guest::new();
+    app.graph.clear_requests();
+    let store_before = STORE_CALLS.load(Ordering::SeqCst);
+    let started = Instant::now();
+    let root = format!("/v1/shares/{}/driveItem/children", u_id(DEMO_FOLDER_URL));
+    let mut queue = folders_in(app, &root, &guest).await;
+    let mut opened = 0;
+    let mut ok = queue.is_some();
+    while opened < 3 && ok {
+        let Some((drive, item)) = queue
+            .as_mut()
+            .and_then(|q| (!q.is_empty()).then(|| q.remove(0)))
+        else {
+            ok = false;
+            break;
+        };
+        let path = format!("/v1/drives/{drive}/items/{item}/children");
+        match folders_in(app, &path, &guest).await {
+            Some(found) => queue.iter_mut().for_each(|q| q.extend(found.clone())),
+            None => ok = false,
+        }
+        opened += 1;
+    }
+    Sample {
+        wall: started.elapsed(),
+        calls: Calls::logged(app),
+        store_calls: STORE_CALLS.load(Ordering::SeqCst) - store_before,
+        ok: ok && opened == 3,
+    }
+}
+
+/// `n` browsing sessions, one after another.
+async fn browsing(app: &TestApp, n: usize) -> Vec<Sample> {
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        samples.push(browse(app).await);
+    }
+    samples
+}
+
 /// `n` fresh guests through `via`, one after another.
 async fn cold(app: &TestApp, n: usize, via: Via) -> Vec<Sample> {
     let mut samples = Vec::with_capacity(n);
@@ -395,6 +462,13 @@ async fn main() {
         &cold(&app, n.min(20), Via::SeedRecipe).await,
         2 * rtt,
     );
+    // A folder link, then three sub-folders: the cold first call (warm-up
+    // and listing), then one round trip each (hits).
+    table.row(
+        "browsing: cold guest, folder + 3 sub-folders",
+        &browsing(&app, n).await,
+        5 * rtt,
+    );
 
     // Graph throttles a hydrated caller with `Retry-After: 10`: today's
     // inline budget hands the wait to the caller; with the budget as large
@@ -443,6 +517,11 @@ async fn main() {
                 &format!("seed recipe, cold guest, {lag_ms} ms lag"),
                 &cold(&lagging, runs, Via::SeedRecipe).await,
                 lag + 2 * rtt,
+            );
+            table.row(
+                &format!("browsing, {lag_ms} ms lag: folder + 3 sub-folders"),
+                &browsing(&lagging, runs).await,
+                lag + 5 * rtt,
             );
         }
     }

@@ -7,6 +7,7 @@ It uses the standard library only, and its output is deterministic.
 """
 
 import base64
+import hashlib
 import json
 import pathlib
 import time
@@ -18,6 +19,9 @@ TENANT = "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60"
 GUEST_OID = "a1b2c3d4-0000-4000-8000-000000000001"
 SHARE_EVERYONE = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9"
 SHARE_MEMBER_ONLY = "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1"
+# The simulator's demo shared folder (graph_sim::DEMO_FOLDER_URL, DEMO_FOLDER_ID).
+SHARE_FOLDER = "https://contoso.sharepoint.com/:f:/s/Marketing/EFolderProjectFiles0000000?e=Fo1d3r"
+FOLDER_ID = "01FOLDERPROJECTFILES00000000000000"
 
 API_ID = "r3s0lv3r1a"
 REGION = "eu-west-1"
@@ -65,8 +69,22 @@ def demo_token() -> str:
 TOKEN = demo_token()
 
 
+def guid_from(seed: str) -> str:
+    """graph_sim's deterministic GUID of a seed (sites.rs)."""
+    h = hashlib.sha256(seed.encode()).digest()[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
+
+
+def demo_drive_id() -> str:
+    """graph_sim::demo_drive_id(): the Marketing site's document library."""
+    site = "sites/Marketing"
+    seed = guid_from(site) + guid_from("drive:" + site)
+    hexdigits = bytes(c for c in seed.encode() if chr(c) in "0123456789abcdef")
+    return "b!" + b64url(hexdigits[:48])
+
+
 def event(n, method, path, route_key, *, body=None, token=True, path_params=None,
-          function_url=False):
+          function_url=False, query=""):
     """One payload-v2 event, shaped like what API Gateway's HTTP API sends
     (or, with function_url, what a Lambda function URL sends: the same
     format, but routeKey "$default" and a path still percent-encoded)."""
@@ -99,7 +117,7 @@ def event(n, method, path, route_key, *, body=None, token=True, path_params=None
         "version": "2.0",
         "routeKey": route_key,
         "rawPath": path,
-        "rawQueryString": "",
+        "rawQueryString": query,
         "headers": headers,
         "requestContext": {
             # A function URL without IAM auth says "anonymous".
@@ -124,6 +142,8 @@ def event(n, method, path, route_key, *, body=None, token=True, path_params=None
         },
         "isBase64Encoded": False,
     }
+    if query:
+        ev["queryStringParameters"] = dict(urllib.parse.parse_qsl(query))
     if path_params:
         ev["pathParameters"] = path_params
     if body is not None:
@@ -134,6 +154,7 @@ def event(n, method, path, route_key, *, body=None, token=True, path_params=None
 GET_ROUTE = "GET /v1/shares/{proxy+}"
 POST_ROUTE = "POST /v1/resolve"
 WARMUP_ROUTE = "POST /v1/warmup"
+DRIVES_ROUTE = "GET /v1/drives/{proxy+}"
 
 
 def get_share(n, share):
@@ -150,6 +171,16 @@ def get_share_decoded(n, url):
 
 def get_share_function_url(n, share):
     return event(n, "GET", f"/v1/shares/{share}/driveItem", "$default", function_url=True)
+
+
+def get_children(n, share, query):
+    return event(n, "GET", f"/v1/shares/{share}/driveItem/children", GET_ROUTE, query=query,
+                 path_params={"proxy": share + "/driveItem/children"})
+
+
+def get_drive_children(n, drive, item):
+    tail = f"{drive}/items/{item}/children"
+    return event(n, "GET", f"/v1/drives/{tail}", DRIVES_ROUTE, path_params={"proxy": tail})
 
 
 def post(n, payload, **kw):
@@ -178,6 +209,11 @@ EVENTS = {
     # Pre-warm right after sign-in: the demo guest is cold, root answers.
     "post-warmup.json": (event(10, "POST", "/v1/warmup", WARMUP_ROUTE, body="{}"), 200, "-"),
     "openapi.json": (event(11, "GET", "/openapi.json", "GET /openapi.json", token=False), 200, "-"),
+    # A shared folder's first page of two children (the guest is known by
+    # now); its next link points at this API on the event's host.
+    "get-children.json": (get_children(12, share_id(SHARE_FOLDER), "$top=2"), 200, "-"),
+    # Browsing inside it, as a client does with parentReference.driveId.
+    "get-drive-children.json": (get_drive_children(13, demo_drive_id(), FOLDER_ID), 200, "-"),
 }
 
 

@@ -133,11 +133,29 @@ while IFS= read -r url; do
     say "example share: $url"
 done <"$LOGS/examples.txt"
 
+# The document's example drive and item (a folder with two children), so that
+# the examples of the /drives routes reach an item and a page of children.
+python3 - "$base/openapi.json" >"$LOGS/items.txt" <<'EOF' || die "cannot read the document's drive and item examples"
+import json, sys, urllib.request
+schemas = json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["components"]["schemas"]
+print(schemas["DriveId"]["examples"][0], schemas["ItemId"]["examples"][0])
+EOF
+read -r drive item <"$LOGS/items.txt"
+for child in "" 01APIFUZZCHILDA 01APIFUZZCHILDB; do
+    args=$(python3 -c 'import json, sys
+drive, folder, child = sys.argv[1:]
+item = {"id": child, "name": child + ".txt", "size": 1} if child else {"id": folder, "name": "Example folder", "folder": {"childCount": 2}}
+print(json.dumps({"driveId": drive, "parentId": folder if child else None, "item": item}))' "$drive" "$item" "$child")
+    sim_post /_sim/items "$args" >/dev/null || die "graph-sim did not take the item $args" "$LOGS/graph-sim.log"
+done
+say "example folder: $drive/$item"
+
 # --- Schemathesis configuration and contract checks --------------------------
 # positive_data_acceptance: a schema-valid request may still be refused with
 # 400 by contract, for what no schema can say: `invalid_share` (the host
 # allow-list is deployment configuration; a u!-id must decode to an https URL
-# on it; Graph may answer 400 invalidRequest for an id) and `bad_request` for
+# on it; Graph may answer 400 invalidRequest for an id, or for a query option
+# whose value it cannot read, such as `$expand=x`) and `bad_request` for
 # an X-SharePoint-Authorization that is not a token of this user for that
 # host. 400 is therefore accepted here, and the hook check
 # `schema_valid_400_is_a_runtime_refusal` fails any other 400 for valid data.

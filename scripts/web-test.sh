@@ -6,7 +6,8 @@
 # (web/client/dist) is what tsc makes of the source, what `npm pack` would
 # publish, and the tests: the package (pack file list, the tarball installed
 # and type-checked in a scratch project, sizes), the retry decision, the
-# client against the real service and simulator, and the example pages (plain
+# client against the real service and simulator (Microsoft's Graph JS client
+# too, pointed at the service), and the example pages (plain
 # and React) in playwright-core driving /usr/bin/chromium, real CORS.
 #
 # Usage: scripts/web-test.sh   (honours CARGO_TARGET_DIR; ends with "N passed, N failed")
@@ -59,7 +60,7 @@ step "package, retry, client and browser tests (node --test)"
 status=0
 (cd web && node --test --test-reporter=tap --test-concurrency=1 \
   test/package.test.mjs test/retry.test.mjs test/client.test.mjs test/instance.test.mjs \
-  test/browser.test.mjs test/react.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
+  test/graph-client.test.mjs test/browser.test.mjs test/react.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
 
 passed=$(grep -Eo '^# pass [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')
 failed=$(grep -Eo '^# fail [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')

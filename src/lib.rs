@@ -11,6 +11,7 @@
 
 mod clock;
 pub mod configuration;
+mod drive_item;
 /// Fuzzing entry points (`fuzz/`): built for cargo-fuzz (`--cfg fuzzing`) and
 /// for the corpus replay in `cargo test`, never into the service.
 #[cfg(any(test, fuzzing))]
@@ -20,7 +21,9 @@ mod http;
 pub mod hydration;
 pub mod identity;
 pub mod metrics;
+mod prefer;
 mod problem_code;
+mod query_options;
 mod resolver;
 mod retry;
 mod share_id;

@@ -25,6 +25,9 @@ fn the_document_is_openapi_3_1_with_every_route_and_the_bearer_scheme() {
     assert_eq!(document["openapi"], "3.1.0");
     for path in [
         "/v1/shares/{shareId}/driveItem",
+        "/v1/shares/{shareId}/driveItem/children",
+        "/v1/drives/{driveId}/items/{itemId}",
+        "/v1/drives/{driveId}/items/{itemId}/children",
         "/v1/resolve",
         "/v1/warmup",
         "/healthz",

@@ -7,6 +7,7 @@ use http::HeaderMap;
 
 use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
 use super::path::GraphPath;
+use crate::prefer::Redeem;
 use crate::token::BearerToken;
 
 /// Largest Graph body we read: a driveItem is a few KiB; this bounds memory
@@ -56,6 +57,12 @@ impl CallLabel {
         strategy: None,
     };
 
+    /// A `/drives/{driveId}/items/…` call (browsing a shared folder).
+    pub const DRIVES: Self = Self {
+        kind: CallKind::Drives,
+        strategy: None,
+    };
+
     pub fn warmup(strategy: &'static str) -> Self {
         Self {
             kind: CallKind::Warmup,
@@ -91,7 +98,6 @@ impl GraphClient {
 
     /// `GET {base}{path}` with the caller's token and `client-request-id`,
     /// giving up after `timeout`.
-    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?label.kind, status))]
     pub async fn get(
         &self,
         path: &GraphPath,
@@ -100,12 +106,30 @@ impl GraphClient {
         label: CallLabel,
         timeout: Duration,
     ) -> Result<GraphResponse, TransportError> {
+        self.get_preferring(path, None, token, client_request_id, label, timeout)
+            .await
+    }
+
+    /// [`GraphClient::get`] with a sharing-link `Prefer`, when given.
+    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?label.kind, status))]
+    pub async fn get_preferring(
+        &self,
+        path: &GraphPath,
+        prefer: Option<Redeem>,
+        token: &BearerToken,
+        client_request_id: &str,
+        label: CallLabel,
+        timeout: Duration,
+    ) -> Result<GraphResponse, TransportError> {
         let url = format!("{}{}", self.base, path.as_str());
-        let request = self
+        let mut request = self
             .http
             .get(url)
             .bearer_auth(token.expose())
             .header("accept", "application/json");
+        if let Some(prefer) = prefer {
+            request = request.header("prefer", prefer.as_str());
+        }
         self.send(request, client_request_id, label, timeout).await
     }
 

@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 pub enum CallKind {
     Warmup,
     Shares,
+    /// `/drives/{driveId}/items/…`: browsing inside a shared folder.
+    Drives,
 }
 
 /// One Graph (or SharePoint) call and what it answered.
@@ -20,7 +22,7 @@ pub enum CallKind {
 #[serde(rename_all = "camelCase")]
 #[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
-    /// `warmup` or `shares`; absent for a token Graph refused.
+    /// `warmup`, `shares` or `drives`; absent for a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the
     // user (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,7 +120,7 @@ impl GraphDiagnostics {
     pub(crate) fn for_log(&self) -> LoggedCall<'_> {
         LoggedCall {
             call: match self.call {
-                Some(CallKind::Shares) => Some("resolve"),
+                Some(CallKind::Shares | CallKind::Drives) => Some("resolve"),
                 Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
                 // Anonymous: the log says no more than the caller was told.
                 None => None,

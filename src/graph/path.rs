@@ -3,6 +3,8 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::drive_item::ItemRef;
+use crate::query_options::QueryOptions;
 use crate::share_id::ShareId;
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/`, `?`, `#`,
@@ -44,6 +46,35 @@ impl GraphPath {
         Self(format!("/shares/{}/driveItem", share.as_str()))
     }
 
+    /// `GET /shares/{shareId}/driveItem/children`.
+    pub fn shares_children(share: &ShareId) -> Self {
+        Self(format!("/shares/{}/driveItem/children", share.as_str()))
+    }
+
+    /// `GET /drives/{driveId}/items/{itemId}`: both ids hold only
+    /// characters that need no encoding (`drive_item`).
+    pub fn drive_item(item: &ItemRef) -> Self {
+        Self(format!(
+            "/drives/{}/items/{}",
+            item.drive.as_str(),
+            item.item.as_str()
+        ))
+    }
+
+    /// `GET /drives/{driveId}/items/{itemId}/children`.
+    pub fn drive_item_children(item: &ItemRef) -> Self {
+        let Self(path) = Self::drive_item(item);
+        Self(format!("{path}/children"))
+    }
+
+    /// The same path with checked query options (`?$select=…`), if any.
+    pub fn with_options(self, options: &QueryOptions) -> Self {
+        match options.to_query() {
+            Some(query) => Self(format!("{}?{query}", self.0)),
+            None => self,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -62,6 +93,22 @@ mod tests {
         assert_eq!(
             GraphPath::site_by_path("contoso.sharepoint.com", "sites", "a?b#c d").as_str(),
             "/sites/contoso.sharepoint.com:/sites/a%3Fb%23c%20d"
+        );
+    }
+
+    #[test]
+    fn item_paths_carry_their_options() {
+        let item = ItemRef::parse("b!x-_1", "root").unwrap();
+        let options = QueryOptions::parse(
+            Some("$top=2&$orderby=name desc"),
+            crate::query_options::Scope::Children,
+        )
+        .unwrap();
+        assert_eq!(
+            GraphPath::drive_item_children(&item)
+                .with_options(&options)
+                .as_str(),
+            "/drives/b!x-_1/items/root/children?$top=2&$orderby=name%20desc"
         );
     }
 }

@@ -18,6 +18,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(handlers::healthz))
         .routes(routes!(handlers::get_drive_item))
+        .routes(routes!(handlers::get_share_children))
+        .routes(routes!(handlers::get_item))
+        .routes(routes!(handlers::get_item_children))
         .routes(routes!(handlers::post_resolve))
         .routes(routes!(handlers::post_warmup))
         .routes(routes!(openapi_json))
@@ -51,9 +54,11 @@ mod tests {
 
     use super::super::error::ApiError;
     use super::super::problem::Problem as Rendered;
+    use crate::drive_item::ItemRefError;
     use crate::graph::GraphRejection as G;
     use crate::identity::IdentityError as I;
     use crate::problem_code::ProblemCode;
+    use crate::query_options::QueryOptionError;
     use crate::resolver::{GraphTrouble, ResolveError as R};
     use crate::share_id::ShareIdError;
     use crate::token::{SharePointTokenError, TokenError as T};
@@ -107,6 +112,8 @@ mod tests {
             ApiError::SharePointToken(SharePointTokenError::Malformed),
             ApiError::Share(ShareIdError::Empty),
             ApiError::BadRequest("x".into()),
+            ApiError::Item(ItemRefError::DriveId),
+            ApiError::QueryOption(QueryOptionError::Top),
             ApiError::PayloadTooLarge { limit: 1 },
             ApiError::RouteNotFound("/x".into()),
             ApiError::MethodNotAllowed,

@@ -2,7 +2,9 @@
 //! from a missing token to Graph's refusal. `problem` maps it to
 //! problem+json, in one place.
 
+use crate::drive_item::ItemRefError;
 use crate::identity::{CallerError, IdentityError};
+use crate::query_options::QueryOptionError;
 use crate::resolver::ResolveError;
 use crate::share_id::ShareIdError;
 use crate::token::{SharePointTokenError, TokenError};
@@ -18,6 +20,10 @@ pub enum ApiError {
     Identity(#[from] IdentityError),
     #[error(transparent)]
     Share(#[from] ShareIdError),
+    #[error(transparent)]
+    Item(#[from] ItemRefError),
+    #[error(transparent)]
+    QueryOption(#[from] QueryOptionError),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("the request body is larger than {limit} bytes")]

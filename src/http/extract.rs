@@ -17,7 +17,9 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::configuration::AuthMode;
+use crate::drive_item::{ItemRef, ItemRefError};
 use crate::identity::Identity;
+use crate::prefer::Redeem;
 use crate::resolver::{Caller, GivenSharePointToken, ResolveRequest, SharePointTokens};
 use crate::share_id::{ShareId, ShareIdError};
 use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
@@ -69,10 +71,10 @@ impl Authorized {
     /// The resolution request for `share`.
     pub async fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
         let host = share.sharing_url().map(|url| url.host().to_owned());
-        Ok(ResolveRequest {
-            caller: self.caller(host.as_deref()).await?,
+        Ok(ResolveRequest::share(
+            self.caller(host.as_deref()).await?,
             share,
-        })
+        ))
     }
 }
 
@@ -187,6 +189,42 @@ impl SharePath {
         (path.starts_with("/v1/shares/") && path.ends_with("/driveItem"))
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
+
+    /// As [`SharePath::of_unmatched`], for `…/driveItem/children`: the
+    /// parsed id and the listing's own query options (after the suffix).
+    pub fn of_unmatched_children(
+        uri: &Uri,
+        state: &AppState,
+    ) -> Option<Result<(Self, Option<String>), ApiError>> {
+        if let Some((raw, options)) = decoded_children_url(uri) {
+            return Some(
+                ShareId::parse(&raw, &state.hosts)
+                    .map(|id| (Self(id), options))
+                    .map_err(ApiError::from),
+            );
+        }
+        let path = uri.path();
+        (path.starts_with("/v1/shares/") && path.ends_with("/driveItem/children"))
+            .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
+    }
+}
+
+/// [`decoded_share_url`] for a children listing: `/v1/shares/https://…` +
+/// `?e=x/driveItem/children?$top=2` is the URL and the listing's options
+/// (`$top=2`); `None` for anything else.
+pub(crate) fn decoded_children_url(uri: &Uri) -> Option<(String, Option<String>)> {
+    const SUFFIX: &str = "/driveItem/children";
+    let rest = uri.path().strip_prefix("/v1/shares/")?;
+    let full = match uri.query() {
+        Some(query) => format!("{rest}?{query}"),
+        None => rest.to_owned(),
+    };
+    let at = full.rfind(SUFFIX)?;
+    let options = match &full[at + SUFFIX.len()..] {
+        "" => None,
+        after => Some(after.strip_prefix('?')?.to_owned()),
+    };
+    Some((with_https(&full[..at])?, options))
 }
 
 /// API Gateway HTTP APIs are reported to percent-decode the path before the
@@ -199,7 +237,11 @@ pub(crate) fn decoded_share_url(uri: &Uri) -> Option<String> {
         Some(query) => format!("{rest}?{query}"),
         None => rest.to_owned(),
     };
-    let url = full.strip_suffix("/driveItem")?;
+    with_https(full.strip_suffix("/driveItem")?)
+}
+
+/// A decoded `https://` URL, its `//` restored when a proxy collapsed it.
+fn with_https(url: &str) -> Option<String> {
     match url.strip_prefix("https:/") {
         Some(tail) if !tail.starts_with('/') => Some(format!("https://{tail}")),
         Some(_) => Some(url.to_owned()),
@@ -265,10 +307,46 @@ pub(crate) struct WarmupBody {
     pub host: Option<String>,
 }
 
-/// `POST /v1/resolve` body: exactly one of the two.
+/// `POST /v1/resolve` body: exactly one of the two, and optionally the
+/// values of `$select` and `$expand`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ResolveBody {
     pub share_url: Option<String>,
     pub share_id: Option<String>,
+    pub select: Option<String>,
+    pub expand: Option<String>,
+}
+
+/// The item of a `/v1/drives/{driveId}/items/{itemId}…` path.
+#[derive(Debug)]
+pub(crate) struct ItemPath(pub ItemRef);
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((drive, item))) => Ok(Self(ItemRef::parse(&drive, &item)?)),
+            // Only a segment that is not UTF-8 once percent-decoded gets here.
+            Err(_) => Err(ApiError::Item(ItemRefError::DriveId)),
+        }
+    }
+}
+
+/// The sharing-link redemption of the request's `Prefer` headers, if any.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Preference(pub Option<Redeem>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Preference {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let values = parts
+            .headers
+            .get_all(header::HeaderName::from_static("prefer"))
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(Self(Redeem::from_prefer(values)))
+    }
 }

@@ -7,8 +7,10 @@ mod accounting;
 mod api;
 mod error;
 mod extract;
+mod next_link;
 mod openapi;
 mod problem;
+mod public_url;
 mod routes;
 mod state;
 

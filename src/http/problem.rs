@@ -298,6 +298,18 @@ impl Problem {
                 "Bad request",
                 "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
             ),
+            E::Item(_) => (
+                400,
+                Code::InvalidShare,
+                "Invalid drive or item id",
+                "Browse with the ids Graph returned for the shared folder: parentReference.driveId (b!…) and an item's id (or root).",
+            ),
+            E::QueryOption(_) => (
+                400,
+                Code::BadRequest,
+                "Unsupported query option",
+                "Send only $select and $expand, and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
+            ),
             E::SharePointToken(_) => (
                 400,
                 Code::BadRequest,
@@ -314,7 +326,7 @@ impl Problem {
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
             E::Internal => (
                 500,
@@ -326,7 +338,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {

@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use tokio::time::Instant;
@@ -13,12 +13,19 @@ use tokio::time::Instant;
 use super::accounting::{Accounted, ms};
 use super::error::ApiError;
 use super::extract::{
-    Authorized, Body, ClientRequestId, Optional, ResolveBody, SharePath, WarmupBody,
+    Authorized, Body, ClientRequestId, ItemPath, Optional, Preference, ResolveBody, SharePath,
+    WarmupBody,
 };
+use super::next_link;
 use super::openapi::schemas;
 use super::problem::Problem;
+use super::public_url::PageUrl;
 use super::state::AppState;
-use crate::resolver::{Prewarmed, Report, ResolveError, Resolved, WarmupRequest};
+use crate::prefer::Redeem;
+use crate::query_options::{QueryOptions, Scope};
+use crate::resolver::{
+    Prewarmed, Report, ResolveError, ResolveRequest, Resolved, Resource, WarmupRequest,
+};
 use crate::share_id::{HostAllowList, ShareId, SharePointHost, SharingUrl};
 use crate::warmup::WarmupOutcome;
 
@@ -38,8 +45,10 @@ pub(crate) async fn healthz() -> Response {
     path = "/v1/shares/{shareId}/driveItem",
     tag = "resolve",
     params(
-        ("shareId" = schemas::ShareId, Path, description = "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL"),
-        schemas::CallerHeaders
+        schemas::SharePathParam,
+        schemas::ItemOptions,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
     ),
     responses(schemas::Resolution, schemas::InputProblems),
     security(("bearer" = []))
@@ -49,8 +58,110 @@ pub(crate) async fn get_drive_item(
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
     share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
 ) -> Response {
-    resolve(&state, request_id, caller, share.map(|SharePath(id)| id)).await
+    let read = share.and_then(|SharePath(share)| {
+        Read::of(
+            Resource::Share(share),
+            Scope::Item,
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, read, None).await
+}
+
+/// `GET /v1/shares/{shareId}/driveItem/children`: a shared folder's children.
+#[utoipa::path(
+    get,
+    path = "/v1/shares/{shareId}/driveItem/children",
+    tag = "browse",
+    params(
+        schemas::SharePathParam,
+        schemas::ChildrenOptions,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
+    ),
+    responses(schemas::Children, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_share_children(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
+    PageUrl(page): PageUrl,
+) -> Response {
+    let read = share.and_then(|SharePath(share)| {
+        Read::of(
+            Resource::Share(share),
+            Scope::Children,
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, read, page).await
+}
+
+/// `GET /v1/drives/{driveId}/items/{itemId}`: an item inside a shared folder.
+#[utoipa::path(
+    get,
+    path = "/v1/drives/{driveId}/items/{itemId}",
+    tag = "browse",
+    params(
+        schemas::ItemPathParams,
+        schemas::ItemOptions,
+        schemas::CallerHeaders
+    ),
+    responses(schemas::Resolution, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_item(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    item: Result<ItemPath, ApiError>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let read = item.and_then(|ItemPath(item)| {
+        Read::of(Resource::Item(item), Scope::Item, query.as_deref(), None)
+    });
+    resolve(&state, request_id, caller, read, None).await
+}
+
+/// `GET /v1/drives/{driveId}/items/{itemId}/children`.
+#[utoipa::path(
+    get,
+    path = "/v1/drives/{driveId}/items/{itemId}/children",
+    tag = "browse",
+    params(
+        schemas::ItemPathParams,
+        schemas::ChildrenOptions,
+        schemas::CallerHeaders
+    ),
+    responses(schemas::Children, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_item_children(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    item: Result<ItemPath, ApiError>,
+    RawQuery(query): RawQuery,
+    PageUrl(page): PageUrl,
+) -> Response {
+    let read = item.and_then(|ItemPath(item)| {
+        Read::of(
+            Resource::Item(item),
+            Scope::Children,
+            query.as_deref(),
+            None,
+        )
+    });
+    resolve(&state, request_id, caller, read, page).await
 }
 
 /// `POST /v1/resolve`.
@@ -73,8 +184,16 @@ pub(crate) async fn post_resolve(
     caller: Result<Authorized, ApiError>,
     body: Result<Body<ResolveBody>, ApiError>,
 ) -> Response {
-    let share = body.and_then(|Body(body)| share_of(body, &state.hosts));
-    resolve(&state, request_id, caller, share).await
+    let read = body.and_then(|Body(body)| {
+        let options = QueryOptions::from_body(body.select.as_deref(), body.expand.as_deref())?;
+        Ok(Read {
+            resource: Resource::Share(share_of(body, &state.hosts)?),
+            scope: Scope::Item,
+            options,
+            redeem: None,
+        })
+    });
+    resolve(&state, request_id, caller, read, None).await
 }
 
 fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiError> {
@@ -90,20 +209,42 @@ fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiErro
     }
 }
 
-/// Unknown routes, and `GET /v1/shares/…/driveItem` paths the route does not
-/// match: a raw sharing URL that a gateway decoded, or a malformed id.
+/// Unknown routes, and `GET /v1/shares/…/driveItem[/children]` paths the
+/// routes do not match: a raw sharing URL that a gateway decoded, or a
+/// malformed id.
 pub(crate) async fn fallback(
     State(state): State<AppState>,
     request_id: ClientRequestId,
     method: Method,
     uri: Uri,
     caller: Result<Authorized, ApiError>,
+    Preference(redeem): Preference,
+    page: PageUrl,
 ) -> Response {
-    if method == Method::GET
-        && let Some(share) = SharePath::of_unmatched(&uri, &state)
-    {
-        let share = share.map(|SharePath(id)| id);
-        return resolve(&state, request_id, caller, share).await;
+    if method != Method::GET {
+        return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
+    }
+    if let Some(share) = SharePath::of_unmatched(&uri, &state) {
+        // The query of a decoded URL is the sharing URL's: no options.
+        let read = share.map(|SharePath(id)| Read::share(id, redeem));
+        return resolve(&state, request_id, caller, read, None).await;
+    }
+    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
+        // Next pages go to the u! form of the same share: one segment,
+        // whatever the gateway decodes.
+        let next = listing.as_ref().ok().and_then(|(SharePath(id), _)| {
+            let route = format!("/v1/shares/{}/driveItem/children", id.as_str());
+            page.with_path(&route, uri.path())
+        });
+        let read = listing.and_then(|(SharePath(id), query)| {
+            Read::of(
+                Resource::Share(id),
+                Scope::Children,
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, read, next).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -112,23 +253,82 @@ pub(crate) async fn method_not_allowed() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-/// The shared path of the resolve routes. A caller problem wins over a
-/// share problem: a caller without a token learns nothing about its input.
+/// What a resolve route reads, as parsed from its path, query and headers.
+struct Read {
+    resource: Resource,
+    scope: Scope,
+    options: QueryOptions,
+    redeem: Option<Redeem>,
+}
+
+impl Read {
+    fn share(share: ShareId, redeem: Option<Redeem>) -> Self {
+        Self {
+            resource: Resource::Share(share),
+            scope: Scope::Item,
+            options: QueryOptions::default(),
+            redeem,
+        }
+    }
+
+    fn of(
+        resource: Resource,
+        scope: Scope,
+        query: Option<&str>,
+        redeem: Option<Redeem>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            resource,
+            scope,
+            options: QueryOptions::parse(query, scope)?,
+            redeem,
+        })
+    }
+}
+
+/// The one path of every resolve route (a share's driveItem or children,
+/// an item inside a shared folder or its children). A caller problem wins
+/// over an input problem: a caller without a token learns nothing about
+/// its input. `page_url`: a children listing's own URL, for its next link.
 async fn resolve(
     state: &AppState,
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
-    share: Result<ShareId, ApiError>,
+    read: Result<Read, ApiError>,
+    page_url: Option<String>,
 ) -> Response {
-    let request = match (caller, share) {
-        (Ok(caller), Ok(share)) => caller.resolve(share).await,
+    let request = match (caller, read) {
+        (Ok(caller), Ok(read)) => {
+            let request = match read.resource {
+                Resource::Share(share) => caller.resolve(share).await,
+                item @ Resource::Item(_) => caller
+                    .caller(None)
+                    .await
+                    .map(|caller| ResolveRequest::of(caller, item)),
+            };
+            request.map(|mut request| {
+                request.scope = read.scope;
+                request.options = read.options;
+                request.redeem = read.redeem;
+                request
+            })
+        }
         (Err(e), _) | (Ok(_), Err(e)) => Err(e),
     };
+    let options = request
+        .as_ref()
+        .map(|r| r.options.clone())
+        .unwrap_or_default();
     answer(
         request,
         &request_id,
         |request| async move { state.resolver.resolve(&request).await },
-        render_resolved,
+        |mut resolved: Resolved, report| {
+            if let Some(url) = &page_url {
+                resolved.body = next_link::rewrite(resolved.body, url, &options);
+            }
+            render_resolved(resolved, report)
+        },
     )
     .await
 }

@@ -1,5 +1,6 @@
-//! Resolution: hydration look-up, coordinated warm-up, `/shares` with
-//! retries, all inside one deadline. The loop here only calls, sleeps and
+//! Resolution: hydration look-up, coordinated warm-up, then the request's
+//! one Graph GET (`/shares/…` or `/drives/…`, whichever may hit the guest
+//! hydration anomaly) with retries, all inside one deadline. The loop here only calls, sleeps and
 //! does what `decision::decide` says; `ledger` coordinates warm-ups across
 //! requests.
 
@@ -17,14 +18,12 @@ use tokio::time::Instant;
 pub use error::{GraphTrouble, ResolveError};
 pub use report::{Hydration, Report};
 pub use request::{
-    Caller, GivenSharePointToken, PrewarmHydration, Prewarmed, ResolveRequest, Resolved,
+    Caller, GivenSharePointToken, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource,
     SharePointTokens, WarmupRequest,
 };
 
 use crate::configuration::Settings;
-use crate::graph::{
-    CallLabel, GraphClient, GraphDiagnostics, GraphPath, GraphResponse, Verdict, classify,
-};
+use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, Verdict, classify};
 use crate::hydration::{
     BestEffortStore, HydrationRecord, HydrationStore, RecordKind, StoreError, epoch_seconds,
 };
@@ -114,7 +113,9 @@ impl Resolver {
         self.store.name()
     }
 
-    /// Resolves one share for one caller. Never panics on input; every
+    /// Makes one request's Graph GET for one caller (a share's driveItem,
+    /// a folder's children, an item inside it), through the same look-up,
+    /// warm-up, retries and recording. Never panics on input; every
     /// failure is a `ResolveError`, and `Report` says what happened either way.
     pub async fn resolve(
         &self,
@@ -143,7 +144,7 @@ impl Resolver {
     ) -> Result<Resolved, ResolveError> {
         let caller = &request.caller;
         self.not_throttled(caller).await?;
-        let place = WarmupPlace::of(&request.share);
+        let place = request.place();
         let hydration = self.look_up(caller, deadline, report).await;
         report.hydration = Some(match hydration {
             _ if caller.claims.is_member => Hydration::Member,
@@ -156,7 +157,7 @@ impl Resolver {
                 .await?
                 .map(WarmedAt::sent),
             // A pre-warm (on any instance) warmed this guest up: call
-            // `/shares` at once, or wait for that warm-up to settle if it
+            // Graph at once, or wait for that warm-up to settle if it
             // has not yet, instead of running one.
             Known::Warming { age, strategy } => {
                 report.warmup = strategy;
@@ -167,7 +168,8 @@ impl Resolver {
             _ => None,
         };
 
-        let shares = GraphPath::shares_drive_item(&request.share);
+        let target = request.graph_path();
+        let (label, prefer) = (request.label(), request.prefer());
         let mut progress = Progress {
             attempts: 0,
             trouble_retries: 0,
@@ -184,11 +186,12 @@ impl Resolver {
             let t = Instant::now();
             let call = self
                 .graph
-                .get(
-                    &shares,
+                .get_preferring(
+                    &target,
+                    prefer,
                     &caller.token,
                     &caller.client_request_id,
-                    CallLabel::SHARES,
+                    label,
                     remaining,
                 )
                 .await;

@@ -56,7 +56,7 @@ pub struct Report {
     pub warmup_shared: bool,
     /// Warm-up calls this request made itself.
     pub warmup_calls: u32,
-    /// `/shares` calls made.
+    /// Calls of the request's Graph GET (`/shares` or `/drives`) made.
     pub attempts: u32,
     /// Whether a hit turned out stale and was dropped.
     pub stale_hit: bool,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use graph_sim::{GraphSimulator, Scenario};
 use lambda_http::RequestExt;
-use lambda_http::request::from_str;
+use lambda_http::request::{RequestContext, from_str};
 use share_resolver::hydration::MemoryStore;
 use share_resolver::startup::App;
 use tower::ServiceExt;
@@ -16,6 +16,11 @@ use crate::helpers::{LOGS, test_settings};
 
 /// Runs one event through a fresh service; its status and problem code.
 async fn invoke(event: &str) -> (u16, serde_json::Value) {
+    invoke_request(from_str(event).expect("a valid API Gateway event")).await
+}
+
+/// Runs one request (an event, possibly adjusted) through a fresh service.
+async fn invoke_request(request: lambda_http::Request) -> (u16, serde_json::Value) {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
     let app = App::with_store(
@@ -24,7 +29,6 @@ async fn invoke(event: &str) -> (u16, serde_json::Value) {
     )
     .await
     .unwrap();
-    let request = from_str(event).expect("a valid API Gateway event");
     let response = app.router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let bytes = http_body_util::BodyExt::collect(response.into_body())
@@ -138,4 +142,60 @@ async fn without_lambda_the_line_has_no_invocation_ids() {
         assert!(line.get(absent).is_none(), "{absent}: {line}");
     }
     assert_eq!(line["graph"], serde_json::json!([]));
+}
+
+fn event(file: &str) -> String {
+    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+    std::fs::read_to_string(events.join(file)).unwrap()
+}
+
+#[tokio::test]
+async fn a_children_event_links_its_next_page_to_the_function_on_the_events_host_and_stage() {
+    // Arrange
+    let host = "https://r3s0lv3r1a.execute-api.eu-west-1.amazonaws.com";
+    let route = format!(
+        "/v1/shares/{}/driveItem/children",
+        crate::helpers::u_id(graph_sim::DEMO_FOLDER_URL)
+    );
+    let children = event("get-children.json");
+
+    // Act: the $default stage, then a named one (an API whose function is
+    // told to leave the stage out of the path: AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH).
+    let (status, page) = invoke(&children).await;
+    let mut staged = from_str(&children).unwrap();
+    if let Some(RequestContext::ApiGatewayV2(context)) =
+        staged.extensions_mut().get_mut::<RequestContext>()
+    {
+        context.stage = Some("prod".to_owned());
+    }
+    let (staged_status, staged_page) = invoke_request(staged).await;
+
+    // Assert
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["value"].as_array().unwrap().len(), 2);
+    let next = page["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with(&format!("{host}{route}?$top=2&$skiptoken=")),
+        "{next}"
+    );
+    assert_eq!(staged_status, 200);
+    let next = staged_page["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with(&format!("{host}/prod{route}?$top=2&$skiptoken=")),
+        "{next}"
+    );
+}
+
+#[tokio::test]
+async fn the_drives_event_browses_the_demo_folder_warming_up_at_root() {
+    let drives = event("get-drive-children.json");
+    assert!(
+        drives.contains(&graph_sim::demo_drive_id()),
+        "the event names the demo drive"
+    );
+
+    let (status, page) = invoke(&drives).await;
+
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["value"].as_array().unwrap().len(), 5);
 }

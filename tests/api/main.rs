@@ -1,6 +1,7 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
 mod dynamo;
 mod errors;
+mod folders;
 mod forged_tokens;
 mod health;
 mod helpers;
@@ -10,6 +11,8 @@ mod logs;
 mod metrics;
 mod obo;
 mod obo_process;
+mod options;
+mod prefer;
 mod prewarm;
 mod resolve;
 mod retry;

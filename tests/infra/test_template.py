@@ -135,6 +135,7 @@ def test_every_api_route_invokes_the_alias_not_latest(rendered):
     routes = {(path, method) for path, ops in body["paths"].items() for method in ops}
     assert routes == {
         ("/v1/shares/{proxy+}", "get"),
+        ("/v1/drives/{proxy+}", "get"),
         ("/v1/resolve", "post"),
         ("/v1/warmup", "post"),
         ("/healthz", "get"),

@@ -1,5 +1,6 @@
 // The example page: sign in, pre-warm, paste a link, see the driveItem or
-// the problem. Plain ES modules; the client is the committed dist/ build.
+// the problem; a folder lists its children, and a sub-folder opens in place
+// with a breadcrumb back. Plain ES modules; the client is the committed dist/ build.
 // Everything the service answers is data: text goes in through textContent,
 // and only an https: webUrl becomes a link.
 
@@ -17,6 +18,7 @@ function setState(state, code = '') {
   document.body.dataset.state = state;
   document.body.dataset.code = code;
   for (const id of ['loading', 'item', 'error']) $(id).hidden = id !== state;
+  if (state !== 'item') closeFolder();
 }
 
 async function main() {
@@ -97,7 +99,10 @@ async function open(link) {
   setState('loading');
   try {
     const { item, meta } = await client.resolveShareWithMeta(link, { signal: controller.signal });
-    if (inFlight === controller) renderItem(item, meta);
+    if (inFlight === controller) {
+      renderItem(item, meta);
+      if (item.folder) openFolder(link, item);
+    }
   } catch (e) {
     if (e?.name === 'AbortError' || inFlight !== controller) return;
     showError(e);
@@ -111,6 +116,7 @@ const ICONS = {
   doc: badge('#185abd', 'W'),
   xlsx: badge('#107c41', 'X'),
   pdf: badge('#c4262e', 'PDF'),
+  image: badge('#8a3ffc', 'IMG'),
   other: badge('#6b7280', ''),
 };
 
@@ -137,6 +143,7 @@ function kindOf(item) {
   if (mime === 'application/pdf' || ext === 'pdf') return ['pdf', 'PDF document'];
   if (mime.includes('wordprocessingml') || mime === 'application/msword' || ['doc', 'docx'].includes(ext)) return ['doc', 'Word document'];
   if (mime.includes('spreadsheetml') || mime === 'application/vnd.ms-excel' || ['xls', 'xlsx', 'csv'].includes(ext)) return ['xlsx', 'Excel workbook'];
+  if (mime.startsWith('image/') || ['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp'].includes(ext)) return ['image', 'Image'];
   return ['other', ext ? `${ext.toUpperCase()} file` : 'File'];
 }
 
@@ -178,11 +185,9 @@ function renderItem(item, meta) {
   $('item-icon').innerHTML = ICONS[kind];
   $('item-icon').dataset.kind = kind;
   $('item-name').textContent = String(item.name ?? '');
-  $('item-kind').textContent = item.folder ? `Folder · ${item.folder.childCount ?? 0} items` : label;
+  $('item-kind').textContent = item.folder ? `Folder · ${items(item.folder.childCount)}` : label;
   $('item-size').textContent = humanSize(item.size);
-  $('item-modified').textContent = item.lastModifiedDateTime
-    ? new Date(item.lastModifiedDateTime).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-    : '—';
+  $('item-modified').textContent = when(item.lastModifiedDateTime);
   const sharer = who(item);
   $('item-who-label').textContent = sharer.label;
   $('item-who').textContent = sharer.text;
@@ -198,6 +203,128 @@ function renderItem(item, meta) {
   const retried = meta.requests > 1 ? ` · ${meta.requests} requests from the page` : '';
   $('item-meta').textContent = `hydration ${meta.hydration} · warm-up ${meta.warmup} · ${attempts}${retried} · request-id ${meta.requestId ?? '—'}`;
   setState('item');
+}
+
+function items(count) {
+  const n = typeof count === 'number' ? count : 0;
+  return n === 1 ? '1 item' : `${n} items`;
+}
+
+function when(time) {
+  const date = typeof time === 'string' ? new Date(time) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+}
+
+// ---- the folder view ---------------------------------------------------------
+
+/** What a listing asks Graph for: what a row shows, and what opening a sub-folder needs. */
+const CHILD_FIELDS = ['id', 'name', 'size', 'lastModifiedDateTime', 'webUrl', 'folder', 'file', 'parentReference'];
+/** The open folders, the shared one first: `{ name, ref }` (the link, then driveItems). */
+let trail = [];
+/** Bumped by every listing, so an older one that answers late is dropped. */
+let listing = 0;
+
+function openFolder(link, item) {
+  trail = [{ name: String(item.name ?? 'Folder'), ref: link }];
+  $('folder').hidden = false;
+  browse();
+}
+
+function closeFolder() {
+  listing += 1;
+  trail = [];
+  $('folder').hidden = true;
+  $('children').replaceChildren();
+}
+
+/** Lists the last folder of the trail (every page), through the service. */
+async function browse() {
+  const run = ++listing;
+  renderCrumbs();
+  $('children').replaceChildren();
+  $('folder').dataset.state = 'loading';
+  $('folder-status').textContent = 'Loading…';
+  $('folder-status').hidden = false;
+  try {
+    const children = [];
+    for await (const child of client.listChildren(trail.at(-1).ref, { pageSize: 100, select: CHILD_FIELDS })) {
+      if (run !== listing) return;
+      children.push(child);
+    }
+    if (run !== listing) return;
+    $('children').replaceChildren(...children.map(childRow));
+    $('folder-status').textContent = children.length ? '' : 'This folder is empty.';
+    $('folder-status').hidden = children.length > 0;
+    $('folder').dataset.state = 'listed';
+  } catch (e) {
+    if (run !== listing) return;
+    const problem = e instanceof ShareResolverError ? `${e.title} (${e.code})` : String(e?.message ?? e);
+    $('folder-status').textContent = `Could not list this folder: ${problem}`;
+    $('folder').dataset.state = 'error';
+  }
+}
+
+function renderCrumbs() {
+  const crumbs = trail.map((folder, i) => {
+    const li = document.createElement('li');
+    if (i === trail.length - 1) {
+      const here = document.createElement('span');
+      here.setAttribute('aria-current', 'page');
+      here.textContent = folder.name;
+      li.append(here);
+    } else {
+      const back = document.createElement('button');
+      back.type = 'button';
+      back.className = 'link';
+      back.textContent = folder.name;
+      back.onclick = () => {
+        trail = trail.slice(0, i + 1);
+        browse();
+      };
+      li.append(back);
+    }
+    return li;
+  });
+  $('breadcrumb').replaceChildren(...crumbs);
+}
+
+/** One child: icon by type, name (a sub-folder opens here, a file its https webUrl), size, modified. */
+function childRow(child) {
+  const [kind, label] = kindOf(child);
+  const li = document.createElement('li');
+  li.dataset.kind = kind;
+  const icon = document.createElement('span');
+  icon.className = 'child-icon';
+  icon.title = label;
+  icon.innerHTML = ICONS[kind];
+  let name;
+  if (child.folder) {
+    name = document.createElement('button');
+    name.type = 'button';
+    name.className = 'link';
+    name.onclick = () => {
+      trail = [...trail, { name: String(child.name ?? ''), ref: child }];
+      browse();
+    };
+  } else {
+    const web = httpsUrl(child.webUrl);
+    name = document.createElement(web ? 'a' : 'span');
+    if (web) {
+      name.href = web;
+      name.target = '_blank';
+      name.rel = 'noopener noreferrer';
+    }
+  }
+  name.classList.add('child-name');
+  name.textContent = String(child.name ?? '');
+  const size = document.createElement('span');
+  size.className = 'child-size';
+  size.textContent = child.folder ? items(child.folder.childCount) : humanSize(child.size);
+  const modified = document.createElement('span');
+  modified.className = 'child-modified';
+  modified.textContent = when(child.lastModifiedDateTime);
+  li.append(icon, name, size, modified);
+  return li;
 }
 
 // ---- the problem panel -----------------------------------------------------

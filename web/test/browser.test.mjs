@@ -14,7 +14,17 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { serve } from '../serve.mjs';
-import { DEMO_HOST, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, freePort, REPO_DIR, startStack } from './harness.mjs';
+import {
+  DEMO_FOLDER_URL,
+  DEMO_HOST,
+  DEMO_PRIVATE_SHARE_URL,
+  DEMO_SHARE_URL,
+  DEMO_TEAMS_SHARE_URL,
+  DEMO_TENANT,
+  freePort,
+  REPO_DIR,
+  startStack,
+} from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
@@ -385,6 +395,103 @@ test('a driveItem whose webUrl is javascript: renders no link and runs no script
     await page.locator('#item-who').hover();
   }
   await shot(page, '7-hostile-webUrl-no-link');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** Waits for the folder view to list, then reads its breadcrumb and rows. */
+async function listed(page) {
+  await page.waitForFunction(() => document.getElementById('folder').dataset.state === 'listed');
+  return page.evaluate(() => ({
+    crumbs: [...document.querySelectorAll('#breadcrumb li')].map((li) => li.textContent),
+    rows: [...document.querySelectorAll('#children li')].map((li) => ({
+      kind: li.dataset.kind,
+      name: li.querySelector('.child-name').textContent,
+      tag: li.querySelector('.child-name').tagName,
+      href: li.querySelector('.child-name').getAttribute('href'),
+      size: li.querySelector('.child-size').textContent,
+      modified: li.querySelector('.child-modified').textContent,
+    })),
+  }));
+}
+
+test('a folder link lists its children; a sub-folder opens in place with a breadcrumb; a file opens its webUrl', async () => {
+  const guest = await stack.user();
+  const page = await openPage({ token: guest.token });
+  await prewarmed(page);
+
+  const { state } = await resolveIn(page, DEMO_FOLDER_URL);
+  assert.equal(state, 'item');
+  assert.equal(await page.textContent('#item-name'), 'Project files');
+  assert.equal(await page.textContent('#item-kind'), 'Folder · 5 items');
+  let view = await listed(page);
+  assert.deepEqual(view.crumbs, ['Project files']);
+  assert.deepEqual(
+    view.rows.map((r) => [r.kind, r.name, r.tag, r.size]),
+    [
+      ['folder', 'Specs', 'BUTTON', '2 items'],
+      ['folder', 'Designs', 'BUTTON', '1 item'],
+      ['xlsx', 'Budget.xlsx', 'A', '23 KB'],
+      ['other', 'Notes.txt', 'A', '1.0 KB'],
+      ['image', 'Logo.png', 'A', '78 KB'],
+    ],
+  );
+  assert.ok(view.rows.every((r) => r.modified !== '—'), JSON.stringify(view.rows));
+  assert.equal(view.rows[2].href, 'https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Budget.xlsx');
+  assert.equal(await page.getAttribute('#children li:nth-child(3) a', 'target'), '_blank');
+  assert.equal(await page.getAttribute('#children li:nth-child(3) a', 'rel'), 'noopener noreferrer');
+  await shot(page, '8-folder-children');
+
+  // A sub-folder, then its sub-folder: in place, the breadcrumb grows.
+  await page.click('#children button:text-is("Specs")');
+  view = await listed(page);
+  assert.deepEqual(view.crumbs, ['Project files', 'Specs']);
+  assert.deepEqual(view.rows.map((r) => r.name), ['Requirements.docx', 'Archive']);
+  await page.click('#children button:text-is("Archive")');
+  view = await listed(page);
+  assert.deepEqual(view.crumbs, ['Project files', 'Specs', 'Archive']);
+  assert.deepEqual(view.rows.map((r) => [r.kind, r.name]), [['doc', 'Old spec.docx']]);
+  await shot(page, '9-folder-subfolder-breadcrumb');
+
+  // Back through the breadcrumb.
+  await page.click('#breadcrumb button:text-is("Project files")');
+  view = await listed(page);
+  assert.deepEqual(view.crumbs, ['Project files']);
+  assert.equal(view.rows.length, 5);
+
+  // Browsing went through the service's /drives routes, one warm-up in all.
+  const calls = (await stack.requests()).filter((r) => r.user === `${guest.tid}#${guest.oid}`).map((r) => r.kind);
+  assert.equal(calls.filter((k) => k.startsWith('Warmup')).length, 1, calls.join(' '));
+  assert.equal(calls.filter((k) => k === 'DriveItemChildren').length, 2, calls.join(' '));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a folder's children with a non-https webUrl get no link; names are text", async () => {
+  const guest = await stack.user();
+  const url = 'https://contoso.sharepoint.com/:f:/s/Marketing/EHostileFolder00000?e=h2';
+  const drive = 'b!hostileDrive0000';
+  await stack.addShare({ url, driveItem: { id: '01HOSTILEFOLDER', name: 'Hostile', folder: { childCount: 3 }, parentReference: { driveId: drive } } });
+  for (const [id, name, webUrl] of [
+    ['01HOSTILEA', '<img src=x onerror="window.__pwned=1">a.docx', 'javascript:window.__pwned=2;//'],
+    ['01HOSTILEB', 'b.docx', 'http://contoso.sharepoint.com/b.docx'],
+    ['01HOSTILEC', 'c.docx', 'https://contoso.sharepoint.com/c.docx'],
+  ]) {
+    await stack.admin('items', { driveId: drive, parentId: '01HOSTILEFOLDER', item: { id, name, webUrl, size: 1, file: {}, parentReference: { driveId: drive } } });
+  }
+  const page = await openPage({ token: guest.token });
+  await prewarmed(page);
+
+  await resolveIn(page, url);
+  const view = await listed(page);
+
+  assert.deepEqual(view.rows.map((r) => [r.name, r.tag, r.href]), [
+    ['<img src=x onerror="window.__pwned=1">a.docx', 'SPAN', null],
+    ['b.docx', 'SPAN', null],
+    ['c.docx', 'A', 'https://contoso.sharepoint.com/c.docx'],
+  ]);
+  assert.equal(await page.locator('#children img').count(), 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(page.errors, []);
   await page.context().close();

@@ -23,6 +23,13 @@ export const DEMO_SHARE_URL = 'https://contoso.sharepoint.com/:w:/s/Marketing/Ea
 /** `Roadmap.xlsx` on a Teams site, everyone. */
 export const DEMO_TEAMS_SHARE_URL = 'https://contoso.sharepoint.com/:x:/t/Engineering/EdCbA9876543210zyxwvuTSRQ?e=Zz1Yy2';
 /** `Budget.pdf`, only the demo member may open it. */
+/** The demo shared folder, `Project files` (crates/graph-sim/src/demo.rs): five children. */
+export const DEMO_FOLDER_URL = 'https://contoso.sharepoint.com/:f:/s/Marketing/EFolderProjectFiles0000000?e=Fo1d3r';
+/** Its item id, and the demo drive's id (graph_sim::demo_drive_id()). */
+export const DEMO_FOLDER_ID = '01FOLDERPROJECTFILES00000000000000';
+export const DEMO_DRIVE_ID = 'b!MTA1MTAwOWIzNjMyNGM5MThjNDRlZWM2NTdlMzEzYThhYWU0Y2ExZmI5Mzc0OGE2';
+/** Its sub-folder `Specs` (`Requirements.docx`, `Archive/`). */
+export const DEMO_SPECS_ID = '01FOLDERSPECS000000000000000000000';
 export const DEMO_PRIVATE_SHARE_URL = 'https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1';
 
 function binary(envName, name) {

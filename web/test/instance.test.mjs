@@ -1,8 +1,9 @@
 // The client instance (createShareResolverClient) and the MSAL adapter,
-// against the real service and Graph simulator; the folder routes, which the
-// service does not serve yet, against a small fake of the contract's
-// /children and /drives routes. One stack for the file; tests run one at a
-// time (the simulator's faults are one FIFO queue).
+// against the real service and Graph simulator, folder routes included; a
+// small fake of the contract's /children and /drives routes besides, for
+// what the real service never does (a next link to another origin). One
+// stack for the file; tests run one at a time (the simulator's faults are
+// one FIFO queue).
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -10,7 +11,17 @@ import { after, before, test } from 'node:test';
 
 import { createShareResolverClient, ShareResolverError, shareIdOf } from '../client/dist/index.js';
 import { isInteractionRequired, msalSharePointToken, msalTokenProvider } from '../client/dist/msal.js';
-import { DEMO_HOST, DEMO_SHARE_URL, freePort, startStack, uId } from './harness.mjs';
+import {
+  DEMO_DRIVE_ID,
+  DEMO_FOLDER_ID,
+  DEMO_FOLDER_URL,
+  DEMO_HOST,
+  DEMO_SHARE_URL,
+  DEMO_SPECS_ID,
+  freePort,
+  startStack,
+  uId,
+} from './harness.mjs';
 
 let stack;
 
@@ -276,7 +287,59 @@ test('msalSharePointToken: a silent token for https://{host}/.default, or none',
   assert.equal(await msalSharePointToken(msal.instance)(DEMO_HOST), undefined);
 });
 
-// ---- folder routes, against a fake of the contract (the service does not serve them yet) ----
+// ---- folder routes, against the real service -----------------------------------
+
+/** The simulator's calls of `user`, as `kind path?query`. */
+async function graphCalls(user) {
+  return (await stack.requests())
+    .filter((r) => r.user === `${user.tid}#${user.oid}`)
+    .map((r) => `${r.kind} ${r.path}${r.query ? `?${r.query}` : ''}`);
+}
+
+test('the service: listChildren pages a shared folder two by two, then browses inside it by driveItem and by ids', async () => {
+  const guest = await stack.user();
+  const client = clientFor(guest.token);
+
+  const names = [];
+  for await (const item of client.listChildren(DEMO_FOLDER_URL, { pageSize: 2, select: ['id', 'name', 'folder'] })) names.push(item.name);
+
+  assert.deepEqual(names, ['Specs', 'Designs', 'Budget.xlsx', 'Notes.txt', 'Logo.png']);
+  const calls = await graphCalls(guest);
+  const children = calls.filter((c) => c.startsWith('SharesChildren '));
+  assert.equal(children.length, 3, calls.join('\n'));
+  assert.equal(children[0], `SharesChildren /v1.0/shares/${uId(DEMO_FOLDER_URL)}/driveItem/children?$top=2&$select=id,name,folder`);
+  assert.match(children[1], /\?\$top=2&\$select=id,name,folder&\$skiptoken=[\w-]+$/);
+  assert.equal(calls.filter((c) => c.startsWith('Warmup')).length, 1, 'one warm-up for the whole listing');
+
+  // The folder's driveItem names its drive: its children through /drives.
+  const folder = await client.resolveShare(DEMO_FOLDER_URL, { select: 'id,name,parentReference' });
+  assert.deepEqual(Object.keys(folder).sort(), ['id', 'name', 'parentReference']);
+  const first = await client.listChildren(folder, { pageSize: 1 }).next();
+  assert.equal(first.value.name, 'Specs');
+  assert.equal((await graphCalls(guest)).at(-1), `DriveItemChildren /v1.0/drives/${DEMO_DRIVE_ID}/items/${DEMO_FOLDER_ID}/children?$top=1`);
+
+  // A sub-folder by ids, $select returning only those fields.
+  const specs = await client.getItem({ driveId: DEMO_DRIVE_ID, itemId: DEMO_SPECS_ID }, { select: ['id', 'name', 'folder'] });
+  assert.deepEqual(specs, { id: DEMO_SPECS_ID, name: 'Specs', folder: { childCount: 2 } });
+  const inside = [];
+  for await (const item of client.listChildren({ driveId: DEMO_DRIVE_ID, itemId: DEMO_SPECS_ID })) inside.push(item.name);
+  assert.deepEqual(inside, ['Requirements.docx', 'Archive']);
+  assert.equal((await graphCalls(guest)).filter((c) => c.startsWith('Warmup')).length, 1, 'browsing is a hit');
+});
+
+test('the service: a bad option or drive id is a ShareResolverError with no Graph call', async () => {
+  const guest = await stack.user();
+  const client = clientFor(guest.token, { retry: false });
+  const bad = await problem(client.getItem({ driveId: 'not-a-drive', itemId: DEMO_SPECS_ID }));
+  assert.equal(bad.code, 'invalid_share');
+  assert.equal(bad.status, 400);
+  const option = await problem(client.getItem({ driveId: DEMO_DRIVE_ID, itemId: DEMO_SPECS_ID }, { select: 'id&x' }));
+  assert.equal(option.code, 'bad_request');
+  assert.match(option.detail, /\$select/);
+  assert.deepEqual(await graphCalls(guest), []);
+});
+
+// ---- folder routes, against a fake of the contract ------------------------------
 
 /**
  * A fake service for the folder routes: `/children` pages of `perPage`
@@ -313,7 +376,7 @@ async function fakeFolderService({ total = 5, nextLinkOrigin } = {}) {
   return { log, server, baseUrl: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-test('listChildren follows @odata.nextLink through every page, with $top and $select, on the share route (waits on the service)', async () => {
+test('listChildren follows @odata.nextLink through every page, with $top and $select, on the share route', async () => {
   const fake = await fakeFolderService({ total: 5 });
   try {
     const sp = [];

@@ -1,8 +1,8 @@
 // The React example (example-react/, built by Vite with React's development
 // build, so strict mode really runs every effect twice) in Debian's Chromium,
-// against the real service and simulator with real CORS; its folder view
-// against a fake of the contract's folder routes (the service does not serve
-// them yet). Tokens come through the test seam, as in browser.test.mjs.
+// against the real service and simulator with real CORS, its folder view
+// included (and against a fake of the contract's folder routes besides).
+// Tokens come through the test seam, as in browser.test.mjs.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 
 import { serve } from '../serve.mjs';
-import { DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack, WEB_DIR } from './harness.mjs';
+import { DEMO_FOLDER_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, freePort, REPO_DIR, startStack, uId, WEB_DIR } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
@@ -193,23 +193,42 @@ test('React: an error shows its code and remediation', async () => {
   await page.context().close();
 });
 
-test('React: a folder lists its children a page at a time (fake folder routes: waits on the service)', async () => {
-  const page = await openReact({ token: 'fake-token', service: fake.url });
-  await open(page, FOLDER_URL);
+/** Opens a five-child folder link, loads it two by two with "more", returns the rows. */
+async function pageThrough(page, link) {
+  await open(page, link);
   await settled(page);
   assert.match(await page.textContent('#item-kind'), /Folder · 5 items/);
-  await page.waitForFunction(() => document.querySelectorAll('#children-list li').length === 2);
-  await page.click('#more');
-  await page.waitForFunction(() => document.querySelectorAll('#children-list li').length === 4);
-  await page.click('#more');
-  await page.waitForFunction(() => document.querySelectorAll('#children-list li').length === 5);
-  assert.deepEqual(await page.$$eval('#children-list li', (lis) => lis.map((li) => li.textContent)), ['Brief.docx', 'Budget.xlsx', 'Photos (folder)', 'Plan.pdf', 'Notes.txt']);
+  for (const [count, more] of [[2, true], [4, true], [5, false]]) {
+    await page.waitForFunction((n) => document.querySelectorAll('#children-list li').length === n, count);
+    if (more) await page.click('#more');
+  }
   assert.equal(await page.isVisible('#more'), false);
+  return page.$$eval('#children-list li', (lis) => lis.map((li) => li.textContent));
+}
+
+test('React: a folder lists its children a page at a time (fake folder routes)', async () => {
+  const page = await openReact({ token: 'fake-token', service: fake.url });
+  assert.deepEqual(await pageThrough(page, FOLDER_URL), ['Brief.docx', 'Budget.xlsx', 'Photos (folder)', 'Plan.pdf', 'Notes.txt']);
   await page.screenshot({ path: join(SHOTS, 'react-3-folder-children.png'), fullPage: true });
   // One request per page, strict mode notwithstanding.
   const childrenCalls = fake.log.filter((l) => l.includes('/children'));
   assert.equal(childrenCalls.length, 3, childrenCalls.join('\n'));
   assert.match(childrenCalls[0], /^GET \/v1\/shares\/u![\w-]+\/driveItem\/children\?\$top=2$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('React: the real service lists a shared folder two at a time, one request per page', async () => {
+  const guest = await stack.user();
+  const page = await openReact({ token: guest.token });
+  assert.deepEqual(await pageThrough(page, DEMO_FOLDER_URL), ['Specs (folder)', 'Designs (folder)', 'Budget.xlsx', 'Notes.txt', 'Logo.png']);
+  await page.screenshot({ path: join(SHOTS, 'react-4-folder-children-service.png'), fullPage: true });
+  // The page followed the service's own next links, one request a page
+  // under strict mode's double effects; Graph saw each page once.
+  const children = `GET /v1/shares/${uId(DEMO_FOLDER_URL)}/driveItem/children`;
+  assert.deepEqual(page.requests.filter((r) => r.includes('/children')), [children, children, children]);
+  const graph = (await stack.requests()).filter((r) => r.user === `${guest.tid}#${guest.oid}` && r.kind === 'SharesChildren');
+  assert.equal(graph.length, 3);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -1,9 +1,9 @@
 //! The simulator's own routes under `/_sim`, for out-of-process use (the
 //! standalone binary driven by other processes, e.g. the browser client's
 //! tests): health, the request log and a reset, and what the in-process API
-//! offers as methods: adding users and shares, queueing (and clearing)
-//! faults and token endpoint faults, and minting tokens, Graph's or the
-//! API's (the arguments are read in `admin_args`).
+//! offers as methods: adding users, shares and folder items, queueing (and
+//! clearing) faults and token endpoint faults, and minting tokens, Graph's or
+//! the API's (the arguments are read in `admin_args`).
 
 use std::sync::Mutex;
 
@@ -11,7 +11,7 @@ use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::admin_args::{FaultArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs};
+use super::admin_args::{FaultArgs, ItemArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs};
 use super::call::Call;
 use super::responses::{self, Body, Ids};
 use super::state::{State, lock};
@@ -73,6 +73,12 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             let share = args.share();
             let answer = json!({"url": share.url, "sId": share.s_id()});
             lock(state).add_share(share);
+            Ok(answer)
+        }),
+        (&Method::POST, "/_sim/items") => with_args(call, |args: ItemArgs| {
+            let item = args.item()?;
+            let answer = json!({"driveId": item.drive_id, "parentId": item.parent_id});
+            lock(state).add_item(item);
             Ok(answer)
         }),
         _ => responses::error(404, "itemNotFound", "No such simulator route.", ids),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::faults::{Fault, FaultAction, FaultTarget, TokenFault};
-use super::scenario::{Access, Behaviour, SimShare, SimUser};
+use super::scenario::{Access, Behaviour, SimItem, SimShare, SimUser};
 use super::token::{ApiTokenBuilder, TokenBuilder};
 
 /// `POST /_sim/users`.
@@ -306,6 +306,29 @@ impl ShareArgs {
             allowed: self.only_for.map_or(Access::Everyone, Access::Only),
             ..SimShare::new(&self.url, self.drive_item)
         }
+    }
+}
+
+/// `POST /_sim/items`: `{"driveId", "parentId", "item"}` (the item's
+/// `id` is its id; `parentId` absent: listed nowhere).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ItemArgs {
+    drive_id: String,
+    parent_id: Option<String>,
+    item: Value,
+}
+
+impl ItemArgs {
+    pub(crate) fn item(self) -> Result<SimItem, String> {
+        if self.item.get("id").and_then(Value::as_str).is_none() {
+            return Err("item needs a string id".to_owned());
+        }
+        Ok(SimItem {
+            drive_id: self.drive_id,
+            parent_id: self.parent_id,
+            item: self.item,
+        })
     }
 }
 

@@ -15,6 +15,10 @@ pub(crate) struct Call<'a> {
     pub path: &'a str,
     /// The `Content-Type` header, when readable.
     pub content_type: Option<&'a str>,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+    /// The `Host` the request named: where next links point.
+    pub host: Option<&'a str>,
     /// The request body; read for admin calls and token requests only
     /// (empty otherwise).
     pub body: &'a [u8],

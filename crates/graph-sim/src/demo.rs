@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::scenario::{Scenario, SimShare, SimUser};
+use super::scenario::{Scenario, SimItem, SimShare, SimUser};
 use super::sites::{guid_from, site_id};
 use super::token::TokenBuilder;
 
@@ -24,6 +24,12 @@ pub const DEMO_TEAMS_SHARE_URL: &str =
 /// A plain document URL, `Doc.docx` (everyone).
 pub const DEMO_DOC_URL: &str =
     "https://contoso.sharepoint.com/sites/Marketing/Shared%20Documents/Doc.docx";
+/// A shared folder, `Project files` (everyone): five children, two of them
+/// folders (`Specs`, holding `Archive`, and `Designs`).
+pub const DEMO_FOLDER_URL: &str =
+    "https://contoso.sharepoint.com/:f:/s/Marketing/EFolderProjectFiles0000000?e=Fo1d3r";
+/// The demo folder's item id.
+pub const DEMO_FOLDER_ID: &str = "01FOLDERPROJECTFILES00000000000000";
 /// A link only the member may open, `Budget.pdf`.
 pub const DEMO_PRIVATE_SHARE_URL: &str =
     "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1";
@@ -93,7 +99,12 @@ impl Scenario {
                     .json(),
                 )
                 .only_for(&[DEMO_MEMBER_OID]),
+                SimShare::new(
+                    DEMO_FOLDER_URL,
+                    entry(DEMO_FOLDER_ID, "Project files", Entry::Folder(5), None),
+                ),
             ],
+            items: demo_folder(),
             sites: vec![
                 (DEMO_HOST.to_owned(), "sites/Marketing".to_owned()),
                 (DEMO_HOST.to_owned(), "teams/Engineering".to_owned()),
@@ -108,6 +119,80 @@ pub fn demo_guest_token() -> String {
     TokenBuilder::guest(DEMO_TENANT, DEMO_GUEST_OID)
         .expires_in(24 * 3600)
         .build()
+}
+
+/// The demo drive's id (the Marketing site's document library).
+pub fn demo_drive_id() -> String {
+    format!("b!{}", drive_suffix("sites/Marketing"))
+}
+
+/// What a folder entry is.
+enum Entry {
+    /// A folder with this many children.
+    Folder(u32),
+    /// A file: size and MIME type.
+    File(u64, &'static str),
+}
+
+/// A driveItem of the demo folder's tree, in the shape Graph lists them.
+fn entry(id: &str, name: &str, kind: Entry, parent: Option<&str>) -> Value {
+    let web = format!(
+        "https://{DEMO_HOST}/sites/Marketing/Shared%20Documents/{}",
+        name.replace(' ', "%20")
+    );
+    let mut item = json!({
+        "createdDateTime": "2026-03-21T20:01:37Z",
+        "eTag": format!("\"{{{}}},1\"", guid_from(id).to_uppercase()),
+        "id": id,
+        "lastModifiedDateTime": "2026-11-02T09:14:05Z",
+        "name": name,
+        "webUrl": web,
+        "parentReference": {
+            "driveType": "documentLibrary",
+            "driveId": demo_drive_id(),
+            "id": parent.unwrap_or("01J7TAN47N6Y2GOVW7725BZO354PWSELRR"),
+            "siteId": site_id(DEMO_HOST, "sites/Marketing")
+        },
+    });
+    match kind {
+        Entry::Folder(count) => {
+            item["size"] = json!(0);
+            item["folder"] = json!({"childCount": count});
+        }
+        Entry::File(size, mime) => {
+            item["size"] = json!(size);
+            item["file"] = json!({"mimeType": mime});
+        }
+    }
+    item
+}
+
+/// `Project files`: `Specs/` (`Requirements.docx`, `Archive/` with
+/// `Old spec.docx`), `Designs/` (`Mockup.png`), `Budget.xlsx`, `Notes.txt`,
+/// `Logo.png`.
+fn demo_folder() -> Vec<SimItem> {
+    const SPECS: &str = "01FOLDERSPECS000000000000000000000";
+    const ARCHIVE: &str = "01FOLDERARCHIVE0000000000000000000";
+    const DESIGNS: &str = "01FOLDERDESIGNS0000000000000000000";
+    // (parent, id, name, what): one line a child, in listing order.
+    #[rustfmt::skip]
+    let tree = [
+        (DEMO_FOLDER_ID, SPECS, "Specs", Entry::Folder(2)),
+        (DEMO_FOLDER_ID, DESIGNS, "Designs", Entry::Folder(1)),
+        (DEMO_FOLDER_ID, "01FILEBUDGETXLSX", "Budget.xlsx", Entry::File(23_904, XLSX)),
+        (DEMO_FOLDER_ID, "01FILENOTESTXT", "Notes.txt", Entry::File(1_024, "text/plain")),
+        (DEMO_FOLDER_ID, "01FILELOGOPNG", "Logo.png", Entry::File(80_112, "image/png")),
+        (SPECS, "01FILEREQUIREMENTS", "Requirements.docx", Entry::File(40_960, DOCX)),
+        (SPECS, ARCHIVE, "Archive", Entry::Folder(1)),
+        (ARCHIVE, "01FILEOLDSPEC", "Old spec.docx", Entry::File(30_720, DOCX)),
+        (DESIGNS, "01FILEMOCKUPPNG", "Mockup.png", Entry::File(512_000, "image/png")),
+    ];
+    let drive = demo_drive_id();
+    tree.into_iter()
+        .map(|(parent, id, name, kind)| {
+            SimItem::child(&drive, parent, entry(id, name, kind, Some(parent)))
+        })
+        .collect()
 }
 
 struct DemoItem {
@@ -178,8 +263,8 @@ mod tests {
     #[test]
     fn demo_items_have_sharepoint_shapes() {
         let scenario = Scenario::demo();
-        assert_eq!(scenario.shares.len(), 4);
-        for share in &scenario.shares {
+        assert_eq!(scenario.shares.len(), 5);
+        for share in scenario.shares.iter().filter(|s| s.url != DEMO_FOLDER_URL) {
             let item = &share.drive_item;
             let id = item["id"].as_str().unwrap_or_default();
             assert_eq!(id.len(), 34, "{id}");

@@ -10,7 +10,8 @@ use super::record::RequestKind;
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultTarget {
-    /// `/shares/{id}/driveItem` only.
+    /// The calls the service resolves (and retries): `/shares/{id}/driveItem`
+    /// and `/children`, `/drives/{d}/items/{i}` and `/children`.
     Shares,
     /// The three warm-up calls.
     Warmup,
@@ -26,7 +27,7 @@ pub enum FaultTarget {
 impl FaultTarget {
     fn matches(self, kind: RequestKind) -> bool {
         match self {
-            Self::Shares => kind == RequestKind::Shares,
+            Self::Shares => kind.is_resolution(),
             Self::Warmup => kind.is_warmup(),
             Self::Keys => matches!(kind, RequestKind::Keys | RequestKind::OpenIdConfiguration),
             // Admin calls are the harness talking to the simulator, not Graph

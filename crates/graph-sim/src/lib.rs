@@ -17,6 +17,7 @@ mod auth;
 mod call;
 mod demo;
 mod faults;
+mod folders;
 mod hydration;
 mod jwt;
 mod login;
@@ -40,14 +41,15 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 pub use demo::{
-    DEMO_DOC_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID, DEMO_PRIVATE_SHARE_URL,
-    DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_guest_token,
+    DEMO_DOC_URL, DEMO_FOLDER_ID, DEMO_FOLDER_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID,
+    DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_drive_id,
+    demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
 pub use record::{RecordedRequest, RequestKind};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
-    SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimShare, SimUser,
+    SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
 };
 
 use state::{State, lock};
@@ -164,6 +166,12 @@ impl GraphSimulator {
     /// Adds a share, replacing any with the same URL.
     pub fn add_share(&self, share: SimShare) {
         self.state().add_share(share);
+    }
+
+    /// Adds an item to a drive (a folder's child, listed last), replacing
+    /// any with the same drive and id.
+    pub fn add_item(&self, item: SimItem) {
+        self.state().add_item(item);
     }
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).

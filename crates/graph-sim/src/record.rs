@@ -8,6 +8,12 @@ use serde::Serialize;
 pub enum RequestKind {
     /// `GET /v1.0/shares/{shareId}/driveItem`.
     Shares,
+    /// `GET /v1.0/shares/{shareId}/driveItem/children`.
+    SharesChildren,
+    /// `GET /v1.0/drives/{driveId}/items/{itemId}`.
+    DriveItem,
+    /// `GET /v1.0/drives/{driveId}/items/{itemId}/children`.
+    DriveItemChildren,
     /// `GET /v1.0/sites/{host}:/{sites|teams}/{name}`.
     WarmupSiteByPath,
     /// `GET /v1.0/sites/root`.
@@ -48,6 +54,15 @@ impl RequestKind {
         let segments: Vec<&str> = rest.split('/').collect();
         match segments.as_slice() {
             ["shares", id, "driveItem"] if !id.is_empty() => Self::Shares,
+            ["shares", id, "driveItem", "children"] if !id.is_empty() => Self::SharesChildren,
+            ["drives", drive, "items", item] if !drive.is_empty() && !item.is_empty() => {
+                Self::DriveItem
+            }
+            ["drives", drive, "items", item, "children"]
+                if !drive.is_empty() && !item.is_empty() =>
+            {
+                Self::DriveItemChildren
+            }
             ["sites", "root"] => Self::WarmupRoot,
             ["groups", id, "drive"] if !id.is_empty() => Self::WarmupGroupDrive,
             ["sites", host, "sites" | "teams", name]
@@ -76,6 +91,15 @@ impl RequestKind {
     /// The identity platform's routes (keys, metadata, token endpoint).
     pub fn is_identity(self) -> bool {
         matches!(self, Self::Keys | Self::OpenIdConfiguration | Self::Token)
+    }
+
+    /// A call subject to the guest hydration anomaly, which the service
+    /// makes (and retries) for its routes: `/shares/…` and `/drives/…`.
+    pub fn is_resolution(self) -> bool {
+        matches!(
+            self,
+            Self::Shares | Self::SharesChildren | Self::DriveItem | Self::DriveItemChildren
+        )
     }
 
     /// One of the warm-up calls (each hydrates the calling guest).
@@ -119,6 +143,8 @@ pub struct RecordedRequest {
     /// A token request's `scope` parameter (never its assertion, secret or
     /// any token); `None` for every other request.
     pub scope: Option<String>,
+    /// The request's `Prefer` header, verbatim, when it sent one.
+    pub prefer: Option<String>,
     /// What the simulator answered; 0 when it dropped the connection.
     pub status: u16,
     /// What the path was.
@@ -135,6 +161,12 @@ mod tests {
             ("/v1.0/shares/u!aHR0cHM/driveItem", Shares),
             ("/v1.0/shares//driveItem", Other),
             ("/v1.0/shares/u!a/driveItem/content", Other),
+            ("/v1.0/shares/u!a/driveItem/children", SharesChildren),
+            ("/v1.0/shares//driveItem/children", Other),
+            ("/v1.0/drives/b!x/items/01A", DriveItem),
+            ("/v1.0/drives/b!x/items/01A/children", DriveItemChildren),
+            ("/v1.0/drives/b!x/items//children", Other),
+            ("/v1.0/drives/b!x/items/01A/content", Other),
             ("/v1.0/sites/root", WarmupRoot),
             ("/v1.0/sites/root/drive", Other),
             ("/v1.0/groups/0a1b/drive", WarmupGroupDrive),

@@ -172,7 +172,7 @@ pub(crate) fn claims_challenge(status: u16, ids: &Ids) -> Response<Body> {
 /// `activityLimitReached`; elsewhere like Graph's own `TooManyRequests`
 /// (docs/graph-facts.md#3d-429).
 pub(crate) fn for_status(status: u16, kind: RequestKind, ids: &Ids) -> Response<Body> {
-    let sharepoint = kind == RequestKind::Shares || kind.is_warmup();
+    let sharepoint = kind.is_resolution() || kind.is_warmup();
     let body = match status {
         429 if sharepoint => {
             let mut inner = inner_error(ids);

@@ -60,7 +60,10 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     }
     let now = Instant::now();
     match call.kind {
-        RequestKind::Shares => shares::answer(&s, &user, call.path, now, ids),
+        RequestKind::Shares | RequestKind::SharesChildren => shares::answer(&s, &user, call, now),
+        RequestKind::DriveItem | RequestKind::DriveItemChildren => {
+            shares::answer_drives(&s, &user, call, now)
+        }
         kind if kind.is_warmup() => {
             // Any SharePoint-backed call hydrates, whatever it answers.
             s.hydration.warm_up(&key, now);

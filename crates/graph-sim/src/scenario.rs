@@ -126,6 +126,13 @@ impl SimShare {
         format!("s!{}", URL_SAFE_NO_PAD.encode(&digest[..12]))
     }
 
+    /// `(driveId, id)` of the shared item, when its driveItem says.
+    pub(crate) fn item_key(&self) -> Option<(String, String)> {
+        let drive = self.drive_item["parentReference"]["driveId"].as_str()?;
+        let id = self.drive_item["id"].as_str()?;
+        Some((drive.to_owned(), id.to_owned()))
+    }
+
     pub(crate) fn admits(&self, oid: &str) -> bool {
         match &self.allowed {
             Access::Everyone => true,
@@ -134,11 +141,40 @@ impl SimShare {
     }
 }
 
+/// An item inside a drive, for browsing: a folder's child (or a shared
+/// folder itself, registered by its share).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimItem {
+    /// `b!…`, as `parentReference.driveId` says.
+    pub drive_id: String,
+    /// The folder it is listed in; `None` for an item no listing shows.
+    pub parent_id: Option<String>,
+    /// Answered (after `$select`) on success; its `id` is the item id.
+    pub item: Value,
+}
+
+impl SimItem {
+    /// `item` as a child of `parent_id` in `drive_id`.
+    pub fn child(drive_id: &str, parent_id: &str, item: Value) -> Self {
+        Self {
+            drive_id: drive_id.to_owned(),
+            parent_id: Some(parent_id.to_owned()),
+            item,
+        }
+    }
+
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.item.get("id").and_then(Value::as_str)
+    }
+}
+
 /// The whole simulated tenant, as a simulator starts with it.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub users: Vec<SimUser>,
     pub shares: Vec<SimShare>,
+    /// Items inside drives (folders' children), in listing order.
+    pub items: Vec<SimItem>,
     /// Known sites for `/sites/{host}:/{path}`: `(host, "sites/Name" | "teams/Name")`.
     pub sites: Vec<(String, String)>,
     /// A warm-up takes effect only this long after it happened.
@@ -167,6 +203,7 @@ impl Default for Scenario {
         Self {
             users: Vec::new(),
             shares: Vec::new(),
+            items: Vec::new(),
             sites: Vec::new(),
             hydration_lag: Duration::ZERO,
             hydration_lifetime: Duration::from_secs(4 * 3600),

@@ -135,6 +135,7 @@ async fn handle(
             .and_then(|a| a.as_str())
             .map(str::to_owned),
         scope: None,
+        prefer: header_str(&request, "prefer").map(str::to_owned),
         status: 0,
         kind,
     };
@@ -177,6 +178,8 @@ async fn handle(
         method: &request.method,
         path,
         content_type: header_str(&request, "content-type"),
+        query: request.uri.query(),
+        host: header_str(&request, "host"),
         body: &body,
         kind,
         token,

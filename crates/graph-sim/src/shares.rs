@@ -1,5 +1,7 @@
-//! `GET /v1.0/shares/{shareId}/driveItem`: the share key, the caller's
-//! MFA/claims trouble, the guest hydration anomaly, then the lookup.
+//! `GET /v1.0/shares/{shareId}/driveItem[/children]` and
+//! `/v1.0/drives/{driveId}/items/{itemId}[/children]`: the caller's
+//! MFA/claims trouble, the share key, the guest hydration anomaly, then the
+//! lookup.
 
 use std::time::Instant;
 
@@ -8,6 +10,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::Response;
 use percent_encoding::percent_decode_str;
 
+use super::call::Call;
+use super::folders;
 use super::record::RequestKind;
 use super::responses::{self, Body, Ids};
 use super::scenario::{Behaviour, SimShare, SimUser};
@@ -37,26 +41,31 @@ fn parse(segment: &str) -> Option<ShareKey> {
     (!token.is_empty() && token.chars().all(base64url)).then(|| ShareKey::Token(id.into_owned()))
 }
 
-pub(crate) fn answer(
-    s: &State,
-    user: &SimUser,
-    path: &str,
-    now: Instant,
-    ids: &Ids,
-) -> Response<Body> {
+/// What a user's behaviour answers before any lookup (MFA, a claims
+/// challenge, throttling), on every route that may hit the anomaly.
+fn behaviour(user: &SimUser, ids: &Ids) -> Option<Response<Body>> {
     match user.behaviour {
-        Behaviour::MfaMissing => return responses::mfa_missing(ids),
-        Behaviour::ClaimsChallenge { status } => return responses::claims_challenge(status, ids),
+        Behaviour::MfaMissing => Some(responses::mfa_missing(ids)),
+        Behaviour::ClaimsChallenge { status } => Some(responses::claims_challenge(status, ids)),
         Behaviour::Throttled { retry_after_secs } => {
             let mut r = responses::for_status(429, RequestKind::Shares, ids);
             r.headers_mut()
                 .insert(http::header::RETRY_AFTER, retry_after_secs.into());
-            return r;
+            Some(r)
         }
-        _ => {}
+        _ => None,
     }
-    // The kind was matched as /v1.0/shares/{id}/driveItem, so segment 3 is the id.
-    let segment = path.split('/').nth(3).unwrap_or_default();
+}
+
+/// `/shares/{id}/driveItem` and its `/children`.
+pub(crate) fn answer(s: &State, user: &SimUser, call: &Call<'_>, now: Instant) -> Response<Body> {
+    let ids = call.ids;
+    if let Some(refusal) = behaviour(user, ids) {
+        return refusal;
+    }
+    // The kind was matched as /v1.0/shares/{id}/driveItem[/children], so
+    // segment 3 is the id.
+    let segment = call.path.split('/').nth(3).unwrap_or_default();
     let Some(key) = parse(segment) else {
         return responses::error(400, "invalidRequest", "Invalid shares key.", ids);
     };
@@ -79,7 +88,43 @@ pub(crate) fn answer(
     if !share.admits(&user.oid) {
         return responses::error(403, "accessDenied", "Access denied", ids);
     }
-    responses::json_response(200, &share.drive_item, ids)
+    let item = share.item_key();
+    match call.kind {
+        RequestKind::SharesChildren => {
+            folders::listing(s, item.as_ref(), call.path, call.query, call.host, ids)
+        }
+        _ => folders::item(s, item.as_ref(), &share.drive_item, call.query, ids),
+    }
+}
+
+/// `/drives/{driveId}/items/{itemId}` and its `/children`: the same
+/// anomaly as `/shares` (GRAPH-FACTS section 5: "a direct call to
+/// /drives/{id}/items/{id} with the same token also returns 401").
+pub(crate) fn answer_drives(
+    s: &State,
+    user: &SimUser,
+    call: &Call<'_>,
+    now: Instant,
+) -> Response<Body> {
+    let ids = call.ids;
+    if let Some(refusal) = behaviour(user, ids) {
+        return refusal;
+    }
+    if !s.is_hydrated(&(user.tid.clone(), user.oid.clone()), now) {
+        return responses::not_hydrated(ids);
+    }
+    let Some(key) = folders::drive_key(call.path) else {
+        return responses::error(400, "invalidRequest", "Invalid drive or item id.", ids);
+    };
+    let Some(stored) = s.item(&key).map(|stored| &stored.item) else {
+        return folders::not_found(ids);
+    };
+    match call.kind {
+        RequestKind::DriveItemChildren => {
+            folders::listing(s, Some(&key), call.path, call.query, call.host, ids)
+        }
+        _ => folders::item(s, Some(&key), stored, call.query, ids),
+    }
 }
 
 #[cfg(test)]

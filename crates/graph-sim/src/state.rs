@@ -9,7 +9,16 @@ use super::faults::{FaultQueue, TokenFaultQueue};
 use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
 use super::record::RecordedRequest;
-use super::scenario::{Behaviour, Scenario, SimShare, SimUser};
+use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
+
+/// `(driveId, itemId)`.
+pub(crate) type ItemKey = (String, String);
+
+/// An item and the ids of its children, in listing order.
+pub(crate) struct Stored {
+    pub item: serde_json::Value,
+    pub children: Vec<String>,
+}
 
 /// A logged request and its arrival number (to set its status later).
 struct Entry {
@@ -30,6 +39,7 @@ pub(crate) struct State {
     shares: HashMap<String, SimShare>,
     /// `s!` id → URL.
     s_ids: HashMap<String, String>,
+    items: HashMap<ItemKey, Stored>,
     sites: Vec<(String, String)>,
     pub(crate) hydration: Hydration,
     pub(crate) faults: FaultQueue,
@@ -57,6 +67,7 @@ impl State {
             unknown_users_are_guests: scenario.unknown_users_are_guests,
             shares: HashMap::new(),
             s_ids: HashMap::new(),
+            items: HashMap::new(),
             sites: scenario.sites,
             hydration: Hydration::new(scenario.hydration_lag, scenario.hydration_lifetime),
             faults: FaultQueue::default(),
@@ -78,6 +89,9 @@ impl State {
         for share in scenario.shares {
             state.add_share(share);
         }
+        for item in scenario.items {
+            state.add_item(item);
+        }
         state
     }
 
@@ -87,8 +101,47 @@ impl State {
     }
 
     pub(crate) fn add_share(&mut self, share: SimShare) {
+        if let Some(key) = share.item_key() {
+            self.store(key, share.drive_item.clone());
+        }
         self.s_ids.insert(share.s_id(), share.url.clone());
         self.shares.insert(share.url.clone(), share);
+    }
+
+    /// Adds (or replaces) an item, listed last in its parent's children.
+    pub(crate) fn add_item(&mut self, item: SimItem) {
+        let Some(id) = item.id().map(str::to_owned) else {
+            return;
+        };
+        let key = (item.drive_id.clone(), id.clone());
+        self.store(key, item.item);
+        if let Some(parent) = item.parent_id {
+            let parent = self
+                .items
+                .entry((item.drive_id, parent))
+                .or_insert_with(|| Stored {
+                    item: serde_json::Value::Null,
+                    children: Vec::new(),
+                });
+            if !parent.children.contains(&id) {
+                parent.children.push(id);
+            }
+        }
+    }
+
+    fn store(&mut self, key: ItemKey, item: serde_json::Value) {
+        self.items
+            .entry(key)
+            .and_modify(|s| s.item = item.clone())
+            .or_insert(Stored {
+                item,
+                children: Vec::new(),
+            });
+    }
+
+    /// An item that was added (not just named as a parent).
+    pub(crate) fn item(&self, key: &ItemKey) -> Option<&Stored> {
+        self.items.get(key).filter(|s| !s.item.is_null())
     }
 
     /// The caller, registering an unknown one as a cold guest when the

@@ -921,3 +921,134 @@ async fn admin_bodies_over_the_limit_are_refused() {
         .expect("an answer");
     assert_eq!(r.status(), 413);
 }
+
+fn folder_children_path() -> String {
+    format!(
+        "/shares/u!{}/driveItem/children",
+        URL_SAFE_NO_PAD.encode(DEMO_FOLDER_URL)
+    )
+}
+
+#[tokio::test]
+async fn a_folder_pages_its_children_with_absolute_next_links() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
+
+    let mut url = format!("{}{}?$top=2", sim.base_url(), folder_children_path());
+    let mut names = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = body(
+            sim.client
+                .get(&url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        pages += 1;
+        let value = page["value"].as_array().unwrap();
+        assert!(value.len() <= 2, "{page}");
+        names.extend(value.iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+        match page["@odata.nextLink"].as_str() {
+            Some(next) => {
+                assert!(next.starts_with(&sim.base_url()), "{next}");
+                assert!(next.contains("$top=2&$skiptoken="), "{next}");
+                url = next.to_owned();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        names,
+        ["Specs", "Designs", "Budget.xlsx", "Notes.txt", "Logo.png"]
+    );
+}
+
+#[tokio::test]
+async fn select_expand_and_drives_answer_like_graph() {
+    let sim = sim().await;
+    let (cold, _, _) = guest(&sim, false);
+    let drive = demo_drive_id();
+    let folder = format!("/drives/{drive}/items/{DEMO_FOLDER_ID}");
+
+    // The anomaly shows on /drives too.
+    assert_eq!(status(&sim, &folder, &cold).await, 401);
+    assert_eq!(
+        status(&sim, &format!("{folder}/children"), &cold).await,
+        401
+    );
+
+    let (token, _, _) = guest(&sim, true);
+    let item = body(get(&sim, &format!("{folder}?$select=id,name"), &token).await).await;
+    assert_eq!(item, json!({"id": DEMO_FOLDER_ID, "name": "Project files"}));
+    let expanded = body(get(&sim, &format!("{folder}?$expand=children"), &token).await).await;
+    assert_eq!(expanded["children"].as_array().unwrap().len(), 5);
+    let ordered = body(
+        get(
+            &sim,
+            &format!("{folder}/children?$orderby=name%20desc&$select=name"),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(ordered["value"][0], json!({"name": "Specs"}));
+    assert_eq!(ordered["value"][4], json!({"name": "Budget.xlsx"}));
+    let shared = body(
+        get(
+            &sim,
+            &format!("{}?$select=name", share_path(DEMO_FOLDER_URL)),
+            &token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(shared, json!({"name": "Project files"}));
+
+    let missing = format!("/drives/{drive}/items/01NOSUCHITEM");
+    assert_eq!(status(&sim, &missing, &token).await, 404);
+    assert_eq!(
+        status(&sim, &format!("{folder}/children?$top=0"), &token).await,
+        400
+    );
+    assert_eq!(
+        status(&sim, &format!("{folder}?$filter=x"), &token).await,
+        400
+    );
+}
+
+#[tokio::test]
+async fn prefer_is_logged_verbatim_and_items_can_be_added() {
+    let sim = sim().await;
+    let (token, _, _) = guest(&sim, true);
+    sim.client
+        .get(format!("{}{}", sim.base_url(), share_path(DEMO_SHARE_URL)))
+        .bearer_auth(&token)
+        .header("prefer", "redeemSharingLink")
+        .send()
+        .await
+        .unwrap();
+    let log = sim.requests();
+    assert_eq!(log[0].prefer.as_deref(), Some("redeemSharingLink"));
+
+    let (status, _) = admin_post(
+        &sim,
+        "items",
+        json!({"driveId": "b!d", "parentId": "01P", "item": {"id": "01C", "name": "c.txt"}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let listing = body(get(&sim, "/drives/b!d/items/01P/children", &token).await).await;
+    // The parent was only named, never added: Graph would not know it.
+    assert_eq!(listing["error"]["code"], "itemNotFound");
+    sim.add_item(SimItem {
+        drive_id: "b!d".into(),
+        parent_id: None,
+        item: json!({"id": "01P", "name": "p"}),
+    });
+    let listing = body(get(&sim, "/drives/b!d/items/01P/children", &token).await).await;
+    assert_eq!(listing["value"], json!([{"id": "01C", "name": "c.txt"}]));
+}

@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use graph_sim::token::TokenBuilder;
-use graph_sim::{GraphSimulator, Scenario, SimShare};
+use graph_sim::{GraphSimulator, Scenario, SimItem, SimShare};
 use reqwest::Response;
 use serde_json::Value;
 use share_resolver::configuration::Settings;
@@ -187,6 +187,45 @@ impl TestApp {
         send(request, token, headers).await
     }
 
+    /// `GET {path}` (path and query, as given) with extra headers: the
+    /// folder routes, whose paths and options the tests spell out.
+    pub async fn get_path(
+        &self,
+        path_and_query: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let request = self.client.get(format!("{}{path_and_query}", self.address));
+        send(request, token, headers).await
+    }
+
+    /// `GET /v1/shares/{share_id}/driveItem/children{query}`.
+    pub async fn get_children(&self, share_id: &str, query: &str, token: Option<&str>) -> Response {
+        self.get_path(
+            &format!("/v1/shares/{share_id}/driveItem/children{query}"),
+            token,
+            &[],
+        )
+        .await
+    }
+
+    /// `GET /v1/drives/{drive}/items/{item}{tail}` (`tail`: `""`,
+    /// `/children`, and any query).
+    pub async fn get_drive_path(
+        &self,
+        drive: &str,
+        item: &str,
+        tail: &str,
+        token: Option<&str>,
+    ) -> Response {
+        self.get_path(
+            &format!("/v1/drives/{drive}/items/{item}{tail}"),
+            token,
+            &[],
+        )
+        .await
+    }
+
     /// `POST {path}` with a raw body sent as JSON.
     pub async fn post_raw(
         &self,
@@ -295,6 +334,16 @@ impl TestApp {
             .collect()
     }
 
+    /// Every Graph request of `guest`, in order (path, query, `Prefer`…).
+    pub fn graph_requests_for(&self, guest: &Guest) -> Vec<graph_sim::RecordedRequest> {
+        let key = guest.key();
+        self.graph
+            .requests()
+            .into_iter()
+            .filter(|r| r.user.as_deref() == Some(key.as_str()))
+            .collect()
+    }
+
     /// How many Graph calls of `guest` went to `/shares`.
     pub fn shares_calls_for(&self, guest: &Guest) -> usize {
         self.graph_paths_for(guest)
@@ -309,6 +358,35 @@ pub fn add_share(graph: &GraphSimulator, url: &str, name: &str) -> Value {
     let item = serde_json::json!({"id": "01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "name": name, "size": 42, "file": {"mimeType": "text/plain"}});
     graph.add_share(SimShare::new(url, item.clone()));
     item
+}
+
+/// A shared folder of `children` files (`f0.txt`, `f1.txt`, …) at `url`,
+/// in a fresh drive; returns `(driveId, folder id, the children's ids)`.
+pub fn add_folder(
+    graph: &GraphSimulator,
+    url: &str,
+    children: usize,
+) -> (String, String, Vec<String>) {
+    let tag: String = uuid::Uuid::new_v4().simple().to_string();
+    let drive = format!("b!{tag}");
+    let folder = format!("01FOLDER{tag}").to_uppercase();
+    let item = serde_json::json!({
+        "id": folder, "name": "Shared folder", "folder": {"childCount": children},
+        "parentReference": {"driveId": drive, "id": "01ROOT"}
+    });
+    graph.add_share(SimShare::new(url, item));
+    let ids: Vec<String> = (0..children)
+        .map(|i| {
+            let id = format!("01CHILD{i}{tag}").to_uppercase();
+            let child = serde_json::json!({
+                "id": id, "name": format!("f{i}.txt"), "size": i, "file": {"mimeType": "text/plain"},
+                "parentReference": {"driveId": drive, "id": folder}
+            });
+            graph.add_item(SimItem::child(&drive, &folder, child));
+            id
+        })
+        .collect();
+    (drive, folder, ids)
 }
 
 /// Sends `request` with the bearer `token` (if any) and extra `headers`.

@@ -18,7 +18,7 @@ use crate::http::problem::Problem;
 use crate::problem_code::ProblemCode;
 use crate::resolver::Hydration;
 use crate::warmup::WarmupOutcome;
-use schemas::{DriveItem, ShareId};
+use schemas::{DriveId, DriveItem, DriveItemCollection, ItemId, ShareId};
 
 /// The document's frame; the paths come from the route list (`http::api`).
 #[derive(OpenApi)]
@@ -33,13 +33,17 @@ use schemas::{DriveItem, ShareId};
         ProblemCode,
         GraphDiagnostics,
         DriveItem,
+        DriveItemCollection,
         ShareId,
+        DriveId,
+        ItemId,
         Hydration,
         WarmupOutcome
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "resolve", description = "Resolve a sharing link to its driveItem"),
+        (name = "browse", description = "List a shared folder's children and browse inside it"),
         (name = "warmup", description = "Pre-warm a guest right after sign-in"),
         (name = "service", description = "Health and this document")
     )

@@ -116,60 +116,283 @@ pub(crate) struct Resolution;
 
 impl IntoResponses for Resolution {
     fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
-        let drive_item = ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name(DriveItem::name())))
-            .build();
-        let resolved = with_headers(
-            ResponseBuilder::new()
-                .description("The driveItem, exactly as Graph returned it")
-                .content("application/json", drive_item),
-            &[
-                (
-                    "x-resolver-hydration",
-                    Ref::from_schema_name(Hydration::name()).into(),
-                    "What the service knew of the user (success only)",
-                ),
-                (
-                    "x-resolver-warmup",
-                    Ref::from_schema_name(WarmupOutcome::name()).into(),
-                    "`skipped`, or the strategy that ran (success only)",
-                ),
-                (
-                    "x-resolver-attempts",
-                    u32::schema(),
-                    "`/shares` calls made (success only)",
-                ),
-                (
-                    "server-timing",
-                    String::schema(),
-                    "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)",
-                ),
-            ],
-        );
-        ResponsesBuilder::new()
-            .response("200", resolved)
-            .response(
-                "403",
-                problem(
-                    "`tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
-                    &[],
-                ),
+        resolution(
+            "The driveItem, exactly as Graph returned it",
+            &DriveItem::name(),
+        )
+    }
+}
+
+/// What the children routes answer besides [`InputProblems`].
+pub(crate) struct Children;
+
+impl IntoResponses for Children {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        resolution(
+            "Graph's page of children, unchanged but for `@odata.nextLink`, which points at this route on this API",
+            &DriveItemCollection::name(),
+        )
+    }
+}
+
+/// A resolve route's answers besides [`InputProblems`]: `body` on success.
+fn resolution(
+    description: &str,
+    body: &str,
+) -> std::collections::BTreeMap<String, RefOr<Response>> {
+    let drive_item = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name(body)))
+        .build();
+    let resolved = with_headers(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", drive_item),
+        &[
+            (
+                "x-resolver-hydration",
+                Ref::from_schema_name(Hydration::name()).into(),
+                "What the service knew of the user (success only)",
+            ),
+            (
+                "x-resolver-warmup",
+                Ref::from_schema_name(WarmupOutcome::name()).into(),
+                "`skipped`, or the strategy that ran (success only)",
+            ),
+            (
+                "x-resolver-attempts",
+                u32::schema(),
+                "Calls of the route's Graph GET (`/shares` or `/drives`) made (success only)",
+            ),
+            (
+                "server-timing",
+                String::schema(),
+                "`store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only)",
+            ),
+        ],
+    );
+    ResponsesBuilder::new()
+        .response("200", resolved)
+        .response(
+            "403",
+            problem(
+                "`tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+                &[],
+            ),
+        )
+        .response("404", problem("`share_not_found`", &[]))
+        .response("429", problem("`throttled`", &[retry_after()]))
+        .response(
+            "502",
+            problem(
+                "`graph_unavailable`, `identity_unavailable`",
+                &[("Retry-After", u64::schema(), GRAPH_RETRY_AFTER)],
+            ),
+        )
+        .response("503", problem("`hydration_exhausted`", &[retry_after()]))
+        .response("504", problem("`deadline_exceeded`", &[]))
+        .build()
+        .into()
+}
+
+/// A page of children: Graph's collection.
+pub(crate) struct DriveItemCollection;
+
+impl PartialSchema for DriveItemCollection {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Graph's collection of driveItems; `@odata.nextLink`, when there are more, is this route on this API with Graph's `$skiptoken`.",
+            ))
+            .property(
+                "value",
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .items(Ref::from_schema_name(DriveItem::name())),
             )
-            .response("404", problem("`share_not_found`", &[]))
-            .response("429", problem("`throttled`", &[retry_after()]))
-            .response(
-                "502",
-                problem(
-                    "`graph_unavailable`, `identity_unavailable`",
-                    &[("Retry-After", u64::schema(), GRAPH_RETRY_AFTER)],
-                ),
+            .required("value")
+            .property(
+                "@odata.nextLink",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::Custom("uri".to_owned()))),
             )
-            .response("503", problem("`hydration_exhausted`", &[retry_after()]))
-            .response("504", problem("`deadline_exceeded`", &[]))
-            .build()
+            .additional_properties(Some(AdditionalProperties::RefOr(
+                ObjectBuilder::new().schema_type(SchemaType::AnyValue).into(),
+            )))
             .into()
     }
 }
+
+impl ToSchema for DriveItemCollection {}
+
+/// What a forwarded query option's value may hold (`query_options`).
+const OPTION_PATTERN: &str = r"^[A-Za-z0-9 $@._,/()=;:'-]+$";
+
+fn option(name: &str, description: &str, schema: ObjectBuilder) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .description(Some(description))
+        .required(Required::False)
+        .schema(Some(schema))
+        .build()
+}
+
+fn option_value(example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(OPTION_PATTERN))
+        .min_length(Some(1))
+        .max_length(Some(crate::query_options::MAX_VALUE))
+        .examples([example])
+}
+
+/// `$select` and `$expand`, forwarded to Graph as sent.
+fn item_options() -> Vec<Parameter> {
+    vec![
+        option(
+            "$select",
+            "Graph's `$select`: only these properties (comma-separated).",
+            option_value("id,name,size"),
+        ),
+        option(
+            "$expand",
+            "Graph's `$expand`, e.g. `children`.",
+            option_value("children"),
+        ),
+    ]
+}
+
+/// The query options of an item route.
+pub(crate) struct ItemOptions;
+
+impl IntoParams for ItemOptions {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        item_options()
+    }
+}
+
+/// The query options of a children route.
+pub(crate) struct ChildrenOptions;
+
+impl IntoParams for ChildrenOptions {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut options = item_options();
+        options.extend([
+            option(
+                "$top",
+                "Page size, 1 to 999.",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^[1-9][0-9]{0,2}$"))
+                    .examples(["2"]),
+            ),
+            option(
+                "$orderby",
+                "Graph's `$orderby`, e.g. `name desc`.",
+                option_value("name"),
+            ),
+            option(
+                "$skiptoken",
+                "Graph's page token, as a next link carries it.",
+                option_value("UGFnZWQ9VFJVRSZwX0lEPTI"),
+            ),
+        ]);
+        options
+    }
+}
+
+/// `Prefer` on the `/shares` routes.
+pub(crate) struct PreferHeader;
+
+impl IntoParams for PreferHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name("Prefer")
+                .parameter_in(ParameterIn::Header)
+                .description(Some(
+                    "`redeemSharingLink` (durable access) or `redeemSharingLinkIfNecessary` is forwarded to Graph's `/shares` call; other preferences are not.",
+                ))
+                .required(Required::False)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String).examples(["redeemSharingLink"])))
+                .build(),
+        ]
+    }
+}
+
+fn path_param(name: &str, schema: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .description(Some(description))
+        .required(Required::True)
+        .schema(Some(Ref::from_schema_name(schema)))
+        .build()
+}
+
+/// The `{shareId}` of the `/v1/shares/…` routes.
+pub(crate) struct SharePathParam;
+
+impl IntoParams for SharePathParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![path_param(
+            "shareId",
+            &ShareId::name(),
+            "`u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL",
+        )]
+    }
+}
+
+/// The `{driveId}` and `{itemId}` of the `/v1/drives/…` routes.
+pub(crate) struct ItemPathParams;
+
+impl IntoParams for ItemPathParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            path_param(
+                "driveId",
+                &DriveId::name(),
+                "Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!`",
+            ),
+            path_param(
+                "itemId",
+                &ItemId::name(),
+                "A driveItem id (letters and digits, at most 128) or `root`",
+            ),
+        ]
+    }
+}
+
+/// Graph's drive id, as `parentReference.driveId` carries it.
+pub(crate) struct DriveId;
+
+impl PartialSchema for DriveId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^b![A-Za-z0-9_-]{1,256}$"))
+            .examples(["b!SimDriveContosoMarketing0000000000000000000000000000000000000001"])
+            .into()
+    }
+}
+
+impl ToSchema for DriveId {}
+
+/// A driveItem id, or `root`.
+pub(crate) struct ItemId;
+
+impl PartialSchema for ItemId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[A-Za-z0-9]{1,128}$"))
+            .examples(["01SIMFOLDERSUBFOLDER0000000000000A"])
+            .into()
+    }
+}
+
+impl ToSchema for ItemId {}
 
 /// Graph's driveItem, exactly as Graph returned it.
 pub(crate) struct DriveItem;
@@ -183,11 +406,11 @@ impl PartialSchema for DriveItem {
         };
         ObjectBuilder::new()
             .schema_type(Type::Object)
-            .description(Some("Graph's driveItem, exactly as Graph returned it."))
+            .description(Some(
+                "Graph's driveItem, exactly as Graph returned it (with `$select`, only the selected properties).",
+            ))
             .property("id", string("01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L"))
-            .required("id")
             .property("name", string("Launch plan.docx"))
-            .required("name")
             .property(
                 "size",
                 ObjectBuilder::new()
@@ -260,18 +483,32 @@ impl PartialSchema for ShareId {
 
 impl ToSchema for ShareId {}
 
-/// `POST /v1/resolve`: exactly one of `shareUrl` or `shareId`.
+/// `POST /v1/resolve`: exactly one of `shareUrl` or `shareId`, and
+/// optionally `select` and `expand`.
 pub(crate) struct ResolveBody;
 
 impl PartialSchema for ResolveBody {
     fn schema() -> RefOr<Schema> {
-        one_member_of(
-            "`POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored).",
+        let options = |object: ObjectBuilder| {
+            object
+                .property(
+                    "select",
+                    option_value("id,name,size")
+                        .description(Some("The value of Graph's `$select`.")),
+                )
+                .property(
+                    "expand",
+                    option_value("children").description(Some("The value of Graph's `$expand`.")),
+                )
+        };
+        one_member_of_with(
+            "`POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored), and optionally `select` and `expand`.",
             &[
                 ("shareUrl", share_url().into()),
                 ("shareId", Ref::from_schema_name(ShareId::name()).into()),
             ],
             false,
+            options,
         )
     }
 }
@@ -323,9 +560,19 @@ fn one_member_of(
     members: &[(&str, RefOr<Schema>)],
     or_none: bool,
 ) -> RefOr<Schema> {
+    one_member_of_with(description, members, or_none, |object| object)
+}
+
+/// [`one_member_of`], each branch also carrying what `extra` adds.
+fn one_member_of_with(
+    description: &str,
+    members: &[(&str, RefOr<Schema>)],
+    or_none: bool,
+    extra: impl Fn(ObjectBuilder) -> ObjectBuilder,
+) -> RefOr<Schema> {
     let null = || ObjectBuilder::new().schema_type(Type::Null);
     let branch = |set: Option<usize>| {
-        let mut object = ObjectBuilder::new().schema_type(Type::Object);
+        let mut object = extra(ObjectBuilder::new().schema_type(Type::Object));
         for (i, (name, schema)) in members.iter().enumerate() {
             object = if Some(i) == set {
                 object.property(*name, schema.clone()).required(*name)

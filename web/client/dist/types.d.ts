@@ -94,12 +94,17 @@ export interface DriveItemFacets {
 /**
  * The driveItem, exactly as Microsoft Graph returned it: the document's
  * `DriveItem` (`id`, `name`, anything else) with Graph's usual facets typed.
+ * `id` and `name` are typed as always there, as they are unless a `select`
+ * leaves them out (the document makes every property optional for that).
  */
-export type DriveItem = Schemas['DriveItem'] & DriveItemFacets;
+export type DriveItem = Schemas['DriveItem'] & {
+    id: string;
+    name: string;
+} & DriveItemFacets;
 /**
  * A page of a folder's children: Graph's collection, with `@odata.nextLink`
- * rewritten by the service to its own route. Written by hand until the
- * OpenAPI document lists the folder routes (see CONTRACT: `/children`).
+ * rewritten by the service to its own route (the document's
+ * `DriveItemCollection`, its items typed as {@link DriveItem}).
  */
 export interface ChildrenPage {
     value: DriveItem[];

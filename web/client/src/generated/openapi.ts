@@ -34,6 +34,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/drives/{driveId}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /v1/drives/{driveId}/items/{itemId}`: an item inside a shared folder. */
+        get: operations["get_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drives/{driveId}/items/{itemId}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /v1/drives/{driveId}/items/{itemId}/children`. */
+        get: operations["get_item_children"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resolve": {
         parameters: {
             query?: never;
@@ -68,6 +102,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shares/{shareId}/driveItem/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /v1/shares/{shareId}/driveItem/children`: a shared folder's children. */
+        get: operations["get_share_children"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/warmup": {
         parameters: {
             query?: never;
@@ -89,15 +140,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Graph's driveItem, exactly as Graph returned it. */
+        /** @example b!SimDriveContosoMarketing0000000000000000000000000000000000000001 */
+        DriveId: string;
+        /** @description Graph's driveItem, exactly as Graph returned it (with `$select`, only the selected properties). */
         DriveItem: {
             /** @example 01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L */
-            id: string;
+            id?: string;
             /** @example Launch plan.docx */
-            name: string;
+            name?: string;
             /** Format: int64 */
             size?: number | null;
             webUrl?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Graph's collection of driveItems; `@odata.nextLink`, when there are more, is this route on this API with Graph's `$skiptoken`. */
+        DriveItemCollection: {
+            /** Format: uri */
+            "@odata.nextLink"?: string;
+            value: components["schemas"]["DriveItem"][];
         } & {
             [key: string]: unknown;
         };
@@ -109,7 +170,7 @@ export interface components {
              */
             agsDiagnostic: unknown;
             /**
-             * @description `warmup` or `shares`; absent for a token Graph refused.
+             * @description `warmup`, `shares` or `drives`; absent for a token Graph refused.
              * @example shares
              */
             call?: string | null;
@@ -144,6 +205,8 @@ export interface components {
         };
         /** @enum {string} */
         HydrationState: "hit" | "member" | "warmed";
+        /** @example 01SIMFOLDERSUBFOLDER0000000000000A */
+        ItemId: string;
         /** @description What a pre-warm found or did. */
         Prewarmed: {
             hydration: components["schemas"]["HydrationState"];
@@ -180,8 +243,18 @@ export interface components {
          * @enum {string}
          */
         ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
-        /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored). */
+        /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored), and optionally `select` and `expand`. */
         ResolveBody: {
+            /**
+             * @description The value of Graph's `$expand`.
+             * @example children
+             */
+            expand?: string;
+            /**
+             * @description The value of Graph's `$select`.
+             * @example id,name,size
+             */
+            select?: string;
             shareId?: null;
             /**
              * @description An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).
@@ -189,6 +262,16 @@ export interface components {
              */
             shareUrl: string;
         } | {
+            /**
+             * @description The value of Graph's `$expand`.
+             * @example children
+             */
+            expand?: string;
+            /**
+             * @description The value of Graph's `$select`.
+             * @example id,name,size
+             */
+            select?: string;
             shareId: components["schemas"]["ShareId"];
             shareUrl?: null;
         };
@@ -276,6 +359,382 @@ export interface operations {
             };
         };
     };
+    get_item: {
+        parameters: {
+            query?: {
+                /** @description Graph's `$expand`, e.g. `children`. */
+                $expand?: string;
+                /** @description Graph's `$select`: only these properties (comma-separated). */
+                $select?: string;
+            };
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!` */
+                driveId: components["schemas"]["DriveId"];
+                /** @description A driveItem id (letters and digits, at most 128) or `root` */
+                itemId: components["schemas"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The driveItem, exactly as Graph returned it */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveItem"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_item_children: {
+        parameters: {
+            query?: {
+                /** @description Graph's `$expand`, e.g. `children`. */
+                $expand?: string;
+                /** @description Graph's `$orderby`, e.g. `name desc`. */
+                $orderby?: string;
+                /** @description Graph's `$select`: only these properties (comma-separated). */
+                $select?: string;
+                /** @description Graph's page token, as a next link carries it. */
+                $skiptoken?: string;
+                /** @description Page size, 1 to 999. */
+                $top?: string;
+            };
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!` */
+                driveId: components["schemas"]["DriveId"];
+                /** @description A driveItem id (letters and digits, at most 128) or `root` */
+                itemId: components["schemas"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Graph's page of children, unchanged but for `@odata.nextLink`, which points at this route on this API */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveItemCollection"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post_resolve: {
         parameters: {
             query?: never;
@@ -313,7 +772,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description `/shares` calls made (success only) */
+                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -472,13 +931,20 @@ export interface operations {
     };
     get_drive_item: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Graph's `$expand`, e.g. `children`. */
+                $expand?: string;
+                /** @description Graph's `$select`: only these properties (comma-separated). */
+                $select?: string;
+            };
             header?: {
                 /**
                  * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
                  *     one that is absent, blank, over 128 characters or not printable ASCII.
                  */
                 "client-request-id"?: string;
+                /** @description `redeemSharingLink` (durable access) or `redeemSharingLinkIfNecessary` is forwarded to Graph's `/shares` call; other preferences are not. */
+                Prefer?: string;
                 /**
                  * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
                  *     host (scope `https://{host}/.default`) of the same user. Enables the
@@ -506,7 +972,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description `/shares` calls made (success only) */
+                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -516,6 +982,197 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriveItem"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_share_children: {
+        parameters: {
+            query?: {
+                /** @description Graph's `$expand`, e.g. `children`. */
+                $expand?: string;
+                /** @description Graph's `$orderby`, e.g. `name desc`. */
+                $orderby?: string;
+                /** @description Graph's `$select`: only these properties (comma-separated). */
+                $select?: string;
+                /** @description Graph's page token, as a next link carries it. */
+                $skiptoken?: string;
+                /** @description Page size, 1 to 999. */
+                $top?: string;
+            };
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /** @description `redeemSharingLink` (durable access) or `redeemSharingLinkIfNecessary` is forwarded to Graph's `/shares` call; other preferences are not. */
+                Prefer?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description `u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL */
+                shareId: components["schemas"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Graph's page of children, unchanged but for `@odata.nextLink`, which points at this route on this API */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveItemCollection"];
                 };
             };
             /** @description `invalid_share`, `bad_request` */
