@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
+use super::store::{HydrationRecord, HydrationStore, Put, StoreError, claim_in, put_in};
 use crate::token::UserKey;
 
 /// Process-local store, used when `HYDRATION_TABLE` is unset and as the L1
@@ -42,6 +42,10 @@ impl HydrationStore for MemoryStore {
 
     async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         Ok(put_in(&self.cache, record).await)
+    }
+
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        Ok(claim_in(&self.cache, lease).await)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
