@@ -28,7 +28,50 @@ use crate::hydration::{
 use crate::token::TokenFingerprint;
 
 use super::request::Caller;
-use super::{Known, WarmedAt};
+use crate::warmup::WarmupKind;
+
+/// What the store said of a guest.
+pub(super) enum Known {
+    Hydrated,
+    /// A live "warmed" marker, or a live lease of this caller's token: a
+    /// warm-up for this guest was sent `age` ago, on some instance; it may
+    /// still be settling.
+    Warming {
+        age: Duration,
+        strategy: Option<WarmupKind>,
+    },
+    Unknown,
+}
+
+/// When the warm-up a request waits on was sent: an instant of this
+/// process, or an age read from a marker or a lease (a fresh Lambda VM's
+/// monotonic clock may not reach back that far, so no `Instant` is derived
+/// from it).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WarmedAt {
+    base: Instant,
+    age_at_base: Duration,
+}
+
+impl WarmedAt {
+    pub(super) fn sent(at: Instant) -> Self {
+        Self {
+            base: at,
+            age_at_base: Duration::ZERO,
+        }
+    }
+
+    pub(super) fn ago(age: Duration) -> Self {
+        Self {
+            base: Instant::now(),
+            age_at_base: age,
+        }
+    }
+
+    pub(super) fn elapsed(self) -> Duration {
+        self.age_at_base + self.base.elapsed()
+    }
+}
 
 /// How long a lease lives (to the next whole second of `expiresAt`): long
 /// enough to cover the holder's warm-up and the usual settle until its
@@ -152,7 +195,6 @@ impl Leases {
 mod tests {
     use super::*;
     use crate::token::UserKey;
-    use crate::warmup::WarmupKind;
 
     const MS: fn(u64) -> Duration = Duration::from_millis;
 

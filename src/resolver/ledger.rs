@@ -26,8 +26,7 @@ use crate::graph::{
 use crate::hydration::{BestEffortStore, StoreError};
 use crate::warmup::{WarmupKind, WarmupPlace, WarmupStrategy, WarmupTarget};
 
-use super::WarmedAt;
-use super::lease::Leases;
+use super::lease::{Leases, WarmedAt};
 use super::request::{Caller, CallerKey};
 
 /// Longest a single warm-up call may take: a hanging warm-up must not eat

@@ -28,8 +28,9 @@ use crate::graph::{
 };
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
 use crate::retry::RetryPolicy;
-use crate::warmup::{WarmupKind, WarmupOutcome, WarmupPlace};
+use crate::warmup::{WarmupOutcome, WarmupPlace};
 use decision::{Answer, Next, Progress, decide};
+use lease::{Known, WarmedAt};
 use ledger::{Ledger, WarmedUp};
 use throttle::ThrottleWindows;
 
@@ -43,47 +44,6 @@ pub struct Resolver {
     deadline: Duration,
     ttl: Duration,
     marker_ttl: Duration,
-}
-
-/// What the store said of a guest.
-enum Known {
-    Hydrated,
-    /// A live "warmed" marker: a warm-up for this guest answered `age` ago,
-    /// on some instance; it may still be settling.
-    Warming {
-        age: Duration,
-        strategy: Option<WarmupKind>,
-    },
-    Unknown,
-}
-
-/// When the warm-up a request waits on was sent: an instant of this
-/// process, or an age read from a marker (a fresh Lambda VM's monotonic clock
-/// may not reach back that far, so no `Instant` is derived from it).
-#[derive(Debug, Clone, Copy)]
-struct WarmedAt {
-    base: Instant,
-    age_at_base: Duration,
-}
-
-impl WarmedAt {
-    fn sent(at: Instant) -> Self {
-        Self {
-            base: at,
-            age_at_base: Duration::ZERO,
-        }
-    }
-
-    fn ago(age: Duration) -> Self {
-        Self {
-            base: Instant::now(),
-            age_at_base: age,
-        }
-    }
-
-    fn elapsed(self) -> Duration {
-        self.age_at_base + self.base.elapsed()
-    }
 }
 
 impl Resolver {
