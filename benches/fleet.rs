@@ -91,26 +91,26 @@ async fn fleet(k: usize, rtt: Duration, lag: Duration, endpoint: &str, table: &s
 
 #[derive(Clone, Copy)]
 enum Spread {
-    OnePerInstance,
-    LinkPerInstance,
-    ThreePerInstance,
+    SameLink,
+    LinkEach,
+    ThreeEach,
 }
 
 impl Spread {
     fn name(self, k: usize) -> String {
         match self {
-            Spread::OnePerInstance => "one request per instance".to_owned(),
-            Spread::LinkPerInstance => format!("{k} different links at once"),
-            Spread::ThreePerInstance => format!("{} requests spread over the {k}", 3 * k),
+            Spread::SameLink => "one request per instance".to_owned(),
+            Spread::LinkEach => format!("{k} different links at once"),
+            Spread::ThreeEach => format!("{} requests spread over the {k}", 3 * k),
         }
     }
 
     /// (instance, link) of each request.
     fn requests(self, k: usize) -> Vec<(usize, usize)> {
         match self {
-            Spread::OnePerInstance => (0..k).map(|i| (i, 0)).collect(),
-            Spread::LinkPerInstance => (0..k).map(|i| (i, i)).collect(),
-            Spread::ThreePerInstance => (0..3 * k).map(|j| (j % k, j % k)).collect(),
+            Spread::SameLink => (0..k).map(|i| (i, 0)).collect(),
+            Spread::LinkEach => (0..k).map(|i| (i, i)).collect(),
+            Spread::ThreeEach => (0..3 * k).map(|j| (j % k, j % k)).collect(),
         }
     }
 }
@@ -216,11 +216,7 @@ async fn main() {
     let ideal = lag + 2 * rtt;
     for &k in &sizes {
         let fleet = fleet(k, rtt, lag, &endpoint, &table).await;
-        for spread in [
-            Spread::OnePerInstance,
-            Spread::LinkPerInstance,
-            Spread::ThreePerInstance,
-        ] {
+        for spread in [Spread::SameLink, Spread::LinkEach, Spread::ThreeEach] {
             let mut tally = Tally::default();
             for _ in 0..rounds {
                 round(&fleet, spread, &mut tally).await;
@@ -234,12 +230,7 @@ async fn main() {
     let fleet = fleet(k, rtt, lag, &down, "hydration").await;
     let mut tally = Tally::default();
     for _ in 0..rounds {
-        round(&fleet, Spread::OnePerInstance, &mut tally).await;
+        round(&fleet, Spread::SameLink, &mut tally).await;
     }
-    row(
-        k,
-        "table down, one request per instance",
-        &tally,
-        ideal,
-    );
+    row(k, "table down, one request per instance", &tally, ideal);
 }
