@@ -232,3 +232,32 @@ async fn instances_on_a_dynamodb_that_is_down_or_stalls_each_warm_up_and_succeed
         }
     }
 }
+
+#[tokio::test]
+async fn a_lease_whose_holder_died_expires_and_the_next_request_warms_up() {
+    let table = shared_table();
+    let apps = instances(1, Duration::from_millis(30), table.clone()).await;
+    let guest = Guest::new();
+    let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
+    let token = share_resolver::token::BearerToken::from_authorization(Some(&format!(
+        "Bearer {}",
+        guest.token
+    )))
+    .unwrap();
+    // The holder claimed 4 s ago with this very token, then died.
+    let dead = HydrationRecord::warming(
+        user.clone(),
+        std::time::SystemTime::now() - Duration::from_secs(4),
+        Duration::from_secs(3),
+        Some(token.fingerprint()),
+    );
+    assert_eq!(table.claim(&dead).await.unwrap(), Put::Written);
+
+    let r = apps[0].resolve_demo(&guest).await;
+
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-resolver-warmup"), "site", "warmed up again");
+    assert_eq!(warm_ups(&apps[0], &guest), 1);
+    let item = table.get(&user).await.unwrap().expect("recorded");
+    assert!(!item.is_lease(), "{item:?}");
+}
