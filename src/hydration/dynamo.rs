@@ -21,6 +21,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
@@ -200,6 +201,24 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
 }
 
 impl DynamoStore {
+    /// Sends a (maybe conditional) `PutItem`: [`Put::Kept`] with the item
+    /// that failed its condition (`ALL_OLD`), which is no error.
+    async fn conditional(&self, put: PutItemFluentBuilder) -> Result<Put, StoreError> {
+        let e = match put.send().await {
+            Ok(_) => return Ok(Put::Written),
+            Err(e) => e,
+        };
+        match e.as_service_error() {
+            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                let item = failed.item.as_ref().ok_or_else(|| {
+                    StoreError::Malformed("a failed condition without the item".to_owned())
+                })?;
+                Ok(Put::Kept(from_item(item)?))
+            }
+            _ => Err(self.failure(e)),
+        }
+    }
+
     /// The SDK's own deadlines ([`best_effort`]: connect, attempt, operation)
     /// race the resolver's, so they are store timeouts too, not backend
     /// failures: the two are counted apart (`StoreTimeouts`, `StoreErrors`).
@@ -280,20 +299,8 @@ impl HydrationStore for DynamoStore {
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 );
         }
-        let e = match put.send().await {
-            Ok(_) => return Ok(Put::Written),
-            Err(e) => e,
-        };
-        match e.as_service_error() {
-            // A live success is there: keeping it is the point.
-            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                let item = failed.item.as_ref().ok_or_else(|| {
-                    StoreError::Malformed("a failed condition without the item".to_owned())
-                })?;
-                Ok(Put::Kept(from_item(item)?))
-            }
-            _ => Err(self.failure(e)),
-        }
+        // A live success is there: keeping it is the point.
+        self.conditional(put).await
     }
 
     async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
@@ -312,19 +319,7 @@ impl HydrationStore for DynamoStore {
                 AttributeValue::N(epoch_seconds(SystemTime::now()).to_string()),
             )
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
-        let e = match claim.send().await {
-            Ok(_) => return Ok(Put::Written),
-            Err(e) => e,
-        };
-        match e.as_service_error() {
-            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                let item = failed.item.as_ref().ok_or_else(|| {
-                    StoreError::Malformed("a failed condition without the item".to_owned())
-                })?;
-                Ok(Put::Kept(from_item(item)?))
-            }
-            _ => Err(self.failure(e)),
-        }
+        self.conditional(claim).await
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

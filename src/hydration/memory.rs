@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::store::{HydrationRecord, HydrationStore, Put, StoreError, claim_in, put_in};
+use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
 use crate::token::UserKey;
 
 /// Process-local store, used when `HYDRATION_TABLE` is unset and as the L1
@@ -44,8 +44,10 @@ impl HydrationStore for MemoryStore {
         Ok(put_in(&self.cache, record).await)
     }
 
+    /// A lease replaces only what is no longer live
+    /// (`HydrationRecord::may_replace` defers to `may_claim`).
     async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
-        Ok(claim_in(&self.cache, lease).await)
+        Ok(put_in(&self.cache, lease).await)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

@@ -159,30 +159,6 @@ pub(super) async fn put_in(
     }
 }
 
-/// `claim` for the moka-backed stores, atomic per key: the lease is written
-/// when nothing live is there ([`HydrationRecord::may_claim`]); otherwise
-/// what is there is handed back.
-pub(super) async fn claim_in(
-    cache: &moka::future::Cache<UserKey, HydrationRecord>,
-    lease: &HydrationRecord,
-) -> Put {
-    use moka::ops::compute::{CompResult, Op};
-    let now = SystemTime::now();
-    let outcome = cache
-        .entry_by_ref(&lease.user)
-        .and_compute_with(|current| {
-            std::future::ready(match current {
-                Some(current) if !HydrationRecord::may_claim(current.value(), now) => Op::Nop,
-                _ => Op::Put(lease.clone()),
-            })
-        })
-        .await;
-    match outcome {
-        CompResult::Unchanged(held) => Put::Kept(held.into_value()),
-        _ => Put::Written,
-    }
-}
-
 /// Milliseconds since the Unix epoch (a lease's send time).
 pub fn epoch_millis(t: SystemTime) -> u64 {
     t.duration_since(std::time::UNIX_EPOCH)

@@ -55,6 +55,16 @@ async fn production_service(
     .await
 }
 
+/// The simulator with a short hydration lag (30 ms): settling shows.
+async fn lagging_simulator() -> GraphSimulator {
+    GraphSimulator::start(Scenario {
+        hydration_lag: Duration::from_millis(30),
+        ..Scenario::demo()
+    })
+    .await
+    .unwrap()
+}
+
 async fn item_of(
     client: &Client,
     table: &str,
@@ -149,12 +159,7 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
 #[tokio::test]
 async fn a_pre_warm_then_a_resolution_on_a_new_instance_makes_no_warm_up() {
     let (client, table) = fresh_table().await;
-    let graph = GraphSimulator::start(Scenario {
-        hydration_lag: Duration::from_millis(30),
-        ..Scenario::demo()
-    })
-    .await
-    .unwrap();
+    let graph = lagging_simulator().await;
     let settings = test_settings(&graph);
     let calls = Arc::new(AtomicUsize::new(0));
     let signed_in = production_service(&graph, settings.clone(), &table, &calls).await;
@@ -391,12 +396,7 @@ async fn resolution_works_when_dynamodb_is_cut_mid_request() {
 #[tokio::test]
 async fn instances_on_one_table_make_one_warm_up_per_guest() {
     let (client, table) = fresh_table().await;
-    let graph = GraphSimulator::start(Scenario {
-        hydration_lag: Duration::from_millis(30),
-        ..Scenario::demo()
-    })
-    .await
-    .unwrap();
+    let graph = lagging_simulator().await;
     let settings = test_settings(&graph);
     let calls = Arc::new(AtomicUsize::new(0));
     let mut apps = Vec::new();
@@ -441,12 +441,7 @@ async fn instances_on_one_table_make_one_warm_up_per_guest() {
 #[tokio::test]
 async fn a_forged_tokens_lease_in_the_table_does_not_delay_the_victim() {
     let (client, table) = fresh_table().await;
-    let graph = GraphSimulator::start(Scenario {
-        hydration_lag: Duration::from_millis(30),
-        ..Scenario::demo()
-    })
-    .await
-    .unwrap();
+    let graph = lagging_simulator().await;
     let settings = test_settings(&graph);
     let calls = Arc::new(AtomicUsize::new(0));
     let attacked = production_service(&graph, settings.clone(), &table, &calls).await;
