@@ -20,10 +20,10 @@ use aws_sdk_dynamodb::operation::get_item::GetItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
-    BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, StoreError,
-    epoch_seconds, from_item, to_item,
+    BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, RecordKind,
+    StoreError, epoch_seconds, from_item, to_item,
 };
-use share_resolver::token::UserKey;
+use share_resolver::token::{BearerToken, TokenFingerprint, UserKey};
 use share_resolver::warmup::WarmupKind;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -521,4 +521,190 @@ async fn startup_picks_the_cached_dynamodb_store_when_a_table_is_named() {
     // No I/O here: the client connects on its first call.
     let store = share_resolver::startup::build_store(&settings).await;
     assert_eq!(store.name(), "dynamodb+l1");
+}
+
+/// A warming lease for `user`, claimed `ago` with the token fingerprint `fp`.
+fn lease(user: &UserKey, ago: Duration, fp: u8) -> HydrationRecord {
+    HydrationRecord::warming(
+        user.clone(),
+        SystemTime::now() - ago,
+        Duration::from_secs(3),
+        Some(TokenFingerprint([fp; 16])),
+    )
+}
+
+fn holder(record: &HydrationRecord) -> Option<TokenFingerprint> {
+    match record.kind {
+        RecordKind::Warming { fingerprint, .. } => fingerprint,
+        _ => None,
+    }
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn the_lease_is_won_once_among_concurrent_claimants() {
+    let (raw, table) = fresh_table().await;
+    let user = new_user();
+    // Sixteen instances, each its own client, claim one user's warm-up at once.
+    let mut claimants = Vec::new();
+    for _ in 0..16 {
+        let (client, _) = store_client(&endpoint()).await;
+        claimants.push(DynamoStore::new(client, &table));
+    }
+    let claims: Vec<_> = claimants
+        .iter()
+        .enumerate()
+        .map(|(i, store)| {
+            let lease = lease(&user, Duration::ZERO, u8::try_from(i).unwrap());
+            async move { store.claim(&lease).await }
+        })
+        .collect();
+
+    let outcomes = futures_join_all(claims).await;
+
+    let won: Vec<usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| matches!(o, Ok(Put::Written)))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(won.len(), 1, "exactly one winner: {outcomes:?}");
+    let winner = Some(TokenFingerprint([u8::try_from(won[0]).unwrap(); 16]));
+    for outcome in &outcomes {
+        match outcome {
+            Ok(Put::Written) => {}
+            Ok(Put::Kept(held)) => assert_eq!(holder(held), winner, "the losers see the winner"),
+            Err(e) => panic!("a claim failed: {e:?}"),
+        }
+    }
+    let item = from_item(&raw_get(&raw, &table, &user).await.unwrap()).unwrap();
+    assert_eq!(holder(&item), winner);
+}
+
+/// The futures, polled together on this task.
+async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().map(Option::unwrap).collect()
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn an_expired_lease_or_record_is_taken_over_and_a_live_one_never() {
+    let (raw, table) = fresh_table().await;
+    let (client, _) = store_client(&endpoint()).await;
+    let store = DynamoStore::new(client, &table);
+    let (dead_holder, old, live, marked, leased) =
+        (new_user(), new_user(), new_user(), new_user(), new_user());
+    // A holder that died 5 s ago; what other instances wrote.
+    raw_put(
+        &raw,
+        &table,
+        to_item(&lease(&dead_holder, Duration::from_secs(5), 1)),
+    )
+    .await;
+    raw_put(&raw, &table, to_item(&expired(&old))).await;
+    raw_put(&raw, &table, to_item(&hydrated(&live, None))).await;
+    raw_put(&raw, &table, to_item(&warmed(&marked))).await;
+    raw_put(&raw, &table, to_item(&lease(&leased, Duration::ZERO, 1))).await;
+
+    for user in [&dead_holder, &old] {
+        assert_eq!(
+            store.claim(&lease(user, Duration::ZERO, 2)).await.unwrap(),
+            Put::Written
+        );
+        let item = from_item(&raw_get(&raw, &table, user).await.unwrap()).unwrap();
+        assert_eq!(holder(&item), Some(TokenFingerprint([2; 16])), "taken over");
+    }
+    for user in [&live, &marked, &leased] {
+        let before = raw_get(&raw, &table, user).await.unwrap();
+        let claimed = store.claim(&lease(user, Duration::ZERO, 2)).await.unwrap();
+        assert_eq!(
+            claimed,
+            Put::Kept(from_item(&before).unwrap()),
+            "what holds it comes back"
+        );
+        assert_eq!(
+            raw_get(&raw, &table, user).await.unwrap(),
+            before,
+            "untouched"
+        );
+    }
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn the_lease_item_holds_only_the_contracts_attributes_and_is_read_with_the_record() {
+    let (raw, table) = fresh_table().await;
+    let (client, calls) = store_client(&endpoint()).await;
+    let store = CachedStore::new(DynamoStore::new(client, &table), 100);
+    let user = new_user();
+    let token =
+        BearerToken::from_authorization(Some("Bearer eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJ4In0.c2ln"))
+            .unwrap();
+    let lease = HydrationRecord::warming(
+        user.clone(),
+        SystemTime::now(),
+        Duration::from_secs(3),
+        Some(token.fingerprint()),
+    );
+
+    assert_eq!(store.claim(&lease).await.unwrap(), Put::Written);
+
+    let item = raw_get(&raw, &table, &user).await.unwrap();
+    let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["expiresAt", "fingerprint", "pk", "warmingAt"]);
+    let AttributeValue::B(fingerprint) = &item["fingerprint"] else {
+        panic!("fingerprint is not binary: {item:?}");
+    };
+    assert_eq!(
+        fingerprint.as_ref(),
+        token.fingerprint().0,
+        "128 bits of its SHA-256"
+    );
+    let (AttributeValue::N(at), AttributeValue::N(expires)) =
+        (&item["warmingAt"], &item["expiresAt"])
+    else {
+        panic!("not numbers: {item:?}");
+    };
+    let lives = expires.parse::<u64>().unwrap() * 1000 - at.parse::<u64>().unwrap();
+    assert!((3000..4000).contains(&lives), "lives seconds: {lives} ms");
+    assert!(
+        !format!("{item:?}").contains("eyJ"),
+        "no token material: {item:?}"
+    );
+
+    // One GetItem reads it (no extra read), and the L1 does not keep it.
+    assert_eq!(store.get(&user).await.unwrap(), Some(lease.clone()));
+    assert_eq!(store.get(&user).await.unwrap(), Some(lease));
+    assert_eq!(
+        calls.operations(),
+        3,
+        "the claim, then two gets that reached the table"
+    );
+
+    // A success replaces it, leaving no lease attribute behind.
+    store.put(&hydrated(&user, None)).await.unwrap();
+    let item = raw_get(&raw, &table, &user).await.unwrap();
+    let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["expiresAt", "hydratedAt", "pk", "strategy"]);
 }

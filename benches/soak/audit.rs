@@ -163,6 +163,13 @@ impl HydrationStore for Audited {
         result
     }
 
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        let watch = Watch::new(&self.audit.put, None);
+        let result = self.inner.claim(lease).await;
+        watch.finish(result.is_ok());
+        result
+    }
+
     async fn forget(&self, key: &UserKey) -> Result<(), StoreError> {
         let user = self.user(key);
         if let Some(user) = user {

@@ -136,6 +136,13 @@ impl HydrationStore for DynamoCalls {
         result
     }
 
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        let timed = Timed::new(self);
+        let result = self.inner.claim(lease).await;
+        timed.finish(&result);
+        result
+    }
+
     async fn forget(&self, key: &UserKey) -> Result<(), StoreError> {
         let timed = Timed::new(self);
         let result = self.inner.forget(key).await;

@@ -76,7 +76,9 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
             self.l1.invalidate(user).await;
         }
         let record = self.inner.get(user).await?;
-        if let Some(record) = &record {
+        // A lease is not cached: it lives seconds, and the record that
+        // follows it must be found in the table.
+        if let Some(record) = record.as_ref().filter(|r| !r.is_lease()) {
             // Through the rule: a success put meanwhile must not be undone.
             if let Put::Kept(hydrated) = put_in(&self.l1, record).await {
                 return Ok(Some(hydrated));
@@ -100,6 +102,19 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
                 .await;
         }
         Ok(put)
+    }
+
+    /// Straight to the table: the L1 holds no lease (this instance's own
+    /// warm-ups are single-flight in its ledger already).
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        let claimed = self.inner.claim(lease).await?;
+        if let Put::Kept(held) = &claimed
+            && !held.is_lease()
+        {
+            // Another instance's success or marker: the L1 follows it.
+            put_in(&self.l1, held).await;
+        }
+        Ok(claimed)
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {

@@ -3,6 +3,13 @@
 //! Item: `pk` (S, `tid#oid`), `hydratedAt` (N) (or `warmedAt` for a
 //! "warmed" marker), `expiresAt` (N, the table's TTL attribute), `strategy`
 //! (S). Nothing else: no token, name or e-mail.
+//!
+//! A warming lease (contract, step 4, "Across instances") is the same item
+//! in another shape: `pk`, `warmingAt` (N, epoch milliseconds of the claim),
+//! `expiresAt` (N, seconds later) and, in `graph` mode, `fingerprint` (B, 128
+//! bits of a SHA-256 of the token). It is written only by a conditional
+//! `PutItem` over an absent or expired item ([`HydrationStore::claim`]), and
+//! read by the same `GetItem` as the record.
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
@@ -14,11 +21,12 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
 use crate::clock::epoch_seconds;
-use crate::token::UserKey;
+use crate::token::{TokenFingerprint, UserKey};
 use crate::warmup::WarmupKind;
 
 const PK: &str = "pk";
@@ -26,6 +34,8 @@ const HYDRATED_AT: &str = "hydratedAt";
 const WARMED_AT: &str = "warmedAt";
 const EXPIRES_AT: &str = "expiresAt";
 const STRATEGY: &str = "strategy";
+const WARMING_AT: &str = "warmingAt";
+const FINGERPRINT: &str = "fingerprint";
 
 /// The hydration store over one DynamoDB table. Cheap to clone: clones share
 /// the client (and its connection pool), which is built once per cold start.
@@ -77,14 +87,40 @@ pub async fn load_client(budget: Duration) -> Client {
 
 /// The item for `record`: exactly four attributes, `pk`, `hydratedAt` (a
 /// "warmed" marker has `warmedAt` in its place), `expiresAt` and `strategy`
-/// (`none` when the warm-up was skipped).
+/// (`none` when the warm-up was skipped). A lease: `pk`, `warmingAt`,
+/// `expiresAt` and, in `graph` mode, `fingerprint`.
 pub fn to_item(record: &HydrationRecord) -> HashMap<String, AttributeValue> {
+    if let RecordKind::Warming {
+        sent_at_ms,
+        fingerprint,
+    } = record.kind
+    {
+        let mut item = HashMap::from([
+            (PK.to_owned(), AttributeValue::S(record.user.to_string())),
+            (
+                WARMING_AT.to_owned(),
+                AttributeValue::N(sent_at_ms.to_string()),
+            ),
+            (
+                EXPIRES_AT.to_owned(),
+                AttributeValue::N(record.expires_at.to_string()),
+            ),
+        ]);
+        if let Some(TokenFingerprint(bits)) = fingerprint {
+            item.insert(
+                FINGERPRINT.to_owned(),
+                AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(bits.to_vec())),
+            );
+        }
+        return item;
+    }
     HashMap::from([
         (PK.to_owned(), AttributeValue::S(record.user.to_string())),
         (
             match record.kind {
                 RecordKind::Hydrated => HYDRATED_AT,
                 RecordKind::Warmed => WARMED_AT,
+                RecordKind::Warming { .. } => unreachable!("a lease's item is built above"),
             }
             .to_owned(),
             AttributeValue::N(record.hydrated_at.to_string()),
@@ -120,6 +156,32 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
     };
     let user = UserKey::parse(text(PK)?)
         .ok_or_else(|| StoreError::Malformed("pk is not tid#oid".to_owned()))?;
+    if item.contains_key(WARMING_AT) {
+        let sent_at_ms = number(WARMING_AT)?;
+        let fingerprint = match item.get(FINGERPRINT) {
+            None => None,
+            Some(AttributeValue::B(blob)) => {
+                Some(TokenFingerprint(blob.as_ref().try_into().map_err(
+                    |_| StoreError::Malformed("fingerprint is not 16 bytes".to_owned()),
+                )?))
+            }
+            Some(_) => {
+                return Err(StoreError::Malformed(
+                    "fingerprint is not binary".to_owned(),
+                ));
+            }
+        };
+        return Ok(HydrationRecord {
+            user,
+            kind: RecordKind::Warming {
+                sent_at_ms,
+                fingerprint,
+            },
+            hydrated_at: sent_at_ms / 1000,
+            expires_at: number(EXPIRES_AT)?,
+            strategy: None,
+        });
+    }
     let strategy = match text(STRATEGY)? {
         "none" => None,
         other => Some(other.parse().map_err(StoreError::Malformed)?),
@@ -139,6 +201,24 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
 }
 
 impl DynamoStore {
+    /// Sends a (maybe conditional) `PutItem`: [`Put::Kept`] with the item
+    /// that failed its condition (`ALL_OLD`), which is no error.
+    async fn conditional(&self, put: PutItemFluentBuilder) -> Result<Put, StoreError> {
+        let e = match put.send().await {
+            Ok(_) => return Ok(Put::Written),
+            Err(e) => e,
+        };
+        match e.as_service_error() {
+            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                let item = failed.item.as_ref().ok_or_else(|| {
+                    StoreError::Malformed("a failed condition without the item".to_owned())
+                })?;
+                Ok(Put::Kept(from_item(item)?))
+            }
+            _ => Err(self.failure(e)),
+        }
+    }
+
     /// The SDK's own deadlines ([`best_effort`]: connect, attempt, operation)
     /// race the resolver's, so they are store timeouts too, not backend
     /// failures: the two are counted apart (`StoreTimeouts`, `StoreErrors`).
@@ -173,8 +253,12 @@ impl HydrationStore for DynamoStore {
             .table_name(&self.table)
             .key(PK, AttributeValue::S(user.to_string()))
             // Placeholders: attribute names never collide with reserved words.
-            .projection_expression("#pk, #hydratedAt, #warmedAt, #expiresAt, #strategy")
+            .projection_expression(
+                "#pk, #hydratedAt, #warmedAt, #expiresAt, #strategy, #warmingAt, #fingerprint",
+            )
             .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#warmingAt", WARMING_AT)
+            .expression_attribute_names("#fingerprint", FINGERPRINT)
             .expression_attribute_names("#hydratedAt", HYDRATED_AT)
             .expression_attribute_names("#warmedAt", WARMED_AT)
             .expression_attribute_names("#expiresAt", EXPIRES_AT)
@@ -215,20 +299,27 @@ impl HydrationStore for DynamoStore {
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 );
         }
-        let e = match put.send().await {
-            Ok(_) => return Ok(Put::Written),
-            Err(e) => e,
-        };
-        match e.as_service_error() {
-            // A live success is there: keeping it is the point.
-            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
-                let item = failed.item.as_ref().ok_or_else(|| {
-                    StoreError::Malformed("a failed condition without the item".to_owned())
-                })?;
-                Ok(Put::Kept(from_item(item)?))
-            }
-            _ => Err(self.failure(e)),
-        }
+        // A live success is there: keeping it is the point.
+        self.conditional(put).await
+    }
+
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        // `HydrationRecord::may_claim`, atomically on the item: one claimant
+        // of a user's warm-up wins; the others get what is there.
+        let claim = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(lease)))
+            .condition_expression("attribute_not_exists(#pk) OR #expiresAt <= :now")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#expiresAt", EXPIRES_AT)
+            .expression_attribute_values(
+                ":now",
+                AttributeValue::N(epoch_seconds(SystemTime::now()).to_string()),
+            )
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        self.conditional(claim).await
     }
 
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
@@ -285,6 +376,39 @@ mod tests {
         names.sort_unstable();
         assert_eq!(names, ["expiresAt", "pk", "strategy", "warmedAt"]);
         assert_eq!(from_item(&item).unwrap(), marker);
+    }
+
+    #[test]
+    fn a_lease_holds_the_key_its_send_time_the_ttl_and_the_fingerprint_only() {
+        let user = UserKey::new("tid-1", "oid-2").unwrap();
+        let at = std::time::UNIX_EPOCH + Duration::from_millis(1_700_000_000_250);
+        for (fingerprint, expected) in [
+            (
+                Some(TokenFingerprint([7; 16])),
+                &["expiresAt", "fingerprint", "pk", "warmingAt"][..],
+            ),
+            (None, &["expiresAt", "pk", "warmingAt"][..]),
+        ] {
+            let lease =
+                HydrationRecord::warming(user.clone(), at, Duration::from_secs(3), fingerprint);
+            let item = to_item(&lease);
+            let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            assert_eq!(names, expected);
+            assert_eq!(item["warmingAt"], AttributeValue::N("1700000000250".into()));
+            assert_eq!(from_item(&item).unwrap(), lease);
+        }
+        let mut bad = to_item(&HydrationRecord::warming(
+            user,
+            at,
+            Duration::from_secs(3),
+            Some(TokenFingerprint([7; 16])),
+        ));
+        bad.insert(
+            "fingerprint".into(),
+            AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(vec![1, 2])),
+        );
+        assert!(matches!(from_item(&bad), Err(StoreError::Malformed(_))));
     }
 
     #[test]

@@ -44,6 +44,12 @@ impl HydrationStore for MemoryStore {
         Ok(put_in(&self.cache, record).await)
     }
 
+    /// A lease replaces only what is no longer live
+    /// (`HydrationRecord::may_replace` defers to `may_claim`).
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        Ok(put_in(&self.cache, lease).await)
+    }
+
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
         self.cache.invalidate(user).await;
         Ok(())

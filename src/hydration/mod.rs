@@ -13,7 +13,7 @@ use std::time::Duration;
 pub use cached::CachedStore;
 pub use dynamo::{DynamoStore, best_effort, from_item, load_client, to_item};
 pub use memory::MemoryStore;
-pub use store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
+pub use store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError, epoch_millis};
 
 use crate::token::UserKey;
 
@@ -61,6 +61,16 @@ impl BestEffortStore {
 
     pub async fn put(&self, record: &HydrationRecord, budget: Duration) -> Result<Put, StoreError> {
         self.bounded("put", budget, self.inner.put(record)).await
+    }
+
+    /// Claims a warm-up ([`HydrationStore::claim`]); `Err` only to be
+    /// counted (the caller then warms up on its own).
+    pub async fn claim(
+        &self,
+        lease: &HydrationRecord,
+        budget: Duration,
+    ) -> Result<Put, StoreError> {
+        self.bounded("claim", budget, self.inner.claim(lease)).await
     }
 
     pub async fn forget(&self, user: &UserKey, budget: Duration) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use crate::clock::epoch_seconds;
-use crate::token::UserKey;
+use crate::token::{TokenFingerprint, UserKey};
 use crate::warmup::WarmupKind;
 
 /// What a record says of its user.
@@ -17,6 +17,18 @@ pub enum RecordKind {
     /// A warm-up that Graph answered for an accepted token (`POST
     /// /v1/warmup`): hydration is under way but not proven. Short-lived.
     Warmed,
+    /// A warming lease (contract, step 4, "Across instances"): an instance
+    /// claimed this user's warm-up and is about to send it. Lives seconds;
+    /// never counts as hydrated or warmed (nothing has proved the token), and
+    /// only a caller with the same token fingerprint (`graph` mode; `None`
+    /// in `obo` mode, where the user is verified) may wait on it.
+    Warming {
+        /// Epoch milliseconds of the claim, just before the warm-up is sent:
+        /// the settle checkpoints are measured from here.
+        sent_at_ms: u64,
+        /// 128 bits of a SHA-256 of the claimant's token (`graph` mode only).
+        fingerprint: Option<TokenFingerprint>,
+    },
 }
 
 /// One remembered user: only the key, timestamps and the warm-up that worked.
@@ -61,6 +73,35 @@ impl HydrationRecord {
         }
     }
 
+    /// A warming lease: `user`'s warm-up was claimed `now` (with the token
+    /// whose fingerprint is given, in `graph` mode), for `ttl` (seconds,
+    /// rounded up to the next whole second of `expiresAt`).
+    pub fn warming(
+        user: UserKey,
+        now: SystemTime,
+        ttl: Duration,
+        fingerprint: Option<TokenFingerprint>,
+    ) -> Self {
+        let sent_at_ms = epoch_millis(now);
+        let until_ms =
+            sent_at_ms.saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX));
+        Self {
+            user,
+            kind: RecordKind::Warming {
+                sent_at_ms,
+                fingerprint,
+            },
+            hydrated_at: sent_at_ms / 1000,
+            expires_at: until_ms.div_ceil(1000),
+            strategy: None,
+        }
+    }
+
+    /// Whether this is a warming lease (not a record of hydration).
+    pub fn is_lease(&self) -> bool {
+        matches!(self.kind, RecordKind::Warming { .. })
+    }
+
     /// Whether the record still counts at `now` (expiry is exclusive).
     pub fn is_live(&self, now: SystemTime) -> bool {
         epoch_seconds(now) < self.expires_at
@@ -69,10 +110,21 @@ impl HydrationRecord {
     /// Whether `self` may overwrite `current` at `now`: a "warmed" marker
     /// never replaces a live "hydrated" record, which would cut hours of
     /// known hydration down to minutes (a pre-warm racing a resolution).
+    /// A lease replaces nothing that is live ([`HydrationRecord::may_claim`]).
     pub fn may_replace(&self, current: &HydrationRecord, now: SystemTime) -> bool {
+        if self.is_lease() {
+            return Self::may_claim(current, now);
+        }
         !(self.kind == RecordKind::Warmed
             && current.kind == RecordKind::Hydrated
             && current.is_live(now))
+    }
+
+    /// Whether a warming lease may be written over `current` at `now`: only
+    /// over what is no longer live (an expired record, marker or lease). A
+    /// live record or marker stays, and so does a live lease, of any token.
+    pub fn may_claim(current: &HydrationRecord, now: SystemTime) -> bool {
+        !current.is_live(now)
     }
 }
 
@@ -107,6 +159,12 @@ pub(super) async fn put_in(
     }
 }
 
+/// Milliseconds since the Unix epoch (a lease's send time).
+pub fn epoch_millis(t: SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// Why a store call failed. The resolver logs it and carries on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -128,6 +186,11 @@ pub trait HydrationStore: Send + Sync + 'static {
     /// replaces a live "hydrated" record ([`HydrationRecord::may_replace`]),
     /// which is then handed back.
     async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError>;
+    /// Claim `lease`'s user's warm-up (a [`HydrationRecord::warming`]
+    /// lease), atomically: [`Put::Written`] when this caller won (nothing
+    /// live was there: [`HydrationRecord::may_claim`]), else [`Put::Kept`]
+    /// with what is there (a live record, marker or lease, of any token).
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError>;
     /// Drop what is known of `user` (a stale hit).
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError>;
     /// A short name for logs (`memory`, `dynamodb`, ...).
@@ -155,5 +218,69 @@ mod tests {
         ] {
             assert_eq!(new.may_replace(current, now), replaces, "{why}");
         }
+    }
+
+    #[test]
+    fn a_lease_is_claimed_only_over_what_is_no_longer_live() {
+        let now = SystemTime::now();
+        let user = || UserKey::new("tid", "oid").unwrap();
+        let hour = Duration::from_secs(3600);
+        let secs = Duration::from_secs(3);
+        let lease = |at: SystemTime, fp: u8| {
+            HydrationRecord::warming(user(), at, secs, Some(TokenFingerprint([fp; 16])))
+        };
+        let hydrated = HydrationRecord::new(user(), now, hour, None);
+        let expired = HydrationRecord::new(user(), now - 2 * hour, hour, None);
+        let marker = HydrationRecord::warmed(user(), now, hour, WarmupKind::Root);
+        let old_marker = HydrationRecord::warmed(user(), now - 2 * hour, hour, WarmupKind::Root);
+        for (current, claims, why) in [
+            (
+                &hydrated,
+                false,
+                "a live success is hydrated: no warm-up to claim",
+            ),
+            (
+                &marker,
+                false,
+                "a live marker: a warm-up answered, wait on it",
+            ),
+            (&lease(now, 1), false, "a live lease of the same token"),
+            (
+                &lease(now, 2),
+                false,
+                "a live lease of another token stays too",
+            ),
+            (&expired, true, "an expired success"),
+            (&old_marker, true, "an expired marker"),
+            (
+                &lease(now - Duration::from_secs(5), 1),
+                true,
+                "an expired lease is taken over",
+            ),
+        ] {
+            assert_eq!(HydrationRecord::may_claim(current, now), claims, "{why}");
+            assert_eq!(lease(now, 1).may_replace(current, now), claims, "{why}");
+        }
+        // A success or a marker replaces a live lease: it never counts as either.
+        assert!(hydrated.may_replace(&lease(now, 1), now));
+        assert!(marker.may_replace(&lease(now, 1), now));
+    }
+
+    #[test]
+    fn a_lease_lives_seconds_and_keeps_its_send_time_in_milliseconds() {
+        let at = std::time::UNIX_EPOCH + Duration::from_millis(1_700_000_000_250);
+        let user = UserKey::new("tid", "oid").unwrap();
+        let lease = HydrationRecord::warming(user, at, Duration::from_secs(3), None);
+        assert_eq!(
+            lease.kind,
+            RecordKind::Warming {
+                sent_at_ms: 1_700_000_000_250,
+                fingerprint: None
+            }
+        );
+        assert_eq!(lease.expires_at, 1_700_000_004, "3.25 s later, rounded up");
+        assert!(lease.is_live(at + Duration::from_millis(3700)));
+        assert!(!lease.is_live(at + Duration::from_millis(3750)));
+        assert_eq!(lease.strategy, None);
     }
 }

@@ -7,6 +7,10 @@
 //! fingerprint): a request never joins, or is held back by, a warm-up made
 //! with another token (a forged token naming a victim's ids gets its own
 //! entry).
+//! * Across instances, a warm-up is first claimed in the table (`lease`):
+//!   the request that runs it, under the entry's lock, makes the one
+//!   conditional write; a lost claim is remembered in the entry, so the
+//!   instance's other requests join it without another write.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,8 +23,10 @@ use crate::graph::{
     CallLabel, GraphClient, GraphDiagnostics, GraphRejection, GraphResponse, TransportError,
     Verdict, classify,
 };
+use crate::hydration::{BestEffortStore, StoreError};
 use crate::warmup::{WarmupKind, WarmupPlace, WarmupStrategy, WarmupTarget};
 
+use super::lease::{Leases, WarmedAt};
 use super::request::{Caller, CallerKey};
 
 /// Longest a single warm-up call may take: a hanging warm-up must not eat
@@ -49,6 +55,8 @@ struct Entry {
     /// A `/shares` success came after `last`: hydration had settled, so a
     /// later hydration `401` means it expired.
     settled: bool,
+    /// Another instance's warm-up this entry's claim lost to.
+    fleet: Option<WarmedAt>,
 }
 
 /// What a request asking for a warm-up does.
@@ -57,17 +65,24 @@ pub(crate) enum Plan {
     /// A warm-up answered recently and has not been seen to settle: it is
     /// still settling; wait for it rather than warm up again.
     Join(LastWarmUp),
+    /// Another instance's warm-up (the entry's `fleet`) is settling: wait for it.
+    JoinFleet,
     /// Run the strategies from this position (wrapping around).
     Run { from: usize },
 }
 
-/// Join or run, and from which strategy: the re-warm rules, pure.
+/// Join or run, and from which strategy: the re-warm rules, pure. `fleet`
+/// is how long ago the other instance's warm-up that a claim lost to was sent.
 pub(crate) fn plan(
     last: Option<LastWarmUp>,
+    fleet: Option<Duration>,
     settled: bool,
     now: Instant,
     rewarm_after: Duration,
 ) -> Plan {
+    if fleet.is_some_and(|age| age < rewarm_after) && !settled {
+        return Plan::JoinFleet;
+    }
     match last {
         None => Plan::Run { from: 0 },
         // Expired after a success: start over with the preferred strategy.
@@ -93,6 +108,10 @@ pub(crate) struct WarmedUp {
     pub diagnostics: Vec<GraphDiagnostics>,
     /// Graph refused the caller's token itself at the warm-up.
     pub refused: Option<GraphRejection>,
+    /// Another instance's warm-up, waited on instead (`joined` is set).
+    pub fleet: Option<WarmedAt>,
+    /// The claim in the table failed (to be counted); the warm-up ran here.
+    pub claim_failed: Option<StoreError>,
 }
 
 /// How a warm-up call went.
@@ -108,6 +127,7 @@ pub(crate) struct Ledger {
     strategies: Vec<WarmupStrategy>,
     rewarm_after: Duration,
     ledger: Cache<CallerKey, Arc<Mutex<Entry>>>,
+    leases: Leases,
 }
 
 impl Ledger {
@@ -115,8 +135,10 @@ impl Ledger {
         graph: GraphClient,
         strategies: Vec<WarmupStrategy>,
         rewarm_after: Duration,
+        store: BestEffortStore,
     ) -> Self {
         Self {
+            leases: Leases::new(store, rewarm_after),
             graph,
             strategies,
             rewarm_after,
@@ -130,11 +152,16 @@ impl Ledger {
     /// Warms `request`'s user up, or joins the warm-up that is settling.
     /// Concurrent callers with the same user and token queue on one entry,
     /// so only the first runs the strategies; the others join its result.
+    /// With `claim`, the one that runs first claims the warm-up in the table
+    /// and, if another instance holds it, waits on that one instead; without
+    /// it, another instance's warm-up is never joined (a pre-warm must prove
+    /// its own token).
     pub async fn warm_up(
         &self,
         caller: &Caller,
         place: WarmupPlace<'_>,
         deadline: Instant,
+        claim: bool,
     ) -> WarmedUp {
         let key = caller.key();
         let entry = self
@@ -144,24 +171,52 @@ impl Ledger {
         let Ok(mut entry) = tokio::time::timeout_at(deadline, entry.lock_owned()).await else {
             return WarmedUp::default();
         };
-        match plan(entry.last, entry.settled, Instant::now(), self.rewarm_after) {
+        let fleet = entry.fleet.filter(|_| claim).map(WarmedAt::elapsed);
+        match plan(
+            entry.last,
+            fleet,
+            entry.settled,
+            Instant::now(),
+            self.rewarm_after,
+        ) {
             Plan::Join(last) => WarmedUp {
                 last: Some(last),
                 joined: true,
                 ..WarmedUp::default()
             },
+            Plan::JoinFleet => WarmedUp {
+                fleet: entry.fleet,
+                joined: true,
+                ..WarmedUp::default()
+            },
             Plan::Run { from } => {
+                let mut claim_failed = None;
+                if claim {
+                    let claimed = self.leases.claim(caller, deadline).await;
+                    if let Some(at) = claimed.wait {
+                        entry.fleet = Some(at);
+                        entry.settled = false;
+                        return WarmedUp {
+                            fleet: Some(at),
+                            joined: true,
+                            ..WarmedUp::default()
+                        };
+                    }
+                    claim_failed = claimed.failed;
+                }
                 let mut diagnostics = Vec::new();
                 let attempt = self
                     .run(caller, place, from, deadline, &mut diagnostics)
                     .await;
                 let mut warmed = WarmedUp {
                     diagnostics,
+                    claim_failed,
                     ..WarmedUp::default()
                 };
                 match attempt {
                     Attempt::Answered(last) => {
                         entry.last = Some(last);
+                        entry.fleet = None;
                         entry.settled = false;
                         warmed.last = Some(last);
                     }
@@ -462,7 +517,65 @@ mod tests {
                 "settled then 401 again: expired, start over",
             ),
         ] {
-            assert_eq!(plan(previous, settled, now, window), expected, "{why}");
+            assert_eq!(
+                plan(previous, None, settled, now, window),
+                expected,
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn another_instances_warm_up_is_joined_while_settling_like_this_ones() {
+        let now = Instant::now();
+        let window = Duration::from_secs(5);
+        let last = LastWarmUp {
+            index: 1,
+            kind: WarmupKind::Site,
+            sent_at: now.checked_sub(MS(6000)).unwrap_or(now),
+        };
+        for (previous, fleet, settled, expected, why) in [
+            (
+                None,
+                Some(MS(300)),
+                false,
+                Plan::JoinFleet,
+                "a lost claim, 300 ms ago: join it",
+            ),
+            (
+                Some(last),
+                Some(MS(4999)),
+                false,
+                Plan::JoinFleet,
+                "the later one wins over an old local warm-up",
+            ),
+            (
+                None,
+                Some(MS(5000)),
+                false,
+                Plan::Run { from: 0 },
+                "past the window, never settled: warm up here",
+            ),
+            (
+                Some(last),
+                Some(MS(5000)),
+                false,
+                Plan::Run { from: 2 },
+                "and escalate past a local warm-up that did not work",
+            ),
+            (
+                None,
+                Some(MS(300)),
+                true,
+                Plan::Run { from: 0 },
+                "settled then 401 again: expired, start over",
+            ),
+        ] {
+            assert_eq!(
+                plan(previous, fleet, settled, now, window),
+                expected,
+                "{why}"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod decision;
 mod error;
+mod lease;
 mod ledger;
 mod report;
 mod request;
@@ -24,12 +25,11 @@ pub use request::{
 
 use crate::configuration::Settings;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, Verdict, classify};
-use crate::hydration::{
-    BestEffortStore, HydrationRecord, HydrationStore, RecordKind, StoreError, epoch_seconds,
-};
+use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
 use crate::retry::RetryPolicy;
-use crate::warmup::{WarmupKind, WarmupOutcome, WarmupPlace};
+use crate::warmup::{WarmupOutcome, WarmupPlace};
 use decision::{Answer, Next, Progress, decide};
+use lease::{Known, WarmedAt};
 use ledger::{Ledger, WarmedUp};
 use throttle::ThrottleWindows;
 
@@ -45,47 +45,6 @@ pub struct Resolver {
     marker_ttl: Duration,
 }
 
-/// What the store said of a guest.
-enum Known {
-    Hydrated,
-    /// A live "warmed" marker: a warm-up for this guest answered `age` ago,
-    /// on some instance; it may still be settling.
-    Warming {
-        age: Duration,
-        strategy: Option<WarmupKind>,
-    },
-    Unknown,
-}
-
-/// When the warm-up a request waits on was sent: an instant of this
-/// process, or an age read from a marker (a fresh Lambda VM's monotonic clock
-/// may not reach back that far, so no `Instant` is derived from it).
-#[derive(Debug, Clone, Copy)]
-struct WarmedAt {
-    base: Instant,
-    age_at_base: Duration,
-}
-
-impl WarmedAt {
-    fn sent(at: Instant) -> Self {
-        Self {
-            base: at,
-            age_at_base: Duration::ZERO,
-        }
-    }
-
-    fn ago(age: Duration) -> Self {
-        Self {
-            base: Instant::now(),
-            age_at_base: age,
-        }
-    }
-
-    fn elapsed(self) -> Duration {
-        self.age_at_base + self.base.elapsed()
-    }
-}
-
 impl Resolver {
     pub fn new(
         settings: &Settings,
@@ -93,15 +52,17 @@ impl Resolver {
         store: std::sync::Arc<dyn HydrationStore>,
     ) -> Self {
         let policy = settings.retry_policy();
+        let store = BestEffortStore::new(store, settings.store_timeout);
         Self {
             ledger: Ledger::new(
                 graph.clone(),
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
+                store.clone(),
             ),
             throttle: ThrottleWindows::new(),
             graph,
-            store: BestEffortStore::new(store, settings.store_timeout),
+            store,
             policy,
             deadline: settings.resolve_deadline,
             ttl: settings.hydration_ttl,
@@ -152,10 +113,9 @@ impl Resolver {
             Known::Warming { .. } | Known::Unknown => Hydration::Miss,
         });
         let mut warmed = match hydration {
-            Known::Unknown if !caller.claims.is_member => self
-                .warm_up(caller, place, deadline, report)
-                .await?
-                .map(WarmedAt::sent),
+            Known::Unknown if !caller.claims.is_member => {
+                self.warm_up(caller, place, deadline, report).await?
+            }
             // A pre-warm (on any instance) warmed this guest up: call
             // Graph at once, or wait for that warm-up to settle if it
             // has not yet, instead of running one.
@@ -239,10 +199,7 @@ impl Resolver {
                         progress.slept += wait;
                     }
                     if warm_up {
-                        warmed = self
-                            .warm_up(caller, place, deadline, report)
-                            .await?
-                            .map(WarmedAt::sent);
+                        warmed = self.warm_up(caller, place, deadline, report).await?;
                         progress.polls_since_warm_up = 0;
                     }
                     tokio::time::sleep(wait).await;
@@ -292,7 +249,12 @@ impl Resolver {
                     url: request.url.as_ref(),
                     host: request.host.as_ref(),
                 };
-                match self.warm_up(caller, place, deadline, &mut report).await {
+                // Its own warm-up, never another instance's: the answer
+                // must prove this token (a lease proves nothing).
+                match self
+                    .warm_up_with(caller, place, deadline, &mut report, false)
+                    .await
+                {
                     Ok(Some(_)) => {
                         self.mark_warmed(caller, &mut report, deadline).await;
                         Ok(Prewarmed {
@@ -332,41 +294,54 @@ impl Resolver {
         let t = Instant::now();
         let budget = deadline.saturating_duration_since(t);
         let found = self.store.get(&caller.claims.user, budget).await;
-        report.timings.store += t.elapsed();
-        match count(found, report).flatten() {
-            Some(record) if record.kind == RecordKind::Hydrated => Known::Hydrated,
-            // Whatever its age: hydration has most likely settled since, so
-            // `/shares` goes first. If a 401 says otherwise past the re-warm
-            // window, `decide` warms up again; that first call has then used
-            // one of the `MAX_ATTEMPTS`.
-            Some(marker) => Known::Warming {
-                age: Duration::from_secs(
-                    epoch_seconds(SystemTime::now()).saturating_sub(marker.hydrated_at),
-                ),
-                strategy: marker.strategy,
-            },
-            None => Known::Unknown,
-        }
+        let rtt = t.elapsed();
+        report.timings.store += rtt;
+        let found = count(found, report).flatten();
+        lease::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
     }
 
-    /// A coordinated warm-up (or a join of one still settling). `Ok(when it
-    /// answered)`, `Ok(None)` when no strategy answered, `Err` when Graph
-    /// refused the token itself: `/shares` would only refuse it again.
+    /// A coordinated warm-up (or a join of one still settling, here or on
+    /// another instance). `Ok(when it was sent)`, `Ok(None)` when no
+    /// strategy answered, `Err` when Graph refused the token itself:
+    /// `/shares` would only refuse it again.
     async fn warm_up(
         &self,
         caller: &Caller,
         place: WarmupPlace<'_>,
         deadline: Instant,
         report: &mut Report,
-    ) -> Result<Option<Instant>, ResolveError> {
+    ) -> Result<Option<WarmedAt>, ResolveError> {
+        self.warm_up_with(caller, place, deadline, report, true)
+            .await
+    }
+
+    /// [`Resolver::warm_up`]; with `fleet`, coordinated across instances
+    /// through the table (`lease`) too.
+    async fn warm_up_with(
+        &self,
+        caller: &Caller,
+        place: WarmupPlace<'_>,
+        deadline: Instant,
+        report: &mut Report,
+        fleet: bool,
+    ) -> Result<Option<WarmedAt>, ResolveError> {
         let t = Instant::now();
+        // Unless the table already failed this request (then each instance
+        // warms up on its own); members are never written to it.
+        let claim =
+            fleet && !caller.claims.is_member && report.store.errors + report.store.timeouts == 0;
         let WarmedUp {
             last,
             joined,
             mut diagnostics,
             refused,
-        } = self.ledger.warm_up(caller, place, deadline).await;
+            fleet,
+            claim_failed,
+        } = self.ledger.warm_up(caller, place, deadline, claim).await;
         report.timings.warmup += t.elapsed();
+        if let Some(failed) = claim_failed {
+            count::<()>(Err(failed), report);
+        }
         report.warmup_calls += u32::try_from(diagnostics.len()).unwrap_or(u32::MAX);
         report.graph.append(&mut diagnostics);
         if let Some(rejection) = refused {
@@ -374,7 +349,7 @@ impl Resolver {
         }
         report.warmup = last.map(|l| l.kind).or(report.warmup);
         report.warmup_shared |= joined;
-        Ok(last.map(|l| l.sent_at))
+        Ok(last.map(|l| WarmedAt::sent(l.sent_at)).or(fleet))
     }
 
     /// Success: hydration has settled; a guest is recorded (a member never is).

@@ -75,8 +75,13 @@ pub(crate) type CallerKey = (UserKey, Option<TokenFingerprint>);
 
 impl Caller {
     pub(crate) fn key(&self) -> CallerKey {
-        let token = (!self.verified).then(|| self.token.fingerprint());
-        (self.claims.user.clone(), token)
+        (self.claims.user.clone(), self.fingerprint())
+    }
+
+    /// The token's part of [`Caller::key`]: its fingerprint in `graph`
+    /// mode, `None` in `obo` mode.
+    pub(crate) fn fingerprint(&self) -> Option<TokenFingerprint> {
+        (!self.verified).then(|| self.token.fingerprint())
     }
 }
 

@@ -55,6 +55,16 @@ async fn production_service(
     .await
 }
 
+/// The simulator with a short hydration lag (30 ms): settling shows.
+async fn lagging_simulator() -> GraphSimulator {
+    GraphSimulator::start(Scenario {
+        hydration_lag: Duration::from_millis(30),
+        ..Scenario::demo()
+    })
+    .await
+    .unwrap()
+}
+
 async fn item_of(
     client: &Client,
     table: &str,
@@ -117,8 +127,8 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
     assert_eq!(first.resolve_demo(&guest).await.status(), 200);
     assert_eq!(
         calls.swap(0, Ordering::SeqCst),
-        2,
-        "a new user: one GetItem, one PutItem"
+        3,
+        "a new user: one GetItem, the warm-up's claim (a conditional PutItem), one PutItem"
     );
 
     // A new instance: empty L1, same table.
@@ -149,12 +159,7 @@ async fn a_restarted_service_skips_the_warm_up_for_a_known_guest() {
 #[tokio::test]
 async fn a_pre_warm_then_a_resolution_on_a_new_instance_makes_no_warm_up() {
     let (client, table) = fresh_table().await;
-    let graph = GraphSimulator::start(Scenario {
-        hydration_lag: Duration::from_millis(30),
-        ..Scenario::demo()
-    })
-    .await
-    .unwrap();
+    let graph = lagging_simulator().await;
     let settings = test_settings(&graph);
     let calls = Arc::new(AtomicUsize::new(0));
     let signed_in = production_service(&graph, settings.clone(), &table, &calls).await;
@@ -197,7 +202,7 @@ async fn a_pre_warm_then_a_resolution_on_a_new_instance_makes_no_warm_up() {
 
 #[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
 #[tokio::test]
-async fn a_pre_warm_with_a_refused_token_writes_nothing_to_the_table() {
+async fn a_pre_warm_with_a_refused_token_writes_no_record_or_marker_to_the_table() {
     let (client, table) = fresh_table().await;
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
@@ -209,7 +214,16 @@ async fn a_pre_warm_with_a_refused_token_writes_nothing_to_the_table() {
 
     assert_problem(r, 401, "invalid_token").await;
     assert_eq!(graph.requests().len(), 1, "Graph refused the warm-up");
-    assert!(item_of(&client, &table, &victim).await.is_none());
+    // The claim came first: the forged token's own lease, nothing else.
+    let item = item_of(&client, &table, &victim).await;
+    assert!(
+        item.as_ref().is_none_or(|item| {
+            let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            names == ["expiresAt", "fingerprint", "pk", "warmingAt"]
+        }),
+        "{item:?}"
+    );
 }
 
 #[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
@@ -238,8 +252,11 @@ async fn a_stale_hit_is_deleted_from_the_table() {
     // deleted item show the hit was tried and found stale.
     assert_eq!(header(&response, "x-resolver-hydration"), "");
     assert_eq!(response.status(), 503);
+    // The re-warm's claim may leave a lease: never a record.
     assert!(
-        item_of(&client, &table, &guest).await.is_none(),
+        item_of(&client, &table, &guest)
+            .await
+            .is_none_or(|item| !item.contains_key("hydratedAt")),
         "other instances must stop trusting it"
     );
 }
@@ -366,8 +383,101 @@ async fn resolution_works_when_dynamodb_is_cut_mid_request() {
         "the get went through, the put was cut: {emf}"
     );
     assert_eq!(emf["StoreTimeouts"], 0, "{emf}");
+    // The warm-up's claim came before the cut: a lease, never a record.
     assert!(
-        item_of(&client, &table, &guest).await.is_none(),
+        item_of(&client, &table, &guest)
+            .await
+            .is_none_or(|item| item.contains_key("warmingAt") && !item.contains_key("hydratedAt")),
         "the put never reached the table"
+    );
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn instances_on_one_table_make_one_warm_up_per_guest() {
+    let (client, table) = fresh_table().await;
+    let graph = lagging_simulator().await;
+    let settings = test_settings(&graph);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let mut apps = Vec::new();
+    for _ in 0..4 {
+        apps.push(Arc::new(
+            production_service(&graph, settings.clone(), &table, &calls).await,
+        ));
+    }
+    let guest = Arc::new(Guest::new());
+
+    let tasks: Vec<_> = apps
+        .iter()
+        .map(|app| {
+            let (app, guest) = (app.clone(), guest.clone());
+            tokio::spawn(async move { app.resolve_demo(&guest).await.status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+
+    assert_eq!(statuses, [200; 4]);
+    let kinds = apps[0].graph_kinds_for(&guest);
+    assert_eq!(
+        kinds.iter().filter(|k| k.is_warmup()).count(),
+        1,
+        "one warm-up across the four instances: {kinds:?}"
+    );
+    // Each: a GetItem, a claim (one won it; none when the GetItem already
+    // found the lease), a PutItem of the success.
+    let calls = calls.load(Ordering::SeqCst);
+    assert!((9..=12).contains(&calls), "{calls} DynamoDB calls");
+    let item = item_of(&client, &table, &guest).await.unwrap();
+    assert!(
+        item.contains_key("hydratedAt"),
+        "the lease gave way: {item:?}"
+    );
+}
+
+#[ignore = "needs a local DynamoDB: scripts/test.sh runs it, or eval \"$(scripts/moto.sh start)\" then cargo test -- --ignored"]
+#[tokio::test]
+async fn a_forged_tokens_lease_in_the_table_does_not_delay_the_victim() {
+    let (client, table) = fresh_table().await;
+    let graph = lagging_simulator().await;
+    let settings = test_settings(&graph);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let attacked = production_service(&graph, settings.clone(), &table, &calls).await;
+    let other = production_service(&graph, settings, &table, &calls).await;
+    let victim = Guest::new();
+    let forged = graph_sim::token::TokenBuilder::guest(&victim.tid, &victim.oid).build_forged();
+
+    let r = attacked
+        .post_resolve(
+            serde_json::json!({"shareUrl": crate::helpers::SHARE_URL}),
+            Some(&forged),
+        )
+        .await;
+    assert_problem(r, 401, "invalid_token").await;
+    let lease = item_of(&client, &table, &victim)
+        .await
+        .expect("the forged token's lease");
+    assert!(lease.contains_key("warmingAt") && lease.contains_key("fingerprint"));
+
+    let started = Instant::now();
+    let r = other.resolve_demo(&victim).await;
+    let elapsed = started.elapsed();
+
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "x-resolver-warmup"), "site", "its own warm-up");
+    assert!(
+        elapsed < Duration::from_millis(800),
+        "undelayed: {elapsed:?}"
+    );
+    assert_holds_no_token_of(&victim, &format!("{lease:?}"));
+    assert_holds_no_token_of(
+        &Guest {
+            token: forged,
+            tid: victim.tid.clone(),
+            oid: victim.oid.clone(),
+        },
+        &format!("{lease:?}"),
     );
 }

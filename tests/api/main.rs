@@ -1,6 +1,7 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
 mod dynamo;
 mod errors;
+mod fleet;
 mod folders;
 mod forged_tokens;
 mod health;

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use share_resolver::hydration::{HydrationRecord, HydrationStore, Put, StoreError};
 use share_resolver::token::UserKey;
 
-/// `inner`, counting every call that reaches it (get, put and forget alike).
+/// `inner`, counting every call that reaches it (get, put, claim and forget alike).
 #[derive(Clone)]
 pub struct CountingStore<S> {
     inner: S,
@@ -43,6 +43,10 @@ impl<S: HydrationStore> HydrationStore for CountingStore<S> {
     async fn put(&self, record: &HydrationRecord) -> Result<Put, StoreError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.put(record).await
+    }
+    async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.inner.claim(lease).await
     }
     async fn forget(&self, user: &UserKey) -> Result<(), StoreError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
