@@ -32,7 +32,12 @@ SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolve
 OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "OboClientSecretArn": SECRET_ARN}
 GRAPH = {"AuthMode": "graph"}
 MODES = {"obo": OBO, "graph": GRAPH}
-GUARDED_ROUTES = {("/v1/shares/{proxy+}", "get"), ("/v1/resolve", "post"), ("/v1/warmup", "post")}
+GUARDED_ROUTES = {
+    ("/v1/shares/{proxy+}", "get"),
+    ("/v1/drives/{proxy+}", "get"),
+    ("/v1/resolve", "post"),
+    ("/v1/warmup", "post"),
+}
 OPEN_ROUTES = {("/healthz", "get"), ("/openapi.json", "get")}
 
 
