@@ -211,6 +211,14 @@ enum Audience {
     Many(Vec<String>),
 }
 
+/// The space-separated delegated scopes of an `scp` claim (both modes).
+pub(crate) fn scopes_of(scp: Option<&str>) -> Vec<String> {
+    scp.unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A delegated scope that can read a shared driveItem (`missing_scope`).
 fn is_read_scope(scope: &str) -> bool {
     matches!(
@@ -265,12 +273,7 @@ impl TokenClaims {
         let oid = claims.oid.ok_or(TokenError::Malformed("no oid claim"))?;
         let user = UserKey::new(&tid, &oid)
             .ok_or(TokenError::Malformed("tid or oid is not an identifier"))?;
-        let scopes: Vec<String> = claims
-            .scp
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
+        let scopes = scopes_of(claims.scp.as_deref());
         if !scopes.iter().any(|s| is_read_scope(s)) {
             return Err(TokenError::MissingScope { scopes });
         }

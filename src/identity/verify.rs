@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::IdentityError;
 use super::keys::KeySets;
-use crate::token::{BearerToken, TokenClaims, UserKey, member_rule};
+use crate::token::{BearerToken, TokenClaims, UserKey, member_rule, scopes_of};
 
 /// Skew tolerated on `exp` and `nbf` (the contract's 60 s).
 const LEEWAY_SECS: u64 = 60;
@@ -71,12 +71,7 @@ impl Verifier {
         if !claims.tid.eq_ignore_ascii_case(&tid) {
             return Err(IdentityError::Invalid("issued by another tenant"));
         }
-        let scopes: Vec<String> = claims
-            .scp
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
+        let scopes = scopes_of(claims.scp.as_deref());
         if !scopes.contains(&self.required_scope) {
             return Err(IdentityError::MissingScope);
         }
@@ -108,15 +103,7 @@ fn rs256_kid(raw: &str) -> Result<String, IdentityError> {
         alg: Option<String>,
         kid: Option<String>,
     }
-    let part = raw
-        .split('.')
-        .next()
-        .ok_or(IdentityError::Malformed("not three dot-separated parts"))?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
-    let header: Header = serde_json::from_slice(&bytes)
-        .map_err(|_| IdentityError::Malformed("not a JWT with a JSON header"))?;
+    let header: Header = unverified_part(raw, 0, "not a JWT with a JSON header")?;
     if header.alg.as_deref() != Some("RS256") {
         return Err(IdentityError::Invalid("not signed with RS256"));
     }
@@ -131,16 +118,25 @@ fn unverified_tid(raw: &str) -> Result<String, IdentityError> {
     struct Tenant {
         tid: String,
     }
-    let payload = raw
+    let tenant: Tenant = unverified_part(raw, 1, "the claims part is not JSON with a tid")?;
+    Ok(tenant.tid.to_ascii_lowercase())
+}
+
+/// Part `index` of a compact JWT as JSON, before any check (the header
+/// and the tenant decide how the token is checked).
+fn unverified_part<T: serde::de::DeserializeOwned>(
+    raw: &str,
+    index: usize,
+    malformed: &'static str,
+) -> Result<T, IdentityError> {
+    let part = raw
         .split('.')
-        .nth(1)
+        .nth(index)
         .ok_or(IdentityError::Malformed("not three dot-separated parts"))?;
     let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| IdentityError::Malformed("the claims part is not base64url"))?;
-    let tenant: Tenant = serde_json::from_slice(&bytes)
-        .map_err(|_| IdentityError::Malformed("the claims part has no tid"))?;
-    Ok(tenant.tid.to_ascii_lowercase())
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| IdentityError::Malformed(malformed))?;
+    serde_json::from_slice(&bytes).map_err(|_| IdentityError::Malformed(malformed))
 }
 
 /// What a failed `decode` means, as the contract names it.
