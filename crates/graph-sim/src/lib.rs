@@ -23,6 +23,8 @@ mod hydration;
 mod jwt;
 mod login;
 mod obo;
+mod permission;
+mod preview;
 mod record;
 mod responses;
 mod routes;
@@ -47,6 +49,7 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
+pub use permission::{LinkScope, LinkType, SimPermission};
 pub use record::{BatchPart, RecordedRequest, RequestKind};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
@@ -190,6 +193,13 @@ impl GraphSimulator {
         self.state().latency = latency;
     }
 
+    /// Points every preview `getUrl` at `origin` (e.g.
+    /// `https://attacker.example`) instead of the item's SharePoint host: a
+    /// hostile answer a page must refuse to frame. `None` restores it.
+    pub fn set_preview_origin(&self, origin: Option<&str>) {
+        self.state().preview_origin = origin.map(str::to_owned);
+    }
+
     /// Adds a user, replacing any with the same `(tid, oid)`.
     pub fn add_user(&self, user: SimUser) {
         self.state().add_user(user);
@@ -238,5 +248,7 @@ impl GraphSimulator {
 mod batch_tests;
 #[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod permission_preview_tests;
 #[cfg(test)]
 mod tests;
