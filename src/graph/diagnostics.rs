@@ -13,6 +13,8 @@ pub enum CallKind {
     Shares,
     /// `/drives/{driveId}/items/…`: browsing inside a shared folder.
     Drives,
+    /// A `$batch` round trip (its inner answers are `shares` or `drives`).
+    Batch,
 }
 
 /// One Graph (or SharePoint) call and what it answered.
@@ -22,6 +24,11 @@ pub enum CallKind {
 #[serde(rename_all = "camelCase")]
 #[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
+    /// The request's `id` in `POST /v1/$batch`, for an answer to one of
+    /// its requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "1")]
+    pub id: Option<String>,
     /// `warmup`, `shares` or `drives`; absent for a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the
     // user (see [`GraphDiagnostics::anonymous`]).
@@ -75,6 +82,7 @@ impl GraphDiagnostics {
         let ags_diagnostic = header("x-ms-ags-diagnostic")
             .map(|raw| serde_json::from_str(&raw).unwrap_or(Value::String(raw)));
         Self {
+            id: None,
             call: Some(call),
             strategy,
             status: Some(status),
@@ -100,6 +108,7 @@ impl GraphDiagnostics {
         duration_ms: u64,
     ) -> Self {
         Self {
+            id: None,
             call: Some(call),
             strategy,
             status: None,
@@ -119,8 +128,10 @@ impl GraphDiagnostics {
     /// Microsoft support case: infra/README.md's runbook reads these names).
     pub(crate) fn for_log(&self) -> LoggedCall<'_> {
         LoggedCall {
+            id: self.id.as_deref(),
             call: match self.call {
                 Some(CallKind::Shares | CallKind::Drives) => Some("resolve"),
+                Some(CallKind::Batch) => Some("batch"),
                 Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
                 // Anonymous: the log says no more than the caller was told.
                 None => None,
@@ -152,6 +163,9 @@ impl GraphDiagnostics {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LoggedCall<'a> {
+    /// The batch request's `id`, for an answer inside a batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
     /// Absent for a token Graph refused (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<&'static str>,

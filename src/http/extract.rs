@@ -22,7 +22,6 @@ use crate::identity::{
     check_sharepoint_token,
 };
 use crate::prefer::Redeem;
-use crate::resolver::ResolveRequest;
 use crate::share_id::{ShareId, ShareIdError};
 
 /// Largest request body accepted (`payload_too_large`).
@@ -67,15 +66,6 @@ impl Authorized {
             verified,
             client_request_id: self.client_request_id,
         })
-    }
-
-    /// The resolution request for `share`.
-    pub async fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
-        let host = share.sharing_url().map(|url| url.host().to_owned());
-        Ok(ResolveRequest::share(
-            self.caller(host.as_deref()).await?,
-            share,
-        ))
     }
 }
 

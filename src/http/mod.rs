@@ -13,6 +13,7 @@ mod problem;
 mod public_url;
 mod routes;
 mod state;
+mod target;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -21,10 +21,10 @@ use super::openapi::schemas;
 use super::problem::Problem;
 use super::public_url::PageUrl;
 use super::state::AppState;
-use crate::prefer::Redeem;
+use super::target;
 use crate::query_options::{QueryOptions, Scope};
 use crate::resolver::{
-    Prewarmed, Report, ResolveError, ResolveRequest, Resolved, Resource, WarmupRequest,
+    Prewarmed, Report, ResolveError, ResolveRequest, Resolved, Resource, Target, WarmupRequest,
 };
 use crate::share_id::{HostAllowList, ShareId, SharePointHost, SharingUrl};
 use crate::warmup::WarmupOutcome;
@@ -62,7 +62,7 @@ pub(crate) async fn get_drive_item(
     Preference(redeem): Preference,
 ) -> Response {
     let read = share.and_then(|SharePath(share)| {
-        Read::of(
+        target::target(
             Resource::Share(share),
             Scope::Item,
             query.as_deref(),
@@ -96,7 +96,7 @@ pub(crate) async fn get_share_children(
     PageUrl(page): PageUrl,
 ) -> Response {
     let read = share.and_then(|SharePath(share)| {
-        Read::of(
+        target::target(
             Resource::Share(share),
             Scope::Children,
             query.as_deref(),
@@ -127,7 +127,7 @@ pub(crate) async fn get_item(
     RawQuery(query): RawQuery,
 ) -> Response {
     let read = item.and_then(|ItemPath(item)| {
-        Read::of(Resource::Item(item), Scope::Item, query.as_deref(), None)
+        target::target(Resource::Item(item), Scope::Item, query.as_deref(), None)
     });
     resolve(&state, request_id, caller, read, None).await
 }
@@ -154,7 +154,7 @@ pub(crate) async fn get_item_children(
     PageUrl(page): PageUrl,
 ) -> Response {
     let read = item.and_then(|ItemPath(item)| {
-        Read::of(
+        target::target(
             Resource::Item(item),
             Scope::Children,
             query.as_deref(),
@@ -186,11 +186,9 @@ pub(crate) async fn post_resolve(
 ) -> Response {
     let read = body.and_then(|Body(body)| {
         let options = QueryOptions::from_body(body.select.as_deref(), body.expand.as_deref())?;
-        Ok(Read {
-            resource: Resource::Share(share_of(body, &state.hosts)?),
-            scope: Scope::Item,
+        Ok(Target {
             options,
-            redeem: None,
+            ..Target::of(Resource::Share(share_of(body, &state.hosts)?))
         })
     });
     resolve(&state, request_id, caller, read, None).await
@@ -226,7 +224,7 @@ pub(crate) async fn fallback(
     }
     if let Some(share) = SharePath::of_unmatched(&uri, &state) {
         // The query of a decoded URL is the sharing URL's: no options.
-        let read = share.map(|SharePath(id)| Read::share(id, redeem));
+        let read = share.map(|SharePath(id)| target::share(id, redeem));
         return resolve(&state, request_id, caller, read, None).await;
     }
     if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
@@ -237,7 +235,7 @@ pub(crate) async fn fallback(
             page.with_path(&route, uri.path())
         });
         let read = listing.and_then(|(SharePath(id), query)| {
-            Read::of(
+            target::target(
                 Resource::Share(id),
                 Scope::Children,
                 query.as_deref(),
@@ -253,39 +251,6 @@ pub(crate) async fn method_not_allowed() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-/// What a resolve route reads, as parsed from its path, query and headers.
-struct Read {
-    resource: Resource,
-    scope: Scope,
-    options: QueryOptions,
-    redeem: Option<Redeem>,
-}
-
-impl Read {
-    fn share(share: ShareId, redeem: Option<Redeem>) -> Self {
-        Self {
-            resource: Resource::Share(share),
-            scope: Scope::Item,
-            options: QueryOptions::default(),
-            redeem,
-        }
-    }
-
-    fn of(
-        resource: Resource,
-        scope: Scope,
-        query: Option<&str>,
-        redeem: Option<Redeem>,
-    ) -> Result<Self, ApiError> {
-        Ok(Self {
-            resource,
-            scope,
-            options: QueryOptions::parse(query, scope)?,
-            redeem,
-        })
-    }
-}
-
 /// The one path of every resolve route (a share's driveItem or children,
 /// an item inside a shared folder or its children). A caller problem wins
 /// over an input problem: a caller without a token learns nothing about
@@ -294,41 +259,25 @@ async fn resolve(
     state: &AppState,
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
-    read: Result<Read, ApiError>,
+    read: Result<Target, ApiError>,
     page_url: Option<String>,
 ) -> Response {
     let request = match (caller, read) {
-        (Ok(caller), Ok(read)) => {
-            let request = match read.resource {
-                Resource::Share(share) => caller.resolve(share).await,
-                item @ Resource::Item(_) => caller
-                    .caller(None)
-                    .await
-                    .map(|caller| ResolveRequest::of(caller, item)),
-            };
-            request.map(|mut request| {
-                request.scope = read.scope;
-                request.options = read.options;
-                request.redeem = read.redeem;
-                request
-            })
-        }
+        (Ok(caller), Ok(target)) => caller
+            .caller(target.sharing_host())
+            .await
+            .map(|caller| ResolveRequest { caller, target }),
         (Err(e), _) | (Ok(_), Err(e)) => Err(e),
     };
     let options = request
         .as_ref()
-        .map(|r| r.options.clone())
+        .map(|r| r.target.options.clone())
         .unwrap_or_default();
     answer(
         request,
         &request_id,
         |request| async move { state.resolver.resolve(&request).await },
-        |mut resolved: Resolved, report| {
-            if let Some(url) = &page_url {
-                resolved.body = next_link::rewrite(resolved.body, url, &options);
-            }
-            render_resolved(resolved, report)
-        },
+        |resolved: Resolved, report| render_page(resolved, report, page_url.as_deref(), &options),
     )
     .await
 }
@@ -416,13 +365,40 @@ where
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    let mut response = match result {
-        Ok(value) => render(value, &report),
-        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
-    };
-    set_request_ids(&mut response, &report, request_id.as_str());
+    let mut response = respond(result, &report, request_id.as_str(), render);
     response.extensions_mut().insert(Accounted(report));
     response
+}
+
+/// One answer as its route renders it: the value, or its problem with the
+/// Graph calls behind it, and the request ids of the last Graph answer. A
+/// request inside a batch is rendered by the same function.
+pub(super) fn respond<T>(
+    result: Result<T, ApiError>,
+    report: &Report,
+    client_request_id: &str,
+    render: impl FnOnce(T, &Report) -> Response,
+) -> Response {
+    let mut response = match result {
+        Ok(value) => render(value, report),
+        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
+    };
+    set_request_ids(&mut response, report, client_request_id);
+    response
+}
+
+/// A driveItem or a children page (`page_url`: the listing's own URL on
+/// this API, where its next link points).
+pub(super) fn render_page(
+    mut resolved: Resolved,
+    report: &Report,
+    page_url: Option<&str>,
+    options: &QueryOptions,
+) -> Response {
+    if let Some(url) = page_url {
+        resolved.body = next_link::rewrite(resolved.body, url, options);
+    }
+    render_resolved(resolved, report)
 }
 
 /// A driveItem, with what the service knew of the user in headers. That

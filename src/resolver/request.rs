@@ -20,7 +20,7 @@ pub struct Resolved {
 }
 
 /// What a resolution reads: a share, or an item inside a shared folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Resource {
     /// `/shares/{shareId}/driveItem`.
     Share(ShareId),
@@ -28,10 +28,10 @@ pub enum Resource {
     Item(ItemRef),
 }
 
-/// One resolution request: a Graph GET that may hit the hydration anomaly.
-#[derive(Debug)]
-pub struct ResolveRequest {
-    pub caller: Caller,
+/// What one request reads in Graph, without who asks: a single route's
+/// request is one caller and one target, a batch one caller and many.
+#[derive(Debug, Clone)]
+pub struct Target {
     pub resource: Resource,
     /// The item itself, or its children.
     pub scope: Scope,
@@ -39,22 +39,19 @@ pub struct ResolveRequest {
     pub options: QueryOptions,
     /// `Prefer` for Graph (the `/shares` routes only).
     pub redeem: Option<Redeem>,
+    /// A batch request's own `client-request-id`; the caller's otherwise.
+    pub client_request_id: Option<String>,
 }
 
-impl ResolveRequest {
-    /// The share's driveItem, with no options.
-    pub fn share(caller: Caller, share: ShareId) -> Self {
-        Self::of(caller, Resource::Share(share))
-    }
-
+impl Target {
     /// `resource`'s item, with no options.
-    pub fn of(caller: Caller, resource: Resource) -> Self {
+    pub fn of(resource: Resource) -> Self {
         Self {
-            caller,
             resource,
             scope: Scope::Item,
             options: QueryOptions::default(),
             redeem: None,
+            client_request_id: None,
         }
     }
 
@@ -92,6 +89,40 @@ impl ResolveRequest {
             Resource::Share(_) => self.redeem,
             Resource::Item(_) => None,
         }
+    }
+
+    /// The sharing URL's host, for a share given by URL (or `u!` id).
+    pub fn sharing_host(&self) -> Option<&str> {
+        match &self.resource {
+            Resource::Share(share) => share.sharing_url().map(SharingUrl::host),
+            Resource::Item(_) => None,
+        }
+    }
+}
+
+/// One resolution request: a Graph GET that may hit the hydration anomaly.
+#[derive(Debug)]
+pub struct ResolveRequest {
+    pub caller: Caller,
+    pub target: Target,
+}
+
+/// A batch (`POST /v1/$batch`): one caller, the requests that parsed, each
+/// with the caller's `id` for it (the invalid ones never get here).
+#[derive(Debug)]
+pub struct BatchRequest {
+    pub caller: Caller,
+    pub requests: Vec<(String, Target)>,
+}
+
+impl BatchRequest {
+    /// Where the batch's one warm-up goes: the sharing URL of its first
+    /// `/shares` request that has one, else wherever needs none.
+    pub(crate) fn place(&self) -> WarmupPlace<'_> {
+        self.requests
+            .iter()
+            .find(|(_, t)| t.sharing_host().is_some())
+            .map_or_else(WarmupPlace::default, |(_, t)| t.place())
     }
 }
 
