@@ -60,6 +60,30 @@ pub(crate) struct RequestMetrics {
     pub graph_latency: Duration,
     /// The X-Ray trace id, under Lambda: a property, not a dimension.
     pub trace_id: Option<String>,
+    /// A batch's requests and their outcomes (`POST /v1/$batch` only).
+    pub batch: Option<BatchTally>,
+}
+
+/// A batch's requests by outcome (`ok` or the problem code): one log line
+/// and one EMF document cover them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct BatchTally {
+    pub requests: u32,
+    pub outcomes: std::collections::BTreeMap<&'static str, u32>,
+}
+
+impl BatchTally {
+    pub fn of(outcomes: impl IntoIterator<Item = Option<ProblemCode>>) -> Self {
+        let mut tally = Self::default();
+        for outcome in outcomes {
+            tally.requests += 1;
+            *tally
+                .outcomes
+                .entry(outcome.map_or("ok", ProblemCode::as_str))
+                .or_default() += 1;
+        }
+        tally
+    }
 }
 
 impl Metrics {
@@ -113,6 +137,9 @@ impl Metrics {
         let guest_lookup = matches!(m.hydration, Some(Hydration::Hit | Hydration::Miss));
         if guest_lookup {
             metrics.push(count("Hit"));
+        }
+        if m.batch.is_some() {
+            metrics.push(count("BatchRequests"));
         }
         let mut directives = vec![
             json!({"Namespace": self.namespace, "Dimensions": [["Service"]], "Metrics": metrics}),
@@ -168,6 +195,10 @@ impl Metrics {
         put("ServerError", json!(u8::from(m.status >= 500)));
         if guest_lookup {
             put("Hit", json!(u8::from(m.hydration == Some(Hydration::Hit))));
+        }
+        if let Some(batch) = &m.batch {
+            put("BatchRequests", json!(batch.requests));
+            put("BatchOutcomes", json!(batch.outcomes));
         }
         Value::Object(doc)
     }

@@ -147,9 +147,11 @@ impl GraphDiagnostics {
         }
     }
 
-    /// The same answer without saying which of our calls it was.
+    /// The same answer without saying which of our calls it was (nor which
+    /// request of a batch).
     pub fn anonymous(self) -> Self {
         Self {
+            id: None,
             call: None,
             strategy: None,
             ..self

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::extract::ClientRequestId;
-use crate::metrics::{Metrics, RequestMetrics};
+use crate::metrics::{BatchTally, Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
 use crate::telemetry::{Json, xray};
@@ -91,7 +91,9 @@ pub(crate) async fn account(
         .map(|a| a.0)
         .unwrap_or_default();
     let outcome = response.extensions().get::<ProblemCode>().copied();
+    let batch = response.extensions_mut().remove::<BatchTally>();
     let line = Line {
+        batch: batch.as_ref(),
         route: &route,
         outcome,
         status: response.status().as_u16(),
@@ -114,6 +116,8 @@ struct Line<'a> {
     client_request_id: &'a str,
     invocation: &'a Invocation,
     latency: Duration,
+    /// A batch's requests by outcome.
+    batch: Option<&'a BatchTally>,
 }
 
 impl Line<'_> {
@@ -137,6 +141,7 @@ impl Line<'_> {
             warmup_latency: t.warmup,
             graph_latency: t.graph,
             trace_id: self.invocation.trace_id.clone(),
+            batch: self.batch.cloned(),
         }
     }
 
@@ -162,6 +167,7 @@ impl Line<'_> {
             attempts = report.attempts,
             graph_calls = report.graph.len(),
             graph = %Json(&graph),
+            batch = self.batch.map(|b| tracing::field::display(Json(b))),
             client_request_id = self.client_request_id,
             lambda_request_id = invocation.lambda_request_id.as_deref(),
             apigw_request_id = invocation.apigw_request_id.as_deref(),

@@ -297,7 +297,7 @@ impl Problem {
                 400,
                 Code::BadRequest,
                 "Bad request",
-                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
+                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for /v1/$batch 'requests', 1 to 20 of {id, method, url} with unique ids and no dependsOn.",
             ),
             E::Item(_) => (
                 400,
@@ -321,13 +321,13 @@ impl Problem {
                 413,
                 Code::PayloadTooLarge,
                 "Payload too large",
-                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId'.",
+                "Keep the request body under 16 KiB (64 KiB for /v1/$batch): it only needs 'shareUrl' or 'shareId', or the batch's requests.",
             ),
             E::RouteNotFound(_) => (
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, only the /shares and /drives routes).",
             ),
             E::Internal => (
                 500,
@@ -339,7 +339,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {

@@ -222,12 +222,12 @@ pub(crate) async fn fallback(
     if method != Method::GET {
         return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
     }
-    if let Some(share) = SharePath::of_unmatched(&uri, &state) {
+    if let Some(share) = SharePath::of_unmatched(&uri, &state.hosts) {
         // The query of a decoded URL is the sharing URL's: no options.
         let read = share.map(|SharePath(id)| target::share(id, redeem));
         return resolve(&state, request_id, caller, read, None).await;
     }
-    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
+    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state.hosts) {
         // Next pages go to the u! form of the same share: one segment,
         // whatever the gateway decodes.
         let next = listing.as_ref().ok().and_then(|(SharePath(id), _)| {

@@ -44,6 +44,7 @@ use schemas::{DriveId, DriveItem, DriveItemCollection, ItemId, ShareId};
     tags(
         (name = "resolve", description = "Resolve a sharing link to its driveItem"),
         (name = "browse", description = "List a shared folder's children and browse inside it"),
+        (name = "batch", description = "Many requests in one: JSON batching in Microsoft Graph's format"),
         (name = "warmup", description = "Pre-warm a guest right after sign-in"),
         (name = "service", description = "Health and this document")
     )
