@@ -101,7 +101,7 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             name("client-request-id"),
-            name(extract::SHAREPOINT_AUTHORIZATION),
+            name(crate::identity::SHAREPOINT_AUTHORIZATION),
             name("prefer"),
         ])
         .expose_headers([
