@@ -22,6 +22,7 @@ mod folders;
 mod hydration;
 mod jwt;
 mod login;
+mod media;
 mod obo;
 mod permission;
 mod preview;
@@ -49,6 +50,7 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
+pub use media::{SIM_ROOT_PLACEHOLDER, sim_download_url};
 pub use permission::{LinkScope, LinkType, SimPermission};
 pub use record::{BatchPart, RecordedRequest, RequestKind};
 pub use scenario::{
@@ -248,6 +250,8 @@ impl GraphSimulator {
 mod batch_tests;
 #[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod media_tests;
 #[cfg(test)]
 mod permission_preview_tests;
 #[cfg(test)]

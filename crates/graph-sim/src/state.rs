@@ -143,6 +143,12 @@ impl State {
             });
     }
 
+    /// The simulator's root URL (`http://127.0.0.1:4000`), where its
+    /// thumbnails and downloads are served.
+    pub(crate) fn root_url(&self) -> &str {
+        &self.login_base_url
+    }
+
     /// An item that was added (not just named as a parent).
     pub(crate) fn item(&self, key: &ItemKey) -> Option<&Stored> {
         self.items.get(key).filter(|s| !s.item.is_null())
