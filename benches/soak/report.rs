@@ -198,6 +198,12 @@ fn measures(
         "0",
         forged_writes == 0,
     );
+    let forged_claims = soak.audit.forged_window_claims.load(SeqCst);
+    if forged_claims > 0 {
+        out.push_str(&format!(
+            "    not counted: {forged_claims} warming lease(s) claimed for a forged request's victim (the contract claims before anything proves the token; the fingerprint keeps the victim from waiting on it)\n"
+        ));
+    }
     check(
         out,
         failed,
@@ -338,9 +344,10 @@ fn breakdowns(out: &mut String, soak: &Soak, table: &TableCheck) {
         logs.token_text.load(SeqCst),
     ));
     out.push_str(&format!(
-        "table {}: {} records; {succeeded} guests succeeded at least once, {} with a success while the store was healthy; {} writes for unknown users\n",
+        "table {}: {} items ({} warming leases); {succeeded} guests succeeded at least once, {} with a success while the store was healthy; {} writes for unknown users\n",
         soak.service.table,
-        table.records,
+        table.items,
+        table.leases,
         soak.audit
             .users
             .iter()
