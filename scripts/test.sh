@@ -43,6 +43,12 @@ AWS_ENDPOINT_URL_SECRETS_MANAGER=$TEST_DYNAMODB_ENDPOINT \
     cargo test --workspace --no-fail-fast -- --include-ignored 2>&1 | tee .tmp/cargo-test.log || status=$?
 logs+=(.tmp/cargo-test.log)
 
+step "short fault soak (scripts/soak.sh --short: 2,000 requests, Graph and DynamoDB faults, forged tokens)"
+# The unoptimised build the stage above made, against its moto; the full,
+# optimised soak is scripts/soak.sh run by hand. Ends "N passed, N failed".
+scripts/soak.sh --short 2>&1 | tee .tmp/soak.log || status=$?
+logs+=(.tmp/soak.log)
+
 step "infra lint (cfn-lint)"
 scripts/lint-infra.sh
 
