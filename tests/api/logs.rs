@@ -98,7 +98,10 @@ async fn a_lagging_guests_line_has_one_graph_entry_per_call_with_the_ids_support
         hydration_lag: Duration::from_millis(80),
         ..Scenario::demo()
     };
-    let app = spawn_app_with(scenario, |s| s.settle_base = Duration::from_millis(20)).await;
+    let app = spawn_app_with(scenario, |s| {
+        s.retry.settle_base = Duration::from_millis(20)
+    })
+    .await;
     let guest = Guest::new();
     let client_request_id = uuid::Uuid::new_v4().to_string();
 

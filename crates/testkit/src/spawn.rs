@@ -11,6 +11,7 @@ use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
+use share_resolver::retry::RetryPolicy;
 use share_resolver::startup::{App, serve};
 
 use crate::logs::LOGS;
@@ -117,9 +118,12 @@ pub fn test_settings(graph: &GraphSimulator) -> Settings {
     Settings {
         graph_base_url: graph.base_url(),
         sharepoint_override: Some(format!("http://{}", graph.addr())),
-        backoff_base: Duration::from_millis(5),
-        backoff_cap: Duration::from_millis(20),
-        settle_base: Duration::from_millis(5),
+        retry: RetryPolicy {
+            backoff_base: Duration::from_millis(5),
+            backoff_cap: Duration::from_millis(20),
+            settle_base: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        },
         resolve_deadline: Duration::from_secs(5),
         ..Settings::default()
     }
