@@ -131,6 +131,8 @@ impl Metrics {
         if let Some(strategy) = strategy {
             members.insert("Strategy".into(), json!(strategy.as_str()));
         }
+        // A batch's line will count its inner requests here (and its 0/1
+        // metrics below become counts): http::accounting's module docs.
         members.insert("Requests".into(), json!(1));
 
         let mut declared = Vec::new();

@@ -159,6 +159,7 @@ impl GraphDiagnostics {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LoggedCall<'a> {
+    // A batch's entries will name their inner request's `id` first.
     /// Absent for a token Graph refused (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<&'static str>,
