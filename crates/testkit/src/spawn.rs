@@ -1,6 +1,7 @@
 //! The service and the Graph simulator on random loopback ports, with one
 //! typed method per route.
 
+use std::io::Write;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -16,17 +17,21 @@ use share_resolver::startup::{App, serve};
 
 use crate::logs::LOGS;
 
-/// EMF documents written by a service under test.
+/// The request lines (each a log line and an EMF document) written by a
+/// service under test.
 #[derive(Clone, Default)]
 pub struct MetricsCapture(Arc<std::sync::Mutex<Vec<String>>>);
 
 impl MetricsCapture {
-    /// A metrics sink writing here, in `settings`' namespace.
+    /// A metrics sink writing here, in `settings`' namespace, and into
+    /// [`LOGS`] too: the process's log lines, as stdout would hold them.
     pub fn metrics(&self, settings: &Settings) -> Metrics {
         let lines = self.0.clone();
         Metrics::with_sink(
             settings.metrics_namespace.clone(),
             Arc::new(move |line: &str| {
+                // One write: concurrent tests must not split the line.
+                let _ = LOGS.clone().write_all(format!("{line}\n").as_bytes());
                 lines
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -35,7 +40,7 @@ impl MetricsCapture {
         )
     }
 
-    /// Every document so far, parsed (a line that is not JSON panics).
+    /// Every line so far, parsed (a line that is not JSON panics).
     pub fn documents(&self) -> Vec<Value> {
         let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
         lines
