@@ -9,10 +9,9 @@ use graph_sim::{GraphSimulator, Scenario};
 use lambda_http::RequestExt;
 use lambda_http::request::{RequestContext, from_str};
 use share_resolver::hydration::MemoryStore;
-use share_resolver::startup::App;
 use tower::ServiceExt;
 
-use crate::helpers::{LOGS, test_settings};
+use crate::helpers::{LOGS, build_app, test_settings};
 
 /// Runs one event through a fresh service; its status and problem code.
 async fn invoke(event: &str) -> (u16, serde_json::Value) {
@@ -23,12 +22,11 @@ async fn invoke(event: &str) -> (u16, serde_json::Value) {
 async fn invoke_request(request: lambda_http::Request) -> (u16, serde_json::Value) {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
-    let app = App::with_store(
+    let (app, _metrics) = build_app(
         &settings,
         Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
     )
-    .await
-    .unwrap();
+    .await;
     let response = app.router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let bytes = http_body_util::BodyExt::collect(response.into_body())
@@ -82,12 +80,11 @@ async fn the_log_line_carries_the_lambda_and_api_gateway_request_ids() {
         Some("Root=1-6968b3a6-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1".into());
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
-    let app = App::with_store(
+    let (app, metrics) = build_app(
         &settings,
         Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
     )
-    .await
-    .unwrap();
+    .await;
     let request = from_str(&event.to_string())
         .expect("a valid API Gateway event")
         .with_lambda_context(context.clone());
@@ -118,6 +115,7 @@ async fn the_log_line_carries_the_lambda_and_api_gateway_request_ids() {
     let claims = token.split('.').nth(1).unwrap();
     assert!(!text.contains(claims), "no token: {text}");
     assert!(!text.contains("u!aHR0"), "no share: {text}");
+    assert_eq!(metrics.documents().len(), 1, "its EMF document, captured");
 }
 
 #[tokio::test]
