@@ -179,6 +179,14 @@ impl GraphSimulator {
         self.requests().iter().filter(|r| r.kind == kind).count()
     }
 
+    /// Returns once `n` requests have arrived since the simulator started
+    /// (clearing the log does not reset the count): a test waits on this
+    /// instead of polling the log.
+    pub async fn until_arrived(&self, n: u64) {
+        let mut arrivals = self.state().arrivals();
+        let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
+    }
+
     /// Empties the request log.
     pub fn clear_requests(&self) {
         self.state().clear_requests();
