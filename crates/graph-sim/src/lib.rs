@@ -9,6 +9,15 @@
 //! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
+//!
+//! Graph's side: `/shares/{id}/driveItem[/children]`, `/shares/{id}/permission`,
+//! the `preview` action on shares and items, `/drives/{d}/items/{i}[/children]`
+//! (`$expand=thumbnails` included), the warm-up calls, and `POST /$batch`
+//! (up to 20 of those in one round trip, answered out of order; the log
+//! keeps round trips and the requests inside them apart:
+//! [`GraphSimulator::round_trips`], [`GraphSimulator::inner_requests`]).
+//! Thumbnails and `downloadUrl`s are served at `/_media/…` with no token.
+//! [`Scenario::shared_with_you`] is a guest's page of twenty links.
 
 mod aad;
 mod admin;
