@@ -21,6 +21,8 @@ pub enum ProblemCode {
     MissingScope,
     AccessDenied,
     InvalidShare,
+    /// A preview of a personal OneDrive item: Graph has no preview there.
+    PreviewUnsupported,
     ShareNotFound,
     Throttled,
     HydrationExhausted,
@@ -38,7 +40,7 @@ pub enum ProblemCode {
 impl ProblemCode {
     /// Every code, in the order the contract lists them.
     #[cfg(test)]
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::MissingToken,
         Self::MalformedToken,
         Self::TokenExpired,
@@ -52,6 +54,7 @@ impl ProblemCode {
         Self::MissingScope,
         Self::AccessDenied,
         Self::InvalidShare,
+        Self::PreviewUnsupported,
         Self::ShareNotFound,
         Self::Throttled,
         Self::HydrationExhausted,
@@ -81,6 +84,7 @@ impl ProblemCode {
             Self::MissingScope => "missing_scope",
             Self::AccessDenied => "access_denied",
             Self::InvalidShare => "invalid_share",
+            Self::PreviewUnsupported => "preview_unsupported",
             Self::ShareNotFound => "share_not_found",
             Self::Throttled => "throttled",
             Self::HydrationExhausted => "hydration_exhausted",

@@ -13,7 +13,7 @@ use crate::graph::{GraphDiagnostics, GraphRejection};
 use crate::identity::IdentityError;
 use crate::identity::TokenError;
 use crate::problem_code::ProblemCode;
-use crate::resolver::ResolveError;
+use crate::resolver::{ResolveError, TargetError};
 use crate::retry::retry_after_secs;
 
 /// A problem (RFC 9457), `application/problem+json`.
@@ -297,7 +297,19 @@ impl Problem {
                 400,
                 Code::BadRequest,
                 "Bad request",
-                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
+                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number).",
+            ),
+            E::Target(TargetError::PreviewUnsupported(_)) => (
+                400,
+                Code::PreviewUnsupported,
+                "Preview not available for personal OneDrive",
+                "Open the file through its webUrl (or its @microsoft.graph.downloadUrl) instead: Microsoft Graph's preview action exists only on SharePoint and OneDrive for Business.",
+            ),
+            E::Target(TargetError::PermissionOfItem) => (
+                400,
+                Code::BadRequest,
+                "No link permission here",
+                "Read the sharing link's permission through the share: GET /v1/shares/{shareId}/permission.",
             ),
             E::Item(_) => (
                 400,
@@ -309,7 +321,7 @@ impl Problem {
                 400,
                 Code::BadRequest,
                 "Unsupported query option",
-                "Send only $select and $expand, and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
+                "Send only $select and $expand (none on the preview routes), and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
             ),
             E::SharePointToken(_) => (
                 400,
@@ -321,13 +333,13 @@ impl Problem {
                 413,
                 Code::PayloadTooLarge,
                 "Payload too large",
-                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId'.",
+                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId', or a preview's few options.",
             ),
             E::RouteNotFound(_) => (
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
             E::Internal => (
                 500,
@@ -339,7 +351,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {

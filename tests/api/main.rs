@@ -14,6 +14,7 @@ mod obo;
 mod obo_process;
 mod options;
 mod prefer;
+mod preview;
 mod prewarm;
 mod resolve;
 mod retry;
