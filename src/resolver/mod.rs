@@ -1,6 +1,7 @@
 //! Resolution: hydration look-up, coordinated warm-up, then the request's
-//! one Graph GET (`/shares/…` or `/drives/…`, whichever may hit the guest
-//! hydration anomaly) with retries, all inside one deadline. The loop here only calls, sleeps and
+//! one Graph request (a GET of `/shares/…` or `/drives/…`, or the `preview`
+//! action's POST: whichever may hit the guest hydration anomaly) with
+//! retries, all inside one deadline. The loop here only calls, sleeps and
 //! does what `retry::decide` says; `warmup::Ledger` coordinates warm-ups
 //! across requests.
 
@@ -14,7 +15,10 @@ use tokio::time::Instant;
 
 pub use error::ResolveError;
 pub use report::{Hydration, Report};
-pub use request::{PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, WarmupRequest};
+pub use request::{
+    PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, Target, TargetError,
+    WarmupRequest,
+};
 
 use crate::clock::Clock;
 use crate::configuration::Settings;
@@ -70,8 +74,9 @@ impl Resolver {
         self.store.name()
     }
 
-    /// Makes one request's Graph GET for one caller (a share's driveItem,
-    /// a folder's children, an item inside it), through the same look-up,
+    /// Makes one request's Graph call for one caller (a share's driveItem,
+    /// a folder's children, an item inside it, a link's permission, a
+    /// preview), through the same look-up,
     /// warm-up, retries and recording. Never panics on input; every
     /// failure is a `ResolveError`, and `Report` says what happened either way.
     pub async fn resolve(
@@ -101,7 +106,7 @@ impl Resolver {
     ) -> Result<Resolved, ResolveError> {
         let caller = &request.caller;
         self.not_throttled(caller).await?;
-        let place = request.place();
+        let place = request.target.place();
         let hydration = self.look_up(caller, deadline, report).await;
         report.hydration = Some(match hydration {
             _ if caller.claims.is_member => Hydration::Member,
@@ -124,8 +129,7 @@ impl Resolver {
             _ => None,
         };
 
-        let target = request.graph_path();
-        let (label, prefer) = (request.label(), request.prefer());
+        let (graph_request, label) = (request.target.graph_request(), request.target.label());
         let mut progress = Progress {
             attempts: 0,
             trouble_retries: 0,
@@ -142,9 +146,8 @@ impl Resolver {
             let t = Instant::now();
             let call = self
                 .graph
-                .get_preferring(
-                    &target,
-                    prefer,
+                .send(
+                    &graph_request,
                     &caller.token,
                     &caller.client_request_id,
                     label,

@@ -18,6 +18,7 @@ mod obo_process;
 mod openapi;
 mod options;
 mod prefer;
+mod preview;
 mod prewarm;
 mod resolve;
 mod retry;
