@@ -28,7 +28,7 @@ mod preview;
 mod problem_code;
 mod query_options;
 mod resolver;
-mod retry;
+pub mod retry;
 mod scope;
 mod share_id;
 pub mod startup;

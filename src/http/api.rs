@@ -61,7 +61,7 @@ mod tests {
     use crate::graph::GraphRejection as G;
     use crate::graph::GraphTrouble;
     use crate::identity::IdentityError as I;
-    use crate::identity::{SharePointTokenError, TokenError as T};
+    use crate::identity::{Cause, SharePointRefusal, TokenFor};
     use crate::preview::PreviewUnsupported;
     use crate::problem_code::ProblemCode;
     use crate::query_options::QueryOptionError;
@@ -109,13 +109,16 @@ mod tests {
             .collect();
         let s = Duration::from_secs(1);
         let errors = [
-            ApiError::Token(T::Missing),
-            ApiError::Token(T::Malformed("x")),
-            ApiError::Token(T::Expired { exp: 1 }),
-            ApiError::Token(T::WrongAudience { aud: "x".into() }),
-            ApiError::Token(T::PersonalAccount),
-            ApiError::Token(T::MissingScope { scopes: vec![] }),
-            ApiError::SharePointToken(SharePointTokenError::Malformed),
+            ApiError::Identity(I::Missing),
+            ApiError::Identity(I::Malformed {
+                reason: "x",
+                token_for: TokenFor::Graph,
+            }),
+            ApiError::Identity(I::Expired { exp: Some(1) }),
+            ApiError::Identity(I::WrongAudience(TokenFor::Graph)),
+            ApiError::Identity(I::PersonalAccount),
+            ApiError::Identity(I::MissingScope(TokenFor::Graph)),
+            ApiError::Identity(I::SharePointToken(SharePointRefusal::Malformed)),
             ApiError::Share(ShareIdError::Empty),
             ApiError::BadRequest("x".into()),
             ApiError::Item(ItemRefError::DriveId),
@@ -148,20 +151,30 @@ mod tests {
             }),
             ApiError::Resolve(R::DeadlineExceeded(s)),
             ApiError::Identity(I::TenantNotAllowed),
-            ApiError::Identity(I::Malformed("x")),
-            ApiError::Identity(I::Expired),
-            ApiError::Identity(I::WrongAudience),
-            ApiError::Identity(I::Invalid("x")),
-            ApiError::Identity(I::MissingScope),
-            ApiError::Identity(I::ClaimsChallenge {
-                claims: "{}".into(),
-                authorization_uri: "https://login.example/t/oauth2/v2.0/authorize".into(),
+            ApiError::Identity(I::Malformed {
+                reason: "x",
+                token_for: TokenFor::ThisApi,
             }),
-            ApiError::Identity(I::ConsentRequired),
+            ApiError::Identity(I::Expired { exp: None }),
+            ApiError::Identity(I::WrongAudience(TokenFor::ThisApi)),
+            ApiError::Identity(I::Invalid("x")),
+            ApiError::Identity(I::Refused {
+                cause: Cause::new(std::fmt::Error),
+            }),
+            ApiError::Identity(I::MissingScope(TokenFor::ThisApi)),
+            ApiError::Identity(I::ClaimsChallenge {
+                www_authenticate: None,
+                claims: None,
+            }),
+            ApiError::Identity(I::ConsentRequired {
+                cause: Cause::new(std::fmt::Error),
+            }),
             ApiError::Identity(I::Unavailable {
                 detail: "x",
                 operator: true,
+                cause: None,
             }),
+            ApiError::Identity(I::SharePointToken(SharePointRefusal::NotInOboMode)),
         ];
         for error in &errors {
             let code = Rendered::code_of(error);

@@ -10,6 +10,7 @@ use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
 use super::record::RecordedRequest;
 use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
+use super::shared_with_you::{SharedLink, shared_with_you_parts};
 
 /// `(driveId, itemId)`.
 pub(crate) type ItemKey = (String, String);
@@ -112,6 +113,14 @@ impl State {
         self.shares.insert(share.url.clone(), share);
     }
 
+    /// Adds the "shared with you" page's shares and items; its links.
+    pub(crate) fn add_shared_with_you(&mut self) -> Vec<SharedLink> {
+        let (links, shares, items) = shared_with_you_parts();
+        shares.into_iter().for_each(|share| self.add_share(share));
+        items.into_iter().for_each(|item| self.add_item(item));
+        links
+    }
+
     /// Adds (or replaces) an item, listed last in its parent's children.
     pub(crate) fn add_item(&mut self, item: SimItem) {
         let Some(id) = item.id().map(str::to_owned) else {
@@ -141,6 +150,12 @@ impl State {
                 item,
                 children: Vec::new(),
             });
+    }
+
+    /// The simulator's root URL (`http://127.0.0.1:4000`), where its
+    /// thumbnails and downloads are served.
+    pub(crate) fn root_url(&self) -> &str {
+        &self.login_base_url
     }
 
     /// An item that was added (not just named as a parent).
