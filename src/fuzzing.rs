@@ -23,7 +23,8 @@ use crate::graph::{
 };
 use crate::http::decoded_share_url;
 use crate::identity::{
-    BearerToken, PERSONAL_ACCOUNT_TENANT, TokenClaims, TokenError, UserKey, check_sharepoint_token,
+    BearerToken, IdentityError, PERSONAL_ACCOUNT_TENANT, TokenClaims, UserKey,
+    check_sharepoint_token,
 };
 use crate::share_id::{HostAllowList, ShareId, SharingUrl};
 
@@ -87,7 +88,7 @@ pub fn token_peek(data: &[u8]) {
                 Err(error) => assert_hidden(secret, &error),
             }
         }
-        Err(error) => assert_eq!(error, TokenError::Missing),
+        Err(error) => assert_eq!(error, IdentityError::Missing),
     }
 
     let user = UserKey::new(TID, OID).expect("a valid user key");

@@ -19,19 +19,18 @@ use serde_json::value::RawValue;
 
 use super::client::{CallLabel, GraphResponse};
 use super::diagnostics::{GraphDiagnostics, GraphErrorBody};
-use super::path::GraphPath;
+use super::request::GraphRequest;
 use crate::prefer::Redeem;
 
 /// Graph's limit of requests in one batch.
 pub const MAX_REQUESTS: usize = 20;
 
-/// One request of a batch: the Graph call a single route would make.
+/// One request of a batch: the Graph request a single route would send.
 #[derive(Debug, Clone, Copy)]
 pub struct InnerCall<'a> {
     /// Unique in the batch (the caller's own id: 1 to 64 of `A-Za-z0-9-_`).
     pub id: &'a str,
-    pub path: &'a GraphPath,
-    pub prefer: Option<Redeem>,
+    pub request: &'a GraphRequest,
     pub client_request_id: &'a str,
     pub label: CallLabel,
 }
@@ -55,10 +54,12 @@ struct WireBatch<'a> {
 #[derive(Serialize)]
 struct WireRequest<'a> {
     id: &'a str,
-    method: &'static str,
+    method: &'a str,
     /// Relative to the version root, as Graph wants it (`/shares/…`).
     url: &'a str,
     headers: WireHeaders<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +68,9 @@ struct WireHeaders<'a> {
     client_request_id: &'a str,
     #[serde(rename = "Prefer", skip_serializing_if = "Option::is_none")]
     prefer: Option<&'static str>,
+    /// An action's JSON body (Graph reads a batch body by its type).
+    #[serde(rename = "Content-Type", skip_serializing_if = "Option::is_none")]
+    content_type: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -92,12 +96,14 @@ pub(super) fn body_of(calls: &[InnerCall<'_>]) -> Vec<u8> {
             .iter()
             .map(|call| WireRequest {
                 id: call.id,
-                method: "GET",
-                url: call.path.as_str(),
+                method: call.request.method.as_str(),
+                url: call.request.path.as_str(),
                 headers: WireHeaders {
                     client_request_id: call.client_request_id,
-                    prefer: call.prefer.map(Redeem::as_str),
+                    prefer: call.request.prefer.map(Redeem::as_str),
+                    content_type: call.request.body.as_ref().map(|_| "application/json"),
                 },
+                body: call.request.body.as_ref(),
             })
             .collect(),
     };
@@ -173,7 +179,7 @@ fn inner_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{CallKind, Verdict, classify};
+    use crate::graph::{CallKind, GraphPath, Verdict, classify};
     use crate::share_id::{HostAllowList, ShareId};
 
     fn round_trip(body: &str) -> GraphResponse {
@@ -205,20 +211,24 @@ mod tests {
         let share = ShareId::parse("u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tL3gv", &hosts)
             .expect("a share id");
         let path = GraphPath::shares_drive_item(&share);
+        let get = GraphRequest::get(path.clone(), Some(Redeem::IfNecessary));
+        let preview = GraphRequest::post(
+            GraphPath::shares_preview(&share),
+            None,
+            serde_json::json!({"viewer": "onedrive"}),
+        );
         let calls = [
             InnerCall {
                 id: "a-1",
-                path: &path,
-                prefer: Some(Redeem::IfNecessary),
+                request: &get,
                 client_request_id: "crid-1",
                 label: CallLabel::SHARES,
             },
             InnerCall {
                 id: "b",
-                path: &path,
-                prefer: None,
+                request: &preview,
                 client_request_id: "crid-2",
-                label: CallLabel::SHARES,
+                label: CallLabel::PREVIEW,
             },
         ];
         let body: Value = serde_json::from_slice(&body_of(&calls)).unwrap();
@@ -227,19 +237,19 @@ mod tests {
             serde_json::json!({"requests": [
                 {"id": "a-1", "method": "GET", "url": path.as_str(),
                  "headers": {"client-request-id": "crid-1", "Prefer": "redeemSharingLinkIfNecessary"}},
-                {"id": "b", "method": "GET", "url": path.as_str(),
-                 "headers": {"client-request-id": "crid-2"}}
+                {"id": "b", "method": "POST", "url": GraphPath::shares_preview(&share).as_str(),
+                 "headers": {"client-request-id": "crid-2", "Content-Type": "application/json"},
+                 "body": {"viewer": "onedrive"}}
             ]})
         );
     }
 
     #[test]
     fn inner_answers_come_back_in_call_order_classified_like_single_ones() {
-        let path = GraphPath::from_segments(&["x"]);
+        let request = GraphRequest::get(GraphPath::from_segments(&["x"]), None);
         let call = |id| InnerCall {
             id,
-            path: &path,
-            prefer: None,
+            request: &request,
             client_request_id: "mine",
             label: CallLabel::SHARES,
         };

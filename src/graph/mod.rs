@@ -1,5 +1,5 @@
-//! The Microsoft Graph client: one GET or one `$batch` of them, their
-//! diagnostics, nothing else.
+//! The Microsoft Graph client: one request (a GET, or an action's POST)
+//! or a `$batch` of them, their diagnostics, nothing else.
 //!
 //! Policy (what to retry, when to warm up) lives in `retry` and `resolver`;
 //! this module only speaks HTTP and reads what Graph answered (`answer`).
@@ -9,12 +9,14 @@ mod batch;
 mod client;
 mod diagnostics;
 mod path;
+mod request;
 
 pub use answer::{GraphRejection, GraphTrouble, Verdict, classify, classify_round_trip};
 pub use batch::{BatchAnswer, InnerCall, MAX_REQUESTS};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
 pub use path::GraphPath;
+pub use request::GraphRequest;
 
 /// What the fuzz targets call besides the public types.
 #[cfg(any(test, fuzzing))]

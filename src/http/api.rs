@@ -24,6 +24,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::get_share_children))
         .routes(routes!(handlers::get_item))
         .routes(routes!(handlers::get_item_children))
+        .routes(routes!(handlers::get_permission))
+        .routes(routes!(handlers::post_share_preview))
+        .routes(routes!(handlers::post_item_preview))
         .routes(routes!(handlers::post_resolve))
         .routes(routes!(handlers::post_warmup))
         .merge(
@@ -68,10 +71,12 @@ mod tests {
     use crate::graph::GraphRejection as G;
     use crate::graph::GraphTrouble;
     use crate::identity::IdentityError as I;
-    use crate::identity::{SharePointTokenError, TokenError as T};
+    use crate::identity::{Cause, SharePointRefusal, TokenFor};
+    use crate::preview::PreviewUnsupported;
     use crate::problem_code::ProblemCode;
     use crate::query_options::QueryOptionError;
     use crate::resolver::ResolveError as R;
+    use crate::resolver::TargetError;
     use crate::share_id::ShareIdError;
 
     #[test]
@@ -117,9 +122,8 @@ mod tests {
                 }
             }
         }
-        let batch = super::batch::ROUTES
-            .iter()
-            .map(|(method, path)| ((*method).to_owned(), (*path).to_owned()))
+        let batch = super::batch::routes()
+            .map(|(method, path)| (method.to_owned(), path.to_owned()))
             .collect();
         assert_eq!(documented, batch);
     }
@@ -135,17 +139,22 @@ mod tests {
             .collect();
         let s = Duration::from_secs(1);
         let errors = [
-            ApiError::Token(T::Missing),
-            ApiError::Token(T::Malformed("x")),
-            ApiError::Token(T::Expired { exp: 1 }),
-            ApiError::Token(T::WrongAudience { aud: "x".into() }),
-            ApiError::Token(T::PersonalAccount),
-            ApiError::Token(T::MissingScope { scopes: vec![] }),
-            ApiError::SharePointToken(SharePointTokenError::Malformed),
+            ApiError::Identity(I::Missing),
+            ApiError::Identity(I::Malformed {
+                reason: "x",
+                token_for: TokenFor::Graph,
+            }),
+            ApiError::Identity(I::Expired { exp: Some(1) }),
+            ApiError::Identity(I::WrongAudience(TokenFor::Graph)),
+            ApiError::Identity(I::PersonalAccount),
+            ApiError::Identity(I::MissingScope(TokenFor::Graph)),
+            ApiError::Identity(I::SharePointToken(SharePointRefusal::Malformed)),
             ApiError::Share(ShareIdError::Empty),
             ApiError::BadRequest("x".into()),
             ApiError::Item(ItemRefError::DriveId),
             ApiError::QueryOption(QueryOptionError::Top),
+            ApiError::Target(TargetError::PreviewUnsupported(PreviewUnsupported)),
+            ApiError::Target(TargetError::PermissionOfItem),
             ApiError::PayloadTooLarge { limit: 1 },
             ApiError::RouteNotFound("/x".into()),
             ApiError::MethodNotAllowed,
@@ -172,20 +181,30 @@ mod tests {
             }),
             ApiError::Resolve(R::DeadlineExceeded(s)),
             ApiError::Identity(I::TenantNotAllowed),
-            ApiError::Identity(I::Malformed("x")),
-            ApiError::Identity(I::Expired),
-            ApiError::Identity(I::WrongAudience),
-            ApiError::Identity(I::Invalid("x")),
-            ApiError::Identity(I::MissingScope),
-            ApiError::Identity(I::ClaimsChallenge {
-                claims: "{}".into(),
-                authorization_uri: "https://login.example/t/oauth2/v2.0/authorize".into(),
+            ApiError::Identity(I::Malformed {
+                reason: "x",
+                token_for: TokenFor::ThisApi,
             }),
-            ApiError::Identity(I::ConsentRequired),
+            ApiError::Identity(I::Expired { exp: None }),
+            ApiError::Identity(I::WrongAudience(TokenFor::ThisApi)),
+            ApiError::Identity(I::Invalid("x")),
+            ApiError::Identity(I::Refused {
+                cause: Cause::new(std::fmt::Error),
+            }),
+            ApiError::Identity(I::MissingScope(TokenFor::ThisApi)),
+            ApiError::Identity(I::ClaimsChallenge {
+                www_authenticate: None,
+                claims: None,
+            }),
+            ApiError::Identity(I::ConsentRequired {
+                cause: Cause::new(std::fmt::Error),
+            }),
             ApiError::Identity(I::Unavailable {
                 detail: "x",
                 operator: true,
+                cause: None,
             }),
+            ApiError::Identity(I::SharePointToken(SharePointRefusal::NotInOboMode)),
         ];
         for error in &errors {
             let code = Rendered::code_of(error);
@@ -194,8 +213,11 @@ mod tests {
                 "{code} is not documented"
             );
         }
-        assert_eq!(documented.len(), 24, "{documented:?}");
-        let all: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(documented.len(), 25, "{documented:?}");
+        let all: Vec<&str> = <ProblemCode as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
         assert_eq!(documented, all, "the document lists the type's codes");
     }
 }

@@ -3,19 +3,14 @@
 //! problem+json, in one place.
 
 use crate::drive_item::ItemRefError;
-use crate::identity::{CallerError, IdentityError};
-use crate::identity::{SharePointTokenError, TokenError};
+use crate::identity::IdentityError;
 use crate::query_options::QueryOptionError;
-use crate::resolver::ResolveError;
+use crate::resolver::{ResolveError, TargetError};
 use crate::share_id::ShareIdError;
 
 /// Why a request got a problem instead of a driveItem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    #[error(transparent)]
-    Token(#[from] TokenError),
-    #[error(transparent)]
-    SharePointToken(#[from] SharePointTokenError),
     #[error(transparent)]
     Identity(#[from] IdentityError),
     #[error(transparent)]
@@ -24,6 +19,8 @@ pub enum ApiError {
     Item(#[from] ItemRefError),
     #[error(transparent)]
     QueryOption(#[from] QueryOptionError),
+    #[error(transparent)]
+    Target(#[from] TargetError),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("the request body is larger than {limit} bytes")]
@@ -38,13 +35,4 @@ pub enum ApiError {
     /// the caller still gets a problem, not a dropped connection.
     #[error("the service failed unexpectedly")]
     Internal,
-}
-
-impl From<CallerError> for ApiError {
-    fn from(e: CallerError) -> Self {
-        match e {
-            CallerError::Token(e) => Self::Token(e),
-            CallerError::Identity(e) => Self::Identity(e),
-        }
-    }
 }

@@ -4,9 +4,6 @@
 //! body one, and handlers look at the caller first, so a caller without a
 //! token learns that before anything about its input.
 
-use std::sync::Arc;
-use std::time::SystemTime;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use http::request::Parts;
@@ -17,55 +14,35 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::drive_item::{ItemRef, ItemRefError};
-use crate::identity::{
-    AuthMode, BearerToken, Caller, GivenSharePointToken, Identity, SharePointTokens, TokenClaims,
-    check_sharepoint_token,
-};
+use crate::identity::{self, Caller};
 use crate::prefer::Redeem;
+use crate::preview::PreviewBody;
+use crate::resolver::{ResolveRequest, Target};
 use crate::share_id::{HostAllowList, ShareId, ShareIdError};
 
 /// Largest request body accepted (`payload_too_large`).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Longest caller-sent `client-request-id` forwarded to Graph.
 const MAX_CLIENT_REQUEST_ID: usize = 128;
-/// The optional SharePoint token header.
-pub(crate) const SHAREPOINT_AUTHORIZATION: &str = "x-sharepoint-authorization";
-
-/// The request's authorization: the caller's token and its claims (peeked
-/// in `graph` mode, verified in `obo` mode), and the request id.
+/// The request's authorization (the caller's token passed the checks
+/// that come before any input is read) and its request id.
 pub(crate) struct Authorized {
-    token: BearerToken,
-    claims: TokenClaims,
-    /// The raw `X-SharePoint-Authorization` (`graph` mode only), checked
-    /// once the SharePoint host it would go to is known.
-    sharepoint_authorization: Option<String>,
+    authorized: identity::Authorized,
     client_request_id: String,
-    identity: Arc<Identity>,
 }
 
 impl Authorized {
-    /// The caller as the resolver sees it: in `graph` mode with the
-    /// SharePoint token checked against `host` (the sharing URL's, or the
-    /// one named); in `obo` mode with a Graph token exchanged for the
-    /// caller's (input problems come first: nothing is exchanged for them).
+    /// The caller as the resolver sees it, for a request whose SharePoint
+    /// host is `host` (input problems come first: in `obo` mode nothing is
+    /// exchanged for them).
     pub async fn caller(self, host: Option<&str>) -> Result<Caller, ApiError> {
-        let verified = self.identity.mode() == AuthMode::Obo;
-        let sharepoint = match &self.sharepoint_authorization {
-            Some(header) => {
-                let token =
-                    check_sharepoint_token(header, host, &self.claims.user, SystemTime::now())?;
-                Some(Arc::new(GivenSharePointToken(token)) as Arc<dyn SharePointTokens>)
-            }
-            None => self.identity.sharepoint_tokens(&self.token, &self.claims),
-        };
-        let token = self.identity.graph_token(self.token, &self.claims).await?;
-        Ok(Caller {
-            token,
-            sharepoint,
-            claims: self.claims,
-            verified,
-            client_request_id: self.client_request_id,
-        })
+        Ok(self.authorized.caller(host, self.client_request_id).await?)
+    }
+
+    /// The resolution request for `target`.
+    pub async fn resolve(self, target: Target) -> Result<ResolveRequest, ApiError> {
+        let caller = self.caller(target.host()).await?;
+        Ok(ResolveRequest { caller, target })
     }
 }
 
@@ -78,27 +55,9 @@ impl FromRequestParts<AppState> for Authorized {
     ) -> Result<Self, Self::Rejection> {
         let Ok(ClientRequestId(client_request_id)) =
             ClientRequestId::from_request_parts(parts, state).await;
-        let headers = &parts.headers;
-        let text = |name| headers.get(name).map(|v| v.to_str().ok());
-        let authorization = text(header::AUTHORIZATION.as_str()).flatten();
-        let token = BearerToken::from_authorization(authorization)?;
-        let claims = state.identity.claims(&token).await?;
-        let sharepoint_authorization = match text(SHAREPOINT_AUTHORIZATION) {
-            None => None,
-            Some(_) if state.identity.mode() == AuthMode::Obo => {
-                return Err(ApiError::BadRequest(
-                    "X-SharePoint-Authorization is not accepted in obo mode: the function gets SharePoint tokens itself, On-Behalf-Of the caller".to_owned(),
-                ));
-            }
-            Some(Some(value)) => Some(value.to_owned()),
-            Some(None) => return Err(crate::identity::SharePointTokenError::NotBearer.into()),
-        };
         Ok(Self {
-            token,
-            claims,
-            sharepoint_authorization,
+            authorized: state.identity.authorize(&parts.headers).await?,
             client_request_id,
-            identity: state.identity.clone(),
         })
     }
 }
@@ -314,6 +273,21 @@ pub(crate) struct ResolveBody {
     pub share_id: Option<String>,
     pub select: Option<String>,
     pub expand: Option<String>,
+}
+
+/// The optional body of a preview route, parsed once (`bad_request` for
+/// anything Graph's preview action would not take).
+pub(crate) struct PreviewOptions(pub PreviewBody);
+
+impl<S: Send + Sync> FromRequest<S> for PreviewOptions {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(request, state, MAX_BODY_BYTES).await?;
+        PreviewBody::parse(&bytes)
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
+    }
 }
 
 /// The item of a `/v1/drives/{driveId}/items/{itemId}…` path.

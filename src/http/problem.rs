@@ -7,13 +7,11 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::error::ApiError;
-use base64::Engine;
 
 use crate::graph::{GraphDiagnostics, GraphRejection};
-use crate::identity::IdentityError;
-use crate::identity::TokenError;
+use crate::identity::{IdentityError, TokenFor};
 use crate::problem_code::ProblemCode;
-use crate::resolver::ResolveError;
+use crate::resolver::{ResolveError, TargetError};
 use crate::retry::retry_after_secs;
 
 /// A problem (RFC 9457), `application/problem+json`.
@@ -61,7 +59,7 @@ impl Problem {
             .unwrap_or_else(|_| HeaderValue::from_static("Bearer error=\"invalid_token\""))
         };
         let (status, code, title, remediation) = match error {
-            E::Token(TokenError::Missing) => {
+            E::Identity(I::Missing) => {
                 headers.push((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
                 (
                     401,
@@ -70,16 +68,23 @@ impl Problem {
                     "Send the user's delegated Microsoft Graph access token as 'Authorization: Bearer <token>', acquired with MSAL (for example acquireTokenSilent with the Files.Read.All scope).",
                 )
             }
-            E::Token(TokenError::Malformed(_)) => {
+            E::Identity(I::Malformed { token_for, .. }) => {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("malformed token")));
                 (
                     401,
                     Code::MalformedToken,
                     "Malformed access token",
-                    "Send the Microsoft Graph access token itself (a JWT of three base64url parts), not an ID token, refresh token or authorization code.",
+                    match token_for {
+                        TokenFor::Graph => {
+                            "Send the Microsoft Graph access token itself (a JWT of three base64url parts), not an ID token, refresh token or authorization code."
+                        }
+                        TokenFor::ThisApi => {
+                            "Send the access token for this API itself (a JWT of three base64url parts), acquired with MSAL for the scope api://{API client id}/access_as_user."
+                        }
+                    },
                 )
             }
-            E::Token(TokenError::Expired { .. })
+            E::Identity(I::Expired { .. })
             | E::Resolve(ResolveError::Rejected(Fatal::TokenExpired)) => {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("the token expired")));
                 (
@@ -89,31 +94,45 @@ impl Problem {
                     "Acquire a fresh access token with MSAL (acquireTokenSilent refreshes it) and retry.",
                 )
             }
-            E::Token(TokenError::WrongAudience { .. }) => {
-                headers.push((
-                    header::WWW_AUTHENTICATE,
-                    bearer_error("the audience is not Microsoft Graph"),
-                ));
-                (
-                    401,
-                    Code::WrongAudience,
-                    "Token not issued for Microsoft Graph",
-                    "Request the token for Microsoft Graph (scopes such as 'https://graph.microsoft.com/Files.Read.All'), not for your own API or for SharePoint.",
-                )
+            E::Identity(I::WrongAudience(token_for)) => {
+                let (description, title, remediation) = match token_for {
+                    TokenFor::Graph => (
+                        "the audience is not Microsoft Graph",
+                        "Token not issued for Microsoft Graph",
+                        "Request the token for Microsoft Graph (scopes such as 'https://graph.microsoft.com/Files.Read.All'), not for your own API or for SharePoint.",
+                    ),
+                    TokenFor::ThisApi => (
+                        "the token was not issued for this API",
+                        "Token not issued for this API",
+                        "Request the token for this API (scope api://{API client id}/access_as_user), not for Microsoft Graph or SharePoint: the API exchanges it for those itself.",
+                    ),
+                };
+                headers.push((header::WWW_AUTHENTICATE, bearer_error(description)));
+                (401, Code::WrongAudience, title, remediation)
             }
-            E::Resolve(ResolveError::Rejected(Fatal::InvalidToken { .. })) => {
-                headers.push((
-                    header::WWW_AUTHENTICATE,
-                    bearer_error("Microsoft Graph rejected the token"),
-                ));
-                (
-                    401,
-                    Code::InvalidToken,
-                    "Microsoft Graph rejected the token",
-                    "Acquire a new token for Microsoft Graph with MSAL; if Graph still rejects it, sign the user in again interactively.",
-                )
+            E::Identity(I::Invalid(_) | I::Refused { .. })
+            | E::Resolve(ResolveError::Rejected(Fatal::InvalidToken { .. })) => {
+                let (description, title, remediation) = if matches!(error, E::Identity(_)) {
+                    (
+                        "the token is not valid",
+                        "Invalid access token",
+                        "Acquire a new token for this API with MSAL; if it is still refused, sign the user in again interactively.",
+                    )
+                } else {
+                    (
+                        "Microsoft Graph rejected the token",
+                        "Microsoft Graph rejected the token",
+                        "Acquire a new token for Microsoft Graph with MSAL; if Graph still rejects it, sign the user in again interactively.",
+                    )
+                };
+                headers.push((header::WWW_AUTHENTICATE, bearer_error(description)));
+                (401, Code::InvalidToken, title, remediation)
             }
-            E::Resolve(ResolveError::Rejected(Fatal::ClaimsChallenge {
+            E::Identity(I::ClaimsChallenge {
+                www_authenticate,
+                claims: c,
+            })
+            | E::Resolve(ResolveError::Rejected(Fatal::ClaimsChallenge {
                 www_authenticate,
                 claims: c,
             })) => {
@@ -129,7 +148,11 @@ impl Problem {
                     401,
                     Code::ClaimsChallenge,
                     "Additional claims required",
-                    "Pass the 'claims' value to MSAL in an interactive token request (acquireTokenPopup or acquireTokenRedirect with claims) so the user satisfies Conditional Access, then retry with the new token.",
+                    if matches!(error, E::Identity(_)) {
+                        "Pass the 'claims' value to MSAL in an interactive request for this API's token (acquireTokenPopup or acquireTokenRedirect with claims), then retry with the new token; do not retry with the cached one."
+                    } else {
+                        "Pass the 'claims' value to MSAL in an interactive token request (acquireTokenPopup or acquireTokenRedirect with claims) so the user satisfies Conditional Access, then retry with the new token."
+                    },
                 )
             }
             E::Identity(I::TenantNotAllowed) => (
@@ -138,74 +161,7 @@ impl Problem {
                 "Tenant not served",
                 "This deployment serves only the tenants in its ALLOWED_TENANTS list: sign the user in against one of them (the resource tenant that shared the item), or ask the operator to add the tenant.",
             ),
-            E::Identity(I::Malformed(_)) => {
-                headers.push((header::WWW_AUTHENTICATE, bearer_error("malformed token")));
-                (
-                    401,
-                    Code::MalformedToken,
-                    "Malformed access token",
-                    "Send the access token for this API itself (a JWT of three base64url parts), acquired with MSAL for the scope api://{API client id}/access_as_user.",
-                )
-            }
-            E::Identity(I::Expired) => {
-                headers.push((header::WWW_AUTHENTICATE, bearer_error("the token expired")));
-                (
-                    401,
-                    Code::TokenExpired,
-                    "Access token expired",
-                    "Acquire a fresh access token with MSAL (acquireTokenSilent refreshes it) and retry.",
-                )
-            }
-            E::Identity(I::WrongAudience) => {
-                headers.push((
-                    header::WWW_AUTHENTICATE,
-                    bearer_error("the token was not issued for this API"),
-                ));
-                (
-                    401,
-                    Code::WrongAudience,
-                    "Token not issued for this API",
-                    "Request the token for this API (scope api://{API client id}/access_as_user), not for Microsoft Graph or SharePoint: the API exchanges it for those itself.",
-                )
-            }
-            E::Identity(I::Invalid(_)) => {
-                headers.push((
-                    header::WWW_AUTHENTICATE,
-                    bearer_error("the token is not valid"),
-                ));
-                (
-                    401,
-                    Code::InvalidToken,
-                    "Invalid access token",
-                    "Acquire a new token for this API with MSAL; if it is still refused, sign the user in again interactively.",
-                )
-            }
-            E::Identity(I::MissingScope) => (
-                403,
-                Code::MissingScope,
-                "Token lacks this API's scope",
-                "Request the token with this API's delegated scope (api://{API client id}/access_as_user by default: REQUIRED_SCOPE).",
-            ),
-            E::Identity(I::ClaimsChallenge {
-                claims: c,
-                authorization_uri,
-            }) => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(c.as_bytes());
-                let challenge = format!(
-                    "Bearer realm=\"\", authorization_uri=\"{authorization_uri}\", error=\"insufficient_claims\", claims=\"{encoded}\""
-                );
-                if let Ok(value) = HeaderValue::from_str(&challenge) {
-                    headers.push((header::WWW_AUTHENTICATE, value));
-                }
-                claims = serde_json::from_str(c).ok();
-                (
-                    401,
-                    Code::ClaimsChallenge,
-                    "Additional claims required",
-                    "Pass the 'claims' value to MSAL in an interactive request for this API's token (acquireTokenPopup or acquireTokenRedirect with claims), then retry with the new token; do not retry with the cached one.",
-                )
-            }
-            E::Identity(I::ConsentRequired) => (
+            E::Identity(I::ConsentRequired { .. }) => (
                 403,
                 Code::ConsentRequired,
                 "Consent required",
@@ -223,31 +179,49 @@ impl Problem {
                 "Multi-factor authentication required",
                 "Sign the user in again with multi-factor authentication (an interactive MSAL request); the tenant's policy requires MFA for this resource.",
             ),
-            E::Token(TokenError::PersonalAccount) => (
+            E::Identity(I::PersonalAccount) => (
                 403,
                 Code::PersonalAccountUnsupported,
                 "Personal Microsoft accounts are not supported",
                 "Sign in with the work or school account that was invited to the tenant, not a personal Microsoft account.",
             ),
-            E::Token(TokenError::MissingScope { .. })
-            | E::Resolve(ResolveError::Rejected(Fatal::MissingScope)) => (
-                403,
-                Code::MissingScope,
-                "Token lacks a file-read scope",
-                "Add a delegated permission such as Files.Read.All or Sites.Read.All to the app registration, grant consent, and request that scope when acquiring the token.",
-            ),
+            E::Identity(I::MissingScope(_))
+            | E::Resolve(ResolveError::Rejected(Fatal::MissingScope)) => {
+                let (title, remediation) = if matches!(
+                    error,
+                    E::Identity(I::MissingScope(TokenFor::ThisApi))
+                ) {
+                    (
+                        "Token lacks this API's scope",
+                        "Request the token with this API's delegated scope (api://{API client id}/access_as_user by default: REQUIRED_SCOPE).",
+                    )
+                } else {
+                    (
+                        "Token lacks a file-read scope",
+                        "Add a delegated permission such as Files.Read.All or Sites.Read.All to the app registration, grant consent, and request that scope when acquiring the token.",
+                    )
+                };
+                (403, Code::MissingScope, title, remediation)
+            }
             E::Resolve(ResolveError::Rejected(Fatal::AccessDenied)) => (
                 403,
                 Code::AccessDenied,
                 "No access to the shared item",
                 "Ask the item's owner to share it with this guest account; the link may be limited to specific people.",
             ),
-            E::Share(_) | E::Resolve(ResolveError::Rejected(Fatal::InvalidShare)) => (
-                400,
-                Code::InvalidShare,
-                "Invalid sharing link",
-                "Send the full https sharing URL as copied from SharePoint or OneDrive, or its u!-encoded share id.",
-            ),
+            E::Share(_) | E::Item(_) | E::Resolve(ResolveError::Rejected(Fatal::InvalidShare)) => {
+                let (title, remediation) = match error {
+                    E::Item(_) => (
+                        "Invalid drive or item id",
+                        "Browse with the ids Graph returned for the shared folder: parentReference.driveId (b!…) and an item's id (or root).",
+                    ),
+                    _ => (
+                        "Invalid sharing link",
+                        "Send the full https sharing URL as copied from SharePoint or OneDrive, or its u!-encoded share id.",
+                    ),
+                };
+                (400, Code::InvalidShare, title, remediation)
+            }
             E::Resolve(ResolveError::Rejected(Fatal::NotFound)) => (
                 404,
                 Code::ShareNotFound,
@@ -272,62 +246,71 @@ impl Problem {
                     "Retry after the Retry-After interval; if it keeps failing, have the guest open the link once in a browser to finish redeeming the invitation.",
                 )
             }
-            E::Resolve(ResolveError::GraphUnavailable { retry_after, .. }) => {
-                headers.extend(retry_after.map(retry_after_header));
-                (
-                    502,
-                    Code::GraphUnavailable,
-                    "Microsoft Graph unavailable",
-                    "Retry later: Microsoft Graph answered with server errors or could not be reached.",
-                )
+            E::Resolve(
+                ResolveError::GraphUnavailable { .. }
+                | ResolveError::Rejected(Fatal::Unexpected { .. }),
+            ) => {
+                let (title, remediation) = match error {
+                    E::Resolve(ResolveError::GraphUnavailable { retry_after, .. }) => {
+                        headers.extend(retry_after.map(retry_after_header));
+                        (
+                            "Microsoft Graph unavailable",
+                            "Retry later: Microsoft Graph answered with server errors or could not be reached.",
+                        )
+                    }
+                    _ => (
+                        "Unexpected answer from Microsoft Graph",
+                        "Retry later; if it persists, report the Graph request ids below to Microsoft support.",
+                    ),
+                };
+                (502, Code::GraphUnavailable, title, remediation)
             }
-            E::Resolve(ResolveError::Rejected(Fatal::Unexpected { .. })) => (
-                502,
-                Code::GraphUnavailable,
-                "Unexpected answer from Microsoft Graph",
-                "Retry later; if it persists, report the Graph request ids below to Microsoft support.",
-            ),
             E::Resolve(ResolveError::DeadlineExceeded(_)) => (
                 504,
                 Code::DeadlineExceeded,
                 "Deadline exceeded",
                 "Retry: Microsoft Graph did not answer within the request deadline.",
             ),
-            E::BadRequest(_) => (
+            E::Target(TargetError::PreviewUnsupported(_)) => (
+                400,
+                Code::PreviewUnsupported,
+                "Preview not available for personal OneDrive",
+                "Open the file through its webUrl (or its @microsoft.graph.downloadUrl) instead: Microsoft Graph's preview action exists only on SharePoint and OneDrive for Business.",
+            ),
+            E::Target(TargetError::PermissionOfItem) => (
                 400,
                 Code::BadRequest,
-                "Bad request",
-                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for /v1/$batch 'requests', 1 to 20 of {id, method, url} with unique ids and no dependsOn.",
+                "No link permission here",
+                "Read the sharing link's permission through the share: GET /v1/shares/{shareId}/permission.",
             ),
-            E::Item(_) => (
-                400,
-                Code::InvalidShare,
-                "Invalid drive or item id",
-                "Browse with the ids Graph returned for the shared folder: parentReference.driveId (b!…) and an item's id (or root).",
-            ),
-            E::QueryOption(_) => (
-                400,
-                Code::BadRequest,
-                "Unsupported query option",
-                "Send only $select and $expand, and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
-            ),
-            E::SharePointToken(_) => (
-                400,
-                Code::BadRequest,
-                "Bad X-SharePoint-Authorization header",
-                "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
-            ),
+            E::BadRequest(_) | E::QueryOption(_) | E::Identity(I::SharePointToken(_)) => {
+                let (title, remediation) = match error {
+                    E::QueryOption(_) => (
+                        "Unsupported query option",
+                        "Send only $select and $expand (none on the preview routes), and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
+                    ),
+                    E::Identity(_) => (
+                        "Bad X-SharePoint-Authorization header",
+                        "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
+                    ),
+                    _ => (
+                        "Bad request",
+                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number); for /v1/$batch 'requests', 1 to 20 of {id, method, url} with unique ids and no dependsOn.",
+                    ),
+                };
+                (400, Code::BadRequest, title, remediation)
+            }
             E::PayloadTooLarge { .. } => (
                 413,
                 Code::PayloadTooLarge,
                 "Payload too large",
-                "Keep the request body under 16 KiB (64 KiB for /v1/$batch): it only needs 'shareUrl' or 'shareId', or the batch's requests.",
+                "Keep the request body under 16 KiB (64 KiB for /v1/$batch): it only needs 'shareUrl' or 'shareId', a preview's few options, or a batch's requests.",
             ),
             E::RouteNotFound(_) => (
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, only the /shares and /drives routes).",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, the /shares and /drives routes only).",
             ),
             E::Internal => (
                 500,
@@ -339,7 +322,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, the /shares and /drives routes only).",
             ),
         };
         Self {

@@ -1,11 +1,25 @@
-//! The caller's bearer token: read from a header, never printed, and
-//! fingerprinted to tell tokens apart without keeping them.
+//! The caller's bearer token: read from a header, never printed,
+//! fingerprinted to tell tokens apart without keeping them, and the one
+//! reader of a JWT's parts before any check.
 
 use std::fmt;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 
-use super::peek::TokenError;
+use super::error::IdentityError;
+
+/// Tokens longer than this are not Entra access tokens (they run ~1.5-4 KiB).
+const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// A part of a compact JWT (`header.claims.signature`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JwtPart {
+    Header,
+    Claims,
+}
 
 /// The raw bearer token. Its `Debug` never prints it; only the Graph client
 /// exposes it, to build the `Authorization` header.
@@ -14,15 +28,15 @@ pub struct BearerToken(SecretString);
 
 impl BearerToken {
     /// Takes the value of an `Authorization` header.
-    pub fn from_authorization(header: Option<&str>) -> Result<Self, TokenError> {
-        let header = header.ok_or(TokenError::Missing)?.trim();
-        let (scheme, rest) = header.split_once(' ').ok_or(TokenError::Missing)?;
+    pub fn from_authorization(header: Option<&str>) -> Result<Self, IdentityError> {
+        let header = header.ok_or(IdentityError::Missing)?.trim();
+        let (scheme, rest) = header.split_once(' ').ok_or(IdentityError::Missing)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(TokenError::Missing);
+            return Err(IdentityError::Missing);
         }
         let token = rest.trim();
         if token.is_empty() {
-            return Err(TokenError::Missing);
+            return Err(IdentityError::Missing);
         }
         Ok(Self(SecretString::from(token.to_owned())))
     }
@@ -30,6 +44,38 @@ impl BearerToken {
     /// The token itself, for the `Authorization` header of a Graph call only.
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
+    }
+
+    /// `part` of the token as JSON, before any check: the peek's claims, or
+    /// the header and tenant that decide how a token is verified. `Err`
+    /// says why it is not a JWT (`malformed_token`).
+    pub(crate) fn unverified<T: DeserializeOwned>(&self, part: JwtPart) -> Result<T, &'static str> {
+        let raw = self.expose();
+        if raw.len() > MAX_TOKEN_LEN {
+            return Err("longer than any access token");
+        }
+        let mut parts = raw.split('.');
+        let (Some(header), Some(claims), Some(_signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err("not three dot-separated parts");
+        };
+        let (text, not_base64, not_json) = match part {
+            JwtPart::Header => (
+                header,
+                "the header part is not base64url",
+                "the header part is not a JSON object",
+            ),
+            JwtPart::Claims => (
+                claims,
+                "the claims part is not base64url",
+                "the claims part is not a JSON object",
+            ),
+        };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim_end_matches('='))
+            .map_err(|_| not_base64)?;
+        serde_json::from_slice(&bytes).map_err(|_| not_json)
     }
 
     /// A token obtained by the function itself (On-Behalf-Of).
@@ -75,7 +121,7 @@ mod tests {
         ] {
             assert_eq!(
                 BearerToken::from_authorization(header).unwrap_err(),
-                TokenError::Missing,
+                IdentityError::Missing,
                 "{why}"
             );
         }

@@ -15,7 +15,7 @@ use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::JwkSet;
 use tokio::time::Instant;
 
-use super::error::IdentityError;
+use super::error::{Cause, IdentityError};
 
 /// At most one fetch per tenant in this interval (for unknown `kid`s).
 const REFETCH_AFTER: Duration = Duration::from_secs(60);
@@ -78,10 +78,10 @@ impl KeySets {
         if keys.fetched_at.is_some_and(|at| at.elapsed() < pause) {
             return Err(match keys.set {
                 Some(_) => IdentityError::Invalid("signed with an unknown key"),
-                None => IdentityError::Unavailable {
-                    detail: "the identity platform's key set could not be fetched",
-                    operator: false,
-                },
+                None => IdentityError::unavailable(
+                    "the identity platform's key set could not be fetched",
+                    None,
+                ),
             });
         }
         self.fetch_into(tid, &mut keys).await?;
@@ -89,10 +89,8 @@ impl KeySets {
     }
 
     async fn fetch_into(&self, tid: &str, keys: &mut TenantKeys) -> Result<(), IdentityError> {
-        let unavailable = |detail| IdentityError::Unavailable {
-            detail,
-            operator: false,
-        };
+        let unavailable =
+            |detail, e: reqwest::Error| IdentityError::unavailable(detail, Some(Cause::new(e)));
         // Counted as a fetch whatever happens, so a failing platform is not
         // asked again on every request either.
         keys.fetched_at = Some(Instant::now());
@@ -103,16 +101,17 @@ impl KeySets {
             .timeout(FETCH_TIMEOUT)
             .send()
             .await
-            .map_err(|_| unavailable("the identity platform's key set could not be fetched"))?;
+            .map_err(|e| unavailable("the identity platform's key set could not be fetched", e))?;
         if !response.status().is_success() {
-            return Err(unavailable(
+            return Err(IdentityError::unavailable(
                 "the identity platform's key set answered an error",
+                response.error_for_status_ref().err().map(Cause::new),
             ));
         }
         let set: JwkSet = response
             .json()
             .await
-            .map_err(|_| unavailable("the identity platform's key set is not a JWK set"))?;
+            .map_err(|e| unavailable("the identity platform's key set is not a JWK set", e))?;
         keys.set = Some(Arc::new(set));
         Ok(())
     }

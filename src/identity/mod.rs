@@ -4,9 +4,14 @@
 //! (docs/security.md; contract: "Identity modes"). Both modes refuse a
 //! tenant `ALLOWED_TENANTS` does not list, before any call.
 //!
-//! Flow: `http` asks this module who the caller is and for the Graph token
-//! to call with; the resolver asks the caller's [`SharePointTokens`] for a
-//! SharePoint token only when a `sharepoint` warm-up runs.
+//! Flow: `http` asks [`Identity::authorize`] who the caller is, from the
+//! headers and before reading any input, then [`Authorized::caller`] for the
+//! [`Caller`] once it knows where the request goes (the SharePoint token is
+//! checked against that host; `obo` exchanges the Graph token only then, so
+//! nothing is exchanged for a request with bad input). Neither step asks
+//! `http` to know the mode. The resolver asks the caller's
+//! [`SharePointTokens`] for a SharePoint token only when a `sharepoint`
+//! warm-up runs. This module is the one place a token is read.
 
 mod bearer;
 mod caller;
@@ -24,32 +29,24 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use async_trait::async_trait;
+use http::{HeaderMap, header};
 
 pub use bearer::{BearerToken, TokenFingerprint};
 pub(crate) use caller::CallerKey;
 pub use caller::{Caller, UserKey};
-pub use error::IdentityError;
+pub use error::{Cause, IdentityError, SharePointRefusal, TokenFor};
 pub(crate) use member::member_rule;
 pub(crate) use peek::scopes_of;
-pub use peek::{PERSONAL_ACCOUNT_TENANT, TokenClaims, TokenError};
+pub use peek::{PERSONAL_ACCOUNT_TENANT, TokenClaims};
 pub use settings::{AuthMode, IdentitySettings, OboSecret};
-pub use sharepoint::{
-    GivenSharePointToken, SharePointTokenError, SharePointTokens, check_sharepoint_token,
-};
+pub use sharepoint::{GivenSharePointToken, SharePointTokens, check_sharepoint_token};
 
 use keys::KeySets;
 use obo::{Credentials, Exchanger, GRAPH_SCOPE};
 use verify::Verifier;
 
-/// Why a caller was refused: the peek's findings (`graph`) or the identity
-/// layer's (`obo`, and the tenant list in both modes).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CallerError {
-    #[error(transparent)]
-    Token(#[from] TokenError),
-    #[error(transparent)]
-    Identity(#[from] IdentityError),
-}
+/// The optional SharePoint token header (`graph` mode).
+pub(crate) const SHAREPOINT_AUTHORIZATION: &str = "x-sharepoint-authorization";
 
 /// The identity side of the service, built once per cold start.
 pub struct Identity {
@@ -86,24 +83,36 @@ impl Identity {
         })
     }
 
-    pub fn mode(&self) -> AuthMode {
-        if self.obo.is_some() {
-            AuthMode::Obo
-        } else {
-            AuthMode::Graph
-        }
-    }
-
-    /// The caller's claims: peeked (`graph`) or verified (`obo`).
-    pub async fn claims(&self, token: &BearerToken) -> Result<TokenClaims, CallerError> {
-        match &self.obo {
+    /// Who calls, from the request's headers: the bearer token, its
+    /// claims (peeked in `graph` mode, verified in `obo` mode), the tenant
+    /// list, and whether `X-SharePoint-Authorization` may be sent at all.
+    /// Nothing here reads the request's input, so a token problem is told
+    /// before any problem with the input.
+    pub async fn authorize(&self, headers: &HeaderMap) -> Result<Authorized, IdentityError> {
+        let text = |name: &str| headers.get(name).map(|v| v.to_str().ok());
+        let token =
+            BearerToken::from_authorization(text(header::AUTHORIZATION.as_str()).flatten())?;
+        let claims = match &self.obo {
             None => {
-                let claims = TokenClaims::peek(token, SystemTime::now())?;
+                let claims = TokenClaims::peek(&token, SystemTime::now())?;
                 self.tenant_allowed(claims.user.tid())?;
-                Ok(claims)
+                claims
             }
-            Some(obo) => Ok(obo.verifier.verify(token).await?),
-        }
+            Some(obo) => obo.verifier.verify(&token).await.map_err(logged)?,
+        };
+        let refused = |reason| Err(IdentityError::SharePointToken(reason));
+        let sharepoint_authorization = match text(SHAREPOINT_AUTHORIZATION) {
+            None => None,
+            Some(_) if self.obo.is_some() => return refused(SharePointRefusal::NotInOboMode),
+            Some(Some(value)) => Some(value.to_owned()),
+            Some(None) => return refused(SharePointRefusal::NotBearer),
+        };
+        Ok(Authorized {
+            token,
+            claims,
+            sharepoint_authorization,
+            obo: self.obo.clone(),
+        })
     }
 
     fn tenant_allowed(&self, tid: &str) -> Result<(), IdentityError> {
@@ -114,37 +123,68 @@ impl Identity {
             _ => Ok(()),
         }
     }
+}
 
-    /// The Graph token to call with: the caller's own (`graph`), or one
-    /// exchanged for the verified `incoming` token (`obo`).
-    pub async fn graph_token(
-        &self,
-        incoming: BearerToken,
-        claims: &TokenClaims,
-    ) -> Result<BearerToken, IdentityError> {
-        match &self.obo {
-            None => Ok(incoming),
-            Some(obo) => {
-                obo.exchanger
-                    .token(&incoming, claims.user.tid(), GRAPH_SCOPE)
-                    .await
-            }
-        }
-    }
+/// A caller whose token passed [`Identity::authorize`].
+pub struct Authorized {
+    token: BearerToken,
+    claims: TokenClaims,
+    /// The raw `X-SharePoint-Authorization` (`graph` mode only), checked
+    /// once the SharePoint host it would go to is known.
+    sharepoint_authorization: Option<String>,
+    obo: Option<Arc<Obo>>,
+}
 
-    /// In `obo` mode, where the `sharepoint` warm-up gets its token.
-    pub fn sharepoint_tokens(
-        &self,
-        incoming: &BearerToken,
-        claims: &TokenClaims,
-    ) -> Option<Arc<dyn SharePointTokens>> {
-        let obo = self.obo.clone()?;
-        Some(Arc::new(OboSharePoint {
-            obo,
-            incoming: incoming.clone(),
-            tid: claims.user.tid().to_owned(),
-        }))
+impl Authorized {
+    /// The caller as the resolver sees it, for a request whose SharePoint
+    /// host is `host` (the sharing URL's, or the one named): in `graph`
+    /// mode with the SharePoint token checked against it; in `obo` mode
+    /// with a Graph token exchanged for the caller's.
+    pub async fn caller(
+        self,
+        host: Option<&str>,
+        client_request_id: String,
+    ) -> Result<Caller, IdentityError> {
+        let sharepoint: Option<Arc<dyn SharePointTokens>> =
+            match (&self.sharepoint_authorization, &self.obo) {
+                (Some(header), _) => {
+                    let token =
+                        check_sharepoint_token(header, host, &self.claims.user, SystemTime::now())
+                            .map_err(IdentityError::SharePointToken)?;
+                    Some(Arc::new(GivenSharePointToken(token)))
+                }
+                (None, Some(obo)) => Some(Arc::new(OboSharePoint {
+                    obo: obo.clone(),
+                    incoming: self.token.clone(),
+                    tid: self.claims.user.tid().to_owned(),
+                })),
+                (None, None) => None,
+            };
+        let token = match &self.obo {
+            None => self.token,
+            Some(obo) => obo
+                .exchanger
+                .token(&self.token, self.claims.user.tid(), GRAPH_SCOPE)
+                .await
+                .map_err(logged)?,
+        };
+        Ok(Caller {
+            token,
+            sharepoint,
+            claims: self.claims,
+            verified: self.obo.is_some(),
+            client_request_id,
+        })
     }
+}
+
+/// Logs what lies behind a refusal (the caller's problem says only what
+/// to do): the network error or the identity platform's answer.
+fn logged(error: IdentityError) -> IdentityError {
+    if let Some(cause) = std::error::Error::source(&error) {
+        tracing::warn!(error = %error, cause = %cause, "identity platform");
+    }
+    error
 }
 
 impl Obo {
@@ -202,6 +242,7 @@ impl SharePointTokens for OboSharePoint {
             Ok(token) => Some(token),
             Err(e) => {
                 // The warm-up passes over to the next strategy.
+                let e = logged(e);
                 tracing::warn!(error = %e, "no SharePoint token On-Behalf-Of the caller");
                 None
             }

@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::bearer::{BearerToken, TokenFingerprint};
-use super::error::IdentityError;
+use super::error::{Cause, IdentityError, PlatformError};
 
 /// Graph's scope for an exchange.
 pub(crate) const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
@@ -117,9 +117,11 @@ impl Exchanger {
             ("scope", scope),
             ("requested_token_use", "on_behalf_of"),
         ];
-        let unreachable = IdentityError::Unavailable {
-            detail: "the identity platform's token endpoint could not be reached",
-            operator: false,
+        let unreachable = |e: reqwest::Error| {
+            IdentityError::unavailable(
+                "the identity platform's token endpoint could not be reached",
+                Some(Cause::new(e)),
+            )
         };
         let response = self
             .http
@@ -128,9 +130,9 @@ impl Exchanger {
             .timeout(EXCHANGE_TIMEOUT)
             .send()
             .await
-            .map_err(|_| unreachable.clone())?;
+            .map_err(unreachable)?;
         let status = response.status().as_u16();
-        let answer: Answer = response.json().await.map_err(|_| unreachable)?;
+        let answer: Answer = response.json().await.map_err(unreachable)?;
         let authorization_uri = format!("{}/{tid}/oauth2/v2.0/authorize", self.login_base_url);
         read(status, answer, authorization_uri)
     }
@@ -158,25 +160,40 @@ fn read(
             .error_description
             .as_deref()
             .is_some_and(|d| d.contains("AADSTS65001"));
+    let cause = Cause::new(PlatformError {
+        status,
+        error: error.to_owned(),
+        codes: answer.error_codes,
+        description: answer.error_description.unwrap_or_default(),
+    });
     match (error, answer.claims) {
         ("interaction_required" | "invalid_grant", Some(claims)) if !claims.is_empty() => {
-            Err(IdentityError::ClaimsChallenge {
-                claims,
-                authorization_uri,
-            })
+            Err(claims_challenge(&claims, &authorization_uri))
         }
-        _ if consent => Err(IdentityError::ConsentRequired),
+        _ if consent => Err(IdentityError::ConsentRequired { cause }),
         ("invalid_client" | "unauthorized_client", _) => Err(IdentityError::Unavailable {
             detail: "the identity platform refused this function's own credentials (OBO_CLIENT_ID and its secret): an operator must fix them",
             operator: true,
+            cause: Some(cause),
         }),
-        ("invalid_grant", None) if status < 500 => Err(IdentityError::Invalid(
-            "the identity platform refused the token",
+        ("invalid_grant", None) if status < 500 => Err(IdentityError::Refused { cause }),
+        _ => Err(IdentityError::unavailable(
+            "the identity platform's token endpoint failed",
+            Some(cause),
         )),
-        _ => Err(IdentityError::Unavailable {
-            detail: "the identity platform's token endpoint failed",
-            operator: false,
-        }),
+    }
+}
+
+/// The challenge a caller gets for the platform's claims request: where
+/// to sign in again (`authorization_uri`) and the claims, base64.
+fn claims_challenge(claims: &str, authorization_uri: &str) -> IdentityError {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims.as_bytes());
+    IdentityError::ClaimsChallenge {
+        www_authenticate: Some(format!(
+            "Bearer realm=\"\", authorization_uri=\"{authorization_uri}\", error=\"insufficient_claims\", claims=\"{encoded}\""
+        )),
+        claims: serde_json::from_str(claims).ok(),
     }
 }
 
@@ -195,14 +212,21 @@ mod tests {
         }
     }
 
+    /// The platform's answer, kept as the cause for the log.
+    fn kept(status: u16, error: &str, codes: &[u64]) -> Cause {
+        Cause::new(PlatformError {
+            status,
+            error: error.to_owned(),
+            codes: codes.to_vec(),
+            description: String::new(),
+        })
+    }
+
     #[test]
     fn each_token_endpoint_answer_is_the_contracts_problem() {
         let uri = || "https://login.example/t/oauth2/v2.0/authorize".to_owned();
         let claims = r#"{"access_token":{"polids":{"essential":true,"values":["p"]}}}"#;
-        let challenge = IdentityError::ClaimsChallenge {
-            claims: claims.to_owned(),
-            authorization_uri: uri(),
-        };
+        let challenge = claims_challenge(claims, &uri());
         let operator = |r: &Result<Exchanged, IdentityError>| {
             matches!(r, Err(IdentityError::Unavailable { operator: true, .. }))
         };
@@ -222,21 +246,25 @@ mod tests {
             (
                 400,
                 answer(Some("consent_required"), &[], None),
-                Some(IdentityError::ConsentRequired),
+                Some(IdentityError::ConsentRequired {
+                    cause: kept(400, "consent_required", &[]),
+                }),
                 "consent",
             ),
             (
                 400,
                 answer(Some("invalid_grant"), &[65001], None),
-                Some(IdentityError::ConsentRequired),
+                Some(IdentityError::ConsentRequired {
+                    cause: kept(400, "invalid_grant", &[65001]),
+                }),
                 "AADSTS65001",
             ),
             (
                 400,
                 answer(Some("invalid_grant"), &[], None),
-                Some(IdentityError::Invalid(
-                    "the identity platform refused the token",
-                )),
+                Some(IdentityError::Refused {
+                    cause: kept(400, "invalid_grant", &[]),
+                }),
                 "a refused assertion",
             ),
         ] {

@@ -10,12 +10,11 @@ use std::time::{Duration, SystemTime};
 
 use crate::clock::epoch_seconds;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
-use super::bearer::BearerToken;
+use super::bearer::{BearerToken, JwtPart};
 use super::caller::UserKey;
+use super::error::{IdentityError, TokenFor};
 use super::member::is_member;
 
 /// The audiences Graph accepts: v1 resource URI and v2 app id.
@@ -28,26 +27,6 @@ const GRAPH_AUDIENCES: [&str; 3] = [
 pub const PERSONAL_ACCOUNT_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 /// Clock skew tolerated on `exp`.
 pub(super) const EXPIRY_SKEW: Duration = Duration::from_secs(60);
-/// Tokens longer than this are not Entra access tokens (they run ~1.5-4 KiB).
-const MAX_TOKEN_LEN: usize = 16 * 1024;
-
-/// What the peek found wrong, one variant per problem code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    #[error("no Bearer token in the Authorization header")]
-    Missing,
-    #[error("the token is not a JWT with JSON claims: {0}")]
-    Malformed(&'static str),
-    #[error("the token expired at {exp} (epoch seconds)")]
-    Expired { exp: u64 },
-    #[error("the token's audience is not Microsoft Graph")]
-    WrongAudience { aud: String },
-    #[error("the token belongs to a personal Microsoft account")]
-    PersonalAccount,
-    #[error("the token has no scope that can read files")]
-    MissingScope { scopes: Vec<String> },
-}
-
 /// The claims we look at, after the checks passed.
 #[derive(Debug, Clone)]
 pub struct TokenClaims {
@@ -96,34 +75,27 @@ fn is_read_scope(scope: &str) -> bool {
     ) || scope.starts_with("Files.ReadWrite")
 }
 
-/// The claims part of a JWT, decoded (no signature check).
-pub(super) fn claims_of(token: &BearerToken) -> Result<RawClaims, TokenError> {
-    let raw = token.expose();
-    if raw.len() > MAX_TOKEN_LEN {
-        return Err(TokenError::Malformed("longer than any access token"));
+/// The claims part of a Graph token, decoded (no signature check).
+fn claims_of(token: &BearerToken) -> Result<RawClaims, IdentityError> {
+    token.unverified(JwtPart::Claims).map_err(malformed)
+}
+
+fn malformed(reason: &'static str) -> IdentityError {
+    IdentityError::Malformed {
+        reason,
+        token_for: TokenFor::Graph,
     }
-    let mut parts = raw.split('.');
-    let (Some(_header), Some(payload), Some(_signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(TokenError::Malformed("not three dot-separated parts"));
-    };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| TokenError::Malformed("the claims part is not base64url"))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| TokenError::Malformed("the claims part is not a JSON object"))
 }
 
 impl TokenClaims {
     /// Peeks at `token`'s claims and applies the pre-flight checks of docs/api.md,
     /// in the order a caller would want to fix them.
-    pub fn peek(token: &BearerToken, now: SystemTime) -> Result<Self, TokenError> {
+    pub fn peek(token: &BearerToken, now: SystemTime) -> Result<Self, IdentityError> {
         let claims = claims_of(token)?;
 
-        let exp = claims.exp.ok_or(TokenError::Malformed("no exp claim"))?;
+        let exp = claims.exp.ok_or(malformed("no exp claim"))?;
         if exp.saturating_add(EXPIRY_SKEW.as_secs()) <= epoch_seconds(now) {
-            return Err(TokenError::Expired { exp });
+            return Err(IdentityError::Expired { exp: Some(exp) });
         }
         let member = is_member(&claims);
         let audiences = audiences(claims.aud);
@@ -131,20 +103,17 @@ impl TokenClaims {
             .iter()
             .any(|a| GRAPH_AUDIENCES.iter().any(|g| a.eq_ignore_ascii_case(g)))
         {
-            return Err(TokenError::WrongAudience {
-                aud: audiences.join(" "),
-            });
+            return Err(IdentityError::WrongAudience(TokenFor::Graph));
         }
-        let tid = claims.tid.ok_or(TokenError::Malformed("no tid claim"))?;
+        let tid = claims.tid.ok_or(malformed("no tid claim"))?;
         if tid.eq_ignore_ascii_case(PERSONAL_ACCOUNT_TENANT) {
-            return Err(TokenError::PersonalAccount);
+            return Err(IdentityError::PersonalAccount);
         }
-        let oid = claims.oid.ok_or(TokenError::Malformed("no oid claim"))?;
-        let user = UserKey::new(&tid, &oid)
-            .ok_or(TokenError::Malformed("tid or oid is not an identifier"))?;
+        let oid = claims.oid.ok_or(malformed("no oid claim"))?;
+        let user = UserKey::new(&tid, &oid).ok_or(malformed("tid or oid is not an identifier"))?;
         let scopes = scopes_of(claims.scp.as_deref());
         if !scopes.iter().any(|s| is_read_scope(s)) {
-            return Err(TokenError::MissingScope { scopes });
+            return Err(IdentityError::MissingScope(TokenFor::Graph));
         }
         Ok(Self {
             is_member: member,
@@ -166,6 +135,8 @@ pub(super) fn audiences(aud: Option<Audience>) -> Vec<String> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
 
     pub(crate) fn jwt(claims: serde_json::Value) -> BearerToken {
@@ -219,7 +190,10 @@ pub(super) mod tests {
             assert!(
                 matches!(
                     TokenClaims::peek(&token, SystemTime::now()),
-                    Err(TokenError::Malformed(_))
+                    Err(IdentityError::Malformed {
+                        token_for: TokenFor::Graph,
+                        ..
+                    })
                 ),
                 "{why}"
             );
@@ -233,8 +207,8 @@ pub(super) mod tests {
         assert!(at(1_000_000 - 59).is_ok());
         assert_eq!(
             at(1_000_000 - 60).unwrap_err(),
-            TokenError::Expired {
-                exp: 1_000_000 - 60
+            IdentityError::Expired {
+                exp: Some(1_000_000 - 60)
             }
         );
     }
@@ -259,7 +233,7 @@ pub(super) mod tests {
             assert!(
                 matches!(
                     TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now()),
-                    Err(TokenError::WrongAudience { .. })
+                    Err(IdentityError::WrongAudience(TokenFor::Graph))
                 ),
                 "{aud}"
             );
@@ -271,7 +245,7 @@ pub(super) mod tests {
         let t = jwt(with("tid", json!(PERSONAL_ACCOUNT_TENANT)));
         assert_eq!(
             TokenClaims::peek(&t, SystemTime::now()).unwrap_err(),
-            TokenError::PersonalAccount
+            IdentityError::PersonalAccount
         );
     }
 
@@ -299,7 +273,7 @@ pub(super) mod tests {
             assert!(
                 matches!(
                     TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()),
-                    Err(TokenError::MissingScope { .. })
+                    Err(IdentityError::MissingScope(TokenFor::Graph))
                 ),
                 "{scp:?}"
             );

@@ -9,8 +9,10 @@ use async_trait::async_trait;
 use crate::clock::epoch_seconds;
 
 use super::bearer::BearerToken;
+use super::bearer::JwtPart;
 use super::caller::UserKey;
-use super::peek::{EXPIRY_SKEW, audiences, claims_of};
+use super::error::SharePointRefusal;
+use super::peek::{EXPIRY_SKEW, RawClaims, audiences};
 
 /// SharePoint Online's app id: the audience of a v2 SharePoint token.
 const SHAREPOINT_APP_ID: &str = "00000003-0000-0ff1-ce00-000000000000";
@@ -34,21 +36,6 @@ impl SharePointTokens for GivenSharePointToken {
     }
 }
 
-/// Why an `X-SharePoint-Authorization` header was refused (`bad_request`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SharePointTokenError {
-    #[error("X-SharePoint-Authorization must be 'Bearer <token>'")]
-    NotBearer,
-    #[error("X-SharePoint-Authorization is not a JWT with JSON claims")]
-    Malformed,
-    #[error("X-SharePoint-Authorization has expired")]
-    Expired,
-    #[error("X-SharePoint-Authorization is not for the sharing URL's host {host}")]
-    WrongAudience { host: String },
-    #[error("X-SharePoint-Authorization belongs to another user than Authorization")]
-    OtherUser,
-}
-
 /// Checks a caller's SharePoint token for the sharing URL's `host` (the
 /// `sharepoint` warm-up sends it there and nowhere else): a JWT, unexpired,
 /// audience `https://{host}` or SharePoint's app id, and the same user as the
@@ -60,13 +47,15 @@ pub fn check_sharepoint_token(
     host: Option<&str>,
     user: &UserKey,
     now: SystemTime,
-) -> Result<BearerToken, SharePointTokenError> {
-    let token = BearerToken::from_authorization(Some(header))
-        .map_err(|_| SharePointTokenError::NotBearer)?;
-    let claims = claims_of(&token).map_err(|_| SharePointTokenError::Malformed)?;
-    let exp = claims.exp.ok_or(SharePointTokenError::Malformed)?;
+) -> Result<BearerToken, SharePointRefusal> {
+    let token =
+        BearerToken::from_authorization(Some(header)).map_err(|_| SharePointRefusal::NotBearer)?;
+    let claims: RawClaims = token
+        .unverified(JwtPart::Claims)
+        .map_err(|_| SharePointRefusal::Malformed)?;
+    let exp = claims.exp.ok_or(SharePointRefusal::Malformed)?;
     if exp.saturating_add(EXPIRY_SKEW.as_secs()) <= epoch_seconds(now) {
-        return Err(SharePointTokenError::Expired);
+        return Err(SharePointRefusal::Expired);
     }
     if let Some(host) = host {
         let host_audience = format!("https://{host}");
@@ -75,7 +64,7 @@ pub fn check_sharepoint_token(
             a.eq_ignore_ascii_case(&host_audience) || a.eq_ignore_ascii_case(SHAREPOINT_APP_ID)
         });
         if !for_host {
-            return Err(SharePointTokenError::WrongAudience {
+            return Err(SharePointRefusal::WrongAudience {
                 host: host.to_owned(),
             });
         }
@@ -83,7 +72,7 @@ pub fn check_sharepoint_token(
     let same_user =
         claims.tid.as_deref() == Some(user.tid()) && claims.oid.as_deref() == Some(user.oid());
     if !same_user {
-        return Err(SharePointTokenError::OtherUser);
+        return Err(SharePointRefusal::OtherUser);
     }
     Ok(token)
 }
@@ -130,7 +119,7 @@ mod tests {
             (
                 sp(json!("https://graph.microsoft.com")),
                 host,
-                Err(SharePointTokenError::WrongAudience {
+                Err(SharePointRefusal::WrongAudience {
                     host: "contoso.sharepoint.com".into(),
                 }),
                 "a Graph token",
@@ -138,7 +127,7 @@ mod tests {
             (
                 sp(json!("https://evil.sharepoint.com")),
                 host,
-                Err(SharePointTokenError::WrongAudience {
+                Err(SharePointRefusal::WrongAudience {
                     host: "contoso.sharepoint.com".into(),
                 }),
                 "another host",
@@ -152,13 +141,13 @@ mod tests {
             (
                 "Basic abc".to_owned(),
                 host,
-                Err(SharePointTokenError::NotBearer),
+                Err(SharePointRefusal::NotBearer),
                 "not Bearer",
             ),
             (
                 "Bearer not-a-jwt".to_owned(),
                 host,
-                Err(SharePointTokenError::Malformed),
+                Err(SharePointRefusal::Malformed),
                 "not a JWT",
             ),
         ] {
@@ -178,7 +167,7 @@ mod tests {
                 now
             )
             .map(|_| ()),
-            Err(SharePointTokenError::OtherUser)
+            Err(SharePointRefusal::OtherUser)
         );
     }
 }

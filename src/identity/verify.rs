@@ -4,20 +4,17 @@
 //! of skew, and `REQUIRED_SCOPE` in `scp`
 //! (docs/graph-facts.md#7-on-behalf-of-and-validating-this-apis-own-tokens).
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation, decode};
 use serde::Deserialize;
 
-use super::error::IdentityError;
+use super::bearer::JwtPart;
+use super::error::{IdentityError, TokenFor};
 use super::keys::KeySets;
 use super::{BearerToken, TokenClaims, UserKey, member_rule, scopes_of};
 
 /// Skew tolerated on `exp` and `nbf` (the contract's 60 s).
 const LEEWAY_SECS: u64 = 60;
-/// Tokens longer than this are not Entra access tokens.
-const MAX_TOKEN_LEN: usize = 16 * 1024;
 
 /// The claims read from a verified token.
 #[derive(Deserialize)]
@@ -45,16 +42,12 @@ pub(crate) struct Verifier {
 impl Verifier {
     /// The verified claims of `token`, or why it is refused.
     pub async fn verify(&self, token: &BearerToken) -> Result<TokenClaims, IdentityError> {
-        let raw = token.expose();
-        if raw.len() > MAX_TOKEN_LEN {
-            return Err(IdentityError::Malformed("longer than any access token"));
-        }
         // `alg` is read as text first: `none` (or any name the library does
         // not know) must be `invalid_token`, not a parse error.
-        let kid = rs256_kid(raw)?;
+        let kid = rs256_kid(token)?;
         // The tenant names the keys and the issuer, so it is read before the
         // signature is checked; an unlisted tenant is refused before any call.
-        let tid = unverified_tid(raw)?;
+        let tid = unverified_tid(token)?;
         if !self.allowed_tenants.contains(&tid) {
             return Err(IdentityError::TenantNotAllowed);
         }
@@ -65,7 +58,7 @@ impl Verifier {
         validation.set_issuer(&[format!("{}/{tid}/v2.0", self.login_base_url)]);
         validation.set_audience(&self.audiences);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        let claims = decode::<ApiClaims>(raw, &key, &validation)
+        let claims = decode::<ApiClaims>(token.expose(), &key, &validation)
             .map_err(|e| refusal(e.kind()))?
             .claims;
         if !claims.tid.eq_ignore_ascii_case(&tid) {
@@ -73,10 +66,10 @@ impl Verifier {
         }
         let scopes = scopes_of(claims.scp.as_deref());
         if !scopes.contains(&self.required_scope) {
-            return Err(IdentityError::MissingScope);
+            return Err(IdentityError::MissingScope(TokenFor::ThisApi));
         }
-        let user = UserKey::new(&tid, &claims.oid)
-            .ok_or(IdentityError::Malformed("tid or oid is not an identifier"))?;
+        let user =
+            UserKey::new(&tid, &claims.oid).ok_or(malformed("tid or oid is not an identifier"))?;
         let is_member = member_rule(
             claims.acct,
             claims.idp.as_deref(),
@@ -97,13 +90,13 @@ impl Verifier {
 }
 
 /// The header's `kid`, once its `alg` is exactly `RS256`.
-fn rs256_kid(raw: &str) -> Result<String, IdentityError> {
+fn rs256_kid(token: &BearerToken) -> Result<String, IdentityError> {
     #[derive(Deserialize)]
     struct Header {
         alg: Option<String>,
         kid: Option<String>,
     }
-    let header: Header = unverified_part(raw, 0, "not a JWT with a JSON header")?;
+    let header: Header = token.unverified(JwtPart::Header).map_err(malformed)?;
     if header.alg.as_deref() != Some("RS256") {
         return Err(IdentityError::Invalid("not signed with RS256"));
     }
@@ -113,45 +106,36 @@ fn rs256_kid(raw: &str) -> Result<String, IdentityError> {
 }
 
 /// The `tid` claim, read without any check (lower-case).
-fn unverified_tid(raw: &str) -> Result<String, IdentityError> {
+fn unverified_tid(token: &BearerToken) -> Result<String, IdentityError> {
     #[derive(Deserialize)]
     struct Tenant {
-        tid: String,
+        tid: Option<String>,
     }
-    let tenant: Tenant = unverified_part(raw, 1, "the claims part is not JSON with a tid")?;
-    Ok(tenant.tid.to_ascii_lowercase())
+    let tenant: Tenant = token.unverified(JwtPart::Claims).map_err(malformed)?;
+    let tid = tenant.tid.ok_or(malformed("no tid claim"))?;
+    Ok(tid.to_ascii_lowercase())
 }
 
-/// Part `index` of a compact JWT as JSON, before any check (the header
-/// and the tenant decide how the token is checked).
-fn unverified_part<T: serde::de::DeserializeOwned>(
-    raw: &str,
-    index: usize,
-    malformed: &'static str,
-) -> Result<T, IdentityError> {
-    let part = raw
-        .split('.')
-        .nth(index)
-        .ok_or(IdentityError::Malformed("not three dot-separated parts"))?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .map_err(|_| IdentityError::Malformed(malformed))?;
-    serde_json::from_slice(&bytes).map_err(|_| IdentityError::Malformed(malformed))
+fn malformed(reason: &'static str) -> IdentityError {
+    IdentityError::Malformed {
+        reason,
+        token_for: TokenFor::ThisApi,
+    }
 }
 
 /// What a failed `decode` means, as the contract names it.
 fn refusal(kind: &ErrorKind) -> IdentityError {
     match kind {
-        ErrorKind::ExpiredSignature => IdentityError::Expired,
-        ErrorKind::InvalidAudience => IdentityError::WrongAudience,
+        ErrorKind::ExpiredSignature => IdentityError::Expired { exp: None },
+        ErrorKind::InvalidAudience => IdentityError::WrongAudience(TokenFor::ThisApi),
         ErrorKind::InvalidIssuer => IdentityError::Invalid("issued by another issuer"),
         ErrorKind::ImmatureSignature => IdentityError::Invalid("not valid yet (nbf)"),
         ErrorKind::InvalidSignature => IdentityError::Invalid("the signature does not verify"),
         ErrorKind::InvalidAlgorithm => IdentityError::Invalid("not signed with RS256"),
         ErrorKind::MissingRequiredClaim(_) => {
-            IdentityError::Malformed("a required claim (exp, iss, aud) is missing")
+            malformed("a required claim (exp, iss, aud) is missing")
         }
-        _ => IdentityError::Malformed("not a JWT with JSON claims"),
+        _ => malformed("not a JWT with JSON claims"),
     }
 }
 
@@ -162,8 +146,14 @@ mod tests {
     #[test]
     fn each_decode_failure_is_the_contracts_problem() {
         for (kind, expected) in [
-            (ErrorKind::ExpiredSignature, IdentityError::Expired),
-            (ErrorKind::InvalidAudience, IdentityError::WrongAudience),
+            (
+                ErrorKind::ExpiredSignature,
+                IdentityError::Expired { exp: None },
+            ),
+            (
+                ErrorKind::InvalidAudience,
+                IdentityError::WrongAudience(TokenFor::ThisApi),
+            ),
             (
                 ErrorKind::InvalidSignature,
                 IdentityError::Invalid("the signature does not verify"),
@@ -178,7 +168,7 @@ mod tests {
             ),
             (
                 ErrorKind::MissingRequiredClaim("exp".into()),
-                IdentityError::Malformed("a required claim (exp, iss, aud) is missing"),
+                malformed("a required claim (exp, iss, aud) is missing"),
             ),
         ] {
             assert_eq!(refusal(&kind), expected, "{kind:?}");

@@ -1,7 +1,7 @@
 //! Resolution: hydration look-up, coordinated warm-up, then the request's
-//! Graph GET (`/shares/…` or `/drives/…`, whichever may hit the guest
-//! hydration anomaly), or a batch's many, with retries, all inside one
-//! deadline. The rounds (`rounds`) only call, sleep and do what
+//! Graph request (a GET of `/shares/…` or `/drives/…`, or the `preview`
+//! action's POST: whichever may hit the guest hydration anomaly), or a
+//! batch's many, with retries, all inside one deadline. The rounds (`rounds`) only call, sleep and do what
 //! `retry::decide` says; `warmup::Ledger` coordinates warm-ups across
 //! requests.
 
@@ -10,7 +10,7 @@ mod report;
 mod request;
 mod rounds;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -18,11 +18,12 @@ pub use error::ResolveError;
 pub use report::{Hydration, Report};
 pub use request::{
     BatchRequest, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, Target,
-    WarmupRequest,
+    TargetError, WarmupRequest,
 };
 pub use rounds::Answered;
 use rounds::Via;
 
+use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphTrouble};
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
@@ -40,6 +41,8 @@ pub struct Resolver {
     deadline: Duration,
     ttl: Duration,
     marker_ttl: Duration,
+    /// What records, markers, leases and throttle windows are stamped with.
+    clock: Clock,
 }
 
 impl Resolver {
@@ -47,8 +50,9 @@ impl Resolver {
         settings: &Settings,
         graph: GraphClient,
         store: std::sync::Arc<dyn HydrationStore>,
+        clock: Clock,
     ) -> Self {
-        let policy = settings.retry_policy();
+        let policy = settings.retry;
         let store = BestEffortStore::new(store, settings.store_timeout);
         Self {
             ledger: Ledger::new(
@@ -56,6 +60,7 @@ impl Resolver {
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
                 store.clone(),
+                clock.clone(),
             ),
             throttle: ThrottleWindows::new(),
             graph,
@@ -64,6 +69,7 @@ impl Resolver {
             deadline: settings.resolve_deadline,
             ttl: settings.hydration_ttl,
             marker_ttl: settings.warmup_marker_ttl,
+            clock,
         }
     }
 
@@ -71,8 +77,9 @@ impl Resolver {
         self.store.name()
     }
 
-    /// Makes one request's Graph GET for one caller (a share's driveItem,
-    /// a folder's children, an item inside it), through the same look-up,
+    /// Makes one request's Graph call for one caller (a share's driveItem,
+    /// a folder's children, an item inside it, a link's permission, a
+    /// preview), through the same look-up,
     /// warm-up, retries and recording. Never panics on input; every
     /// failure is a `ResolveError`, and `Report` says what happened either way.
     pub async fn resolve(
@@ -246,7 +253,7 @@ impl Resolver {
     /// `throttled`, with the wait that is left, while Graph's `Retry-After`
     /// for this caller runs: no Graph call until then.
     async fn not_throttled(&self, caller: &Caller) -> Result<(), ResolveError> {
-        match self.throttle.left(caller).await {
+        match self.throttle.left(caller, self.clock.instant()).await {
             Some(retry_after) => Err(ResolveError::Throttled { retry_after }),
             None => Ok(()),
         }
@@ -263,7 +270,7 @@ impl Resolver {
         let rtt = t.elapsed();
         report.timings.store += rtt;
         let found = count(found, report).flatten();
-        crate::warmup::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
+        crate::warmup::known(found.as_ref(), caller.fingerprint(), self.clock.now(), rtt)
     }
 
     /// A coordinated warm-up (or a join of one still settling, here or on
@@ -326,7 +333,7 @@ impl Resolver {
         if unrecorded {
             let record = HydrationRecord::new(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.ttl,
                 report.warmup,
             );
@@ -339,7 +346,7 @@ impl Resolver {
         if let Some(strategy) = report.warmup {
             let marker = HydrationRecord::warmed(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.marker_ttl,
                 strategy,
             );

@@ -5,14 +5,17 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::drive_item::ItemRef;
-use crate::graph::{CallLabel, GraphPath};
+use crate::graph::{CallLabel, GraphPath, GraphRequest};
 use crate::identity::Caller;
 use crate::prefer::Redeem;
-use crate::query_options::{QueryOptions, Scope};
+use crate::preview::{self, PreviewBody, PreviewUnsupported};
+use crate::query_options::QueryOptions;
+use crate::scope::Scope;
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
 use crate::warmup::{WarmupOutcome, WarmupPlace};
 
-/// A resolved driveItem (or children page), byte-for-byte as Graph sent it.
+/// Graph's answer (a driveItem, a children page, a permission, a
+/// preview), byte-for-byte as Graph sent it.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub body: Bytes,
@@ -22,32 +25,65 @@ pub struct Resolved {
 /// What a resolution reads: a share, or an item inside a shared folder.
 #[derive(Debug, Clone)]
 pub enum Resource {
-    /// `/shares/{shareId}/driveItem`.
+    /// `/shares/{shareId}/…`.
     Share(ShareId),
-    /// `/drives/{driveId}/items/{itemId}`: names no sharing URL.
+    /// `/drives/{driveId}/items/{itemId}…`: names no sharing URL.
     Item(ItemRef),
 }
 
-/// What one request reads in Graph, without who asks: a single route's
-/// request is one caller and one target, a batch one caller and many.
+/// What one request reads, as parsed at the edge: the resource, what of it,
+/// the checked query options and `Prefer`. One Graph request follows from
+/// it; a `$batch` is one caller and many of these.
+/// Made by [`Target::new`] only, so every target is one Graph has.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub resource: Resource,
-    /// The item itself, or its children.
-    pub scope: Scope,
+    resource: Resource,
+    scope: Scope,
     /// Checked query options, forwarded as sent.
-    pub options: QueryOptions,
+    options: QueryOptions,
     /// `Prefer` for Graph (the `/shares` routes only).
-    pub redeem: Option<Redeem>,
+    redeem: Option<Redeem>,
     /// A batch request's own `client-request-id`; the caller's otherwise.
-    pub client_request_id: Option<String>,
+    client_request_id: Option<String>,
+}
+
+/// Why a target cannot be read at all (no Graph call).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error(transparent)]
+    PreviewUnsupported(#[from] PreviewUnsupported),
+    /// Only a sharing link has a link permission.
+    #[error("an item inside a shared folder has no sharing link permission: ask for the share's")]
+    PermissionOfItem,
 }
 
 impl Target {
-    /// `resource`'s item, with no options.
-    pub fn of(resource: Resource) -> Self {
-        Self {
+    /// `scope` of `resource`, if Graph has it: a link's permission is a
+    /// share's, and personal OneDrive has no preview action.
+    pub fn new(
+        resource: Resource,
+        scope: Scope,
+        options: QueryOptions,
+        redeem: Option<Redeem>,
+    ) -> Result<Self, TargetError> {
+        match (&resource, &scope) {
+            (Resource::Share(share), Scope::Preview(_)) => preview::check_share(share)?,
+            (Resource::Item(_), Scope::Permission) => return Err(TargetError::PermissionOfItem),
+            _ => {}
+        }
+        Ok(Self {
             resource,
+            scope,
+            options,
+            redeem,
+            client_request_id: None,
+        })
+    }
+
+    /// A share's driveItem, with no options.
+    pub fn share(share: ShareId) -> Self {
+        Self {
+            resource: Resource::Share(share),
             scope: Scope::Item,
             options: QueryOptions::default(),
             redeem: None,
@@ -55,22 +91,71 @@ impl Target {
         }
     }
 
-    /// The Graph call this request makes (and retries).
-    pub(crate) fn graph_path(&self) -> GraphPath {
-        let path = match (&self.resource, self.scope) {
+    /// The same target with a batch request's own `client-request-id`.
+    pub fn with_client_request_id(self, client_request_id: Option<String>) -> Self {
+        Self {
+            client_request_id,
+            ..self
+        }
+    }
+
+    /// A batch request's own `client-request-id`, if it sent one.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.client_request_id.as_deref()
+    }
+
+    /// What it reads.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// What of it.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The checked query options (a listing's next link keeps them).
+    pub fn options(&self) -> &QueryOptions {
+        &self.options
+    }
+
+    /// The sharing URL's host, when the target names one (for the caller's
+    /// SharePoint token).
+    pub fn host(&self) -> Option<&str> {
+        match &self.resource {
+            Resource::Share(share) => share.sharing_url().map(SharingUrl::host),
+            Resource::Item(_) => None,
+        }
+    }
+
+    /// The Graph request this target makes (and retries).
+    pub(crate) fn graph_request(&self) -> GraphRequest {
+        let path = match (&self.resource, &self.scope) {
             (Resource::Share(share), Scope::Item) => GraphPath::shares_drive_item(share),
             (Resource::Share(share), Scope::Children) => GraphPath::shares_children(share),
+            (Resource::Share(share), Scope::Permission) => GraphPath::shares_permission(share),
+            (Resource::Share(share), Scope::Preview(_)) => GraphPath::shares_preview(share),
             (Resource::Item(item), Scope::Item) => GraphPath::drive_item(item),
             (Resource::Item(item), Scope::Children) => GraphPath::drive_item_children(item),
-        };
-        path.with_options(&self.options)
+            (Resource::Item(item), Scope::Preview(_)) => GraphPath::drive_item_preview(item),
+            (Resource::Item(_), Scope::Permission) => {
+                unreachable!("Target::new, the only constructor, refuses an item's permission")
+            }
+        }
+        .with_options(&self.options);
+        match &self.scope {
+            Scope::Preview(body) => GraphRequest::post(path, self.prefer(), preview_json(body)),
+            _ => GraphRequest::get(path, self.prefer()),
+        }
     }
 
     /// What the call is, for its diagnostics.
     pub(crate) fn label(&self) -> CallLabel {
-        match self.resource {
-            Resource::Share(_) => CallLabel::SHARES,
-            Resource::Item(_) => CallLabel::DRIVES,
+        match (&self.resource, &self.scope) {
+            (_, Scope::Preview(_)) => CallLabel::PREVIEW,
+            (_, Scope::Permission) => CallLabel::PERMISSION,
+            (Resource::Share(_), _) => CallLabel::SHARES,
+            (Resource::Item(_), _) => CallLabel::DRIVES,
         }
     }
 
@@ -90,17 +175,14 @@ impl Target {
             Resource::Item(_) => None,
         }
     }
-
-    /// The sharing URL's host, for a share given by URL (or `u!` id).
-    pub fn sharing_host(&self) -> Option<&str> {
-        match &self.resource {
-            Resource::Share(share) => share.sharing_url().map(SharingUrl::host),
-            Resource::Item(_) => None,
-        }
-    }
 }
 
-/// One resolution request: a Graph GET that may hit the hydration anomaly.
+/// The preview's options as Graph's JSON (an empty object when none).
+fn preview_json(body: &PreviewBody) -> serde_json::Value {
+    serde_json::to_value(body).unwrap_or_else(|_| serde_json::json!({}))
+}
+
+/// One resolution request: a caller and what it reads.
 #[derive(Debug)]
 pub struct ResolveRequest {
     pub caller: Caller,
@@ -121,7 +203,7 @@ impl BatchRequest {
     pub(crate) fn place(&self) -> WarmupPlace<'_> {
         self.requests
             .iter()
-            .find(|(_, t)| t.sharing_host().is_some())
+            .find(|(_, t)| t.host().is_some())
             .map_or_else(WarmupPlace::default, |(_, t)| t.place())
     }
 }

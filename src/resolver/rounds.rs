@@ -12,8 +12,8 @@ use tokio::time::Instant;
 
 use super::{Hydration, Report, ResolveError, Resolved, Resolver, Target};
 use crate::graph::{
-    BatchAnswer, GraphDiagnostics, GraphPath, GraphResponse, GraphTrouble, InnerCall, MAX_REQUESTS,
-    TransportError, Verdict, classify, classify_round_trip,
+    BatchAnswer, GraphDiagnostics, GraphRequest, GraphResponse, GraphTrouble, InnerCall,
+    MAX_REQUESTS, TransportError, Verdict, classify, classify_round_trip,
 };
 use crate::identity::Caller;
 use crate::retry::{Answer, GiveUp, Next, Progress, decide};
@@ -58,7 +58,7 @@ enum Standing {
 struct Item<'a> {
     id: Option<&'a str>,
     target: &'a Target,
-    path: GraphPath,
+    request: GraphRequest,
     progress: Progress,
     graph: Vec<GraphDiagnostics>,
     standing: Standing,
@@ -129,7 +129,7 @@ impl Resolver {
             .map(|&(id, target)| Item {
                 id,
                 target,
-                path: target.graph_path(),
+                request: target.graph_request(),
                 progress: Progress {
                     attempts: 0,
                     trouble_retries: 0,
@@ -240,7 +240,9 @@ impl Resolver {
                     retry_after: Some(wait),
                 }) = answer
                 {
-                    self.throttle.open(caller, *wait).await;
+                    self.throttle
+                        .open(caller, *wait, self.clock.instant())
+                        .await;
                     throttled_until = throttled_until.max(Instant::now() + *wait);
                 }
             }
@@ -291,7 +293,11 @@ impl Resolver {
             if let Some(wait) = handed_a_wait {
                 // The caller was handed a wait (the throttle window runs):
                 // no further round, the others answer with what is left.
-                let left = self.throttle.left(caller).await.unwrap_or(wait);
+                let left = self
+                    .throttle
+                    .left(caller, self.clock.instant())
+                    .await
+                    .unwrap_or(wait);
                 for item in &mut items {
                     if matches!(item.standing, Standing::Due { .. }) {
                         item.standing =
@@ -326,9 +332,8 @@ impl Resolver {
     ) -> Vec<Reply> {
         let client_request_id = |item: &Item<'_>| -> String {
             item.target
-                .client_request_id
-                .clone()
-                .unwrap_or_else(|| caller.client_request_id.clone())
+                .client_request_id()
+                .map_or_else(|| caller.client_request_id.clone(), str::to_owned)
         };
         let mut replies = Vec::with_capacity(round.len());
         match via {
@@ -337,9 +342,8 @@ impl Resolver {
                     let item = &items[i];
                     let call = self
                         .graph
-                        .get_preferring(
-                            &item.path,
-                            item.target.prefer(),
+                        .send(
+                            &item.request,
                             &caller.token,
                             &client_request_id(item),
                             item.target.label(),
@@ -367,8 +371,7 @@ impl Resolver {
                         .enumerate()
                         .map(|(at, &i)| InnerCall {
                             id: &ids[at],
-                            path: &items[i].path,
-                            prefer: items[i].target.prefer(),
+                            request: &items[i].request,
                             client_request_id: &crids[at],
                             label: items[i].target.label(),
                         })

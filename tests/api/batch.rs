@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use graph_sim::token::TokenBuilder;
 use graph_sim::{
-    Behaviour, DEMO_FOLDER_URL, DEMO_PRIVATE_SHARE_URL, Fault, FaultAction, RecordedRequest,
-    Scenario, SimUser,
+    Behaviour, DEMO_FOLDER_ID, DEMO_FOLDER_URL, DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, Fault,
+    FaultAction, RecordedRequest, Scenario, SimUser, demo_drive_id,
 };
 use serde_json::{Value, json};
 use share_resolver::identity::UserKey;
@@ -131,7 +131,10 @@ async fn a_cold_guests_twenty_links_with_300_ms_of_lag_take_at_most_three_round_
     };
     // The production settle schedule: the first checkpoint 300 ms after
     // the warm-up was sent.
-    let app = spawn_app_with(lagging, |s| s.settle_base = Duration::from_millis(300)).await;
+    let app = spawn_app_with(lagging, |s| {
+        s.retry.settle_base = Duration::from_millis(300)
+    })
+    .await;
     let guest = Guest::new();
     let links = links(&app, 20);
 
@@ -557,5 +560,70 @@ async fn inner_requests_carry_their_own_headers_options_and_next_links() {
             app.address
         )),
         "{next}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_reads_permissions_and_previews_in_the_same_batch_as_their_routes_answer() {
+    let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+    let guest = Guest::member();
+    app.graph.add_user(SimUser::member(&guest.tid, &guest.oid));
+    let share = u_id(DEMO_SHARE_URL);
+    let item = format!("/drives/{}/items/{DEMO_FOLDER_ID}", demo_drive_id());
+    let onedrive = u_id("https://1drv.ms/w/s!AmKbC0dEfGhIjKlMnOpQrStUv?e=1a2B3c");
+    let preview = |id: &str, url: String, body: Value| {
+        json!({"id": id, "method": "POST", "url": url,
+               "headers": {"Content-Type": "application/json"}, "body": body})
+    };
+    let requests = json!([
+        get("permission", &format!("/shares/{share}/permission")),
+        preview("preview", format!("/shares/{share}/driveItem/preview"), json!({"viewer": "onedrive", "zoom": 1})),
+        {"id": "bare", "method": "POST", "url": format!("{item}/preview")},
+        preview("personal", format!("/shares/{onedrive}/driveItem/preview"), json!({})),
+        preview("word", format!("/shares/{share}/driveItem/preview"), json!({"viewer": "word"})),
+        get("got", &format!("/shares/{share}/driveItem/preview")),
+        get("item-permission", &format!("{item}/permission")),
+    ]);
+
+    let answers = responses(app.post_batch(requests, Some(&guest.token)).await).await;
+
+    let single = app
+        .get_path(
+            &format!("/v1/shares/{share}/permission"),
+            Some(&guest.token),
+            &[],
+        )
+        .await;
+    assert_eq!(single.status(), 200);
+    let single: Value = single.json().await.unwrap();
+    assert_eq!(answers[0]["status"], 200, "{}", answers[0]);
+    assert_eq!(answers[0]["body"], single, "what the route answers");
+    for answer in &answers[1..3] {
+        assert_eq!(answer["status"], 200, "{answer}");
+        assert!(answer["body"]["getUrl"].is_string(), "{answer}");
+    }
+    assert_inner_problem(&answers[3], 400, "preview_unsupported");
+    assert_inner_problem(&answers[4], 400, "bad_request");
+    assert!(
+        answers[4]["body"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("body")
+    );
+    assert_inner_problem(&answers[5], 405, "method_not_allowed");
+    assert_inner_problem(&answers[6], 404, "not_found");
+    let inner = app.inner_requests_for(&guest);
+    let sent: Vec<(String, String)> = inner
+        .iter()
+        .map(|r| (r.batch.as_ref().unwrap().id.clone(), r.method.clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("permission".to_owned(), "GET".to_owned()),
+            ("preview".to_owned(), "POST".to_owned()),
+            ("bare".to_owned(), "POST".to_owned()),
+        ],
+        "one round trip, the invalid ones never sent"
     );
 }

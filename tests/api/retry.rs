@@ -48,6 +48,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "x-resolver-attempts"), "2");
     let waited = started.elapsed();
+    // Real time: the wait is the service's real sleep, read off an HTTP-date.
     assert!(
         waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
         "waited {waited:?}"
@@ -73,9 +74,9 @@ async fn hydration_lag_is_bridged_by_one_warm_up_and_settle_polls() {
         ..Scenario::demo()
     };
     let app = spawn_app_with(scenario, |s| {
-        s.backoff_base = Duration::from_millis(40);
-        s.backoff_cap = Duration::from_millis(80);
-        s.max_attempts = 10;
+        s.retry.backoff_base = Duration::from_millis(40);
+        s.retry.backoff_cap = Duration::from_millis(80);
+        s.retry.max_attempts = 10;
     })
     .await;
     let guest = Guest::new();

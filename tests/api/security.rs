@@ -70,7 +70,7 @@ async fn a_forged_token_gets_the_same_answer_for_a_known_and_an_unknown_victim()
 
 #[tokio::test]
 async fn a_forged_requests_warm_up_is_never_shared_with_the_victim() {
-    let app = spawn_app_with(Scenario::demo(), |s| s.max_attempts = 1).await;
+    let app = spawn_app_with(Scenario::demo(), |s| s.retry.max_attempts = 1).await;
     let victim = Guest::new();
     let forged = TokenBuilder::guest(&victim.tid, &victim.oid).build_forged();
 
@@ -161,15 +161,14 @@ async fn a_slow_client_is_cut_off_by_the_header_read_timeout() {
         .await
         .unwrap();
     let settings = share_resolver_testkit::test_settings(&graph);
-    let app = share_resolver::startup::App::with_store(
+    let (app, _metrics) = crate::helpers::build_app(
         &settings,
         std::sync::Arc::new(share_resolver::hydration::MemoryStore::new(
             10,
             Duration::from_secs(60),
         )),
     )
-    .await
-    .unwrap();
+    .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = ServeLimits {

@@ -9,6 +9,15 @@
 //! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
+//!
+//! Graph's side: `/shares/{id}/driveItem[/children]`, `/shares/{id}/permission`,
+//! the `preview` action on shares and items, `/drives/{d}/items/{i}[/children]`
+//! (`$expand=thumbnails` included), the warm-up calls, and `POST /$batch`
+//! (up to 20 of those in one round trip, answered out of order; the log
+//! keeps round trips and the requests inside them apart:
+//! [`GraphSimulator::round_trips`], [`GraphSimulator::inner_requests`]).
+//! Thumbnails and `downloadUrl`s are served at `/_media/…` with no token.
+//! [`Scenario::shared_with_you`] is a guest's page of twenty links.
 
 mod aad;
 mod admin;
@@ -22,6 +31,7 @@ mod folders;
 mod hydration;
 mod jwt;
 mod login;
+mod media;
 mod obo;
 mod permission;
 mod preview;
@@ -30,6 +40,7 @@ mod responses;
 mod routes;
 mod scenario;
 mod server;
+mod shared_with_you;
 mod sharepoint;
 mod shares;
 mod sites;
@@ -49,12 +60,14 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
+pub use media::{SIM_ROOT_PLACEHOLDER, sim_download_url};
 pub use permission::{LinkScope, LinkType, SimPermission};
 pub use record::{BatchPart, RecordedRequest, RequestKind};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
     SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
 };
+pub use shared_with_you::{SharedLink, shared_with_you_links};
 
 use state::{State, lock};
 
@@ -175,6 +188,14 @@ impl GraphSimulator {
         self.requests().iter().filter(|r| r.kind == kind).count()
     }
 
+    /// Returns once `n` requests have arrived since the simulator started
+    /// (clearing the log does not reset the count): a test waits on this
+    /// instead of polling the log.
+    pub async fn until_arrived(&self, n: u64) {
+        let mut arrivals = self.state().arrivals();
+        let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
+    }
+
     /// Empties the request log.
     pub fn clear_requests(&self) {
         self.state().clear_requests();
@@ -208,6 +229,12 @@ impl GraphSimulator {
     /// Adds a share, replacing any with the same URL.
     pub fn add_share(&self, share: SimShare) {
         self.state().add_share(share);
+    }
+
+    /// Registers the demo guest's "shared with you" page (the twenty links
+    /// of [`Scenario::shared_with_you`]) and lists its links.
+    pub fn add_shared_with_you(&self) -> Vec<SharedLink> {
+        self.state().add_shared_with_you()
     }
 
     /// Adds an item to a drive (a folder's child, listed last), replacing
@@ -249,6 +276,10 @@ mod batch_tests;
 #[cfg(test)]
 mod identity_tests;
 #[cfg(test)]
+mod media_tests;
+#[cfg(test)]
 mod permission_preview_tests;
+#[cfg(test)]
+mod shared_with_you_tests;
 #[cfg(test)]
 mod tests;

@@ -39,6 +39,12 @@ pub enum RequestKind {
     Token,
     /// The simulator's own `/_sim/…` routes.
     Admin,
+    /// A thumbnail image, `GET /_media/thumbnails/{driveId}/{itemId}/{size}`:
+    /// SharePoint's pre-authenticated URL, no token.
+    Thumbnail,
+    /// A file's bytes, `GET /_media/download/{driveId}/{itemId}` (an item's
+    /// `@microsoft.graph.downloadUrl`), no token.
+    Download,
     /// Anything else (the service should never send these).
     Other,
 }
@@ -53,6 +59,12 @@ impl RequestKind {
         }
         if sharepoint_host(path).is_some() {
             return Self::WarmupSharePointCurrentUser;
+        }
+        if path.starts_with("/_media/thumbnails/") {
+            return Self::Thumbnail;
+        }
+        if path.starts_with("/_media/download/") {
+            return Self::Download;
         }
         if let Some(kind) = Self::identity(path) {
             return kind;
@@ -138,10 +150,15 @@ impl RequestKind {
         }
     }
 
-    /// A Graph or SharePoint REST call: not the simulator's own routes nor
-    /// the identity platform's.
+    /// A Graph or SharePoint REST call: not the simulator's own routes,
+    /// the identity platform's, nor a thumbnail or download.
     pub fn is_graph(self) -> bool {
-        self != Self::Admin && !self.is_identity()
+        !matches!(self, Self::Admin | Self::Thumbnail | Self::Download) && !self.is_identity()
+    }
+
+    /// A thumbnail or download: what a page loads with no token.
+    pub fn is_media(self) -> bool {
+        matches!(self, Self::Thumbnail | Self::Download)
     }
 
     /// Whether the simulator reads its body: admin calls, token requests
@@ -283,6 +300,9 @@ mod tests {
             ("/v1.0/$batch/x", Other),
             ("/beta/$batch", Other),
             ("/_sim/requests", Admin),
+            ("/_media/thumbnails/b!x/01A/small", Thumbnail),
+            ("/_media/download/b!x/01A", Download),
+            ("/_media/other", Other),
             ("/_simulator", Other),
             ("/5f1c2f7a/discovery/v2.0/keys", Keys),
             ("//discovery/v2.0/keys", Other),

@@ -145,8 +145,9 @@ async fn handle(
     let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
         let seq = s.log(record);
-        if kind == RequestKind::Admin {
-            // The harness talking to the simulator: no latency, no faults.
+        if kind == RequestKind::Admin || kind.is_media() {
+            // The harness talking to the simulator, or a page loading a
+            // thumbnail or download: no latency, no faults.
             (seq, None, None, None)
         } else if kind.is_identity() {
             // The identity platform: no Graph latency; only the faults

@@ -10,6 +10,7 @@ use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
 use super::record::RecordedRequest;
 use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
+use super::shared_with_you::{SharedLink, shared_with_you_parts};
 
 /// `(driveId, itemId)`.
 pub(crate) type ItemKey = (String, String);
@@ -55,6 +56,9 @@ pub(crate) struct State {
     pub(crate) token_faults: TokenFaultQueue,
     log: Vec<Entry>,
     next_seq: u64,
+    /// How many requests arrived in all (clearing the log keeps counting):
+    /// what a test awaits instead of polling the log.
+    arrived: tokio::sync::watch::Sender<u64>,
 }
 
 /// Locks, shrugging off poisoning: a panicked test thread must not turn
@@ -86,6 +90,7 @@ impl State {
             token_faults: TokenFaultQueue::default(),
             log: Vec::new(),
             next_seq: 0,
+            arrived: tokio::sync::watch::Sender::new(0),
         };
         for user in scenario.users {
             state.add_user(user);
@@ -110,6 +115,14 @@ impl State {
         }
         self.s_ids.insert(share.s_id(), share.url.clone());
         self.shares.insert(share.url.clone(), share);
+    }
+
+    /// Adds the "shared with you" page's shares and items; its links.
+    pub(crate) fn add_shared_with_you(&mut self) -> Vec<SharedLink> {
+        let (links, shares, items) = shared_with_you_parts();
+        shares.into_iter().for_each(|share| self.add_share(share));
+        items.into_iter().for_each(|item| self.add_item(item));
+        links
     }
 
     /// Adds (or replaces) an item, listed last in its parent's children.
@@ -141,6 +154,12 @@ impl State {
                 item,
                 children: Vec::new(),
             });
+    }
+
+    /// The simulator's root URL (`http://127.0.0.1:4000`), where its
+    /// thumbnails and downloads are served.
+    pub(crate) fn root_url(&self) -> &str {
+        &self.login_base_url
     }
 
     /// An item that was added (not just named as a parent).
@@ -196,6 +215,7 @@ impl State {
         self.next_seq += 1;
         request.seq = seq;
         self.log.push(Entry { seq, request });
+        self.arrived.send_replace(self.next_seq);
         seq
     }
 
@@ -221,6 +241,11 @@ impl State {
             entry.request.user = user;
             entry.request.audience = audience;
         }
+    }
+
+    /// A receiver of how many requests arrived in all.
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.arrived.subscribe()
     }
 
     /// The log in arrival order, without request `except` (an admin call

@@ -1,6 +1,7 @@
 //! The service and the Graph simulator on random loopback ports, with one
 //! typed method per route.
 
+use std::io::Write;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -8,24 +9,30 @@ use graph_sim::token::TokenBuilder;
 use graph_sim::{GraphSimulator, Scenario, SimItem, SimShare};
 use reqwest::Response;
 use serde_json::Value;
+use share_resolver::clock::Clock;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
+use share_resolver::retry::RetryPolicy;
 use share_resolver::startup::{App, serve};
 
 use crate::logs::LOGS;
 
-/// EMF documents written by a service under test.
+/// The request lines (each a log line and an EMF document) written by a
+/// service under test.
 #[derive(Clone, Default)]
 pub struct MetricsCapture(Arc<std::sync::Mutex<Vec<String>>>);
 
 impl MetricsCapture {
-    /// A metrics sink writing here, in `settings`' namespace.
+    /// A metrics sink writing here, in `settings`' namespace, and into
+    /// [`LOGS`] too: the process's log lines, as stdout would hold them.
     pub fn metrics(&self, settings: &Settings) -> Metrics {
         let lines = self.0.clone();
         Metrics::with_sink(
             settings.metrics_namespace.clone(),
             Arc::new(move |line: &str| {
+                // One write: concurrent tests must not split the line.
+                let _ = LOGS.clone().write_all(format!("{line}\n").as_bytes());
                 lines
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -34,7 +41,7 @@ impl MetricsCapture {
         )
     }
 
-    /// Every document so far, parsed (a line that is not JSON panics).
+    /// Every line so far, parsed (a line that is not JSON panics).
     pub fn documents(&self) -> Vec<Value> {
         let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
         lines
@@ -55,6 +62,8 @@ pub struct TestApp {
     pub store: Arc<dyn HydrationStore>,
     /// The EMF documents the service wrote, one a request.
     pub metrics: MetricsCapture,
+    /// The service's clock: a test advances it instead of sleeping.
+    pub clock: Clock,
     #[allow(dead_code)]
     pub settings: Settings,
     pub client: reqwest::Client,
@@ -117,9 +126,12 @@ pub fn test_settings(graph: &GraphSimulator) -> Settings {
     Settings {
         graph_base_url: graph.base_url(),
         sharepoint_override: Some(format!("http://{}", graph.addr())),
-        backoff_base: Duration::from_millis(5),
-        backoff_cap: Duration::from_millis(20),
-        settle_base: Duration::from_millis(5),
+        retry: RetryPolicy {
+            backoff_base: Duration::from_millis(5),
+            backoff_cap: Duration::from_millis(20),
+            settle_base: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        },
         resolve_deadline: Duration::from_secs(5),
         ..Settings::default()
     }
@@ -147,11 +159,8 @@ pub async fn spawn_service(
     settings: Settings,
     store: Arc<dyn HydrationStore>,
 ) -> TestApp {
-    LazyLock::force(&LOGS);
-    let metrics = MetricsCapture::default();
-    let app = App::with_parts(&settings, store.clone(), metrics.metrics(&settings))
-        .await
-        .expect("app builds");
+    let clock = Clock::manual();
+    let (app, metrics) = build(&settings, store.clone(), clock.clone()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, app.router));
@@ -160,12 +169,35 @@ pub async fn spawn_service(
         graph,
         store,
         metrics,
+        clock,
         settings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// The service built in process, with no listener (the Lambda adapter's
+/// way in); its EMF documents go to the capture, not to the test output.
+pub async fn build_app(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+) -> (App, MetricsCapture) {
+    build(settings, store, Clock::manual()).await
+}
+
+async fn build(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+    clock: Clock,
+) -> (App, MetricsCapture) {
+    LazyLock::force(&LOGS);
+    let metrics = MetricsCapture::default();
+    let app = App::with_clock(settings, store, metrics.metrics(settings), clock)
+        .await
+        .expect("app builds");
+    (app, metrics)
 }
 
 impl TestApp {

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::super::error::ApiError;
 use super::super::extract::{parse, read_body};
+use crate::preview::PreviewBody;
 
 /// Largest batch body accepted (`payload_too_large`); the route's
 /// `DefaultBodyLimit` says the same.
@@ -37,7 +38,7 @@ pub(crate) struct BatchItem {
     /// Unique in the batch: 1 to 64 letters, digits, `-` or `_`.
     #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$", example = "1")]
     pub id: String,
-    /// `GET` (the `/shares` and `/drives` routes).
+    /// `GET`, or `POST` for a `preview`.
     #[schema(example = "GET")]
     pub method: String,
     /// The route's path and query, relative to `/v1` (`/shares/…` or
@@ -51,6 +52,11 @@ pub(crate) struct BatchItem {
     #[serde(default)]
     #[schema(value_type = Option<std::collections::HashMap<String, String>>)]
     pub headers: Option<Map<String, Value>>,
+    /// A `preview`'s options (as the preview routes' body); absent or
+    /// `null`: none.
+    #[serde(default)]
+    #[schema(value_type = Option<PreviewBody>)]
+    pub body: Option<Value>,
     /// Not supported: a batch with it is refused.
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]

@@ -11,47 +11,82 @@ use serde_json::Value;
 
 use super::super::error::ApiError;
 use super::super::extract::{ClientRequestId, SharePath};
-use super::super::target;
+use super::super::routes::read;
 use super::body::BatchItem;
 use crate::drive_item::{ItemRef, ItemRefError};
 use crate::prefer::Redeem;
-use crate::query_options::Scope;
+use crate::preview::PreviewBody;
 use crate::resolver::{Resource, Target};
+use crate::scope::Scope;
 use crate::share_id::{HostAllowList, ShareId, ShareIdError};
 
-/// A route a batch may hold.
+/// What a route reads: a share or an item, and what of it (a preview's
+/// options come from the request's `body`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route {
-    ShareItem,
-    ShareChildren,
-    DriveItem,
-    DriveChildren,
+    Share(Of),
+    Item(Of),
 }
 
-/// The single routes that reach Graph (below `/v1`), with their method: the
-/// templates of `api.rs`, as axum matches them (a test checks the two agree).
-pub(crate) const ROUTES: [(&str, &str); 4] = [
-    ("GET", "/shares/{shareId}/driveItem"),
-    ("GET", "/shares/{shareId}/driveItem/children"),
-    ("GET", "/drives/{driveId}/items/{itemId}"),
-    ("GET", "/drives/{driveId}/items/{itemId}/children"),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Of {
+    Item,
+    Children,
+    Permission,
+    Preview,
+}
+
+/// The single routes that reach Graph (below `/v1`): their method, their
+/// template in `api.rs`, as axum matches it (a test checks the two lists
+/// agree), and what they read.
+const TABLE: [(&str, &str, Route); 7] = [
+    ("GET", "/shares/{shareId}/driveItem", Route::Share(Of::Item)),
+    (
+        "GET",
+        "/shares/{shareId}/driveItem/children",
+        Route::Share(Of::Children),
+    ),
+    (
+        "GET",
+        "/shares/{shareId}/permission",
+        Route::Share(Of::Permission),
+    ),
+    (
+        "POST",
+        "/shares/{shareId}/driveItem/preview",
+        Route::Share(Of::Preview),
+    ),
+    (
+        "GET",
+        "/drives/{driveId}/items/{itemId}",
+        Route::Item(Of::Item),
+    ),
+    (
+        "GET",
+        "/drives/{driveId}/items/{itemId}/children",
+        Route::Item(Of::Children),
+    ),
+    (
+        "POST",
+        "/drives/{driveId}/items/{itemId}/preview",
+        Route::Item(Of::Preview),
+    ),
 ];
 
-fn route_of(template: &str) -> Route {
-    match template {
-        "/shares/{shareId}/driveItem" => Route::ShareItem,
-        "/shares/{shareId}/driveItem/children" => Route::ShareChildren,
-        "/drives/{driveId}/items/{itemId}" => Route::DriveItem,
-        _ => Route::DriveChildren,
-    }
+/// `(method, template)` of each route a batch may hold.
+#[cfg(test)]
+pub(crate) fn routes() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TABLE
+        .iter()
+        .map(|(method, template, _)| (*method, *template))
 }
 
 static ROUTER: LazyLock<matchit::Router<(Method, Route)>> = LazyLock::new(|| {
     let mut router = matchit::Router::new();
-    for (method, template) in ROUTES {
+    for (method, template, route) in TABLE {
         let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
         // The templates are constants: a conflict would fail every test.
-        let _ = router.insert(template, (method, route_of(template)));
+        let _ = router.insert(template, (method, route));
     }
     router
 });
@@ -76,24 +111,37 @@ pub(crate) fn target_of(item: &BatchItem, hosts: &HostAllowList) -> Result<Targe
             .ok()
             .map(|s| s.into_owned())
     };
-    let share = || -> Result<Resource, ApiError> {
-        let id = param("shareId").ok_or(ShareIdError::Unrecognised)?;
-        Ok(Resource::Share(ShareId::parse(&id, hosts)?))
+    // In the single routes' order: the path, the body, then the query.
+    let (resource, of) = match *route {
+        Route::Share(of) => {
+            let id = param("shareId").ok_or(ShareIdError::Unrecognised)?;
+            (Resource::Share(ShareId::parse(&id, hosts)?), of)
+        }
+        Route::Item(of) => {
+            let drive = param("driveId").ok_or(ItemRefError::DriveId)?;
+            let item = param("itemId").ok_or(ItemRefError::ItemId)?;
+            (Resource::Item(ItemRef::parse(&drive, &item)?), of)
+        }
     };
-    let item_ref = || -> Result<Resource, ApiError> {
-        let drive = param("driveId").ok_or(ItemRefError::DriveId)?;
-        let item = param("itemId").ok_or(ItemRefError::ItemId)?;
-        Ok(Resource::Item(ItemRef::parse(&drive, &item)?))
+    let scope = match of {
+        Of::Item => Scope::Item,
+        Of::Children => Scope::Children,
+        Of::Permission => Scope::Permission,
+        Of::Preview => Scope::Preview(preview_of(item)?),
     };
-    let (resource, scope) = match route {
-        Route::ShareItem => (share()?, Scope::Item),
-        Route::ShareChildren => (share()?, Scope::Children),
-        Route::DriveItem => (item_ref()?, Scope::Item),
-        Route::DriveChildren => (item_ref()?, Scope::Children),
-    };
-    let mut target = target::target(resource, scope, query.as_deref(), redeem)?;
-    target.client_request_id = client_request_id;
-    Ok(target)
+    let redeem = redeem.filter(|_| matches!(resource, Resource::Share(_)));
+    Ok(read(resource, scope, query.as_deref(), redeem)?.with_client_request_id(client_request_id))
+}
+
+/// A preview request's options: its `body`, read as the preview routes
+/// read theirs (none, or `null`, is none).
+fn preview_of(item: &BatchItem) -> Result<PreviewBody, ApiError> {
+    match &item.body {
+        None | Some(Value::Null) => Ok(PreviewBody::default()),
+        Some(body) => {
+            PreviewBody::from_json(body.clone()).map_err(|e| ApiError::BadRequest(e.to_string()))
+        }
+    }
 }
 
 /// A path no template matched: for a `GET`, the forms the single routes'
@@ -120,22 +168,19 @@ fn unmatched(
     if let Some(share) = SharePath::of_unmatched(&uri, hosts) {
         let (redeem, client_request_id) = headers_of(item)?;
         let SharePath(id) = share?;
-        return Ok(Target {
-            client_request_id,
-            ..target::share(id, redeem)
-        });
+        let target = read(Resource::Share(id), Scope::Item, None, redeem)?;
+        return Ok(target.with_client_request_id(client_request_id));
     }
     if let Some(listing) = SharePath::of_unmatched_children(&uri, hosts) {
         let (redeem, client_request_id) = headers_of(item)?;
         let (SharePath(id), options) = listing?;
-        let mut target = target::target(
+        let target = read(
             Resource::Share(id),
             Scope::Children,
             options.as_deref(),
             redeem,
         )?;
-        target.client_request_id = client_request_id;
-        return Ok(target);
+        return Ok(target.with_client_request_id(client_request_id));
     }
     Err(not_found())
 }
@@ -212,6 +257,7 @@ mod tests {
             method: method.into(),
             url: url.into(),
             headers: headers.as_object().cloned(),
+            body: None,
             depends_on: None,
         }
     }
@@ -261,13 +307,13 @@ mod tests {
             &hosts(),
         )
         .expect("a target");
-        assert_eq!(target.scope, Scope::Children);
+        assert_eq!(*target.scope(), Scope::Children);
         assert_eq!(
-            target.graph_path().as_str(),
+            target.graph_request().path.as_str(),
             format!("/shares/{SHARE}/driveItem/children?$top=2")
         );
         assert_eq!(target.prefer(), Some(Redeem::Always));
-        assert_eq!(target.client_request_id.as_deref(), Some("mine"));
+        assert_eq!(target.client_request_id(), Some("mine"));
 
         let target = target_of(
             &item("GET", "/drives/b!abc/items/01ABC/children", Value::Null),
@@ -275,7 +321,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            target.graph_path().as_str(),
+            target.graph_request().path.as_str(),
             "/drives/b!abc/items/01ABC/children"
         );
         let raw = "https%3A%2F%2Fcontoso.sharepoint.com%2F%3Aw%3A%2Fs%2FMarketing%2FEaBc";
@@ -284,7 +330,7 @@ mod tests {
             &hosts(),
         )
         .unwrap();
-        assert_eq!(target.sharing_host(), Some("contoso.sharepoint.com"));
+        assert_eq!(target.host(), Some("contoso.sharepoint.com"));
         let target = target_of(
             &item(
                 "GET",
@@ -295,7 +341,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            target.sharing_host(),
+            target.host(),
             Some("contoso.sharepoint.com"),
             "the fallback's decoded form"
         );

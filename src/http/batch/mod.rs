@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 pub(crate) use body::{BatchBody, MAX_BATCH_BODY_BYTES};
 #[cfg(test)]
-pub(crate) use inner::ROUTES;
+pub(crate) use inner::routes;
 
 use super::accounting::Accounted;
 use super::error::ApiError;
@@ -31,8 +31,8 @@ use super::routes::{render_page, respond};
 use super::state::AppState;
 use crate::metrics::BatchTally;
 use crate::problem_code::ProblemCode;
-use crate::query_options::Scope;
 use crate::resolver::{Answered, BatchRequest, Report, Resolved, Resource, Target};
+use crate::scope::Scope;
 use body::BatchJson;
 
 /// `POST /v1/$batch`'s answer: one per request, in request order.
@@ -167,7 +167,7 @@ async fn batch(
     } else {
         // One caller for the batch: in `obo` mode one exchange; a
         // SharePoint token checked against the first share's host.
-        let host = requests.iter().find_map(|(_, t)| t.sharing_host());
+        let host = requests.iter().find_map(|(_, t)| t.host());
         let caller = match caller.caller(host).await {
             Ok(caller) => caller,
             Err(error) => return whole(error, Report::default(), request_id, started),
@@ -202,9 +202,9 @@ async fn batch(
                     continue;
                 };
                 let crid = target
-                    .client_request_id
-                    .clone()
-                    .unwrap_or_else(|| request_id.as_str().to_owned());
+                    .client_request_id()
+                    .unwrap_or(request_id.as_str())
+                    .to_owned();
                 let view = Report {
                     attempts: answered.attempts,
                     graph: answered.graph,
@@ -216,7 +216,7 @@ async fn batch(
                     &view,
                     &crid,
                     |resolved, view| {
-                        render_page(resolved, view, listing.as_deref(), &target.options)
+                        render_page(resolved, view, listing.as_deref(), target.options())
                     },
                 );
                 entry_of(id, response).await
@@ -225,7 +225,7 @@ async fn batch(
         entries.push(entry);
     }
 
-    let tally = BatchTally::of(entries.iter().map(|e| e.outcome));
+    let tally = BatchTally::of(entries.iter().map(|e| (e.entry.status, e.outcome)));
     let mut report = report;
     report.timings.total = started.elapsed();
     let answer = BatchAnswer {
@@ -263,10 +263,10 @@ fn whole(
 /// A listing's own route on this API, where its next link points: the
 /// share's `u!`/`s!` form or the item's ids, on the batch's host and stage.
 fn listing_url(target: &Target, page: &PageUrl, batch_path: &str) -> Option<String> {
-    if target.scope != Scope::Children {
+    if *target.scope() != Scope::Children {
         return None;
     }
-    let route = match &target.resource {
+    let route = match target.resource() {
         Resource::Share(share) => format!("/v1/shares/{}/driveItem/children", share.as_str()),
         Resource::Item(item) => format!(
             "/v1/drives/{}/items/{}/children",
