@@ -263,4 +263,6 @@ mod media_tests;
 #[cfg(test)]
 mod permission_preview_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
