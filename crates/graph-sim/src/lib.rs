@@ -40,7 +40,7 @@ mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -228,9 +228,18 @@ impl GraphSimulator {
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).
     pub fn hydrate(&self, tid: &str, oid: &str) {
-        self.state()
+        let mut state = self.state();
+        let now = state.now();
+        state
             .hydration
-            .hydrate(&(tid.to_owned(), oid.to_owned()), Instant::now());
+            .hydrate(&(tid.to_owned(), oid.to_owned()), now);
+    }
+
+    /// Moves the simulator's clock forward by `by`, as if that much time had
+    /// passed for hydration (lags run out, lifetimes end): a test advances
+    /// it instead of sleeping.
+    pub fn advance(&self, by: Duration) {
+        self.state().advance(by);
     }
 
     /// Makes a user cold again.
@@ -243,8 +252,8 @@ impl GraphSimulator {
     /// Whether `/shares` would let this user through now (members always;
     /// a `NeverHydrates` guest never).
     pub fn is_hydrated(&self, tid: &str, oid: &str) -> bool {
-        self.state()
-            .is_hydrated(&(tid.to_owned(), oid.to_owned()), Instant::now())
+        let state = self.state();
+        state.is_hydrated(&(tid.to_owned(), oid.to_owned()), state.now())
     }
 
     /// Stops accepting connections; open ones finish their in-flight

@@ -111,7 +111,7 @@ async fn hydration_lag_keeps_a_guest_cold_for_a_while_and_rewarming_never_cools(
     assert!(!sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
 
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    sim.advance(Duration::from_millis(200));
     assert!(sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, "/sites/root", &token).await, 200);
     // Warm already: the new warm-up's lag must not make it cold again.
@@ -135,7 +135,7 @@ async fn hydration_ends_after_its_lifetime() {
     let (token, tid, oid) = guest(&sim, false);
     assert_eq!(status(&sim, "/sites/root", &token).await, 200);
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    sim.advance(Duration::from_millis(250));
     assert!(!sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
 }
