@@ -1,6 +1,6 @@
 /**
  * React bindings: `useResolveShare(link)`, `useResolveShares(links)`,
- * `usePermission(link)`, `usePreview(target)` and `useChildren(folder)` over a
+ * `usePermission(link)`, `usePermissions(links)`, `usePreview(target)` and `useChildren(folder)` over a
  * client instance from `<ShareResolverProvider client>` (or passed in).
  * Each hook gives `status` (idle, loading, success, error), `data` and
  * `error`, aborts its request when the component unmounts or the input
@@ -57,6 +57,11 @@ export declare function useResolveShare(link: string | null | undefined, options
  * error. An empty list is `idle`; a new list aborts the old one's requests.
  */
 export declare function useResolveShares(links: readonly string[] | null | undefined, options?: HookOptions & Pick<ItemOptions, 'select' | 'expand'>): AsyncState<ShareResult<DriveItem>[]>;
+/**
+ * The permissions of many sharing links through `POST /v1/$batch` (20 to a
+ * batch), one result per link, in order; an empty list is `idle`.
+ */
+export declare function usePermissions(links: readonly string[] | null | undefined, options?: HookOptions): AsyncState<ShareResult<Permission>[]>;
 /** The permission of a sharing link (`view`/`edit`, `preventsDownload`, expiry); a blank link is `idle`. */
 export declare function usePermission(link: string | null | undefined, options?: HookOptions): AsyncState<Permission>;
 /**

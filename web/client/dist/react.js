@@ -111,6 +111,12 @@ export function useResolveShares(links, options = {}) {
     const key = inputs.length ? JSON.stringify(['resolveShares', inputs, select ?? '', expand ?? '']) : '';
     return useCall(client, key, (signal) => client.resolveShares(inputs, { signal, select, expand }));
 }
+export function usePermissions(links, options = {}) {
+    const client = useShareResolverClient(options.client);
+    const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+    const key = inputs.length ? JSON.stringify(['permissions', inputs]) : '';
+    return useCall(client, key, (signal) => client.getPermissions(inputs, { signal }));
+}
 export function usePermission(link, options = {}) {
     const client = useShareResolverClient(options.client);
     const input = link?.trim() ?? '';

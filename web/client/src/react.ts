@@ -1,6 +1,6 @@
 /**
  * React bindings: `useResolveShare(link)`, `useResolveShares(links)`,
- * `usePermission(link)`, `usePreview(target)` and `useChildren(folder)` over a
+ * `usePermission(link)`, `usePermissions(links)`, `usePreview(target)` and `useChildren(folder)` over a
  * client instance from `<ShareResolverProvider client>` (or passed in).
  * Each hook gives `status` (idle, loading, success, error), `data` and
  * `error`, aborts its request when the component unmounts or the input
@@ -216,6 +216,17 @@ export function useResolveShares(
   const expand = options.expand === undefined ? undefined : String(options.expand);
   const key = inputs.length ? JSON.stringify(['resolveShares', inputs, select ?? '', expand ?? '']) : '';
   return useCall(client, key, (signal) => client.resolveShares(inputs, { signal, select, expand }));
+}
+
+/**
+ * The permissions of many sharing links through `POST /v1/$batch` (20 to a
+ * batch), one result per link, in order; an empty list is `idle`.
+ */
+export function usePermissions(links: readonly string[] | null | undefined, options: HookOptions = {}): AsyncState<ShareResult<Permission>[]> {
+  const client = useShareResolverClient(options.client);
+  const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+  const key = inputs.length ? JSON.stringify(['permissions', inputs]) : '';
+  return useCall(client, key, (signal) => client.getPermissions(inputs, { signal }));
 }
 
 /** The permission of a sharing link (`view`/`edit`, `preventsDownload`, expiry); a blank link is `idle`. */
