@@ -482,7 +482,7 @@ async fn main() {
     ] {
         let app = start_with(rtt, Duration::ZERO, |s| {
             if let Some(budget) = budget {
-                s.max_inline_wait = budget;
+                s.retry.max_inline_wait = budget;
             }
         })
         .await;

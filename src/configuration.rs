@@ -32,20 +32,9 @@ pub struct Settings {
     /// Budget of one store call; past it the store counts as a miss.
     pub store_timeout: Duration,
     pub warmup_strategies: Vec<WarmupStrategy>,
-    pub max_attempts: u32,
-    /// The most one request sleeps for `Retry-After` and backoff, in all
-    /// (`MAX_INLINE_WAIT_MS`): a sleeping Lambda is billed and holds an
-    /// instance, so a longer wait is handed to the caller.
-    pub max_inline_wait: Duration,
+    /// Retry timing (`MAX_ATTEMPTS`, `MAX_INLINE_WAIT_MS`; the rest fixed).
+    pub retry: RetryPolicy,
     pub resolve_deadline: Duration,
-    /// Backoff after Graph trouble (429, 5xx, no answer): first bound and cap.
-    pub backoff_base: Duration,
-    pub backoff_cap: Duration,
-    /// First checkpoint of the hydration settle schedule (see `retry`).
-    pub settle_base: Duration,
-    /// A warm-up older than this that never settled is retried with the
-    /// next strategy ("the last few seconds" of the contract).
-    pub rewarm_after: Duration,
     pub allowed_share_hosts: HostAllowList,
     /// `None`: no CORS headers at all.
     pub allowed_origins: Option<Vec<HeaderValue>>,
@@ -78,13 +67,8 @@ impl Default for Settings {
                 WarmupStrategy::Site,
                 WarmupStrategy::Root,
             ],
-            max_attempts: 4,
-            max_inline_wait: Duration::from_millis(3000),
+            retry: RetryPolicy::default(),
             resolve_deadline: Duration::from_millis(20_000),
-            backoff_base: Duration::from_millis(150),
-            backoff_cap: Duration::from_secs(2),
-            settle_base: Duration::from_millis(300),
-            rewarm_after: Duration::from_secs(5),
             allowed_share_hosts: HostAllowList::default(),
             allowed_origins: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
@@ -95,18 +79,6 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The retry timing these settings describe.
-    pub(crate) fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: self.max_attempts,
-            max_inline_wait: self.max_inline_wait,
-            backoff_base: self.backoff_base,
-            backoff_cap: self.backoff_cap,
-            settle_base: self.settle_base,
-            rewarm_after: self.rewarm_after,
-        }
-    }
-
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -153,9 +125,9 @@ impl Settings {
         )?
         .map_or(defaults.store_timeout, Duration::from_millis);
         let max_attempts = number("MAX_ATTEMPTS", get("MAX_ATTEMPTS"), 1, 10)?
-            .map_or(defaults.max_attempts, |n| n as u32);
+            .map_or(defaults.retry.max_attempts, |n| n as u32);
         let max_inline_wait = number("MAX_INLINE_WAIT_MS", get("MAX_INLINE_WAIT_MS"), 0, 28_000)?
-            .map_or(defaults.max_inline_wait, Duration::from_millis);
+            .map_or(defaults.retry.max_inline_wait, Duration::from_millis);
         let resolve_deadline = number(
             "RESOLVE_DEADLINE_MS",
             get("RESOLVE_DEADLINE_MS"),
@@ -210,22 +182,21 @@ impl Settings {
             warmup_marker_ttl,
             store_timeout: store_timeout_ms,
             warmup_strategies,
-            max_attempts,
-            max_inline_wait,
+            retry: RetryPolicy {
+                max_attempts,
+                max_inline_wait,
+                ..defaults.retry
+            },
             resolve_deadline,
             allowed_share_hosts,
             allowed_origins,
             listen_addr,
             identity,
             metrics_namespace,
-            ..defaults
         })
     }
 }
 
-/// A base URL every user's token is sent to: `https`, or `http` on a
-/// loopback host only (a simulator); no userinfo, query or fragment.
-/// Returned without a trailing `/`.
 /// `AUTH_MODE` and the variables that go with it; `obo` needs its four.
 fn identity_from(
     get: &impl Fn(&'static str) -> Option<String>,
@@ -330,6 +301,9 @@ fn is_guid(s: &str) -> bool {
             .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// A base URL every user's token is sent to: `https`, or `http` on a
+/// loopback host only (a simulator); no userinfo, query or fragment.
+/// Returned without a trailing `/`.
 fn base_url(value: &str) -> Result<String, String> {
     let value = value.trim();
     let url = url::Url::parse(value).map_err(|e| e.to_string())?;
@@ -432,8 +406,8 @@ mod tests {
                 WarmupStrategy::Root
             ]
         );
-        assert_eq!(s.max_attempts, 4);
-        assert_eq!(s.max_inline_wait, Duration::from_secs(3));
+        assert_eq!(s.retry.max_attempts, 4);
+        assert_eq!(s.retry.max_inline_wait, Duration::from_secs(3));
         assert_eq!(s.resolve_deadline, Duration::from_secs(20));
         assert!(s.allowed_share_hosts.allows("contoso.sharepoint.de"));
         assert!(s.allowed_origins.is_none());
@@ -470,8 +444,8 @@ mod tests {
         assert_eq!(s.store_timeout, Duration::from_millis(80));
         assert_eq!(s.warmup_marker_ttl, Duration::from_secs(120));
         assert_eq!(s.warmup_strategies, vec![WarmupStrategy::Root]);
-        assert_eq!(s.max_attempts, 2);
-        assert_eq!(s.max_inline_wait, Duration::from_millis(1500));
+        assert_eq!(s.retry.max_attempts, 2);
+        assert_eq!(s.retry.max_inline_wait, Duration::from_millis(1500));
         assert_eq!(s.resolve_deadline, Duration::from_secs(5));
         assert!(s.allowed_share_hosts.allows("a.example.com"));
         assert!(!s.allowed_share_hosts.allows("contoso.sharepoint.com"));

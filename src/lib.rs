@@ -27,7 +27,7 @@ mod prefer;
 mod problem_code;
 mod query_options;
 mod resolver;
-mod retry;
+pub mod retry;
 mod share_id;
 pub mod startup;
 pub mod telemetry;

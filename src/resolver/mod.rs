@@ -41,7 +41,7 @@ impl Resolver {
         graph: GraphClient,
         store: std::sync::Arc<dyn HydrationStore>,
     ) -> Self {
-        let policy = settings.retry_policy();
+        let policy = settings.retry;
         let store = BestEffortStore::new(store, settings.store_timeout);
         Self {
             ledger: Ledger::new(

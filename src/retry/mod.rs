@@ -10,5 +10,5 @@ mod throttle;
 
 pub(crate) use after::retry_after_secs;
 pub(crate) use decision::{Answer, GiveUp, Next, Progress, decide};
-pub(crate) use policy::RetryPolicy;
+pub use policy::RetryPolicy;
 pub(crate) use throttle::ThrottleWindows;

@@ -32,7 +32,7 @@ const SETTLE_SPREAD: f64 = 0.25;
 
 /// Timing of retries between `/shares` calls; `Copy` data, no I/O.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct RetryPolicy {
+pub struct RetryPolicy {
     /// `/shares` calls per request at most (`MAX_ATTEMPTS`).
     pub max_attempts: u32,
     /// The most a request sleeps for `Retry-After` and backoff, in all
@@ -46,6 +46,21 @@ pub(crate) struct RetryPolicy {
     /// A warm-up that answered longer ago than this, with hydration 401s
     /// since, is not settling but failed: warm up again, with the next strategy.
     pub rewarm_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// The service's timing (`MAX_ATTEMPTS` and `MAX_INLINE_WAIT_MS` may
+    /// change the first two).
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            max_inline_wait: Duration::from_millis(3000),
+            backoff_base: Duration::from_millis(150),
+            backoff_cap: Duration::from_secs(2),
+            settle_base: Duration::from_millis(300),
+            rewarm_after: Duration::from_secs(5),
+        }
+    }
 }
 
 impl RetryPolicy {

@@ -76,7 +76,10 @@ async fn a_guest_whose_token_says_member_still_resolves_after_one_extra_call() {
 #[tokio::test]
 async fn forty_concurrent_first_requests_of_a_lagging_guest_make_one_warm_up() {
     let app = Arc::new(
-        spawn_app_with(lagging(250), |s| s.settle_base = Duration::from_millis(100)).await,
+        spawn_app_with(lagging(250), |s| {
+            s.retry.settle_base = Duration::from_millis(100)
+        })
+        .await,
     );
     app.graph.set_latency(Duration::from_millis(10));
     let guest = Arc::new(Guest::new());
@@ -100,7 +103,10 @@ async fn forty_concurrent_first_requests_of_a_lagging_guest_make_one_warm_up() {
 
 #[tokio::test]
 async fn a_request_with_another_token_never_shares_a_warm_up() {
-    let app = spawn_app_with(lagging(150), |s| s.settle_base = Duration::from_millis(60)).await;
+    let app = spawn_app_with(lagging(150), |s| {
+        s.retry.settle_base = Duration::from_millis(60)
+    })
+    .await;
     let guest = Guest::new();
     let other = Guest {
         tid: guest.tid.clone(),
@@ -211,7 +217,7 @@ async fn a_stale_hit_from_another_instance_is_healed_without_a_second_warm_up_in
     let graph = graph_sim::GraphSimulator::start(lagging(30)).await.unwrap();
     let store: Arc<dyn HydrationStore> = Arc::new(MemoryStore::new(100, Duration::from_secs(3600)));
     let mut settings = test_settings(&graph);
-    settings.max_attempts = 6; // the stale /shares call costs one
+    settings.retry.max_attempts = 6; // the stale /shares call costs one
     let app = spawn_service(graph.clone(), settings, store).await;
     let guest = Guest::new();
 

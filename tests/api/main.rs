@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod hydration;
 mod lambda;
+mod log_size;
 mod logs;
 mod metrics;
 mod obo;

@@ -66,7 +66,7 @@ async fn a_guest_pre_warmed_long_before_opens_a_link_with_one_call() {
     let graph = GraphSimulator::start(lagging(30)).await.unwrap();
     let store: Arc<dyn HydrationStore> = Arc::new(MemoryStore::new(100, Duration::from_secs(3600)));
     let mut settings = test_settings(&graph);
-    settings.rewarm_after = Duration::from_millis(300);
+    settings.retry.rewarm_after = Duration::from_millis(300);
     let first = spawn_service(graph.clone(), settings.clone(), store.clone()).await;
     let second = spawn_service(graph.clone(), settings, store).await;
     let guest = Guest::new();
@@ -92,7 +92,7 @@ async fn a_guest_pre_warmed_long_before_opens_a_link_with_one_call() {
 #[tokio::test]
 async fn an_old_marker_whose_guest_is_not_hydrated_is_warmed_up_again() {
     let app = spawn_app_with(Scenario::demo(), |s| {
-        s.rewarm_after = Duration::from_millis(300);
+        s.retry.rewarm_after = Duration::from_millis(300);
     })
     .await;
     let guest = Guest::new();

@@ -73,9 +73,9 @@ async fn hydration_lag_is_bridged_by_one_warm_up_and_settle_polls() {
         ..Scenario::demo()
     };
     let app = spawn_app_with(scenario, |s| {
-        s.backoff_base = Duration::from_millis(40);
-        s.backoff_cap = Duration::from_millis(80);
-        s.max_attempts = 10;
+        s.retry.backoff_base = Duration::from_millis(40);
+        s.retry.backoff_cap = Duration::from_millis(80);
+        s.retry.max_attempts = 10;
     })
     .await;
     let guest = Guest::new();

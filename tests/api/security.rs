@@ -70,7 +70,7 @@ async fn a_forged_token_gets_the_same_answer_for_a_known_and_an_unknown_victim()
 
 #[tokio::test]
 async fn a_forged_requests_warm_up_is_never_shared_with_the_victim() {
-    let app = spawn_app_with(Scenario::demo(), |s| s.max_attempts = 1).await;
+    let app = spawn_app_with(Scenario::demo(), |s| s.retry.max_attempts = 1).await;
     let victim = Guest::new();
     let forged = TokenBuilder::guest(&victim.tid, &victim.oid).build_forged();
 

@@ -3,7 +3,8 @@
 //! tests): health, the request log and a reset, and what the in-process API
 //! offers as methods: adding users, shares (with their permission) and
 //! folder items, queueing (and clearing) faults and token endpoint faults,
-//! pointing previews at a hostile origin, and minting tokens, Graph's or
+//! registering the demo guest's "shared with you" page, pointing previews
+//! at a hostile origin, and minting tokens, Graph's or
 //! the API's (the arguments are read in `admin_args`). A reset empties the
 //! log and drops faults, hydration and a hostile preview origin.
 
@@ -17,6 +18,7 @@ use super::admin_args::{
     FaultArgs, ItemArgs, PreviewArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs,
 };
 use super::call::Call;
+use super::demo::{DEMO_GUEST_OID, DEMO_TENANT};
 use super::responses::{self, Body, Ids};
 use super::state::{State, lock};
 
@@ -80,6 +82,15 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             lock(state).add_share(share);
             Ok(answer)
         }),
+        (&Method::POST, "/_sim/shared-with-you") => {
+            let links = lock(state).add_shared_with_you();
+            let answer = json!({
+                "tid": DEMO_TENANT,
+                "oid": DEMO_GUEST_OID,
+                "links": links,
+            });
+            responses::json_response(200, &answer, ids)
+        }
         (&Method::POST, "/_sim/preview") => with_args(call, |args: PreviewArgs| {
             let answer = json!({"getUrlOrigin": args.get_url_origin});
             lock(state).preview_origin = args.get_url_origin;

@@ -31,6 +31,7 @@ mod responses;
 mod routes;
 mod scenario;
 mod server;
+mod shared_with_you;
 mod sharepoint;
 mod shares;
 mod sites;
@@ -57,6 +58,7 @@ pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
     SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
 };
+pub use shared_with_you::{SharedLink, shared_with_you_links};
 
 use state::{State, lock};
 
@@ -212,6 +214,12 @@ impl GraphSimulator {
         self.state().add_share(share);
     }
 
+    /// Registers the demo guest's "shared with you" page (the twenty links
+    /// of [`Scenario::shared_with_you`]) and lists its links.
+    pub fn add_shared_with_you(&self) -> Vec<SharedLink> {
+        self.state().add_shared_with_you()
+    }
+
     /// Adds an item to a drive (a folder's child, listed last), replacing
     /// any with the same drive and id.
     pub fn add_item(&self, item: SimItem) {
@@ -254,5 +262,7 @@ mod identity_tests;
 mod media_tests;
 #[cfg(test)]
 mod permission_preview_tests;
+#[cfg(test)]
+mod shared_with_you_tests;
 #[cfg(test)]
 mod tests;

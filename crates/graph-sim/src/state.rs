@@ -10,6 +10,7 @@ use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
 use super::record::RecordedRequest;
 use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
+use super::shared_with_you::{SharedLink, shared_with_you_parts};
 
 /// `(driveId, itemId)`.
 pub(crate) type ItemKey = (String, String);
@@ -110,6 +111,14 @@ impl State {
         }
         self.s_ids.insert(share.s_id(), share.url.clone());
         self.shares.insert(share.url.clone(), share);
+    }
+
+    /// Adds the "shared with you" page's shares and items; its links.
+    pub(crate) fn add_shared_with_you(&mut self) -> Vec<SharedLink> {
+        let (links, shares, items) = shared_with_you_parts();
+        shares.into_iter().for_each(|share| self.add_share(share));
+        items.into_iter().for_each(|item| self.add_item(item));
+        links
     }
 
     /// Adds (or replaces) an item, listed last in its parent's children.

@@ -1,6 +1,7 @@
 //! The service and the Graph simulator on random loopback ports, with one
 //! typed method per route.
 
+use std::io::Write;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -11,21 +12,26 @@ use serde_json::Value;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
+use share_resolver::retry::RetryPolicy;
 use share_resolver::startup::{App, serve};
 
 use crate::logs::LOGS;
 
-/// EMF documents written by a service under test.
+/// The request lines (each a log line and an EMF document) written by a
+/// service under test.
 #[derive(Clone, Default)]
 pub struct MetricsCapture(Arc<std::sync::Mutex<Vec<String>>>);
 
 impl MetricsCapture {
-    /// A metrics sink writing here, in `settings`' namespace.
+    /// A metrics sink writing here, in `settings`' namespace, and into
+    /// [`LOGS`] too: the process's log lines, as stdout would hold them.
     pub fn metrics(&self, settings: &Settings) -> Metrics {
         let lines = self.0.clone();
         Metrics::with_sink(
             settings.metrics_namespace.clone(),
             Arc::new(move |line: &str| {
+                // One write: concurrent tests must not split the line.
+                let _ = LOGS.clone().write_all(format!("{line}\n").as_bytes());
                 lines
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -34,7 +40,7 @@ impl MetricsCapture {
         )
     }
 
-    /// Every document so far, parsed (a line that is not JSON panics).
+    /// Every line so far, parsed (a line that is not JSON panics).
     pub fn documents(&self) -> Vec<Value> {
         let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
         lines
@@ -117,9 +123,12 @@ pub fn test_settings(graph: &GraphSimulator) -> Settings {
     Settings {
         graph_base_url: graph.base_url(),
         sharepoint_override: Some(format!("http://{}", graph.addr())),
-        backoff_base: Duration::from_millis(5),
-        backoff_cap: Duration::from_millis(20),
-        settle_base: Duration::from_millis(5),
+        retry: RetryPolicy {
+            backoff_base: Duration::from_millis(5),
+            backoff_cap: Duration::from_millis(20),
+            settle_base: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        },
         resolve_deadline: Duration::from_secs(5),
         ..Settings::default()
     }

@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "  warm-up:         sharepoint (with X-SharePoint-Authorization), site, root;  max attempts {};  deadline {} ms\n",
-        settings.max_attempts,
+        settings.retry.max_attempts,
         settings.resolve_deadline.as_millis()
     );
 
