@@ -39,9 +39,11 @@ if (!process.env.GRAPH_SIM_BIN || !process.env.SHARE_RESOLVER_BIN) {
 }
 
 /** obo: the service against the simulator's identity platform. */
+let apiScope;
 async function oboEnv(simUrl) {
   const env = await oboServiceEnv(simUrl);
   if (!env) throw new Error('this graph-sim mints no API tokens: run the demo without --obo');
+  apiScope = `api://${env.API_AUDIENCE}/access_as_user`;
   return env;
 }
 
@@ -54,7 +56,7 @@ const page = await stack.admin('shared-with-you', {}).catch((e) => {
 });
 const server = await serve({ port, sim: stack.simUrl });
 
-const params = new URLSearchParams({ auth: 'simulator', service: stack.baseUrl, ...(obo ? { authMode: 'obo', apiScope: 'api://share-resolver-sim/access_as_user' } : {}) });
+const params = new URLSearchParams({ auth: 'simulator', service: stack.baseUrl, ...(obo ? { authMode: 'obo', apiScope } : {}) });
 console.log(`
 share-resolver web demo (offline)
   Graph simulator: ${stack.simUrl}  (${page.links.length} links shared with the demo guest)
