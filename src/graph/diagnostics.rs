@@ -13,6 +13,10 @@ pub enum CallKind {
     Shares,
     /// `/drives/{driveId}/items/…`: browsing inside a shared folder.
     Drives,
+    /// `/shares/{shareId}/permission`: the sharing link's permission.
+    Permission,
+    /// The `preview` action, on a share or an item.
+    Preview,
 }
 
 /// One Graph (or SharePoint) call and what it answered.
@@ -22,7 +26,8 @@ pub enum CallKind {
 #[serde(rename_all = "camelCase")]
 #[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
-    /// `warmup`, `shares` or `drives`; absent for a token Graph refused.
+    /// `warmup`, `shares`, `drives`, `permission` or `preview`; absent for
+    /// a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the
     // user (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,7 +127,9 @@ impl GraphDiagnostics {
     pub(crate) fn for_log(&self, request_client_id: &str) -> LoggedCall<'_> {
         LoggedCall {
             call: match self.call {
-                Some(CallKind::Shares | CallKind::Drives) => Some("resolve"),
+                Some(
+                    CallKind::Shares | CallKind::Drives | CallKind::Permission | CallKind::Preview,
+                ) => Some("resolve"),
                 Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
                 // Anonymous: the log says no more than the caller was told.
                 None => None,

@@ -9,6 +9,15 @@
 //! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
+//!
+//! Graph's side: `/shares/{id}/driveItem[/children]`, `/shares/{id}/permission`,
+//! the `preview` action on shares and items, `/drives/{d}/items/{i}[/children]`
+//! (`$expand=thumbnails` included), the warm-up calls, and `POST /$batch`
+//! (up to 20 of those in one round trip, answered out of order; the log
+//! keeps round trips and the requests inside them apart:
+//! [`GraphSimulator::round_trips`], [`GraphSimulator::inner_requests`]).
+//! Thumbnails and `downloadUrl`s are served at `/_media/…` with no token.
+//! [`Scenario::shared_with_you`] is a guest's page of twenty links.
 
 mod aad;
 mod admin;
@@ -177,6 +186,14 @@ impl GraphSimulator {
     /// How many calls of `kind` came, alone or inside a `$batch`.
     pub fn calls_of(&self, kind: RequestKind) -> usize {
         self.requests().iter().filter(|r| r.kind == kind).count()
+    }
+
+    /// Returns once `n` requests have arrived since the simulator started
+    /// (clearing the log does not reset the count): a test waits on this
+    /// instead of polling the log.
+    pub async fn until_arrived(&self, n: u64) {
+        let mut arrivals = self.state().arrivals();
+        let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
     }
 
     /// Empties the request log.

@@ -56,6 +56,9 @@ pub(crate) struct State {
     pub(crate) token_faults: TokenFaultQueue,
     log: Vec<Entry>,
     next_seq: u64,
+    /// How many requests arrived in all (clearing the log keeps counting):
+    /// what a test awaits instead of polling the log.
+    arrived: tokio::sync::watch::Sender<u64>,
 }
 
 /// Locks, shrugging off poisoning: a panicked test thread must not turn
@@ -87,6 +90,7 @@ impl State {
             token_faults: TokenFaultQueue::default(),
             log: Vec::new(),
             next_seq: 0,
+            arrived: tokio::sync::watch::Sender::new(0),
         };
         for user in scenario.users {
             state.add_user(user);
@@ -211,6 +215,7 @@ impl State {
         self.next_seq += 1;
         request.seq = seq;
         self.log.push(Entry { seq, request });
+        self.arrived.send_replace(self.next_seq);
         seq
     }
 
@@ -236,6 +241,11 @@ impl State {
             entry.request.user = user;
             entry.request.audience = audience;
         }
+    }
+
+    /// A receiver of how many requests arrived in all.
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.arrived.subscribe()
     }
 
     /// The log in arrival order, without request `except` (an admin call

@@ -15,10 +15,13 @@ use utoipa::{Modify, OpenApi};
 
 use crate::graph::GraphDiagnostics;
 use crate::http::problem::Problem;
+use crate::preview::{Page, PreviewBody, Viewer};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Hydration;
 use crate::warmup::WarmupOutcome;
-use schemas::{DriveId, DriveItem, DriveItemCollection, ItemId, ShareId};
+use schemas::{
+    DriveId, DriveItem, DriveItemCollection, ItemId, ItemPreviewInfo, Permission, ShareId,
+};
 
 /// The document's frame; the paths come from the route list (`http::api`).
 #[derive(OpenApi)]
@@ -34,6 +37,11 @@ use schemas::{DriveId, DriveItem, DriveItemCollection, ItemId, ShareId};
         GraphDiagnostics,
         DriveItem,
         DriveItemCollection,
+        Permission,
+        ItemPreviewInfo,
+        PreviewBody,
+        Viewer,
+        Page,
         ShareId,
         DriveId,
         ItemId,
@@ -44,6 +52,7 @@ use schemas::{DriveId, DriveItem, DriveItemCollection, ItemId, ShareId};
     tags(
         (name = "resolve", description = "Resolve a sharing link to its driveItem"),
         (name = "browse", description = "List a shared folder's children and browse inside it"),
+        (name = "view", description = "See a shared file: its sharing link's permission, and an embeddable preview"),
         (name = "warmup", description = "Pre-warm a guest right after sign-in"),
         (name = "service", description = "Health and this document")
     )
