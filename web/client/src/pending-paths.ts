@@ -1,6 +1,6 @@
 /**
  * The routes of the contract that docs/openapi.json does not describe yet
- * (`/permission`, the two `preview` actions and `$batch`), in the shape
+ * (`$batch`), in the shape
  * openapi-typescript generates, so the client calls them through the same
  * typed openapi-fetch client as the others. Drop each entry once
  * `npm --prefix web run gen:types` brings the route into ./generated.
@@ -15,42 +15,6 @@ type Answer<T> = { headers: { [name: string]: unknown }; content: { 'application
 type Problems = { 400: ProblemAnswer; 401: ProblemAnswer; 403: ProblemAnswer; 404: ProblemAnswer; 413: ProblemAnswer; 429: ProblemAnswer; 502: ProblemAnswer; 503: ProblemAnswer; 504: ProblemAnswer };
 type Unused = { get?: never; put?: never; post?: never; delete?: never; options?: never; head?: never; patch?: never; trace?: never };
 type NoParams = { query?: never; header?: never; path?: never; cookie?: never };
-
-/** Graph's sharing link of a permission (`link`). */
-export interface SharingLinkWire {
-  type?: string;
-  scope?: string;
-  preventsDownload?: boolean;
-  webUrl?: string;
-  [key: string]: unknown;
-}
-
-/** Graph's `permission` of a sharing link, unchanged. */
-export interface PermissionWire {
-  id?: string;
-  roles?: string[];
-  link?: SharingLinkWire;
-  expirationDateTime?: string | null;
-  hasPassword?: boolean;
-  [key: string]: unknown;
-}
-
-/** The `preview` body: only these fields (anything else is `bad_request`). */
-export interface PreviewBodyWire {
-  viewer?: 'onedrive' | 'office' | null;
-  chromeless?: boolean;
-  allowEdit?: boolean;
-  page?: string | number;
-  zoom?: number;
-}
-
-/** Graph's `preview` answer, unchanged. */
-export interface PreviewWire {
-  getUrl?: string;
-  postUrl?: string;
-  postParameters?: string;
-  [key: string]: unknown;
-}
 
 /** One inner request of a JSON batch. */
 export interface BatchRequestWire {
@@ -72,27 +36,6 @@ export interface BatchResponseWire {
 type ShareRoute<Op> = Omit<Unused, keyof Op> & { parameters: NoParams } & Op;
 
 export interface PendingPaths {
-  '/v1/shares/{shareId}/permission': ShareRoute<{
-    get: {
-      parameters: { query?: { $select?: string; $expand?: string }; header?: Headers; path: { shareId: string }; cookie?: never };
-      requestBody?: never;
-      responses: { 200: Answer<PermissionWire> } & Problems;
-    };
-  }>;
-  '/v1/shares/{shareId}/driveItem/preview': ShareRoute<{
-    post: {
-      parameters: { query?: never; header?: Headers; path: { shareId: string }; cookie?: never };
-      requestBody?: { content: { 'application/json': PreviewBodyWire } };
-      responses: { 200: Answer<PreviewWire> } & Problems;
-    };
-  }>;
-  '/v1/drives/{driveId}/items/{itemId}/preview': ShareRoute<{
-    post: {
-      parameters: { query?: never; header?: Headers; path: { driveId: string; itemId: string }; cookie?: never };
-      requestBody?: { content: { 'application/json': PreviewBodyWire } };
-      responses: { 200: Answer<PreviewWire> } & Problems;
-    };
-  }>;
   '/v1/$batch': ShareRoute<{
     post: {
       parameters: { query?: never; header?: Headers; path?: never; cookie?: never };
