@@ -338,17 +338,24 @@ test('batch: Graph JSON batching as sent, answers in request order; a refused ba
   await assert.rejects(() => clientFor(guest.token).batch([]), RangeError);
 });
 
-test('getPermission, getPermissions and preview: the link\'s permission, and a getUrl on the SharePoint host', async (t) => {
+test('getPermissions: each link\'s permission through one batch, or its own problem', async (t) => {
   const missing = await batchMissing();
   if (missing) return t.skip(missing);
+  const guest = await stack.user();
+  const client = clientFor(guest.token);
+  const [one, denied] = await client.getPermissions([DEMO_SHARE_URL, DEMO_PRIVATE_SHARE_URL]);
+  assert.deepEqual(one, { ok: true, value: await client.getPermission(DEMO_SHARE_URL) });
+  assert.equal(denied.error.code, 'access_denied');
+});
+
+test('getPermission and preview: the link\'s permission, and a getUrl on the SharePoint host (by link and by driveItem)', async () => {
   const guest = await stack.user();
   const client = clientFor(guest.token);
   const permission = await client.getPermission(DEMO_SHARE_URL);
   assert.ok(Array.isArray(permission.roles), JSON.stringify(permission));
   assert.equal(typeof permission.link?.type, 'string');
-  const [one, denied] = await client.getPermissions([DEMO_SHARE_URL, DEMO_PRIVATE_SHARE_URL]);
-  assert.deepEqual(one, { ok: true, value: permission });
-  assert.equal(denied.error.code, 'access_denied');
+  const denied = await problem(() => client.getPermission(DEMO_PRIVATE_SHARE_URL));
+  assert.equal(denied.code, 'access_denied');
   const preview = await client.preview(DEMO_SHARE_URL, { viewer: 'onedrive', chromeless: true });
   assert.match(preview.getUrl, /^https:\/\/contoso\.sharepoint\.com\/_layouts\/15\//);
   const item = await client.resolveShare(DEMO_SHARE_URL);
