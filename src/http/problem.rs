@@ -271,12 +271,6 @@ impl Problem {
                 "Deadline exceeded",
                 "Retry: Microsoft Graph did not answer within the request deadline.",
             ),
-            E::BadRequest(_) => (
-                400,
-                Code::BadRequest,
-                "Bad request",
-                "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number).",
-            ),
             E::Target(TargetError::PreviewUnsupported(_)) => (
                 400,
                 Code::PreviewUnsupported,
@@ -289,18 +283,23 @@ impl Problem {
                 "No link permission here",
                 "Read the sharing link's permission through the share: GET /v1/shares/{shareId}/permission.",
             ),
-            E::QueryOption(_) => (
-                400,
-                Code::BadRequest,
-                "Unsupported query option",
-                "Send only $select and $expand (none on the preview routes), and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
-            ),
-            E::Identity(I::SharePointToken(_)) => (
-                400,
-                Code::BadRequest,
-                "Bad X-SharePoint-Authorization header",
-                "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
-            ),
+            E::BadRequest(_) | E::QueryOption(_) | E::Identity(I::SharePointToken(_)) => {
+                let (title, remediation) = match error {
+                    E::QueryOption(_) => (
+                        "Unsupported query option",
+                        "Send only $select and $expand (none on the preview routes), and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
+                    ),
+                    E::Identity(_) => (
+                        "Bad X-SharePoint-Authorization header",
+                        "Send 'X-SharePoint-Authorization: Bearer <token>' with a delegated token for the sharing URL's SharePoint host (scope https://{host}/.default) of the same user as Authorization, or leave the header out.",
+                    ),
+                    _ => (
+                        "Bad request",
+                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number).",
+                    ),
+                };
+                (400, Code::BadRequest, title, remediation)
+            }
             E::PayloadTooLarge { .. } => (
                 413,
                 Code::PayloadTooLarge,

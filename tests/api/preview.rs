@@ -1,18 +1,20 @@
 //! Seeing a shared file: the sharing link's permission and Graph's preview
 //! action, through the same look-up, warm-up and retries as the driveItem;
 //! a preview's options checked before any call; no preview of a personal
-//! OneDrive link; a `getUrl`'s access token never logged.
+//! OneDrive link; a `getUrl`'s access token never logged; thumbnails
+//! (`$expand=thumbnails`) and the download URL as Graph sends them.
 
 use std::time::{Duration, SystemTime};
 
 use graph_sim::{
-    DEMO_FOLDER_ID, DEMO_SHARE_URL, LinkType, RequestKind, SimPermission, SimShare, demo_drive_id,
+    DEMO_FOLDER_ID, DEMO_SHARE_URL, LinkType, RequestKind, Scenario, SharedLink, SimPermission,
+    SimShare, demo_drive_id, shared_with_you_links,
 };
 use serde_json::{Value, json};
 
 use crate::helpers::{
     ApiUser, Guest, LOGS, SITE_WARMUP_PATH, TestApp, assert_problem, header, reached, spawn_app,
-    spawn_obo_app, u_id,
+    spawn_app_with, spawn_obo_app, u_id,
 };
 
 const EDIT_URL: &str = "https://contoso.sharepoint.com/:x:/s/Marketing/EEditNoDownload0000?e=ed1t";
@@ -376,4 +378,115 @@ async fn a_preview_body_over_16_kib_is_payload_too_large() {
 
     assert_problem(response, 413, "payload_too_large").await;
     assert_eq!(calls(&app, &guest), []);
+}
+
+/// What Graph itself answers `guest` (hydrated by then) for `path_and_query`.
+async fn graph_answer(app: &TestApp, guest: &Guest, path_and_query: &str) -> String {
+    app.client
+        .get(format!("{}{path_and_query}", app.graph.base_url()))
+        .bearer_auth(&guest.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The "shared with you" link named `name`.
+fn link(name: &str) -> SharedLink {
+    shared_with_you_links()
+        .into_iter()
+        .find(|l| l.name == name)
+        .unwrap_or_else(|| panic!("no link {name}"))
+}
+
+/// Asserts Graph's three thumbnail sizes in `item`'s one set.
+fn assert_thumbnails(item: &Value) {
+    let sets = item["thumbnails"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{item}"));
+    assert_eq!(sets.len(), 1, "{item}");
+    for size in ["small", "medium", "large"] {
+        let thumbnail = &sets[0][size];
+        assert!(
+            thumbnail["url"].as_str().is_some_and(|u| !u.is_empty()),
+            "{item}"
+        );
+        assert!(thumbnail["width"].as_u64().is_some_and(|w| w > 0), "{item}");
+    }
+}
+
+#[tokio::test]
+async fn thumbnails_and_the_download_url_reach_the_caller_as_graph_sends_them() {
+    // Arrange
+    let app = spawn_app_with(Scenario::shared_with_you(), |_| {}).await;
+    let guest = Guest::new();
+    let file = link("Q3 report.docx");
+    let route = format!(
+        "/v1/shares/{}/driveItem?$expand=thumbnails",
+        u_id(&file.url)
+    );
+
+    // Act
+    let response = app.get_path(&route, Some(&guest.token), &[]).await;
+
+    // Assert: Graph's body byte for byte, thumbnails and download URL in it.
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-resolver-hydration"), "miss");
+    let ours = response.text().await.unwrap();
+    let graph = graph_answer(&app, &guest, &route.replacen("/v1", "", 1)).await;
+    assert_eq!(ours, graph);
+    let item: Value = serde_json::from_str(&ours).unwrap();
+    assert_thumbnails(&item);
+    let download = item["@microsoft.graph.downloadUrl"].as_str().unwrap();
+    // The page opens it with no token at all.
+    let bytes = app.client.get(download).send().await.unwrap();
+    assert_eq!(bytes.status(), 200, "{download}");
+    let thumbnail = item["thumbnails"][0]["small"]["url"].as_str().unwrap();
+    assert_eq!(
+        app.client.get(thumbnail).send().await.unwrap().status(),
+        200
+    );
+
+    // A link that blocks downloads has no download URL to hand out.
+    let blocked = link("Contract.pdf");
+    let item: Value = app
+        .get_path(
+            &format!("/v1/shares/{}/driveItem", u_id(&blocked.url)),
+            Some(&guest.token),
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(item.get("@microsoft.graph.downloadUrl").is_none(), "{item}");
+    assert!(item.get("thumbnails").is_none(), "not asked for: {item}");
+}
+
+#[tokio::test]
+async fn a_children_page_with_expand_thumbnails_carries_each_files_sets() {
+    let app = spawn_app_with(Scenario::shared_with_you(), |_| {}).await;
+    let guest = Guest::new();
+    let folder = link("Design review");
+    assert!(folder.folder);
+    let route = format!(
+        "/v1/shares/{}/driveItem/children?$expand=thumbnails",
+        u_id(&folder.url)
+    );
+
+    let response = app.get_path(&route, Some(&guest.token), &[]).await;
+
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    let children = page["value"].as_array().unwrap();
+    assert_eq!(children.len(), 5, "{page}");
+    for child in children {
+        assert_thumbnails(child);
+    }
+    let graph: Value =
+        serde_json::from_str(&graph_answer(&app, &guest, &route.replacen("/v1", "", 1)).await)
+            .unwrap();
+    assert_eq!(page, graph, "a single page: nothing to rewrite");
 }

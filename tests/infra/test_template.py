@@ -34,7 +34,9 @@ GRAPH = {"AuthMode": "graph"}
 MODES = {"obo": OBO, "graph": GRAPH}
 GUARDED_ROUTES = {
     ("/v1/shares/{proxy+}", "get"),
+    ("/v1/shares/{proxy+}", "post"),
     ("/v1/drives/{proxy+}", "get"),
+    ("/v1/drives/{proxy+}", "post"),
     ("/v1/resolve", "post"),
     ("/v1/warmup", "post"),
 }
@@ -140,7 +142,9 @@ def test_every_api_route_invokes_the_alias_not_latest(rendered):
     routes = {(path, method) for path, ops in body["paths"].items() for method in ops}
     assert routes == {
         ("/v1/shares/{proxy+}", "get"),
+        ("/v1/shares/{proxy+}", "post"),
         ("/v1/drives/{proxy+}", "get"),
+        ("/v1/drives/{proxy+}", "post"),
         ("/v1/resolve", "post"),
         ("/v1/warmup", "post"),
         ("/healthz", "get"),
