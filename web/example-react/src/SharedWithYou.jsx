@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { createShareResolverClient } from '@share-resolver/client';
 import { ShareResolverProvider, usePermissions, usePreview, useResolveShares } from '@share-resolver/client/react';
 
-import { badgesOf, httpsUrl, humanSize, items, kindOf, previewable, when } from '../../example/render.js';
+import { badgesOf, httpsUrl, humanSize, ICONS, items, kindOf, previewable, when } from '../../example/render.js';
 import { config } from './config.js';
 
 /** https, or the loopback simulator's http on a loopback page (the local demo). */
@@ -136,7 +136,8 @@ function Card({ link, result, permission, preview }) {
   const folderView = folderViewOf(link);
   return (
     <li data-state="ok" data-kind={kind} data-access={said ? (said.edit ? 'edit' : 'view') : undefined}>
-      <div className="thumb">{thumbnail ? <img alt="" src={thumbnail} /> : null}</div>
+      {/* The icons are the page's own static SVG, never the service's data. */}
+      <div className="thumb">{thumbnail ? <img alt="" src={thumbnail} /> : <span dangerouslySetInnerHTML={{ __html: ICONS[kind] }} />}</div>
       <div className="card-body">
         <div className="card-name">{item.name}</div>
         <div className="card-facts" title={label}>{`${item.folder ? items(item.folder.childCount) : humanSize(item.size)} · ${when(item.lastModifiedDateTime)}`}</div>
