@@ -262,17 +262,11 @@ export interface components {
         ItemId: string;
         /** @description Graph's preview, exactly as Graph returned it. Its URLs act as the caller (`getUrl` carries an `access_token`): use them at once, never log, store or share them. */
         ItemPreviewInfo: {
-            /**
-             * Format: uri
-             * @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host.
-             */
+            /** @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host. */
             getUrl?: string | null;
             /** @description The form body for `postUrl` (`application/x-www-form-urlencoded`). */
             postParameters?: string | null;
-            /**
-             * Format: uri
-             * @description A viewer URL to open with a form POST of `postParameters`.
-             */
+            /** @description A viewer URL to open with a form POST of `postParameters`. */
             postUrl?: string | null;
         } & {
             [key: string]: unknown;
