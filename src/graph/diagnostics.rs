@@ -20,7 +20,6 @@ pub enum CallKind {
 // problem's `graph` array and the log line carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
     /// `warmup`, `shares` or `drives`; absent for a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the

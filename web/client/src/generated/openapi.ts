@@ -163,7 +163,7 @@ export interface components {
             [key: string]: unknown;
         };
         /** @description One Graph (or SharePoint) call and what it answered. */
-        GraphCall: {
+        GraphDiagnostics: {
             /**
              * @description Graph's `x-ms-ags-diagnostic`: parsed when it is JSON (usually an
              *     object), else the header's text; null when absent.
@@ -203,15 +203,20 @@ export interface components {
             /** @example ok */
             status: string;
         };
-        /** @enum {string} */
-        HydrationState: "hit" | "member" | "warmed";
+        /**
+         * @description `x-resolver-hydration`: what the service knew of the user.
+         * @enum {string}
+         */
+        Hydration: "hit" | "miss" | "member";
         /** @example 01SIMFOLDERSUBFOLDER0000000000000A */
         ItemId: string;
         /** @description What a pre-warm found or did. */
         Prewarmed: {
-            hydration: components["schemas"]["HydrationState"];
-            warmup: components["schemas"]["Warmup"];
+            hydration: components["schemas"]["PrewarmHydration"];
+            warmup: components["schemas"]["WarmupOutcome"];
         };
+        /** @enum {string} */
+        PrewarmHydration: "hit" | "member" | "warmed";
         /** @description A problem (RFC 9457), `application/problem+json`. */
         Problem: {
             /** @description The decoded claims request of a `claims_challenge`: pass it to MSAL. */
@@ -222,7 +227,7 @@ export interface components {
              * @description Every Graph call of the request, in order (for a token Graph refused,
              *     only the refusing answer, without naming the call).
              */
-            graph: components["schemas"]["GraphCall"][];
+            graph: components["schemas"]["GraphDiagnostics"][];
             /** @description What the caller should do about it. */
             remediation: string;
             /**
@@ -275,18 +280,8 @@ export interface components {
             shareId: components["schemas"]["ShareId"];
             shareUrl?: null;
         };
-        /**
-         * @description `x-resolver-hydration`: what the service knew of the user.
-         * @enum {string}
-         */
-        ResolverHydration: "hit" | "miss" | "member";
         /** @description A share id, one of three forms; surrounding whitespace is ignored. */
         ShareId: string;
-        /**
-         * @description The warm-up strategy that answered, or `skipped` (none was needed).
-         * @enum {string}
-         */
-        Warmup: "skipped" | "sharepoint" | "site" | "root" | "group";
         /** @description `POST /v1/warmup` (optional): where to warm up, at most one of `shareUrl` or `host` (a `null` counts as left out; other members are ignored). */
         WarmupBody: {
             host?: null;
@@ -306,6 +301,11 @@ export interface components {
             host?: null;
             shareUrl?: null;
         };
+        /**
+         * @description The warm-up strategy that answered, or `skipped` (none was needed).
+         * @enum {string}
+         */
+        WarmupOutcome: "skipped" | "sharepoint" | "site" | "root" | "group";
     };
     responses: never;
     parameters: never;
@@ -405,9 +405,9 @@ export interface operations {
                     /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -596,9 +596,9 @@ export interface operations {
                     /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -775,9 +775,9 @@ export interface operations {
                     /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -975,9 +975,9 @@ export interface operations {
                     /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1166,9 +1166,9 @@ export interface operations {
                     /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
