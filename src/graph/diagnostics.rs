@@ -24,7 +24,6 @@ pub enum CallKind {
 // problem's `graph` array and the log line carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
     /// `warmup`, `shares`, `drives`, `permission` or `preview`; absent for
     /// a token Graph refused.

@@ -250,6 +250,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// `POST /v1/warmup` body (optional): where to warm up, one of the two.
+/// Its OpenAPI schema (`openapi::schemas`) says "at most one" as `oneOf`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WarmupBody {
@@ -258,7 +259,8 @@ pub(crate) struct WarmupBody {
 }
 
 /// `POST /v1/resolve` body: exactly one of the two, and optionally the
-/// values of `$select` and `$expand`.
+/// values of `$select` and `$expand`. Its OpenAPI schema
+/// (`openapi::schemas`) says "exactly one" as `oneOf`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ResolveBody {

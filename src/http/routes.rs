@@ -267,7 +267,7 @@ pub(crate) async fn post_item_preview(
     path = "/v1/resolve",
     tag = "resolve",
     params(schemas::CallerHeaders),
-    request_body = schemas::ResolveBody,
+    request_body = ResolveBody,
     responses(
         schemas::Resolution,
         schemas::InputProblems,
@@ -405,7 +405,7 @@ async fn resolve(
     path = "/v1/warmup",
     tag = "warmup",
     params(schemas::CallerHeaders),
-    request_body(content = Option<schemas::WarmupBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): where to warm up"),
+    request_body(content = Option<WarmupBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): where to warm up"),
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = Prewarmed, content_type = "application/json"),
         schemas::InputProblems,
