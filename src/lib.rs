@@ -11,7 +11,7 @@
 //! Public: what `main`, the test kit and the benchmark build the service
 //! from. Everything else is crate-private.
 
-mod clock;
+pub mod clock;
 pub mod configuration;
 mod drive_item;
 /// Fuzzing entry points (`fuzz/`): built for cargo-fuzz (`--cfg fuzzing`) and

@@ -1,22 +1,23 @@
 //! `Prefer` on the `/shares` routes: the two sharing-link preferences Graph
 //! documents are forwarded, nothing else (GRAPH-FACTS section 8).
 
-/// A sharing-link redemption the caller asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A sharing-link redemption the caller asked for, named as Graph spells
+/// it; `Prefer` tokens compare case-insensitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(ascii_case_insensitive)]
 pub enum Redeem {
     /// `redeemSharingLink`: durable access to the item.
+    #[strum(serialize = "redeemSharingLink")]
     Always,
     /// `redeemSharingLinkIfNecessary`: access for this request only.
+    #[strum(serialize = "redeemSharingLinkIfNecessary")]
     IfNecessary,
 }
 
 impl Redeem {
     /// The preference as Graph spells it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Always => "redeemSharingLink",
-            Self::IfNecessary => "redeemSharingLinkIfNecessary",
-        }
+        self.into()
     }
 
     /// The first redemption among `Prefer` header values (each a
@@ -27,11 +28,7 @@ impl Redeem {
             .into_iter()
             .flat_map(|v| v.split(','))
             .map(|p| p.split(';').next().unwrap_or_default().trim())
-            .find_map(|token| {
-                [Self::Always, Self::IfNecessary]
-                    .into_iter()
-                    .find(|r| r.as_str().eq_ignore_ascii_case(token))
-            })
+            .find_map(|token| token.parse().ok())
     }
 }
 

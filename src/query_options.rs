@@ -8,8 +8,6 @@
 //! character the check lets through is literal in a query, so Graph reads
 //! exactly what the caller sent.
 
-use std::fmt;
-
 pub use crate::scope::Scope;
 
 /// Longest value accepted for one option.
@@ -17,41 +15,33 @@ pub const MAX_VALUE: usize = 1024;
 /// Characters allowed in a value besides ASCII letters and digits.
 const PUNCTUATION: &str = " $@._-,/()=;:'";
 
-/// One of the options forwarded to Graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One of the options forwarded to Graph, named as Graph spells it; Graph
+/// reads option names case-insensitively (`$skipToken` too).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::Display,
+)]
+#[strum(ascii_case_insensitive)]
 pub enum OptionName {
+    #[strum(serialize = "$select")]
     Select,
+    #[strum(serialize = "$expand")]
     Expand,
+    #[strum(serialize = "$top")]
     Top,
+    #[strum(serialize = "$orderby")]
     OrderBy,
+    #[strum(serialize = "$skiptoken")]
     SkipToken,
 }
 
 impl OptionName {
-    const ALL: [Self; 5] = [
-        Self::Select,
-        Self::Expand,
-        Self::Top,
-        Self::OrderBy,
-        Self::SkipToken,
-    ];
-
     /// The option as Graph spells it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Select => "$select",
-            Self::Expand => "$expand",
-            Self::Top => "$top",
-            Self::OrderBy => "$orderby",
-            Self::SkipToken => "$skiptoken",
-        }
+        self.into()
     }
 
-    /// Graph reads option names case-insensitively (`$skipToken` too).
     fn of(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|o| o.as_str().eq_ignore_ascii_case(name))
+        name.parse().ok()
     }
 
     /// `$select` and `$expand` on every GET route; paging on listings;
@@ -62,12 +52,6 @@ impl OptionName {
             (Self::Select | Self::Expand, _) => true,
             (Self::Top | Self::OrderBy | Self::SkipToken, scope) => *scope == Scope::Children,
         }
-    }
-}
-
-impl fmt::Display for OptionName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

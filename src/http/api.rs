@@ -184,7 +184,10 @@ mod tests {
             );
         }
         assert_eq!(documented.len(), 25, "{documented:?}");
-        let all: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+        let all: Vec<&str> = <ProblemCode as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
         assert_eq!(documented, all, "the document lists the type's codes");
     }
 }

@@ -184,7 +184,11 @@ pub fn from_item(item: &HashMap<String, AttributeValue>) -> Result<HydrationReco
     }
     let strategy = match text(STRATEGY)? {
         "none" => None,
-        other => Some(other.parse().map_err(StoreError::Malformed)?),
+        other => Some(
+            other
+                .parse()
+                .map_err(|_| StoreError::Malformed(format!("unknown warm-up kind '{other}'")))?,
+        ),
     };
     let (kind, at) = match number(HYDRATED_AT) {
         Ok(at) => (RecordKind::Hydrated, at),

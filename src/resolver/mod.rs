@@ -9,7 +9,7 @@ mod error;
 mod report;
 mod request;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -20,6 +20,7 @@ pub use request::{
     WarmupRequest,
 };
 
+use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, GraphTrouble, Verdict, classify};
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
@@ -37,6 +38,8 @@ pub struct Resolver {
     deadline: Duration,
     ttl: Duration,
     marker_ttl: Duration,
+    /// What records, markers, leases and throttle windows are stamped with.
+    clock: Clock,
 }
 
 impl Resolver {
@@ -44,6 +47,7 @@ impl Resolver {
         settings: &Settings,
         graph: GraphClient,
         store: std::sync::Arc<dyn HydrationStore>,
+        clock: Clock,
     ) -> Self {
         let policy = settings.retry;
         let store = BestEffortStore::new(store, settings.store_timeout);
@@ -53,6 +57,7 @@ impl Resolver {
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
                 store.clone(),
+                clock.clone(),
             ),
             throttle: ThrottleWindows::new(),
             graph,
@@ -61,6 +66,7 @@ impl Resolver {
             deadline: settings.resolve_deadline,
             ttl: settings.hydration_ttl,
             marker_ttl: settings.warmup_marker_ttl,
+            clock,
         }
     }
 
@@ -171,7 +177,7 @@ impl Resolver {
                 retry_after: Some(wait),
             }) = answer
             {
-                self.throttle.open(caller, wait).await;
+                self.throttle.open(caller, wait, self.clock.instant()).await;
             }
             let hydration_401 = matches!(answer, Answer::Graph(Verdict::Hydration));
             if hydration_401 && report.hydration == Some(Hydration::Hit) && !report.stale_hit {
@@ -273,7 +279,7 @@ impl Resolver {
     /// `throttled`, with the wait that is left, while Graph's `Retry-After`
     /// for this caller runs: no Graph call until then.
     async fn not_throttled(&self, caller: &Caller) -> Result<(), ResolveError> {
-        match self.throttle.left(caller).await {
+        match self.throttle.left(caller, self.clock.instant()).await {
             Some(retry_after) => Err(ResolveError::Throttled { retry_after }),
             None => Ok(()),
         }
@@ -290,7 +296,7 @@ impl Resolver {
         let rtt = t.elapsed();
         report.timings.store += rtt;
         let found = count(found, report).flatten();
-        crate::warmup::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
+        crate::warmup::known(found.as_ref(), caller.fingerprint(), self.clock.now(), rtt)
     }
 
     /// A coordinated warm-up (or a join of one still settling, here or on
@@ -358,7 +364,7 @@ impl Resolver {
         if unrecorded {
             let record = HydrationRecord::new(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.ttl,
                 report.warmup,
             );
@@ -375,7 +381,7 @@ impl Resolver {
         if let Some(strategy) = report.warmup {
             let marker = HydrationRecord::warmed(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.marker_ttl,
                 strategy,
             );

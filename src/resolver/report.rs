@@ -8,8 +8,9 @@ use crate::identity::UserKey;
 use crate::warmup::WarmupKind;
 
 /// `x-resolver-hydration`: what the service knew of the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema, strum::IntoStaticStr)]
 #[schema(as = ResolverHydration, rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Hydration {
     /// The store knew the guest as hydrated.
     Hit,
@@ -21,11 +22,7 @@ pub enum Hydration {
 
 impl Hydration {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Hit => "hit",
-            Self::Miss => "miss",
-            Self::Member => "member",
-        }
+        self.into()
     }
 }
 

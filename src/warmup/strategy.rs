@@ -4,7 +4,6 @@
 //! not its result, that makes SharePoint know the guest
 //! (docs/graph-facts.md#6-the-guest-hydration-anomaly).
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -38,8 +37,21 @@ impl<'a> WarmupPlace<'a> {
     }
 }
 
-/// Which kind of warm-up ran; what the store and `x-resolver-warmup` record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which kind of warm-up ran; what the store and `x-resolver-warmup` record,
+/// written as its lower-case name (`sharepoint`, `site`, `root`, `group`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum WarmupKind {
     SharePoint,
     Site,
@@ -48,15 +60,8 @@ pub enum WarmupKind {
 }
 
 impl WarmupKind {
-    pub const ALL: [Self; 4] = [Self::SharePoint, Self::Site, Self::Root, Self::Group];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SharePoint => "sharepoint",
-            Self::Site => "site",
-            Self::Root => "root",
-            Self::Group => "group",
-        }
+        self.into()
     }
 }
 
@@ -79,8 +84,10 @@ impl Serialize for WarmupOutcome {
 
 impl utoipa::PartialSchema for WarmupOutcome {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use strum::VariantArray;
         use utoipa::openapi::schema::{ObjectBuilder, Type};
-        let values = std::iter::once("skipped").chain(WarmupKind::ALL.map(WarmupKind::as_str));
+        let values =
+            std::iter::once("skipped").chain(WarmupKind::VARIANTS.iter().map(|k| k.as_str()));
         ObjectBuilder::new()
             .schema_type(Type::String)
             .description(Some(
@@ -94,25 +101,6 @@ impl utoipa::PartialSchema for WarmupOutcome {
 impl utoipa::ToSchema for WarmupOutcome {
     fn name() -> std::borrow::Cow<'static, str> {
         "Warmup".into()
-    }
-}
-
-impl FromStr for WarmupKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "sharepoint" => Ok(Self::SharePoint),
-            "site" => Ok(Self::Site),
-            "root" => Ok(Self::Root),
-            "group" => Ok(Self::Group),
-            other => Err(format!("unknown warm-up kind '{other}'")),
-        }
-    }
-}
-
-impl fmt::Display for WarmupKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -240,17 +228,18 @@ pub fn is_sharepoint_online(host: &str) -> bool {
 
 impl FromStr for WarmupStrategy {
     type Err = String;
+    /// A strategy is named by its kind (`group` with its id: `group:<id>`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "sharepoint" => Ok(Self::SharePoint),
-            "site" => Ok(Self::Site),
-            "root" => Ok(Self::Root),
-            _ => match s.strip_prefix("group:") {
-                Some(id) => GroupId::parse(id).map(Self::Group),
-                None => Err(format!(
-                    "unknown warm-up strategy '{s}' (expected sharepoint, site, root or group:<id>)"
-                )),
-            },
+        if let Some(id) = s.strip_prefix("group:") {
+            return GroupId::parse(id).map(Self::Group);
+        }
+        match s.parse() {
+            Ok(WarmupKind::SharePoint) => Ok(Self::SharePoint),
+            Ok(WarmupKind::Site) => Ok(Self::Site),
+            Ok(WarmupKind::Root) => Ok(Self::Root),
+            Ok(WarmupKind::Group) | Err(_) => Err(format!(
+                "unknown warm-up strategy '{s}' (expected sharepoint, site, root or group:<id>)"
+            )),
         }
     }
 }

@@ -8,12 +8,10 @@ use std::sync::Arc;
 use graph_sim::{GraphSimulator, Scenario};
 use lambda_http::RequestExt;
 use lambda_http::request::{RequestContext, from_str};
-use share_resolver::configuration::Settings;
 use share_resolver::hydration::MemoryStore;
-use share_resolver::startup::App;
 use tower::ServiceExt;
 
-use crate::helpers::{LOGS, MetricsCapture, test_settings};
+use crate::helpers::{LOGS, build_app, test_settings};
 
 /// Runs one event through a fresh service; its status and problem code.
 async fn invoke(event: &str) -> (u16, serde_json::Value) {
@@ -24,12 +22,11 @@ async fn invoke(event: &str) -> (u16, serde_json::Value) {
 async fn invoke_request(request: lambda_http::Request) -> (u16, serde_json::Value) {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
-    let app = App::with_store(
+    let (app, _lines) = build_app(
         &settings,
         Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
     )
-    .await
-    .unwrap();
+    .await;
     let response = app.router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let bytes = http_body_util::BodyExt::collect(response.into_body())
@@ -64,20 +61,6 @@ async fn every_committed_event_gets_its_expected_answer_through_the_adapter() {
     }
 }
 
-/// A service on the in-memory store, for the Lambda adapter (no HTTP
-/// server), whose request lines `lines` captures.
-pub(crate) async fn lambda_app(settings: &Settings) -> (App, MetricsCapture) {
-    let lines = MetricsCapture::default();
-    let app = App::with_parts(
-        settings,
-        Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
-        lines.metrics(settings),
-    )
-    .await
-    .unwrap();
-    (app, lines)
-}
-
 #[tokio::test]
 async fn the_log_line_carries_the_lambda_and_api_gateway_request_ids() {
     std::sync::LazyLock::force(&LOGS);
@@ -96,7 +79,12 @@ async fn the_log_line_carries_the_lambda_and_api_gateway_request_ids() {
     context.xray_trace_id =
         Some("Root=1-6968b3a6-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1".into());
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
-    let (app, lines) = lambda_app(&test_settings(&graph)).await;
+    let settings = test_settings(&graph);
+    let (app, lines) = build_app(
+        &settings,
+        Arc::new(MemoryStore::new(100, settings.hydration_ttl)),
+    )
+    .await;
     let request = from_str(&event.to_string())
         .expect("a valid API Gateway event")
         .with_lambda_context(context.clone());

@@ -12,8 +12,9 @@ use lambda_http::request::from_str;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::helpers::{LOGS, test_settings};
-use crate::lambda::lambda_app;
+use share_resolver::hydration::MemoryStore;
+
+use crate::helpers::{LOGS, build_app, test_settings};
 
 /// The most a hit's line may weigh (issue 27, "Cost per link").
 const HIT_BUDGET: usize = 1_200;
@@ -28,7 +29,8 @@ async fn cold_then_hit(scenario: Scenario) -> [(Value, usize); 2] {
     let graph = GraphSimulator::start(scenario).await.unwrap();
     let mut settings = test_settings(&graph);
     settings.retry.settle_base = Duration::from_millis(20);
-    let (app, lines) = lambda_app(&settings).await;
+    let store = std::sync::Arc::new(MemoryStore::new(100, settings.hydration_ttl));
+    let (app, lines) = build_app(&settings, store).await;
     let mut measured = Vec::new();
     for _ in 0..2 {
         let mut context = lambda_http::Context::default();

@@ -11,13 +11,12 @@ use lambda_http::RequestExt;
 use lambda_http::request::from_str;
 use serde_json::Value;
 use share_resolver::hydration::{DynamoStore, HydrationStore, MemoryStore};
-use share_resolver::startup::App;
 use share_resolver::telemetry::get_subscriber_with_xray;
 use tokio::net::UdpSocket;
 use tower::ServiceExt;
 
 use crate::helpers::dynamo::local_client;
-use crate::helpers::{CapturedLogs, closed_port, test_settings};
+use crate::helpers::{CapturedLogs, build_app, closed_port, test_settings};
 
 const PARENT: &str = "53995c3f42cd8ad8";
 
@@ -67,7 +66,7 @@ async fn documents(daemon: &UdpSocket, enough: impl Fn(&[Value]) -> bool) -> Vec
 async fn invoke(store: Arc<dyn HydrationStore>, root: &str, sampled: u8) -> (u16, usize, String) {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
-    let app = App::with_store(&settings, store).await.unwrap();
+    let (app, _metrics) = build_app(&settings, store).await;
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
     let event = std::fs::read_to_string(events.join("get-drive-item.json")).unwrap();
     let mut context = lambda_http::Context::default();

@@ -9,6 +9,15 @@
 //! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
+//!
+//! Graph's side: `/shares/{id}/driveItem[/children]`, `/shares/{id}/permission`,
+//! the `preview` action on shares and items, `/drives/{d}/items/{i}[/children]`
+//! (`$expand=thumbnails` included), the warm-up calls, and `POST /$batch`
+//! (up to 20 of those in one round trip, answered out of order; the log
+//! keeps round trips and the requests inside them apart:
+//! [`GraphSimulator::round_trips`], [`GraphSimulator::inner_requests`]).
+//! Thumbnails and `downloadUrl`s are served at `/_media/…` with no token.
+//! [`Scenario::shared_with_you`] is a guest's page of twenty links.
 
 mod aad;
 mod admin;
@@ -41,7 +50,7 @@ mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -179,6 +188,14 @@ impl GraphSimulator {
         self.requests().iter().filter(|r| r.kind == kind).count()
     }
 
+    /// Returns once `n` requests have arrived since the simulator started
+    /// (clearing the log does not reset the count): a test waits on this
+    /// instead of polling the log.
+    pub async fn until_arrived(&self, n: u64) {
+        let mut arrivals = self.state().arrivals();
+        let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
+    }
+
     /// Empties the request log.
     pub fn clear_requests(&self) {
         self.state().clear_requests();
@@ -228,9 +245,18 @@ impl GraphSimulator {
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).
     pub fn hydrate(&self, tid: &str, oid: &str) {
-        self.state()
+        let mut state = self.state();
+        let now = state.now();
+        state
             .hydration
-            .hydrate(&(tid.to_owned(), oid.to_owned()), Instant::now());
+            .hydrate(&(tid.to_owned(), oid.to_owned()), now);
+    }
+
+    /// Moves the simulator's clock forward by `by`, as if that much time had
+    /// passed for hydration (lags run out, lifetimes end): a test advances
+    /// it instead of sleeping.
+    pub fn advance(&self, by: Duration) {
+        self.state().advance(by);
     }
 
     /// Makes a user cold again.
@@ -243,8 +269,8 @@ impl GraphSimulator {
     /// Whether `/shares` would let this user through now (members always;
     /// a `NeverHydrates` guest never).
     pub fn is_hydrated(&self, tid: &str, oid: &str) -> bool {
-        self.state()
-            .is_hydrated(&(tid.to_owned(), oid.to_owned()), Instant::now())
+        let state = self.state();
+        state.is_hydrated(&(tid.to_owned(), oid.to_owned()), state.now())
     }
 
     /// Stops accepting connections; open ones finish their in-flight
@@ -264,5 +290,7 @@ mod media_tests;
 mod permission_preview_tests;
 #[cfg(test)]
 mod shared_with_you_tests;
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;

@@ -56,6 +56,11 @@ pub(crate) struct State {
     pub(crate) token_faults: TokenFaultQueue,
     log: Vec<Entry>,
     next_seq: u64,
+    /// How many requests arrived in all (clearing the log keeps counting):
+    /// what a test awaits instead of polling the log.
+    arrived: tokio::sync::watch::Sender<u64>,
+    /// How far a test moved the simulator's clock ahead of the system's.
+    ahead: Duration,
 }
 
 /// Locks, shrugging off poisoning: a panicked test thread must not turn
@@ -87,6 +92,8 @@ impl State {
             token_faults: TokenFaultQueue::default(),
             log: Vec::new(),
             next_seq: 0,
+            arrived: tokio::sync::watch::Sender::new(0),
+            ahead: Duration::ZERO,
         };
         for user in scenario.users {
             state.add_user(user);
@@ -211,6 +218,7 @@ impl State {
         self.next_seq += 1;
         request.seq = seq;
         self.log.push(Entry { seq, request });
+        self.arrived.send_replace(self.next_seq);
         seq
     }
 
@@ -236,6 +244,21 @@ impl State {
             entry.request.user = user;
             entry.request.audience = audience;
         }
+    }
+
+    /// The simulator's time: hydration lags and lifetimes run on it.
+    pub(crate) fn now(&self) -> Instant {
+        Instant::now() + self.ahead
+    }
+
+    /// Moves the simulator's time forward by `by`.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.ahead += by;
+    }
+
+    /// A receiver of how many requests arrived in all.
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.arrived.subscribe()
     }
 
     /// The log in arrival order, without request `except` (an admin call

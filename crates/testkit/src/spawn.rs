@@ -9,6 +9,7 @@ use graph_sim::token::TokenBuilder;
 use graph_sim::{GraphSimulator, Scenario, SimItem, SimShare};
 use reqwest::Response;
 use serde_json::Value;
+use share_resolver::clock::Clock;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
@@ -61,6 +62,8 @@ pub struct TestApp {
     pub store: Arc<dyn HydrationStore>,
     /// The EMF documents the service wrote, one a request.
     pub metrics: MetricsCapture,
+    /// The service's clock: a test advances it instead of sleeping.
+    pub clock: Clock,
     #[allow(dead_code)]
     pub settings: Settings,
     pub client: reqwest::Client,
@@ -156,11 +159,8 @@ pub async fn spawn_service(
     settings: Settings,
     store: Arc<dyn HydrationStore>,
 ) -> TestApp {
-    LazyLock::force(&LOGS);
-    let metrics = MetricsCapture::default();
-    let app = App::with_parts(&settings, store.clone(), metrics.metrics(&settings))
-        .await
-        .expect("app builds");
+    let clock = Clock::manual();
+    let (app, metrics) = build(&settings, store.clone(), clock.clone()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, app.router));
@@ -169,12 +169,35 @@ pub async fn spawn_service(
         graph,
         store,
         metrics,
+        clock,
         settings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// The service built in process, with no listener (the Lambda adapter's
+/// way in); its EMF documents go to the capture, not to the test output.
+pub async fn build_app(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+) -> (App, MetricsCapture) {
+    build(settings, store, Clock::manual()).await
+}
+
+async fn build(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+    clock: Clock,
+) -> (App, MetricsCapture) {
+    LazyLock::force(&LOGS);
+    let metrics = MetricsCapture::default();
+    let app = App::with_clock(settings, store, metrics.metrics(settings), clock)
+        .await
+        .expect("app builds");
+    (app, metrics)
 }
 
 impl TestApp {

@@ -1,6 +1,6 @@
 //! The committed `docs/openapi.json` is exactly what the code generates.
 //! After a change to the API, regenerate it with
-//! `UPDATE_OPENAPI=1 cargo test --test openapi` and commit the result.
+//! `UPDATE_OPENAPI=1 cargo test --test api openapi` and commit the result.
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ fn the_committed_document_is_what_the_code_generates() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/openapi.json is out of date: run UPDATE_OPENAPI=1 cargo test --test openapi and commit it"
+        "docs/openapi.json is out of date: run UPDATE_OPENAPI=1 cargo test --test api openapi and commit it"
     );
 }
 
