@@ -321,7 +321,7 @@ pub(crate) async fn fallback(
     page: PageUrl,
     body: Result<PreviewOptions, ApiError>,
 ) -> Response {
-    let below = |suffix| SharePath::of_unmatched_below(&uri, &state, suffix);
+    let below = |suffix| SharePath::of_unmatched_below(&uri, &state.hosts, suffix);
     if method == Method::POST
         && let Some(preview) = below("/driveItem/preview")
     {
@@ -339,7 +339,7 @@ pub(crate) async fn fallback(
     if method != Method::GET {
         return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
     }
-    if let Some(share) = SharePath::of_unmatched(&uri, &state) {
+    if let Some(share) = SharePath::of_unmatched(&uri, &state.hosts) {
         // The query of a decoded URL is the sharing URL's: no options.
         let target =
             share.and_then(|SharePath(id)| read(Resource::Share(id), Scope::Item, None, redeem));
@@ -417,12 +417,7 @@ async fn resolve(
         request,
         &request_id,
         |request| async move { state.resolver.resolve(&request).await },
-        |mut resolved: Resolved, report| {
-            if let Some(url) = &page_url {
-                resolved.body = next_link::rewrite(resolved.body, url, &options);
-            }
-            render_resolved(resolved, report)
-        },
+        |resolved: Resolved, report| render_page(resolved, report, page_url.as_deref(), &options),
     )
     .await
 }
@@ -510,13 +505,40 @@ where
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    let mut response = match result {
-        Ok(value) => render(value, &report),
-        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
-    };
-    set_request_ids(&mut response, &report, request_id.as_str());
+    let mut response = respond(result, &report, request_id.as_str(), render);
     response.extensions_mut().insert(Accounted(report));
     response
+}
+
+/// One answer as its route renders it: the value, or its problem with the
+/// Graph calls behind it, and the request ids of the last Graph answer. A
+/// request inside a batch is rendered by the same function.
+pub(super) fn respond<T>(
+    result: Result<T, ApiError>,
+    report: &Report,
+    client_request_id: &str,
+    render: impl FnOnce(T, &Report) -> Response,
+) -> Response {
+    let mut response = match result {
+        Ok(value) => render(value, report),
+        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
+    };
+    set_request_ids(&mut response, report, client_request_id);
+    response
+}
+
+/// Graph's answer, a children page's next link pointed at `page_url` (the
+/// listing's own URL on this API), when given.
+pub(super) fn render_page(
+    mut resolved: Resolved,
+    report: &Report,
+    page_url: Option<&str>,
+    options: &QueryOptions,
+) -> Response {
+    if let Some(url) = page_url {
+        resolved.body = next_link::rewrite(resolved.body, url, options);
+    }
+    render_resolved(resolved, report)
 }
 
 /// Graph's answer (a driveItem, a page, a permission, a preview), with
