@@ -87,6 +87,41 @@ impl fmt::Display for ItemRef {
     }
 }
 
+/// The OpenAPI schemas of the ids, from the limits above.
+mod schema {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{DriveId, ItemId, MAX_DRIVE_ID, MAX_ITEM_ID};
+
+    /// Graph's drive id, as `parentReference.driveId` carries it.
+    impl PartialSchema for DriveId {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(format!("^b![A-Za-z0-9_-]{{1,{MAX_DRIVE_ID}}}$")))
+                .examples(["b!SimDriveContosoMarketing0000000000000000000000000000000000000001"])
+                .into()
+        }
+    }
+
+    impl ToSchema for DriveId {}
+
+    /// A driveItem id, or `root`.
+    impl PartialSchema for ItemId {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(format!("^[A-Za-z0-9]{{1,{MAX_ITEM_ID}}}$")))
+                .examples(["01SIMFOLDERSUBFOLDER0000000000000A"])
+                .into()
+        }
+    }
+
+    impl ToSchema for ItemId {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

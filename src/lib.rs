@@ -3,10 +3,11 @@
 //!
 //! Flow goes one way: `http` → `identity` (who calls) → `resolver` (the
 //! request's orchestration) → (`warmup`, `hydration`, `graph`), with
-//! `retry` (the retry decision and its timing) used by the resolver and the
-//! warm-ups; the domain types (`share_id`, `drive_item`, `query_options`,
-//! the warm-up strategies) are parsed at the edge and used below it. Nothing
-//! below calls up. `docs/architecture.md` walks one request through.
+//! `retry` (the retry decision and its timing) used by the resolver; the
+//! domain types (`share_id`, `drive_item`, `query_options`, `prefer`, the
+//! warm-up strategies) are parsed at the edge and used below it. Nothing
+//! below calls up. `docs/architecture.md` has the modules and walks one
+//! request through.
 //!
 //! Public: what `main`, the test kit and the benchmark build the service
 //! from. Everything else is crate-private.

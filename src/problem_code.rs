@@ -4,8 +4,9 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The stable problem codes, written in snake case (serde's and strum's
-/// one rule; a test checks they agree).
+// Written in snake case: serde's and strum's one rule (a test checks that
+// they agree).
+/// The stable problem codes.
 #[derive(
     Debug,
     Clone,

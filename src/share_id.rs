@@ -318,6 +318,80 @@ fn check_alphabet(body: &str, prefix: &'static str) -> Result<(), ShareIdError> 
     Ok(())
 }
 
+/// The OpenAPI schemas of what this module parses, from its own limits.
+mod schema {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+    use utoipa::{PartialSchema, ToSchema};
+
+    use super::{MAX_S_ID_LEN, MAX_URL_LEN, ShareId};
+
+    /// What a sharing URL (`shareUrl`, a raw URL as `shareId`) may be: an
+    /// https URL, plain text (no whitespace, control characters or
+    /// backslashes).
+    const SHARE_URL_PATTERN: &str = r"^https://[^\s\\]+$";
+    /// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
+    /// know it, so the examples reach a driveItem).
+    const EXAMPLE_SHARE_URL: &str =
+        "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
+
+    /// A sharing URL, as a body member or a raw `shareId`.
+    pub(crate) fn sharing_url() -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(SHARE_URL_PATTERN))
+            .max_length(Some(MAX_URL_LEN))
+            .description(Some(
+                "An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).",
+            ))
+            .examples([EXAMPLE_SHARE_URL])
+    }
+
+    /// A SharePoint host named on its own (`POST /v1/warmup`'s `host`).
+    pub(crate) fn sharepoint_host() -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A SharePoint host on the allow-list."))
+            .pattern(Some(r"^[A-Za-z0-9.-]+$"))
+            .examples(["contoso.sharepoint.com"])
+    }
+
+    /// A share id: the `GET` route's path segment (once percent-decoded)
+    /// or `POST /v1/resolve`'s `shareId`.
+    impl PartialSchema for ShareId {
+        fn schema() -> RefOr<Schema> {
+            let id = |prefix: &str, description: &str| {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(format!("^{prefix}[A-Za-z0-9_-]+$")))
+                    .description(Some(description))
+            };
+            OneOfBuilder::new()
+                .description(Some(
+                    "A share id, one of three forms; surrounding whitespace is ignored.",
+                ))
+                .item(
+                    id("u!", "`u!` and the unpadded base64url of a sharing URL (whose length limit is the URL's).")
+                        .examples([
+                            "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJjRGVGZz9lPTRmMkt4OQ",
+                        ]),
+                )
+                .item(
+                    id("s!", "An `s!` sharing token, passed to Graph as is.")
+                        .max_length(Some(MAX_S_ID_LEN)),
+                )
+                .item(sharing_url().description(Some(
+                    "The raw https sharing URL (percent-encoded in the path).",
+                )))
+                .into()
+        }
+    }
+
+    impl ToSchema for ShareId {}
+}
+
+pub(crate) use schema::{sharepoint_host, sharing_url};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,6 @@ pub enum CallKind {
 // problem's `graph` array and the log line carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = GraphCall)]
 pub struct GraphDiagnostics {
     /// The request's `id` in `POST /v1/$batch`, for an answer to one of
     /// its requests.

@@ -144,13 +144,16 @@ impl SharePath {
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
 
-    /// As [`SharePath::of_unmatched`], for `…/driveItem/children`: the
-    /// parsed id and the listing's own query options (after the suffix).
-    pub fn of_unmatched_children(
+    /// As [`SharePath::of_unmatched`], for a route below the share
+    /// (`suffix`: `/driveItem/children`, `/permission`,
+    /// `/driveItem/preview`): the parsed id and the route's own query
+    /// (after the suffix).
+    pub fn of_unmatched_below(
         uri: &Uri,
         hosts: &HostAllowList,
+        suffix: &str,
     ) -> Option<Result<(Self, Option<String>), ApiError>> {
-        if let Some((raw, options)) = decoded_children_url(uri) {
+        if let Some((raw, options)) = decoded_url_below(uri, suffix) {
             return Some(
                 ShareId::parse(&raw, hosts)
                     .map(|id| (Self(id), options))
@@ -158,23 +161,23 @@ impl SharePath {
             );
         }
         let path = uri.path();
-        (path.starts_with("/v1/shares/") && path.ends_with("/driveItem/children"))
+        (path.starts_with("/v1/shares/") && path.ends_with(suffix))
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
 }
 
-/// [`decoded_share_url`] for a children listing: `/v1/shares/https://…` +
-/// `?e=x/driveItem/children?$top=2` is the URL and the listing's options
+/// [`decoded_share_url`] for a route below the share: for `suffix`
+/// `/driveItem/children`, the path `/v1/shares/https://…` and the query
+/// `e=x/driveItem/children?$top=2` are the URL and the route's own query
 /// (`$top=2`); `None` for anything else.
-pub(crate) fn decoded_children_url(uri: &Uri) -> Option<(String, Option<String>)> {
-    const SUFFIX: &str = "/driveItem/children";
+pub(crate) fn decoded_url_below(uri: &Uri, suffix: &str) -> Option<(String, Option<String>)> {
     let rest = uri.path().strip_prefix("/v1/shares/")?;
     let full = match uri.query() {
         Some(query) => format!("{rest}?{query}"),
         None => rest.to_owned(),
     };
-    let at = full.rfind(SUFFIX)?;
-    let options = match &full[at + SUFFIX.len()..] {
+    let at = full.rfind(suffix)?;
+    let options = match &full[at + suffix.len()..] {
         "" => None,
         after => Some(after.strip_prefix('?')?.to_owned()),
     };
@@ -257,6 +260,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// `POST /v1/warmup` body (optional): where to warm up, one of the two.
+/// Its OpenAPI schema (`openapi::schemas`) says "at most one" as `oneOf`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WarmupBody {
@@ -265,7 +269,8 @@ pub(crate) struct WarmupBody {
 }
 
 /// `POST /v1/resolve` body: exactly one of the two, and optionally the
-/// values of `$select` and `$expand`.
+/// values of `$select` and `$expand`. Its OpenAPI schema
+/// (`openapi::schemas`) says "exactly one" as `oneOf`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ResolveBody {

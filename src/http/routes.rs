@@ -267,7 +267,7 @@ pub(crate) async fn post_item_preview(
     path = "/v1/resolve",
     tag = "resolve",
     params(schemas::CallerHeaders),
-    request_body = schemas::ResolveBody,
+    request_body = ResolveBody,
     responses(
         schemas::Resolution,
         schemas::InputProblems,
@@ -307,9 +307,10 @@ fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiErro
     }
 }
 
-/// Unknown routes, and `GET /v1/shares/…/driveItem[/children]` paths the
-/// routes do not match: a raw sharing URL that a gateway decoded, or a
-/// malformed id.
+/// Unknown routes, and `/v1/shares/…` paths the share routes do not match:
+/// a raw sharing URL that a gateway decoded (across segments, its own `?`
+/// starting the query), or a malformed id.
+#[allow(clippy::too_many_arguments)] // one extractor each
 pub(crate) async fn fallback(
     State(state): State<AppState>,
     request_id: ClientRequestId,
@@ -318,7 +319,23 @@ pub(crate) async fn fallback(
     caller: Result<Authorized, ApiError>,
     Preference(redeem): Preference,
     page: PageUrl,
+    body: Result<PreviewOptions, ApiError>,
 ) -> Response {
+    let below = |suffix| SharePath::of_unmatched_below(&uri, &state.hosts, suffix);
+    if method == Method::POST
+        && let Some(preview) = below("/driveItem/preview")
+    {
+        let target = preview.and_then(|(SharePath(id), query)| {
+            let PreviewOptions(body) = body?;
+            read(
+                Resource::Share(id),
+                Scope::Preview(body),
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, target, None).await;
+    }
     if method != Method::GET {
         return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
     }
@@ -328,7 +345,7 @@ pub(crate) async fn fallback(
             share.and_then(|SharePath(id)| read(Resource::Share(id), Scope::Item, None, redeem));
         return resolve(&state, request_id, caller, target, None).await;
     }
-    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state.hosts) {
+    if let Some(listing) = below("/driveItem/children") {
         // Next pages go to the u! form of the same share: one segment,
         // whatever the gateway decodes.
         let next = listing.as_ref().ok().and_then(|(SharePath(id), _)| {
@@ -344,6 +361,17 @@ pub(crate) async fn fallback(
             )
         });
         return resolve(&state, request_id, caller, target, next).await;
+    }
+    if let Some(permission) = below("/permission") {
+        let target = permission.and_then(|(SharePath(id), query)| {
+            read(
+                Resource::Share(id),
+                Scope::Permission,
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, target, None).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -400,7 +428,7 @@ async fn resolve(
     path = "/v1/warmup",
     tag = "warmup",
     params(schemas::CallerHeaders),
-    request_body(content = Option<schemas::WarmupBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): where to warm up"),
+    request_body(content = Option<WarmupBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): where to warm up"),
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = Prewarmed, content_type = "application/json"),
         schemas::InputProblems,

@@ -9,7 +9,7 @@ use crate::warmup::WarmupKind;
 
 /// `x-resolver-hydration`: what the service knew of the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema, strum::IntoStaticStr)]
-#[schema(as = ResolverHydration, rename_all = "lowercase")]
+#[schema(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Hydration {
     /// The store knew the guest as hydrated.

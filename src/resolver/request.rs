@@ -229,7 +229,6 @@ pub struct Prewarmed {
 // (A `//` comment: the document shows this enum without a description.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[schema(as = HydrationState)]
 pub enum PrewarmHydration {
     Hit,
     Member,

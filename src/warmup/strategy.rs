@@ -98,11 +98,7 @@ impl utoipa::PartialSchema for WarmupOutcome {
     }
 }
 
-impl utoipa::ToSchema for WarmupOutcome {
-    fn name() -> std::borrow::Cow<'static, str> {
-        "Warmup".into()
-    }
-}
+impl utoipa::ToSchema for WarmupOutcome {}
 
 /// One configured warm-up (`WARMUP_STRATEGIES` entry).
 #[derive(Debug, Clone, PartialEq, Eq)]

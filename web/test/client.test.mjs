@@ -276,3 +276,91 @@ test('prewarm never throws', async () => {
     undefined,
   );
 });
+
+// ---- many links: $batch, resolveShares, permissions, previews ----------------
+
+/** Why the batched routes cannot be tested yet, or undefined. */
+async function batchMissing() {
+  const probe = await fetch(`${stack.baseUrl}/v1/$batch`, { method: 'POST' });
+  return probe.status === 404 ? 'the service has no POST /v1/$batch yet' : undefined;
+}
+
+/** A client for `token` that counts its HTTP requests (method and path). */
+function countingClient(token) {
+  const sent = [];
+  const client = clientFor(token, {
+    fetch: (request) => {
+      sent.push(`${request.method} ${new URL(request.url).pathname}`);
+      return fetch(request);
+    },
+  });
+  return { client, sent };
+}
+
+test('resolveShares: 25 links are two batches (20, then 5), answered per link in input order, each problem its own', async (t) => {
+  const missing = await batchMissing();
+  if (missing) return t.skip(missing);
+  const guest = await stack.user();
+  const { client, sent } = countingClient(guest.token);
+  const links = [DEMO_SHARE_URL, DEMO_PRIVATE_SHARE_URL, 'https://contoso.sharepoint.com.evil.example/x', DEMO_TEAMS_SHARE_URL];
+  while (links.length < 25) links.push(links.length % 2 ? DEMO_SHARE_URL : uId(DEMO_TEAMS_SHARE_URL));
+  const results = await client.resolveShares(links, { select: ['id', 'name'] });
+  assert.deepEqual(sent, ['POST /v1/$batch', 'POST /v1/$batch']);
+  assert.equal(results.length, 25);
+  assert.deepEqual(results[0], { ok: true, value: { id: '01J7TAN47MQKAQ52K64ZAZNORXENAPQ46L', name: 'Launch plan.docx' } });
+  assert.ok(results[1].error instanceof ShareResolverError);
+  assert.deepEqual([results[1].ok, results[1].error.code, results[1].error.status], [false, 'access_denied', 403]);
+  assert.deepEqual([results[2].ok, results[2].error.code], [false, 'invalid_share']);
+  assert.match(results[2].error.remediation, /\w/);
+  links.slice(3).forEach((link, i) => {
+    const r = results[i + 3];
+    assert.equal(r.ok, true, link);
+    assert.equal(r.value.name, link === DEMO_SHARE_URL ? 'Launch plan.docx' : 'Roadmap.xlsx');
+  });
+  // One warm-up for the guest, in the first batch.
+  const warmups = (await stack.requests()).filter((r) => r.user === `${guest.tid}#${guest.oid}` && /^Warmup/.test(r.kind ?? ''));
+  assert.ok(warmups.length >= 1);
+});
+
+test('batch: Graph JSON batching as sent, answers in request order; a refused batch is thrown', async (t) => {
+  const missing = await batchMissing();
+  if (missing) return t.skip(missing);
+  const guest = await stack.user();
+  const answers = await clientFor(guest.token).batch([
+    { id: 'b', method: 'GET', url: `/shares/${uId(DEMO_SHARE_URL)}/permission` },
+    { id: 'a', method: 'GET', url: `/shares/${uId(DEMO_SHARE_URL)}/driveItem?$select=name` },
+    { id: 'c', method: 'GET', url: '/resolve' },
+  ]);
+  assert.deepEqual(answers.map((a) => [a.id, a.status]), [['b', 200], ['a', 200], ['c', 404]]);
+  assert.deepEqual(answers[1].body, { name: 'Launch plan.docx' });
+  const refused = await problem(() => clientFor('').batch([{ id: '1', method: 'GET', url: `/shares/${uId(DEMO_SHARE_URL)}/driveItem` }]));
+  assert.equal(refused.code, 'missing_token');
+  await assert.rejects(() => clientFor(guest.token).batch([]), RangeError);
+});
+
+test('getPermissions: each link\'s permission through one batch, or its own problem', async (t) => {
+  const missing = await batchMissing();
+  if (missing) return t.skip(missing);
+  const guest = await stack.user();
+  const client = clientFor(guest.token);
+  const [one, denied] = await client.getPermissions([DEMO_SHARE_URL, DEMO_PRIVATE_SHARE_URL]);
+  assert.deepEqual(one, { ok: true, value: await client.getPermission(DEMO_SHARE_URL) });
+  assert.equal(denied.error.code, 'access_denied');
+});
+
+test('getPermission and preview: the link\'s permission, and a getUrl on the SharePoint host (by link and by driveItem)', async () => {
+  const guest = await stack.user();
+  const client = clientFor(guest.token);
+  const permission = await client.getPermission(DEMO_SHARE_URL);
+  assert.ok(Array.isArray(permission.roles), JSON.stringify(permission));
+  assert.equal(typeof permission.link?.type, 'string');
+  const denied = await problem(() => client.getPermission(DEMO_PRIVATE_SHARE_URL));
+  assert.equal(denied.code, 'access_denied');
+  const preview = await client.preview(DEMO_SHARE_URL, { viewer: 'onedrive', chromeless: true });
+  assert.match(preview.getUrl, /^https:\/\/contoso\.sharepoint\.com\/_layouts\/15\//);
+  const item = await client.resolveShare(DEMO_SHARE_URL);
+  const byItem = await client.preview(item);
+  assert.match(byItem.getUrl, /^https:\/\/contoso\.sharepoint\.com\//);
+  const personal = await problem(() => client.preview('https://1drv.ms/w/s!AbCdEf'));
+  assert.equal(personal.code, 'preview_unsupported');
+});

@@ -61,7 +61,7 @@ test('npm pack publishes the build, its maps and sources, the README and the LIC
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: CLIENT_DIR, encoding: 'utf8' });
   const [packed] = JSON.parse(out);
   tarball = join(scratch, packed.filename);
-  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'react', 'retry', 'types'];
+  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'pending-paths', 'react', 'retry', 'types'];
   const expected = [
     'LICENSE',
     'README.md',
@@ -95,10 +95,13 @@ test('the packed tarball installs into a scratch project that type-checks and im
     join(app, 'main.ts'),
     `import {
   createShareResolverClient, ShareResolverError,
-  type DriveItem, type DriveItemCollection, type ErrorCode, type ProblemCode, type paths,
+  type BatchResponse, type DriveItem, type DriveItemCollection, type ErrorCode, type Permission, type ProblemCode,
+  type ShareResult, type paths,
 } from '@share-resolver/client';
 import { msalTokenProvider, type MsalInstance } from '@share-resolver/client/msal';
-import { ShareResolverProvider, useChildren, useResolveShare } from '@share-resolver/client/react';
+import {
+  ShareResolverProvider, useChildren, usePermission, usePreview, useResolveShare, useResolveShares,
+} from '@share-resolver/client/react';
 
 declare const msal: MsalInstance;
 const client = createShareResolverClient({
@@ -125,6 +128,24 @@ export async function open(link: string): Promise<string> {
     throw e;
   }
 }
+export async function page(links: string[]): Promise<string[]> {
+  const items: ShareResult<DriveItem>[] = await client.resolveShares(links, { expand: 'thumbnails' });
+  const permissions: ShareResult<Permission>[] = await client.getPermissions(links);
+  const raw: BatchResponse[] = await client.batch([{ id: '1', method: 'GET', url: '/shares/u!x/permission' }]);
+  // @ts-expect-error: Graph's batching has no PATCH here
+  await client.batch([{ id: '1', method: 'PATCH', url: '/shares/u!x/permission' }]);
+  const preview = await client.preview(links[0], { viewer: 'onedrive', chromeless: true });
+  // @ts-expect-error: not a preview option
+  await client.preview(links[0], { viewr: 'onedrive' });
+  return items.map((r, i) => {
+    const p = permissions[i];
+    const badge = p.ok && p.value.link?.preventsDownload ? 'no download' : '';
+    return r.ok
+      ? [r.value.name, r.value.thumbnails?.[0]?.medium?.url, r.value['@microsoft.graph.downloadUrl'], badge, preview.getUrl, raw[0].status].join(' ')
+      : r.error.code;
+  });
+}
+export const hooks = [usePermission, usePreview, useResolveShares] as const;
 const problem: ProblemCode = 'hydration_exhausted';
 // @ts-expect-error: the client's own codes are not the service's
 const notProblem: ProblemCode = 'network_error';

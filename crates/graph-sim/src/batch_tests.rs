@@ -1,49 +1,12 @@
 //! `POST /v1.0/$batch` over real HTTP: one round trip, each request through
 //! its route, answers out of order, counted apart in the log.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
-use super::tests::{Sim, admin_post, body, guest, share_path, sim};
+use super::test_support::{
+    admin_post, answers, body, get_request, guest, post_batch, share_path, sim,
+};
 use super::*;
-
-/// Posts `{"requests": requests}` to `$batch` with `token`.
-pub(crate) async fn post_batch(
-    sim: &Sim,
-    token: Option<&str>,
-    requests: Value,
-) -> reqwest::Response {
-    let mut request = sim
-        .client
-        .post(format!("{}/$batch", sim.base_url()))
-        .json(&json!({ "requests": requests }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.expect("an answer")
-}
-
-/// A `GET` inner request.
-pub(crate) fn get_request(id: &str, url: &str) -> Value {
-    json!({"id": id, "method": "GET", "url": url})
-}
-
-/// The answers of a `200` batch by id, and the ids in answer order.
-pub(crate) async fn answers(response: reqwest::Response) -> (HashMap<String, Value>, Vec<String>) {
-    assert_eq!(response.status(), 200);
-    let all = body(response).await;
-    let list = all["responses"].as_array().cloned().unwrap_or_default();
-    let order = list
-        .iter()
-        .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
-        .collect();
-    let by_id = list
-        .into_iter()
-        .map(|r| (r["id"].as_str().unwrap_or_default().to_owned(), r))
-        .collect();
-    (by_id, order)
-}
 
 #[tokio::test]
 async fn a_batch_runs_each_request_through_its_route_in_one_round_trip_answered_out_of_order() {

@@ -50,7 +50,7 @@ mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -245,9 +245,18 @@ impl GraphSimulator {
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).
     pub fn hydrate(&self, tid: &str, oid: &str) {
-        self.state()
+        let mut state = self.state();
+        let now = state.now();
+        state
             .hydration
-            .hydrate(&(tid.to_owned(), oid.to_owned()), Instant::now());
+            .hydrate(&(tid.to_owned(), oid.to_owned()), now);
+    }
+
+    /// Moves the simulator's clock forward by `by`, as if that much time had
+    /// passed for hydration (lags run out, lifetimes end): a test advances
+    /// it instead of sleeping.
+    pub fn advance(&self, by: Duration) {
+        self.state().advance(by);
     }
 
     /// Makes a user cold again.
@@ -260,8 +269,8 @@ impl GraphSimulator {
     /// Whether `/shares` would let this user through now (members always;
     /// a `NeverHydrates` guest never).
     pub fn is_hydrated(&self, tid: &str, oid: &str) -> bool {
-        self.state()
-            .is_hydrated(&(tid.to_owned(), oid.to_owned()), Instant::now())
+        let state = self.state();
+        state.is_hydrated(&(tid.to_owned(), oid.to_owned()), state.now())
     }
 
     /// Stops accepting connections; open ones finish their in-flight
@@ -281,5 +290,7 @@ mod media_tests;
 mod permission_preview_tests;
 #[cfg(test)]
 mod shared_with_you_tests;
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::tests::{Sim, body, get, guest, share_path, sim};
+use super::test_support::{Sim, body, get, guest, share_path, sim};
 use super::*;
 
 /// `GET` an absolute URL with no token.

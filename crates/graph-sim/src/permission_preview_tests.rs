@@ -6,8 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 
-use super::batch_tests::{answers, post_batch};
-use super::tests::{Sim, admin_post, body, get, guest, share_path, sim};
+use super::test_support::{
+    Sim, admin_post, answers, body, get, guest, post_batch, share_path, sim,
+};
 use super::*;
 
 /// `POST {path}` with `token` and a raw JSON `body`, if any.
@@ -266,7 +267,7 @@ async fn a_hostile_scenario_points_every_preview_at_another_host() {
         preview_origin: Some("https://attacker.example".into()),
         ..Scenario::demo()
     };
-    let hostile_sim = super::tests::start(scenario).await;
+    let hostile_sim = super::test_support::start(scenario).await;
     let (token, _, _) = guest(&hostile_sim, true);
     let hostile = body(post(&hostile_sim, &preview_path(DEMO_SHARE_URL), &token, None).await).await;
     assert!(

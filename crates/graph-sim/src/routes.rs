@@ -2,7 +2,6 @@
 //! routes the token checks, the caller's behaviour, and the route itself.
 
 use std::sync::Mutex;
-use std::time::Instant;
 
 use http::Response;
 
@@ -61,7 +60,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
         }
         _ => {}
     }
-    let now = Instant::now();
+    let now = s.now();
     match call.kind {
         RequestKind::Shares
         | RequestKind::SharesChildren

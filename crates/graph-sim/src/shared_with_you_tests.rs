@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::batch_tests::{answers, get_request, post_batch};
-use super::tests::{admin_post, body, get, share_path, start};
+use super::test_support::{admin_post, body, get, share_path, start};
+use super::test_support::{answers, get_request, post_batch};
 use super::*;
 
 fn permission_path(url: &str) -> String {

@@ -59,6 +59,8 @@ pub(crate) struct State {
     /// How many requests arrived in all (clearing the log keeps counting):
     /// what a test awaits instead of polling the log.
     arrived: tokio::sync::watch::Sender<u64>,
+    /// How far a test moved the simulator's clock ahead of the system's.
+    ahead: Duration,
 }
 
 /// Locks, shrugging off poisoning: a panicked test thread must not turn
@@ -91,6 +93,7 @@ impl State {
             log: Vec::new(),
             next_seq: 0,
             arrived: tokio::sync::watch::Sender::new(0),
+            ahead: Duration::ZERO,
         };
         for user in scenario.users {
             state.add_user(user);
@@ -241,6 +244,16 @@ impl State {
             entry.request.user = user;
             entry.request.audience = audience;
         }
+    }
+
+    /// The simulator's time: hydration lags and lifetimes run on it.
+    pub(crate) fn now(&self) -> Instant {
+        Instant::now() + self.ahead
+    }
+
+    /// Moves the simulator's time forward by `by`.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.ahead += by;
     }
 
     /// A receiver of how many requests arrived in all.

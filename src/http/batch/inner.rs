@@ -171,7 +171,7 @@ fn unmatched(
         let target = read(Resource::Share(id), Scope::Item, None, redeem)?;
         return Ok(target.with_client_request_id(client_request_id));
     }
-    if let Some(listing) = SharePath::of_unmatched_children(&uri, hosts) {
+    if let Some(listing) = SharePath::of_unmatched_below(&uri, hosts, "/driveItem/children") {
         let (redeem, client_request_id) = headers_of(item)?;
         let (SharePath(id), options) = listing?;
         let target = read(

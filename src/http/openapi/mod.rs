@@ -13,15 +13,15 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
+use crate::drive_item::{DriveId, ItemId};
 use crate::graph::GraphDiagnostics;
 use crate::http::problem::Problem;
 use crate::preview::{Page, PreviewBody, Viewer};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Hydration;
+use crate::share_id::ShareId;
 use crate::warmup::WarmupOutcome;
-use schemas::{
-    DriveId, DriveItem, DriveItemCollection, ItemId, ItemPreviewInfo, Permission, ShareId,
-};
+use schemas::{DriveItem, DriveItemCollection, ItemPreviewInfo, Permission};
 
 /// The document's frame; the paths come from the route list (`http::api`).
 #[derive(OpenApi)]

@@ -1,7 +1,9 @@
-//! The schemas of the OpenAPI document that are not Rust types of the
-//! service: what a request may carry (share ids, bodies, caller headers) and
-//! the response sets the routes share. Written with utoipa's builders as
-//! unit types, so nothing here is a dead copy of a real type.
+//! The schemas of the OpenAPI document that no derive can write: Graph's
+//! driveItem and collection (passed through, no Rust type here), the caller
+//! headers, query options and path parameters, the response sets the routes
+//! share, and the request bodies' "exactly one of" (on the real
+//! `ResolveBody` and `WarmupBody`). Share ids and drive ids describe
+//! themselves (`share_id`, `drive_item`), from their own limits.
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -13,8 +15,11 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, Response};
 use utoipa::{IntoParams, IntoResponses, PartialSchema, ToSchema};
 
+use crate::drive_item::{DriveId, ItemId};
+use crate::http::extract::{ResolveBody, WarmupBody};
 use crate::http::problem::Problem;
 use crate::resolver::Hydration;
+use crate::share_id::{ShareId, sharepoint_host, sharing_url};
 use crate::warmup::WarmupOutcome;
 
 /// Headers every resolve and warm-up request may send.
@@ -406,36 +411,6 @@ impl IntoParams for ItemPathParams {
     }
 }
 
-/// Graph's drive id, as `parentReference.driveId` carries it.
-pub(crate) struct DriveId;
-
-impl PartialSchema for DriveId {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^b![A-Za-z0-9_-]{1,256}$"))
-            .examples(["b!SimDriveContosoMarketing0000000000000000000000000000000000000001"])
-            .into()
-    }
-}
-
-impl ToSchema for DriveId {}
-
-/// A driveItem id, or `root`.
-pub(crate) struct ItemId;
-
-impl PartialSchema for ItemId {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^[A-Za-z0-9]{1,128}$"))
-            .examples(["01SIMFOLDERSUBFOLDER0000000000000A"])
-            .into()
-    }
-}
-
-impl ToSchema for ItemId {}
-
 /// Graph's driveItem, exactly as Graph returned it.
 pub(crate) struct DriveItem;
 
@@ -476,6 +451,10 @@ impl PartialSchema for DriveItem {
 }
 
 impl ToSchema for DriveItem {}
+
+/// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
+/// know it, so the examples reach a driveItem).
+const EXAMPLE_SHARE_URL: &str = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
 
 /// Graph's `permission` of a sharing link, exactly as Graph returned it.
 pub(crate) struct Permission;
@@ -549,10 +528,12 @@ pub(crate) struct ItemPreviewInfo;
 
 impl PartialSchema for ItemPreviewInfo {
     fn schema() -> RefOr<Schema> {
+        // No `format: uri`: the service passes Graph's URLs on as sent,
+        // and SharePoint's viewer URLs carry literal braces
+        // (`WopiFrame.aspx?sourcedoc={…}`), which RFC 3986 does not allow.
         let url = |description: &str| {
             ObjectBuilder::new()
                 .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-                .format(Some(SchemaFormat::Custom("uri".to_owned())))
                 .description(Some(description))
         };
         ObjectBuilder::new()
@@ -578,58 +559,10 @@ impl PartialSchema for ItemPreviewInfo {
 
 impl ToSchema for ItemPreviewInfo {}
 
-/// What `shareUrl` (and a raw URL as `shareId`) accepts: an https URL,
-/// plain text (no whitespace, control characters or backslashes).
-const SHARE_URL_PATTERN: &str = r"^https://[^\s\\]+$";
-/// What `host` accepts.
-const HOST_PATTERN: &str = r"^[A-Za-z0-9.-]+$";
-/// The longest sharing URL accepted (`share_id::MAX_URL_LEN`, in bytes).
-const MAX_URL_LENGTH: usize = 4096;
-/// The longest `s!` id accepted (`share_id::MAX_S_ID_LEN`).
-const MAX_S_ID_LENGTH: usize = 1024;
-/// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
-/// know it, so the examples reach a driveItem).
-const EXAMPLE_SHARE_URL: &str = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
-
-/// A share id: the `GET` route's path segment (once percent-decoded) or
-/// `POST /v1/resolve`'s `shareId`.
-pub(crate) struct ShareId;
-
-impl PartialSchema for ShareId {
-    fn schema() -> RefOr<Schema> {
-        let id = |prefix: &str, description: &str| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some(format!("^{prefix}[A-Za-z0-9_-]+$")))
-                .description(Some(description))
-        };
-        OneOfBuilder::new()
-            .description(Some(
-                "A share id, one of three forms; surrounding whitespace is ignored.",
-            ))
-            .item(
-                id("u!", "`u!` and the unpadded base64url of a sharing URL (whose length limit is the URL's).")
-                    .examples([
-                        "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJjRGVGZz9lPTRmMkt4OQ",
-                    ]),
-            )
-            .item(
-                id("s!", "An `s!` sharing token, passed to Graph as is.")
-                    .max_length(Some(MAX_S_ID_LENGTH)),
-            )
-            .item(share_url().description(Some(
-                "The raw https sharing URL (percent-encoded in the path).",
-            )))
-            .into()
-    }
-}
-
-impl ToSchema for ShareId {}
-
-/// `POST /v1/resolve`: exactly one of `shareUrl` or `shareId`, and
-/// optionally `select` and `expand`.
-pub(crate) struct ResolveBody;
-
+/// `POST /v1/resolve`'s body: exactly one of `shareUrl` or `shareId`, and
+/// optionally `select` and `expand`. Written out, not derived: a derived
+/// schema cannot say "exactly one", and the API fuzzing sends what the
+/// schema allows expecting it accepted.
 impl PartialSchema for ResolveBody {
     fn schema() -> RefOr<Schema> {
         let options = |object: ObjectBuilder| {
@@ -647,7 +580,7 @@ impl PartialSchema for ResolveBody {
         one_member_of_with(
             "`POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored), and optionally `select` and `expand`.",
             &[
-                ("shareUrl", share_url().into()),
+                ("shareUrl", sharing_url().into()),
                 ("shareId", Ref::from_schema_name(ShareId::name()).into()),
             ],
             false,
@@ -658,24 +591,15 @@ impl PartialSchema for ResolveBody {
 
 impl ToSchema for ResolveBody {}
 
-/// `POST /v1/warmup` (optional): where to warm up, at most one of the two.
-pub(crate) struct WarmupBody;
-
+/// `POST /v1/warmup`'s body (optional): at most one of `shareUrl` or
+/// `host` (written out for the same reason).
 impl PartialSchema for WarmupBody {
     fn schema() -> RefOr<Schema> {
         one_member_of(
             "`POST /v1/warmup` (optional): where to warm up, at most one of `shareUrl` or `host` (a `null` counts as left out; other members are ignored).",
             &[
-                ("shareUrl", share_url().into()),
-                (
-                    "host",
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .description(Some("A SharePoint host on the allow-list."))
-                        .pattern(Some(HOST_PATTERN))
-                        .examples(["contoso.sharepoint.com"])
-                        .into(),
-                ),
+                ("shareUrl", sharing_url().into()),
+                ("host", sharepoint_host().into()),
             ],
             true,
         )
@@ -683,17 +607,6 @@ impl PartialSchema for WarmupBody {
 }
 
 impl ToSchema for WarmupBody {}
-
-fn share_url() -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some(SHARE_URL_PATTERN))
-        .max_length(Some(MAX_URL_LENGTH))
-        .description(Some(
-            "An https sharing URL on an allowed host (`ALLOWED_SHARE_HOSTS`).",
-        ))
-        .examples([EXAMPLE_SHARE_URL])
-}
 
 /// An object with exactly one of `members` set to a string (or, when
 /// `or_none`, none of them); the others absent or `null`. One branch per

@@ -16,7 +16,7 @@
  * the middleware has run (a timeout armed there would not cover the body).
  */
 import { type RetryPolicy } from './retry.js';
-import type { DriveItem, DriveItemCollection, DriveItemRef, ResolverHydration, WarmupResult, WarmupStrategy } from './types.js';
+import type { BatchRequest, BatchResponse, DriveItem, DriveItemCollection, DriveItemRef, Permission, Preview, PreviewBody, ResolverHydration, ShareResult, WarmupResult, WarmupStrategy } from './types.js';
 /** How a client instance gets its tokens and talks to the service. */
 export interface ShareResolverClientConfig {
     /** The service's base URL, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com`. */
@@ -85,6 +85,12 @@ export interface PrewarmTarget extends CallOptions {
  * (its `parentReference.driveId` and `id`).
  */
 export type FolderRef = string | DriveItemRef | DriveItem;
+/** A preview's options (Graph's `preview` body) and the call's. */
+export type PreviewOptions = CallOptions & PreviewBody;
+/** What to preview: a sharing link (URL or `u!`/`s!` id), an item's ids, or a driveItem the service answered. */
+export type PreviewTarget = string | DriveItemRef | DriveItem;
+/** The most inner requests of one `POST /v1/$batch` (Graph's limit too). */
+export declare const BATCH_LIMIT = 20;
 /** What the service said about a successful resolution (its headers). */
 export interface ResolveMeta {
     /** `hit`, `miss` or `member` (`x-resolver-hydration`). */
@@ -130,8 +136,42 @@ export interface ShareResolverClient {
     listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItemCollection>;
     /** An item inside a shared folder (`GET /v1/drives/{driveId}/items/{itemId}`). */
     getItem(ref: DriveItemRef, options?: ItemOptions): Promise<DriveItem>;
+    /**
+     * A sharing link's permission (`GET /v1/shares/{shareId}/permission`):
+     * `roles`, `link.type` (`view`, `edit`), `link.preventsDownload`,
+     * `expirationDateTime`, as Graph gives them.
+     */
+    getPermission(shareUrlOrId: string, options?: ItemOptions): Promise<Permission>;
+    /**
+     * A short-lived embeddable viewer URL (`getUrl`) for a shared file:
+     * `POST /v1/shares/{shareId}/driveItem/preview` for a link,
+     * `POST /v1/drives/{driveId}/items/{itemId}/preview` for an item. The
+     * `getUrl` carries an access token: embed it, never log or store it.
+     */
+    preview(target: PreviewTarget, options?: PreviewOptions): Promise<Preview>;
+    /**
+     * Sends up to 20 requests as one `POST /v1/$batch` (Graph's JSON batching:
+     * `url` relative to `/v1`, e.g. `/shares/u!…/driveItem`) and answers one
+     * response per request, in request order, each with its own `status`. A
+     * whole-batch refusal (a token problem, `throttled`, `bad_request`) is
+     * thrown as a {@link ShareResolverError}.
+     */
+    batch(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse[]>;
+    /**
+     * The driveItems of many sharing links, 20 to a batch (the first batch,
+     * which warms a cold guest up, before the others): one result per link,
+     * in input order, each its driveItem or its own error. A whole batch that
+     * is refused gives each of its links that error.
+     */
+    resolveShares(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<DriveItem>[]>;
+    /** As {@link ShareResolverClient.resolveShares}, the links' permissions. */
+    getPermissions(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<Permission>[]>;
     /** The configuration's base URL, without a trailing slash. */
     readonly baseUrl: string;
+}
+/** Options of a batch: the call's, and the host whose SharePoint token goes with it (`graph` mode). */
+export interface BatchOptions extends CallOptions {
+    sharePointHost?: string;
 }
 /** Creates a client instance. */
 export declare function createShareResolverClient(config: ShareResolverClientConfig): ShareResolverClient;

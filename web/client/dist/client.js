@@ -1,6 +1,7 @@
 import createClient from 'openapi-fetch';
 import { ShareResolverError } from './error.js';
 import { afterRetry, nextRetry, retryPolicy } from './retry.js';
+export const BATCH_LIMIT = 20;
 export function createShareResolverClient(config) {
     const engine = engineOf(config, retryPolicy(config.retry), config.timeoutMs ?? 30_000);
     const { api } = engine;
@@ -42,8 +43,70 @@ export function createShareResolverClient(config) {
         for await (const page of listChildrenPages(folder, options))
             yield* page.value;
     }
+    async function batch(requests, options = {}) {
+        if (requests.length < 1 || requests.length > BATCH_LIMIT) {
+            throw new RangeError(`a batch holds 1 to ${BATCH_LIMIT} requests, not ${requests.length}`);
+        }
+        const call = await callOf(engine, options, options.sharePointHost);
+        const { data, response } = await send(engine, call, ({ header, ...init }) => api.POST('/v1/$batch', { ...init, body: { requests: [...requests] }, params: { header } }));
+        return inRequestOrder(requests, data, response);
+    }
+    async function batchShares(inputs, what, options, valueOf) {
+        const shares = inputs.map(parseShare);
+        const query = queryOf({ $select: listOf(options.select), $expand: listOf(options.expand) });
+        const requests = shares.map((share, i) => ({ id: String(i + 1), method: 'GET', url: `/shares/${share.id}/${what}${query}` }));
+        const results = [];
+        const one = async (start) => {
+            const chunk = requests.slice(start, start + BATCH_LIMIT);
+            const host = shares.slice(start, start + BATCH_LIMIT).find((s) => s.host)?.host;
+            let answers;
+            try {
+                answers = await batch(chunk, { ...options, sharePointHost: host });
+            }
+            catch (e) {
+                if (!(e instanceof ShareResolverError))
+                    throw e;
+                answers = chunk.map(() => e);
+            }
+            answers.forEach((answer, i) => {
+                results[start + i] = answer instanceof ShareResolverError ? { ok: false, error: answer } : resultOf(answer, valueOf);
+            });
+        };
+        if (requests.length === 0)
+            return results;
+        await one(0);
+        const rest = [];
+        for (let start = BATCH_LIMIT; start < requests.length; start += BATCH_LIMIT)
+            rest.push(one(start));
+        await Promise.all(rest);
+        return results;
+    }
     return {
         baseUrl: engine.baseUrl,
+        batch,
+        resolveShares: (inputs, options = {}) => batchShares(inputs, 'driveItem', options, (objectOf)),
+        getPermissions: (inputs, options = {}) => batchShares(inputs, 'permission', options, (objectOf)),
+        async getPermission(shareUrlOrId, options = {}) {
+            const share = parseShare(shareUrlOrId);
+            const query = { $select: listOf(options.select), $expand: listOf(options.expand) };
+            const call = await callOf(engine, options, share.host);
+            const { data, response } = await send(engine, call, ({ header, ...init }) => api.GET('/v1/shares/{shareId}/permission', { ...init, params: { header, path: { shareId: share.id }, query } }));
+            return objectOf(data) ?? throwUnexpected(response, 'not a permission');
+        },
+        async preview(target, options = {}) {
+            const { signal, clientRequestId, ...fields } = options;
+            const body = previewBodyOf(fields);
+            const share = typeof target === 'string' ? parseShare(target) : undefined;
+            const call = await callOf(engine, { signal, clientRequestId }, share?.host);
+            const { data, response } = await send(engine, call, ({ header, ...init }) => share
+                ? api.POST('/v1/shares/{shareId}/driveItem/preview', { ...init, body, params: { header, path: { shareId: share.id } } })
+                : api.POST('/v1/drives/{driveId}/items/{itemId}/preview', {
+                    ...init,
+                    body,
+                    params: { header, path: itemPath(refOf(target)) },
+                }));
+            return objectOf(data) ?? throwUnexpected(response, 'not a preview');
+        },
         resolveShareWithMeta,
         async resolveShare(shareUrlOrId, options) {
             return (await resolveShareWithMeta(shareUrlOrId, options)).item;
@@ -119,7 +182,7 @@ async function send(engine, call, attempt) {
             const answer = await attempt({ header, signal: limit.signal, middleware: [call.middleware] });
             if (answer.response.ok)
                 return { data: answer.data, response: answer.response, requests };
-            error = errorOf(answer.response, answer.error);
+            error = errorOf(answer.response.status, answer.response.headers, answer.error);
         }
         catch (cause) {
             error = failureOf(cause, call, limit.timedOut(), engine.timeoutMs);
@@ -258,6 +321,49 @@ function skiptokenOf(next, call, response) {
     }
     throw unexpected(response, 'its @odata.nextLink is not this route on this service (not followed)');
 }
+function refOf(target) {
+    if (target && 'driveId' in target && 'itemId' in target)
+        return target;
+    const item = target;
+    return { driveId: String(item?.parentReference?.driveId ?? ''), itemId: String(item?.id ?? '') };
+}
+function previewBodyOf(fields) {
+    const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    return Object.keys(body).length ? body : undefined;
+}
+function queryOf(options) {
+    const parts = Object.entries(options)
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+    return parts.length ? `?${parts.join('&')}` : '';
+}
+function inRequestOrder(requests, data, response) {
+    const answers = data?.responses;
+    if (!Array.isArray(answers))
+        throw unexpected(response, 'not a batch answer');
+    const byId = new Map();
+    for (const answer of answers) {
+        if (answer && typeof answer.id === 'string' && typeof answer.status === 'number')
+            byId.set(answer.id, answer);
+    }
+    return requests.map((request) => byId.get(request.id) ?? throwUnexpected(response, `no answer for request ${request.id}`));
+}
+function resultOf(answer, valueOf) {
+    const headers = new Headers(answer.headers ?? {});
+    if (answer.status >= 200 && answer.status < 300) {
+        const value = valueOf(answer.body);
+        if (value !== undefined)
+            return { ok: true, value };
+    }
+    const error = errorOf(answer.status, headers, answer.body);
+    return { ok: false, error };
+}
+function objectOf(data) {
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : undefined;
+}
+function throwUnexpected(response, what) {
+    throw unexpected(response, what);
+}
 function driveItemOf(data, response) {
     if (data && typeof data === 'object' && !Array.isArray(data))
         return data;
@@ -278,8 +384,7 @@ function unexpected(response, what) {
         clientRequestId: response.headers.get('client-request-id') ?? undefined,
     });
 }
-function errorOf(response, body) {
-    const h = response.headers;
+function errorOf(status, h, body) {
     const problem = body && typeof body === 'object' && typeof body.code === 'string'
         ? body
         : undefined;
@@ -289,8 +394,8 @@ function errorOf(response, body) {
     const claims = problem?.claims;
     return new ShareResolverError({
         code: str(problem?.code) ?? 'unexpected_response',
-        status: response.status,
-        title: str(problem?.title) ?? `Unexpected answer (HTTP ${response.status})`,
+        status,
+        title: str(problem?.title) ?? `Unexpected answer (HTTP ${status})`,
         detail: str(problem?.detail) ?? text.slice(0, 200),
         remediation: str(problem?.remediation) ?? 'Check the service URL; this answer is not from share-resolver.',
         retryAfter: retryAfterSeconds(h.get('retry-after')),

@@ -11,5 +11,5 @@
 export * from './types.js';
 export { ShareResolverError, type ShareResolverErrorFields } from './error.js';
 export { DEFAULT_RETRY, nextRetry, type Retry, type RetryInput, type RetryPolicy, type RetryState } from './retry.js';
-export { createShareResolverClient, shareIdOf, type CallOptions, type ChildrenOptions, type FolderRef, type ItemOptions, type PrewarmTarget, type QueryList, type ResolveMeta, type Resolution, type ShareResolverClient, type ShareResolverClientConfig, } from './client.js';
+export { BATCH_LIMIT, createShareResolverClient, shareIdOf, type BatchOptions, type CallOptions, type ChildrenOptions, type FolderRef, type ItemOptions, type PrewarmTarget, type PreviewOptions, type PreviewTarget, type QueryList, type ResolveMeta, type Resolution, type ShareResolverClient, type ShareResolverClientConfig, } from './client.js';
 //# sourceMappingURL=index.d.ts.map

@@ -1,5 +1,5 @@
 export * from './types.js';
 export { ShareResolverError } from './error.js';
 export { DEFAULT_RETRY, nextRetry } from './retry.js';
-export { createShareResolverClient, shareIdOf, } from './client.js';
+export { BATCH_LIMIT, createShareResolverClient, shareIdOf, } from './client.js';
 //# sourceMappingURL=index.js.map

@@ -21,13 +21,19 @@ import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { ShareResolverError } from './error.js';
 import { afterRetry, nextRetry, retryPolicy, type RetryPolicy, type RetryState } from './retry.js';
 import type {
+  ApiPaths,
+  BatchRequest,
+  BatchResponse,
   DriveItem,
   DriveItemCollection,
   DriveItemRef,
   ErrorCode,
   GraphDiagnostic,
-  paths,
+  Permission,
+  Preview,
+  PreviewBody,
   ResolverHydration,
+  ShareResult,
   WarmupResult,
   WarmupStrategy,
 } from './types.js';
@@ -107,6 +113,15 @@ export interface PrewarmTarget extends CallOptions {
  */
 export type FolderRef = string | DriveItemRef | DriveItem;
 
+/** A preview's options (Graph's `preview` body) and the call's. */
+export type PreviewOptions = CallOptions & PreviewBody;
+
+/** What to preview: a sharing link (URL or `u!`/`s!` id), an item's ids, or a driveItem the service answered. */
+export type PreviewTarget = string | DriveItemRef | DriveItem;
+
+/** The most inner requests of one `POST /v1/$batch` (Graph's limit too). */
+export const BATCH_LIMIT = 20;
+
 /** What the service said about a successful resolution (its headers). */
 export interface ResolveMeta {
   /** `hit`, `miss` or `member` (`x-resolver-hydration`). */
@@ -154,8 +169,43 @@ export interface ShareResolverClient {
   listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItemCollection>;
   /** An item inside a shared folder (`GET /v1/drives/{driveId}/items/{itemId}`). */
   getItem(ref: DriveItemRef, options?: ItemOptions): Promise<DriveItem>;
+  /**
+   * A sharing link's permission (`GET /v1/shares/{shareId}/permission`):
+   * `roles`, `link.type` (`view`, `edit`), `link.preventsDownload`,
+   * `expirationDateTime`, as Graph gives them.
+   */
+  getPermission(shareUrlOrId: string, options?: ItemOptions): Promise<Permission>;
+  /**
+   * A short-lived embeddable viewer URL (`getUrl`) for a shared file:
+   * `POST /v1/shares/{shareId}/driveItem/preview` for a link,
+   * `POST /v1/drives/{driveId}/items/{itemId}/preview` for an item. The
+   * `getUrl` carries an access token: embed it, never log or store it.
+   */
+  preview(target: PreviewTarget, options?: PreviewOptions): Promise<Preview>;
+  /**
+   * Sends up to 20 requests as one `POST /v1/$batch` (Graph's JSON batching:
+   * `url` relative to `/v1`, e.g. `/shares/u!…/driveItem`) and answers one
+   * response per request, in request order, each with its own `status`. A
+   * whole-batch refusal (a token problem, `throttled`, `bad_request`) is
+   * thrown as a {@link ShareResolverError}.
+   */
+  batch(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse[]>;
+  /**
+   * The driveItems of many sharing links, 20 to a batch (the first batch,
+   * which warms a cold guest up, before the others): one result per link,
+   * in input order, each its driveItem or its own error. A whole batch that
+   * is refused gives each of its links that error.
+   */
+  resolveShares(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<DriveItem>[]>;
+  /** As {@link ShareResolverClient.resolveShares}, the links' permissions. */
+  getPermissions(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<Permission>[]>;
   /** The configuration's base URL, without a trailing slash. */
   readonly baseUrl: string;
+}
+
+/** Options of a batch: the call's, and the host whose SharePoint token goes with it (`graph` mode). */
+export interface BatchOptions extends CallOptions {
+  sharePointHost?: string;
 }
 
 
@@ -208,8 +258,76 @@ export function createShareResolverClient(config: ShareResolverClientConfig): Sh
     for await (const page of listChildrenPages(folder, options)) yield* page.value;
   }
 
+  async function batch(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse[]> {
+    if (requests.length < 1 || requests.length > BATCH_LIMIT) {
+      throw new RangeError(`a batch holds 1 to ${BATCH_LIMIT} requests, not ${requests.length}`);
+    }
+    const call = await callOf(engine, options, options.sharePointHost);
+    const { data, response } = await send(engine, call, ({ header, ...init }) =>
+      api.POST('/v1/$batch', { ...init, body: { requests: [...requests] }, params: { header } }),
+    );
+    return inRequestOrder(requests, data, response);
+  }
+
+  /** Each link's GET `/shares/{id}/{what}`, batched 20 at a time; one result per link, in order. */
+  async function batchShares<T>(inputs: readonly string[], what: string, options: ItemOptions, valueOf: (body: unknown) => T | undefined) {
+    const shares = inputs.map(parseShare);
+    const query = queryOf({ $select: listOf(options.select), $expand: listOf(options.expand) });
+    const requests: BatchRequest[] = shares.map((share, i) => ({ id: String(i + 1), method: 'GET', url: `/shares/${share.id}/${what}${query}` }));
+    const results: ShareResult<T>[] = [];
+    const one = async (start: number) => {
+      const chunk = requests.slice(start, start + BATCH_LIMIT);
+      const host = shares.slice(start, start + BATCH_LIMIT).find((s) => s.host)?.host;
+      let answers: (BatchResponse | ShareResolverError)[];
+      try {
+        answers = await batch(chunk, { ...options, sharePointHost: host });
+      } catch (e) {
+        if (!(e instanceof ShareResolverError)) throw e;
+        answers = chunk.map(() => e);
+      }
+      answers.forEach((answer, i) => {
+        results[start + i] = answer instanceof ShareResolverError ? { ok: false, error: answer } : resultOf(answer, valueOf);
+      });
+    };
+    if (requests.length === 0) return results;
+    // The first batch warms a cold guest up; the others then find it hydrated.
+    await one(0);
+    const rest: Promise<void>[] = [];
+    for (let start = BATCH_LIMIT; start < requests.length; start += BATCH_LIMIT) rest.push(one(start));
+    await Promise.all(rest);
+    return results;
+  }
+
   return {
     baseUrl: engine.baseUrl,
+    batch,
+    resolveShares: (inputs, options = {}) => batchShares(inputs, 'driveItem', options, objectOf<DriveItem>),
+    getPermissions: (inputs, options = {}) => batchShares(inputs, 'permission', options, objectOf<Permission>),
+    async getPermission(shareUrlOrId, options = {}) {
+      const share = parseShare(shareUrlOrId);
+      const query = { $select: listOf(options.select), $expand: listOf(options.expand) };
+      const call = await callOf(engine, options, share.host);
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        api.GET('/v1/shares/{shareId}/permission', { ...init, params: { header, path: { shareId: share.id }, query } }),
+      );
+      return objectOf<Permission>(data) ?? throwUnexpected(response, 'not a permission');
+    },
+    async preview(target, options = {}) {
+      const { signal, clientRequestId, ...fields } = options;
+      const body = previewBodyOf(fields);
+      const share = typeof target === 'string' ? parseShare(target) : undefined;
+      const call = await callOf(engine, { signal, clientRequestId }, share?.host);
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        share
+          ? api.POST('/v1/shares/{shareId}/driveItem/preview', { ...init, body, params: { header, path: { shareId: share.id } } })
+          : api.POST('/v1/drives/{driveId}/items/{itemId}/preview', {
+              ...init,
+              body,
+              params: { header, path: itemPath(refOf(target as DriveItemRef | DriveItem)) },
+            }),
+      );
+      return objectOf<Preview>(data) ?? throwUnexpected(response, 'not a preview');
+    },
     resolveShareWithMeta,
     async resolveShare(shareUrlOrId, options) {
       return (await resolveShareWithMeta(shareUrlOrId, options)).item;
@@ -234,7 +352,7 @@ export function createShareResolverClient(config: ShareResolverClientConfig): Sh
 /** A configuration made ready for `send`: the typed openapi-fetch client and the policy. */
 interface Engine {
   baseUrl: string;
-  api: Client<paths>;
+  api: Client<ApiPaths>;
   getToken(): Promise<string>;
   getSharePointToken?(host: string): Promise<string | undefined>;
   onClaimsChallenge?(claims: string): Promise<string>;
@@ -248,7 +366,7 @@ function engineOf(config: ShareResolverClientConfig, policy: RetryPolicy, timeou
   }
   if (!(timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a number ≥ 0, not ${String(timeoutMs)}`);
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
-  const api = createClient<paths>({
+  const api = createClient<ApiPaths>({
     baseUrl,
     // Looked up per request, as `fetch` itself would be.
     fetch: (request) => (config.fetch ?? globalThis.fetch)(request),
@@ -267,11 +385,11 @@ function engineOf(config: ShareResolverClientConfig, policy: RetryPolicy, timeou
 }
 
 /** The query options of the item and children routes, as the document types them. */
-type ItemQuery = NonNullable<paths['/v1/drives/{driveId}/items/{itemId}']['get']['parameters']['query']>;
-type ChildrenQuery = NonNullable<paths['/v1/shares/{shareId}/driveItem/children']['get']['parameters']['query']>;
+type ItemQuery = NonNullable<ApiPaths['/v1/drives/{driveId}/items/{itemId}']['get']['parameters']['query']>;
+type ChildrenQuery = NonNullable<ApiPaths['/v1/shares/{shareId}/driveItem/children']['get']['parameters']['query']>;
 
 /** The headers every route takes, as the document types them. */
-type RouteHeaders = NonNullable<paths['/v1/resolve']['post']['parameters']['header']>;
+type RouteHeaders = NonNullable<ApiPaths['/v1/resolve']['post']['parameters']['header']>;
 
 /** What `send` hands each attempt of a typed call: spread it into openapi-fetch's options. */
 interface AttemptInit {
@@ -348,7 +466,7 @@ async function send<D>(
     try {
       const answer = await attempt({ header, signal: limit.signal, middleware: [call.middleware] });
       if (answer.response.ok) return { data: answer.data, response: answer.response, requests };
-      error = errorOf(answer.response, answer.error);
+      error = errorOf(answer.response.status, answer.response.headers, answer.error);
     } catch (cause) {
       error = failureOf(cause, call, limit.timedOut(), engine.timeoutMs);
     } finally {
@@ -507,7 +625,58 @@ function skiptokenOf(next: unknown, call: Call, response: Response): string {
   throw unexpected(response, 'its @odata.nextLink is not this route on this service (not followed)');
 }
 
+/** A driveItem (or its ids) as the `/v1/drives/…` routes name it. */
+function refOf(target: DriveItemRef | DriveItem): DriveItemRef {
+  if (target && 'driveId' in target && 'itemId' in target) return target as DriveItemRef;
+  const item = target as DriveItem;
+  return { driveId: String(item?.parentReference?.driveId ?? ''), itemId: String(item?.id ?? '') };
+}
+
+/** The preview body's fields that are set; none: no body. */
+function previewBodyOf(fields: PreviewBody): PreviewBody | undefined {
+  const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as PreviewBody;
+  return Object.keys(body).length ? body : undefined;
+}
+
+/** `?$select=…&$expand=…` for an inner request's URL (`$` kept as Graph writes it). */
+function queryOf(options: Record<string, string | undefined>): string {
+  const parts = Object.entries(options)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
 // ---- answers ---------------------------------------------------------------
+
+/** A batch's answers in the order of its requests (by `id`); a missing or unknown one is `unexpected_response`. */
+function inRequestOrder(requests: readonly BatchRequest[], data: unknown, response: Response): BatchResponse[] {
+  const answers = (data as { responses?: unknown } | undefined)?.responses;
+  if (!Array.isArray(answers)) throw unexpected(response, 'not a batch answer');
+  const byId = new Map<string, BatchResponse>();
+  for (const answer of answers as BatchResponse[]) {
+    if (answer && typeof answer.id === 'string' && typeof answer.status === 'number') byId.set(answer.id, answer);
+  }
+  return requests.map((request) => byId.get(request.id) ?? throwUnexpected(response, `no answer for request ${request.id}`));
+}
+
+/** One inner answer as a link's result: its body on a 2xx, else its problem as an error. */
+function resultOf<T>(answer: BatchResponse, valueOf: (body: unknown) => T | undefined): ShareResult<T> {
+  const headers = new Headers(answer.headers ?? {});
+  if (answer.status >= 200 && answer.status < 300) {
+    const value = valueOf(answer.body);
+    if (value !== undefined) return { ok: true, value };
+  }
+  const error = errorOf(answer.status, headers, answer.body);
+  return { ok: false, error };
+}
+
+function objectOf<T>(data: unknown): T | undefined {
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as T) : undefined;
+}
+
+function throwUnexpected(response: Response, what: string): never {
+  throw unexpected(response, what);
+}
 
 function driveItemOf(data: unknown, response: Response): DriveItem {
   if (data && typeof data === 'object' && !Array.isArray(data)) return data as DriveItem;
@@ -531,8 +700,7 @@ function unexpected(response: Response, what: string): ShareResolverError {
 }
 
 /** The error of a non-2xx answer, from its body (openapi-fetch's `error`: JSON, else text) and headers. */
-function errorOf(response: Response, body: unknown): ShareResolverError {
-  const h = response.headers;
+function errorOf(status: number, h: Headers, body: unknown): ShareResolverError {
   const problem =
     body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string'
       ? (body as Record<string, unknown>)
@@ -543,8 +711,8 @@ function errorOf(response: Response, body: unknown): ShareResolverError {
   const claims = problem?.claims;
   return new ShareResolverError({
     code: (str(problem?.code) as ErrorCode | undefined) ?? 'unexpected_response',
-    status: response.status,
-    title: str(problem?.title) ?? `Unexpected answer (HTTP ${response.status})`,
+    status,
+    title: str(problem?.title) ?? `Unexpected answer (HTTP ${status})`,
     detail: str(problem?.detail) ?? text.slice(0, 200),
     remediation: str(problem?.remediation) ?? 'Check the service URL; this answer is not from share-resolver.',
     retryAfter: retryAfterSeconds(h.get('retry-after')),

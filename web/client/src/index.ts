@@ -13,13 +13,17 @@ export * from './types.js';
 export { ShareResolverError, type ShareResolverErrorFields } from './error.js';
 export { DEFAULT_RETRY, nextRetry, type Retry, type RetryInput, type RetryPolicy, type RetryState } from './retry.js';
 export {
+  BATCH_LIMIT,
   createShareResolverClient,
   shareIdOf,
+  type BatchOptions,
   type CallOptions,
   type ChildrenOptions,
   type FolderRef,
   type ItemOptions,
   type PrewarmTarget,
+  type PreviewOptions,
+  type PreviewTarget,
   type QueryList,
   type ResolveMeta,
   type Resolution,

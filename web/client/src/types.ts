@@ -7,8 +7,13 @@
  */
 
 import type { paths } from './generated/openapi.js';
+import type { ShareResolverError } from './error.js';
+import type { PendingPaths } from './pending-paths.js';
 
 export type { components, operations, paths } from './generated/openapi.js';
+
+/** Every route the client calls: the generated ones, and those the document does not carry yet. */
+export type ApiPaths = paths & PendingPaths;
 
 /** What `paths[P][M]` answers with `status`, as `media`. */
 type Body<P extends keyof paths, M extends keyof paths[P], Status extends number, Media extends string> = paths[P][M] extends {
@@ -101,8 +106,31 @@ export interface DriveItemFacets {
     siteId?: string;
     [key: string]: unknown;
   };
-  /** A short-lived pre-authenticated download URL: never log or cache it. */
+  /**
+   * A short-lived (about an hour) pre-authenticated download URL: open it
+   * with no token (never send one to it), and never log or cache it.
+   */
   '@microsoft.graph.downloadUrl'?: string;
+  /** Graph's thumbnail sets, with `$expand=thumbnails`. */
+  thumbnails?: ThumbnailSet[];
+}
+
+/** One thumbnail of a set. */
+export interface Thumbnail {
+  url?: string;
+  width?: number;
+  height?: number;
+  [key: string]: unknown;
+}
+
+/** Graph's `thumbnailSet`: the sizes of one thumbnail (`small`, `medium`, `large`). */
+export interface ThumbnailSet {
+  id?: string;
+  small?: Thumbnail;
+  medium?: Thumbnail;
+  large?: Thumbnail;
+  source?: Thumbnail;
+  [key: string]: unknown;
 }
 
 /**
@@ -127,3 +155,31 @@ export interface DriveItemRef {
   driveId: string;
   itemId: string;
 }
+
+type Answer<P extends keyof ApiPaths, M extends string> = ApiPaths[P] extends Record<M, { responses: { 200: { content: { 'application/json': infer B } } } }>
+  ? B
+  : never;
+
+/**
+ * A sharing link's permission (`GET /v1/shares/{shareId}/permission`),
+ * Graph's `permission` unchanged: `roles`, `link` (`type`, `scope`,
+ * `preventsDownload`), `expirationDateTime`, …
+ */
+export type Permission = Answer<'/v1/shares/{shareId}/permission', 'get'>;
+
+/** The `preview` action's options: `viewer`, `chromeless`, `allowEdit`, `page`, `zoom`. */
+export type PreviewBody = NonNullable<ApiPaths['/v1/drives/{driveId}/items/{itemId}/preview']['post']['requestBody']>['content']['application/json'];
+
+/** Graph's `preview` answer: `getUrl` (an embeddable viewer URL, short-lived), `postUrl`, `postParameters`. */
+export type Preview = Answer<'/v1/drives/{driveId}/items/{itemId}/preview', 'post'>;
+
+type BatchBody = ApiPaths['/v1/$batch']['post']['requestBody']['content']['application/json'];
+
+/** One request of a JSON batch (`POST /v1/$batch`), Graph's format. */
+export type BatchRequest = BatchBody['requests'][number];
+
+/** One answer of a JSON batch, Graph's format. */
+export type BatchResponse = Answer<'/v1/$batch', 'post'>['responses'][number];
+
+/** One link's outcome in a batched call: its value, or its own error. */
+export type ShareResult<T> = { ok: true; value: T } | { ok: false; error: ShareResolverError };

@@ -320,7 +320,7 @@ export interface components {
             [key: string]: unknown;
         };
         /** @description One Graph (or SharePoint) call and what it answered. */
-        GraphCall: {
+        GraphDiagnostics: {
             /**
              * @description Graph's `x-ms-ags-diagnostic`: parsed when it is JSON (usually an
              *     object), else the header's text; null when absent.
@@ -367,23 +367,20 @@ export interface components {
             /** @example ok */
             status: string;
         };
-        /** @enum {string} */
-        HydrationState: "hit" | "member" | "warmed";
+        /**
+         * @description `x-resolver-hydration`: what the service knew of the user.
+         * @enum {string}
+         */
+        Hydration: "hit" | "miss" | "member";
         /** @example 01SIMFOLDERSUBFOLDER0000000000000A */
         ItemId: string;
         /** @description Graph's preview, exactly as Graph returned it. Its URLs act as the caller (`getUrl` carries an `access_token`): use them at once, never log, store or share them. */
         ItemPreviewInfo: {
-            /**
-             * Format: uri
-             * @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host.
-             */
+            /** @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host. */
             getUrl?: string | null;
             /** @description The form body for `postUrl` (`application/x-www-form-urlencoded`). */
             postParameters?: string | null;
-            /**
-             * Format: uri
-             * @description A viewer URL to open with a form POST of `postParameters`.
-             */
+            /** @description A viewer URL to open with a form POST of `postParameters`. */
             postUrl?: string | null;
         } & {
             [key: string]: unknown;
@@ -444,9 +441,11 @@ export interface components {
         };
         /** @description What a pre-warm found or did. */
         Prewarmed: {
-            hydration: components["schemas"]["HydrationState"];
-            warmup: components["schemas"]["Warmup"];
+            hydration: components["schemas"]["PrewarmHydration"];
+            warmup: components["schemas"]["WarmupOutcome"];
         };
+        /** @enum {string} */
+        PrewarmHydration: "hit" | "member" | "warmed";
         /** @description A problem (RFC 9457), `application/problem+json`. */
         Problem: {
             /** @description The decoded claims request of a `claims_challenge`: pass it to MSAL. */
@@ -457,7 +456,7 @@ export interface components {
              * @description Every Graph call of the request, in order (for a token Graph refused,
              *     only the refusing answer, without naming the call).
              */
-            graph: components["schemas"]["GraphCall"][];
+            graph: components["schemas"]["GraphDiagnostics"][];
             /** @description What the caller should do about it. */
             remediation: string;
             /**
@@ -474,8 +473,7 @@ export interface components {
             type: string;
         };
         /**
-         * @description The stable problem codes, written in snake case (serde's and strum's
-         *     one rule; a test checks they agree).
+         * @description The stable problem codes.
          * @enum {string}
          */
         ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "preview_unsupported" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
@@ -511,11 +509,6 @@ export interface components {
             shareId: components["schemas"]["ShareId"];
             shareUrl?: null;
         };
-        /**
-         * @description `x-resolver-hydration`: what the service knew of the user.
-         * @enum {string}
-         */
-        ResolverHydration: "hit" | "miss" | "member";
         /** @description A share id, one of three forms; surrounding whitespace is ignored. */
         ShareId: string;
         /**
@@ -523,11 +516,6 @@ export interface components {
          * @enum {string}
          */
         Viewer: "onedrive" | "office";
-        /**
-         * @description The warm-up strategy that answered, or `skipped` (none was needed).
-         * @enum {string}
-         */
-        Warmup: "skipped" | "sharepoint" | "site" | "root" | "group";
         /** @description `POST /v1/warmup` (optional): where to warm up, at most one of `shareUrl` or `host` (a `null` counts as left out; other members are ignored). */
         WarmupBody: {
             host?: null;
@@ -547,6 +535,11 @@ export interface components {
             host?: null;
             shareUrl?: null;
         };
+        /**
+         * @description The warm-up strategy that answered, or `skipped` (none was needed).
+         * @enum {string}
+         */
+        WarmupOutcome: "skipped" | "sharepoint" | "site" | "root" | "group";
     };
     responses: never;
     parameters: never;
@@ -890,9 +883,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1081,9 +1074,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1266,9 +1259,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1460,9 +1453,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1660,9 +1653,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,9 +1844,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,9 +2029,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2236,9 +2229,9 @@ export interface operations {
                     /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
-                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    "x-resolver-hydration": components["schemas"]["Hydration"];
                     /** @description `skipped`, or the strategy that ran (success only) */
-                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    "x-resolver-warmup": components["schemas"]["WarmupOutcome"];
                     [name: string]: unknown;
                 };
                 content: {
