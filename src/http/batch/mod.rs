@@ -117,6 +117,46 @@ pub(crate) async fn post_batch_plain(
     batch(&state, &request_id, caller, &uri, &page, body).await
 }
 
+/// A batch's requests by id, each what it reads or why not.
+#[cfg(any(test, fuzzing))]
+pub(crate) type Parsed<E> = Vec<(String, Result<Target, E>)>;
+
+/// The body's requests as the route reads them (for the fuzz targets).
+#[cfg(any(test, fuzzing))]
+pub(crate) fn parsed(
+    body: &[u8],
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<Parsed<ApiError>, ApiError> {
+    let body: BatchRequestBody = super::extract::parse(body)?;
+    Ok(body::checked(body)?
+        .into_iter()
+        .map(|item| {
+            let target = inner::target_of(&item, hosts);
+            (item.id, target)
+        })
+        .collect())
+}
+
+/// One request, `method` and `url` alone, as the route reads it.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn parsed_one(
+    method: &str,
+    url: &str,
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<Target, ApiError> {
+    inner::target_of(
+        &body::BatchRequestItem {
+            id: "1".to_owned(),
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: None,
+            body: None,
+            depends_on: None,
+        },
+        hosts,
+    )
+}
+
 /// What each request of the batch became: its place among the resolved
 /// ones, or its problem (no Graph call).
 enum Slot {
