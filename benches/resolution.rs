@@ -13,6 +13,11 @@
 //! cold guest's first call plus one round trip per sub-folder.
 //! A cold guest's first preview (`POST …/driveItem/preview`) is a row of
 //! its own: a warm-up and the action, ideal `2 RTT` as for the driveItem.
+//! A page of 20 links (a guest's "shared with you"): one `POST /v1/$batch`
+//! against 20 concurrent requests (before), for a hydrated guest (ideal one
+//! round trip), a cold one (`2 RTT`) and a cold one with 300 ms of lag
+//! (`lag + 2 RTT`), with the Graph round trips and the requests inside
+//! Graph's batches per page.
 //! Ends with a burst of one lagging guest and peak RSS after many users.
 //!
 //! Each row also says what a request costs on Lambda: billed milliseconds
@@ -65,11 +70,16 @@ struct Calls {
     all: usize,
     warmups: usize,
     shares: usize,
+    /// Round trips: single calls and `$batch` posts.
+    round_trips: usize,
+    /// Requests carried inside a `$batch`.
+    inner: usize,
 }
 
 impl Calls {
     fn logged(app: &TestApp) -> Self {
         let requests = app.graph.requests();
+        let inner = requests.iter().filter(|r| r.is_inner()).count();
         Self {
             all: requests.len(),
             warmups: requests.iter().filter(|r| r.kind.is_warmup()).count(),
@@ -77,6 +87,8 @@ impl Calls {
                 .iter()
                 .filter(|r| r.kind == RequestKind::Shares)
                 .count(),
+            round_trips: requests.len() - inner,
+            inner,
         }
     }
 }
@@ -442,6 +454,158 @@ async fn browsing(app: &TestApp, n: usize) -> Vec<Sample> {
     samples
 }
 
+/// Links on a guest's page.
+const PAGE: usize = 20;
+
+/// `PAGE` links everyone may open, added to the simulator: their `u!` ids.
+fn page_links(app: &TestApp) -> Vec<String> {
+    (0..PAGE)
+        .map(|i| {
+            let url =
+                format!("https://contoso.sharepoint.com/:t:/s/Marketing/EPage{i:02}Bench?e=p{i}");
+            share_resolver_testkit::add_share(&app.graph, &url, &format!("page {i}.txt"));
+            u_id(&url)
+        })
+        .collect()
+}
+
+/// How a page of links is asked for.
+#[derive(Clone, Copy)]
+enum Page {
+    /// One `POST /v1/$batch`.
+    Batch,
+    /// One `GET …/driveItem` per link, all at once (before the batch route).
+    Requests,
+    /// Graph's own `$batch`, directly, as a hydrated user would.
+    Direct,
+}
+
+/// One page of `links` for `guest`; ok when every link answered 200.
+async fn page(app: &TestApp, guest: &Guest, links: &[String], how: Page) -> Sample {
+    app.graph.clear_requests();
+    let store_before = STORE_CALLS.load(Ordering::SeqCst);
+    let started = Instant::now();
+    let ok = match how {
+        Page::Batch => {
+            let requests: Vec<Value> = links
+                .iter()
+                .enumerate()
+                .map(|(i, id)| serde_json::json!({"id": i.to_string(), "method": "GET", "url": format!("/shares/{id}/driveItem")}))
+                .collect();
+            let r = app
+                .post_batch(Value::Array(requests), Some(&guest.token))
+                .await;
+            let body: Value = r.json().await.unwrap_or_default();
+            body["responses"].as_array().is_some_and(|answers| {
+                answers.len() == links.len() && answers.iter().all(|a| a["status"] == 200)
+            })
+        }
+        Page::Direct => {
+            let requests: Vec<Value> = links
+                .iter()
+                .enumerate()
+                .map(|(i, id)| serde_json::json!({"id": i.to_string(), "method": "GET", "url": format!("/shares/{id}/driveItem")}))
+                .collect();
+            let r = app
+                .client
+                .post(format!("{}/$batch", app.graph.base_url()))
+                .bearer_auth(&guest.token)
+                .json(&serde_json::json!({ "requests": requests }))
+                .send()
+                .await;
+            match r {
+                Ok(r) => r.json::<Value>().await.is_ok_and(|body| {
+                    body["responses"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(|a| a["status"] == 200))
+                }),
+                Err(_) => false,
+            }
+        }
+        Page::Requests => {
+            let mut requests = tokio::task::JoinSet::new();
+            for id in links {
+                let request = app
+                    .client
+                    .get(format!("{}/v1/shares/{id}/driveItem", app.address))
+                    .bearer_auth(&guest.token);
+                requests.spawn(async move {
+                    match request.send().await {
+                        Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    }
+                });
+            }
+            let mut ok = true;
+            while let Some(done) = requests.join_next().await {
+                ok &= done.unwrap_or(false);
+            }
+            ok
+        }
+    };
+    Sample {
+        wall: started.elapsed(),
+        calls: Calls::logged(app),
+        store_calls: STORE_CALLS.load(Ordering::SeqCst) - store_before,
+        ok,
+    }
+}
+
+/// The page rows: a hydrated guest, a cold one, a cold one with 300 ms of
+/// lag; each as one batch and as 20 requests.
+async fn page_rows(table: &Table, only: &Only, rtt: Duration, n: usize) {
+    let lag = Duration::from_millis(300);
+    for (who, lag, hydrated, ideal) in [
+        ("hydrated guest", Duration::ZERO, true, rtt),
+        ("cold guest", Duration::ZERO, false, 2 * rtt),
+        ("cold guest, 300 ms lag", lag, false, lag + 2 * rtt),
+    ] {
+        let direct = (hydrated).then_some((Page::Direct, "Graph's $batch directly"));
+        for (how, label) in [(Page::Batch, "one batch"), (Page::Requests, "20 requests")]
+            .into_iter()
+            .chain(direct)
+        {
+            let name = format!("page of {PAGE} links, {who}: {label}");
+            if !only.wants(&name) {
+                continue;
+            }
+            let app = start(rtt, lag).await;
+            let links = page_links(&app);
+            let known = Guest::new();
+            if hydrated {
+                let _ = page(&app, &known, &links[..1], Page::Requests).await;
+            }
+            let runs = if lag.is_zero() { n } else { n.min(20) };
+            let mut samples = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let fresh = Guest::new();
+                let guest = if hydrated { &known } else { &fresh };
+                samples.push(page(&app, guest, &links, how).await);
+            }
+            table.row(&name, &samples, ideal);
+            // A batch is one invocation for the page; 20 requests are 20,
+            // each billed about the page's time (they run side by side).
+            let links_per_invocation = match how {
+                Page::Batch | Page::Direct => PAGE as f64,
+                Page::Requests => 1.0,
+            };
+            let per = |count: fn(&Calls) -> usize| {
+                samples.iter().map(|s| count(&s.calls)).sum::<usize>() as f64 / samples.len() as f64
+            };
+            println!(
+                "    per page: {:.2} Graph round trips ({:.2} warm-up), {:.2} requests inside batches, {:.2} store calls; per link {:.1} billed ms",
+                per(|c| c.round_trips),
+                per(|c| c.warmups),
+                per(|c| c.inner),
+                samples.iter().map(|s| s.store_calls).sum::<usize>() as f64 / samples.len() as f64,
+                samples.iter().map(Sample::billed_ms).sum::<u128>() as f64
+                    / samples.len() as f64
+                    / links_per_invocation
+            );
+        }
+    }
+}
+
 /// `n` fresh guests through `via`, one after another.
 async fn cold(app: &TestApp, n: usize, via: Via) -> Vec<Sample> {
     let mut samples = Vec::with_capacity(n);
@@ -576,6 +740,7 @@ async fn main() {
             table.row(&names[2], &browsing(&lagging, runs).await, lag + 5 * rtt);
         }
     }
+    page_rows(&table, &only, rtt, n).await;
     if !only.wants_any(&[
         "pre-warmed at sign-in, link",
         "POST /v1/warmup",

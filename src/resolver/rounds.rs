@@ -159,7 +159,11 @@ impl Resolver {
                 }
             }
             slept += round.trouble.unwrap_or_default();
-            tokio::time::sleep_until(round.at).await;
+            // Not even a zero-length sleep when it is due: the timer's
+            // millisecond granularity would delay every first call.
+            if round.at > Instant::now() {
+                tokio::time::sleep_until(round.at).await;
+            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 for &i in &round.items {
