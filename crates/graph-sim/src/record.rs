@@ -2,6 +2,7 @@
 //! its raw path), and what it answered. Never the token.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// What a request was, judged from its raw path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -28,6 +29,9 @@ pub enum RequestKind {
     OpenIdConfiguration,
     /// The token endpoint, `POST /{tid}/oauth2/v2.0/token` (On-Behalf-Of).
     Token,
+    /// AWS STS (the AWS query protocol, `POST /_aws/sts`): what
+    /// `AWS_ENDPOINT_URL_STS` points at.
+    Sts,
     /// The simulator's own `/_sim/…` routes.
     Admin,
     /// Anything else (the service should never send these).
@@ -47,6 +51,9 @@ impl RequestKind {
         }
         if let Some(kind) = Self::identity(path) {
             return kind;
+        }
+        if path == "/_aws/sts" || path == "/_aws/sts/" {
+            return Self::Sts;
         }
         let Some(rest) = path.strip_prefix("/v1.0/") else {
             return Self::Other;
@@ -149,6 +156,43 @@ pub struct RecordedRequest {
     pub status: u16,
     /// What the path was.
     pub kind: RequestKind,
+    /// A token request: how the client authenticated itself.
+    pub client_auth: Option<ClientAuth>,
+    /// An STS request: what it asked for.
+    pub sts: Option<StsCall>,
+}
+
+/// How a token request authenticated the client: never the secret's value,
+/// never an assertion's signature (so nothing here can be replayed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClientAuth {
+    /// Whether a `client_secret` came.
+    pub secret: bool,
+    /// The `client_assertion_type`, verbatim.
+    pub assertion_type: Option<String>,
+    /// The `client_assertion`'s decoded header and claims, when it is a JWT.
+    pub assertion: Option<AssertionParts>,
+}
+
+/// A JWT's header and claims, decoded, without its signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssertionParts {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+}
+
+/// What an STS request asked for (its form's parameters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StsCall {
+    pub action: Option<String>,
+    pub version: Option<String>,
+    /// `Audience.member.1`, `.2`, … in order.
+    pub audiences: Vec<String>,
+    pub signing_algorithm: Option<String>,
+    /// Verbatim (it may not be a number).
+    pub duration_seconds: Option<String>,
+    /// Whether it carried a SigV4 `Authorization` header.
+    pub signed: bool,
 }
 
 #[cfg(test)]
@@ -206,6 +250,9 @@ mod tests {
             ("/5f1c2f7a/oauth2/v2.0/token", Token),
             ("/5f1c2f7a/oauth2/token", Other),
             ("/a/b/oauth2/v2.0/token", Other),
+            ("/_aws/sts", Sts),
+            ("/_aws/sts/", Sts),
+            ("/_aws/sts/x", Other),
         ];
         for (path, kind) in cases {
             assert_eq!(RequestKind::of(path), *kind, "{path}");

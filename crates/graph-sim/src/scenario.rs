@@ -8,6 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::credentials::AcceptedCredentials;
+
 /// The client id of the service's API app registration in the simulated
 /// tenant: the `aud` of API tokens, the `client_id` of the OBO exchange.
 pub const SIM_API_CLIENT_ID: &str = "6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718";
@@ -194,6 +196,9 @@ pub struct Scenario {
     pub api_client_secret: String,
     /// The scope it exposes ([`SIM_API_SCOPE`] by default).
     pub api_scope: String,
+    /// Which credentials the registration accepts (by default its secret,
+    /// its certificate and the simulated AWS role's federated tokens).
+    pub api_accepts: AcceptedCredentials,
 }
 
 impl Default for Scenario {
@@ -212,6 +217,7 @@ impl Default for Scenario {
             api_client_id: SIM_API_CLIENT_ID.to_owned(),
             api_client_secret: SIM_API_CLIENT_SECRET.to_owned(),
             api_scope: SIM_API_SCOPE.to_owned(),
+            api_accepts: AcceptedCredentials::default(),
         }
     }
 }

@@ -24,6 +24,7 @@ use super::record::{RecordedRequest, RequestKind};
 use super::responses::{self, Body, Ids};
 use super::routes;
 use super::state::{State, lock};
+use super::sts;
 use super::token::claims_of;
 
 /// Accepts until `stop` turns true. If the sender is dropped without a
@@ -98,7 +99,10 @@ fn header_str<'a>(request: &'a Parts, name: &str) -> Option<&'a str> {
 /// form); Graph calls are all `GET`s, so theirs is never read. `None` when
 /// it is too large or broken.
 async fn request_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
-    if kind != RequestKind::Admin && kind != RequestKind::Token {
+    if !matches!(
+        kind,
+        RequestKind::Admin | RequestKind::Token | RequestKind::Sts
+    ) {
         return Some(Bytes::new());
     }
     let collected = Limited::new(body, MAX_ADMIN_BODY).collect().await.ok()?;
@@ -138,12 +142,14 @@ async fn handle(
         prefer: header_str(&request, "prefer").map(str::to_owned),
         status: 0,
         kind,
+        client_auth: None,
+        sts: None,
     };
     let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
         let seq = s.log(record);
-        if kind == RequestKind::Admin {
-            // The harness talking to the simulator: no latency, no faults.
+        if kind == RequestKind::Admin || kind == RequestKind::Sts {
+            // The harness talking to the simulator, or AWS: no latency, no faults.
             (seq, None, None, None)
         } else if kind.is_identity() {
             // The identity platform: no Graph latency; only the faults
@@ -169,9 +175,12 @@ async fn handle(
             &ids,
         );
     };
+    let raw_authorization = authorization.and_then(|v| v.to_str().ok());
     if kind == RequestKind::Token {
-        let (scope, user, audience) = obo::loggable(&body);
-        lock(state).note_token_request(seq, scope, user, audience);
+        lock(state).note_token_request(seq, obo::loggable(&body));
+    }
+    if kind == RequestKind::Sts {
+        lock(state).note_sts_request(seq, sts::loggable(&body, raw_authorization));
     }
     let call = Call {
         seq,
@@ -183,6 +192,7 @@ async fn handle(
         body: &body,
         kind,
         token,
+        authorization: raw_authorization,
         claims: claims.as_ref(),
         ids: &ids,
     };

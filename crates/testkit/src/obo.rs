@@ -103,6 +103,8 @@ pub struct Reached {
     pub graph_exchanges: usize,
     /// Key set fetches.
     pub key_fetches: usize,
+    /// STS `GetWebIdentityToken` calls.
+    pub sts: usize,
 }
 
 pub fn reached(graph: &GraphSimulator) -> Reached {
@@ -116,6 +118,7 @@ pub fn reached(graph: &GraphSimulator) -> Reached {
                 }
             }
             RequestKind::Keys => reached.key_fetches += 1,
+            RequestKind::Sts => reached.sts += 1,
             RequestKind::OpenIdConfiguration | RequestKind::Admin => {}
             _ => reached.graph += 1,
         }
