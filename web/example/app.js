@@ -1,10 +1,11 @@
 // The example page: sign in, pre-warm, paste a link, see the driveItem or
 // the problem; a folder lists its children, and a sub-folder opens in place
-// with a breadcrumb back. Plain ES modules; the client is the committed dist/ build.
+// with a breadcrumb back. Plain ES modules; the client is the committed dist/
+// build, bundled with openapi-fetch into vendor/ by `npm run build`.
 // Everything the service answers is data: text goes in through textContent,
 // and only an https: webUrl becomes a link.
 
-import { createShareResolverClient, ShareResolverError } from '../client/dist/index.js';
+import { createShareResolverClient, ShareResolverError } from './vendor/share-resolver-client.js';
 import { createAuth } from './auth.js';
 import { config } from './config.js';
 

@@ -94,8 +94,8 @@ test('the packed tarball installs into a scratch project that type-checks and im
   writeFileSync(
     join(app, 'main.ts'),
     `import {
-  createShareResolverClient, ShareResolverError, resolveShare,
-  type DriveItem, type ErrorCode, type ProblemCode, type paths,
+  createShareResolverClient, ShareResolverError,
+  type DriveItem, type DriveItemCollection, type ErrorCode, type ProblemCode, type paths,
 } from '@share-resolver/client';
 import { msalTokenProvider, type MsalInstance } from '@share-resolver/client/msal';
 import { ShareResolverProvider, useChildren, useResolveShare } from '@share-resolver/client/react';
@@ -110,7 +110,10 @@ const client = createShareResolverClient({
 export async function open(link: string): Promise<string> {
   try {
     const item: DriveItem = await client.resolveShare(link, { select: ['id', 'name'] });
-    for await (const child of client.listChildren(item, { pageSize: 50 })) console.log(child.name, child.size);
+    for await (const page of client.listChildrenPages(item, { pageSize: 50 })) {
+      const children: DriveItemCollection = page;
+      for (const child of children.value) console.log(child.name.length, child.size, children['@odata.nextLink']);
+    }
     return item.webUrl ?? item.name;
   } catch (e) {
     if (e instanceof ShareResolverError) {
@@ -126,7 +129,7 @@ const problem: ProblemCode = 'hydration_exhausted';
 // @ts-expect-error: the client's own codes are not the service's
 const notProblem: ProblemCode = 'network_error';
 type Resolve = paths['/v1/resolve']['post'];
-export const used = [problem, notProblem, resolveShare, ShareResolverProvider, useChildren, useResolveShare] as const;
+export const used = [problem, notProblem, ShareResolverProvider, useChildren, useResolveShare] as const;
 export type { Resolve };
 `,
   );
@@ -171,7 +174,8 @@ test('bundle size: core, React entry and MSAL adapter, min+gzip, within budget',
   console.log(`min+gzip bytes: ${JSON.stringify(sizes)}`);
   writeFileSync(join(REPO_DIR, '.tmp', 'client-size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   // Budgets with headroom; a jump past them is a dependency or a mistake.
-  assert.ok(sizes.core.gzip < 6000, `core ${sizes.core.gzip} B`);
+  // The core carries openapi-fetch (about 2.6 KB of it).
+  assert.ok(sizes.core.gzip < 7500, `core ${sizes.core.gzip} B`);
   assert.ok(sizes.react.gzip < 8000, `react ${sizes.react.gzip} B`);
   assert.ok(sizes.msal.gzip < 1500, `msal ${sizes.msal.gzip} B`);
 });

@@ -82,6 +82,7 @@ pub(crate) struct FaultArgs {
 enum TargetName {
     Shares,
     Warmup,
+    Batch,
     Keys,
     #[default]
     Any,
@@ -100,6 +101,7 @@ impl FaultArgs {
         let target = match self.target {
             TargetName::Shares => FaultTarget::Shares,
             TargetName::Warmup => FaultTarget::Warmup,
+            TargetName::Batch => FaultTarget::Batch,
             TargetName::Keys => FaultTarget::Keys,
             TargetName::Any => FaultTarget::Any,
         };
@@ -370,6 +372,13 @@ mod tests {
         assert_eq!(
             fault(r#"{"action":"drop","target":"warmup"}"#),
             Ok(Fault::warmup(FaultAction::DropConnection))
+        );
+        assert_eq!(
+            fault(r#"{"target":"batch","status":429,"retryAfter":"7"}"#),
+            Ok(Fault::batch(FaultAction::Status {
+                status: 429,
+                retry_after: Some("7".into())
+            }))
         );
         assert_eq!(
             fault(r#"{"target":"keys","status":503}"#),

@@ -17,6 +17,7 @@ mod aad;
 mod admin;
 mod admin_args;
 mod auth;
+mod batch;
 mod call;
 mod client_auth;
 mod credentials;
@@ -56,7 +57,7 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
-pub use record::{AssertionParts, ClientAuth, RecordedRequest, RequestKind, StsCall};
+pub use record::{AssertionParts, BatchPart, ClientAuth, RecordedRequest, RequestKind, StsCall};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
     SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
@@ -162,9 +163,40 @@ impl GraphSimulator {
     }
 
     /// Every request received, in arrival order. A request still being
-    /// answered, or whose connection was dropped, shows status 0.
+    /// answered, or whose connection was dropped, shows status 0. The
+    /// requests inside a `$batch` are listed too, each as the call it is
+    /// (after the batch's own entry, with [`RecordedRequest::batch`] set),
+    /// so counting by kind or path counts them as calls.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state().requests(None)
+    }
+
+    /// The Graph and SharePoint REST round trips: every request that came
+    /// over HTTP (a `$batch` counts once), without the simulator's own
+    /// routes and the identity platform's.
+    pub fn round_trips(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.is_inner() && r.kind.is_graph())
+            .collect()
+    }
+
+    /// How many `$batch` round trips came.
+    pub fn batch_round_trips(&self) -> usize {
+        self.calls_of(RequestKind::Batch)
+    }
+
+    /// The requests that came inside a `$batch`, in the order they ran.
+    pub fn inner_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(RecordedRequest::is_inner)
+            .collect()
+    }
+
+    /// How many calls of `kind` came, alone or inside a `$batch`.
+    pub fn calls_of(&self, kind: RequestKind) -> usize {
+        self.requests().iter().filter(|r| r.kind == kind).count()
     }
 
     /// Empties the request log.
@@ -229,6 +261,8 @@ impl GraphSimulator {
     }
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod credential_tests;
 #[cfg(test)]

@@ -15,6 +15,9 @@ pub enum RequestKind {
     DriveItem,
     /// `GET /v1.0/drives/{driveId}/items/{itemId}/children`.
     DriveItemChildren,
+    /// `POST /v1.0/$batch`: one round trip carrying up to 20 requests, each
+    /// logged as a request of its own kind too (see [`RecordedRequest::batch`]).
+    Batch,
     /// `GET /v1.0/sites/{host}:/{sites|teams}/{name}`.
     WarmupSiteByPath,
     /// `GET /v1.0/sites/root`.
@@ -60,6 +63,8 @@ impl RequestKind {
         };
         let segments: Vec<&str> = rest.split('/').collect();
         match segments.as_slice() {
+            // Graph decodes a segment, so `%24batch` is `$batch` too.
+            ["$batch" | "%24batch"] => Self::Batch,
             ["shares", id, "driveItem"] if !id.is_empty() => Self::Shares,
             ["shares", id, "driveItem", "children"] if !id.is_empty() => Self::SharesChildren,
             ["drives", drive, "items", item] if !drive.is_empty() && !item.is_empty() => {
@@ -109,6 +114,18 @@ impl RequestKind {
         )
     }
 
+    /// A Graph or SharePoint REST call: not the simulator's own routes nor
+    /// the identity platform's.
+    pub fn is_graph(self) -> bool {
+        self != Self::Admin && !self.is_identity()
+    }
+
+    /// Whether the simulator reads its body: admin calls, token requests
+    /// and Graph's `POST`s.
+    pub(crate) fn has_body(self) -> bool {
+        matches!(self, Self::Admin | Self::Token | Self::Batch | Self::Sts)
+    }
+
     /// One of the warm-up calls (each hydrates the calling guest).
     pub fn is_warmup(self) -> bool {
         matches!(
@@ -128,9 +145,25 @@ pub(crate) fn sharepoint_host(path: &str) -> Option<&str> {
     (tail == "_api/web/currentuser" && !host.is_empty()).then_some(host)
 }
 
-/// One request as the simulator saw it.
+/// Where a request inside a `$batch` came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchPart {
+    /// The [`RecordedRequest::seq`] of the `$batch` round trip that carried it.
+    pub round_trip: u64,
+    /// Its `id` in the batch.
+    pub id: String,
+}
+
+/// One request as the simulator saw it: an HTTP request, or one request
+/// inside a `$batch` (logged right after its batch's entry, with
+/// [`RecordedRequest::batch`] set). Inner requests are logged as the calls
+/// they are (kind, path, user, status), so counts by kind or path include
+/// them; a `$batch` entry is the round trip that carried them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordedRequest {
+    /// Arrival number, unique for the simulator's lifetime (a log clear
+    /// does not reuse numbers).
+    pub seq: u64,
     /// `GET`, `POST`, …
     pub method: String,
     /// The raw path as received (percent-encoded, no query), with `/v1.0`.
@@ -160,6 +193,17 @@ pub struct RecordedRequest {
     pub client_auth: Option<ClientAuth>,
     /// An STS request: what it asked for.
     pub sts: Option<StsCall>,
+    /// `Some` for a request that came inside a `$batch`: no round trip of
+    /// its own, the batch's `Authorization`, its own `Prefer` and
+    /// `client-request-id` headers.
+    pub batch: Option<BatchPart>,
+}
+
+impl RecordedRequest {
+    /// Whether it came inside a `$batch` rather than as a round trip.
+    pub fn is_inner(&self) -> bool {
+        self.batch.is_some()
+    }
 }
 
 /// How a token request authenticated the client: never the secret's value,
@@ -238,6 +282,10 @@ mod tests {
             ("/_sp/contoso.sharepoint.com/_api/web/lists", Other),
             ("/_sp//_api/web/currentuser", Other),
             ("/beta/sites/root", Other),
+            ("/v1.0/$batch", Batch),
+            ("/v1.0/%24batch", Batch),
+            ("/v1.0/$batch/x", Other),
+            ("/beta/$batch", Other),
             ("/_sim/requests", Admin),
             ("/_simulator", Other),
             ("/5f1c2f7a/discovery/v2.0/keys", Keys),

@@ -17,6 +17,7 @@ use tokio::sync::{Notify, watch};
 
 use super::aad;
 use super::auth;
+use super::batch;
 use super::call::Call;
 use super::faults::{FaultAction, TokenFault};
 use super::obo;
@@ -95,14 +96,11 @@ fn header_str<'a>(request: &'a Parts, name: &str) -> Option<&'a str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The body of an admin call (its JSON arguments) or a token request (its
-/// form); Graph calls are all `GET`s, so theirs is never read. `None` when
-/// it is too large or broken.
+/// The body of an admin call (its JSON arguments), a token request (its
+/// form) or a Graph `POST` (a `$batch`); other Graph calls are `GET`s, so
+/// theirs is never read. `None` when it is too large or broken.
 async fn request_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
-    if !matches!(
-        kind,
-        RequestKind::Admin | RequestKind::Token | RequestKind::Sts
-    ) {
+    if !kind.has_body() {
         return Some(Bytes::new());
     }
     let collected = Limited::new(body, MAX_ADMIN_BODY).collect().await.ok()?;
@@ -124,6 +122,7 @@ async fn handle(
     let ids = Ids::new(client_request_id);
 
     let record = RecordedRequest {
+        seq: 0,
         method: request.method.to_string(),
         path: path.to_owned(),
         query: request.uri.query().map(str::to_owned),
@@ -144,6 +143,7 @@ async fn handle(
         kind,
         client_auth: None,
         sts: None,
+        batch: None,
     };
     let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
@@ -233,10 +233,25 @@ async fn handle(
         }
         Some(FaultAction::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            routes::answer(state, &call)
+            answer(state, &call, drop_now).await
         }
-        None => routes::answer(state, &call),
+        None => answer(state, &call, drop_now).await,
     };
     lock(state).answered(seq, response.status().as_u16());
     response
+}
+
+/// Normal handling: a `$batch` runs its requests (a fault on one of them
+/// may drop the round trip's connection), anything else its route.
+async fn answer(state: &Mutex<State>, call: &Call<'_>, drop_now: &Notify) -> Response<Body> {
+    if call.kind != RequestKind::Batch {
+        return routes::answer(state, call);
+    }
+    match batch::answer(state, call).await {
+        Some(response) => response,
+        None => {
+            drop_now.notify_one();
+            std::future::pending().await
+        }
+    }
 }

@@ -198,9 +198,10 @@ impl State {
 
     /// Logs a request on arrival (status 0 until answered), so one the
     /// client gave up on is still in the log; returns its number.
-    pub(crate) fn log(&mut self, request: RecordedRequest) -> u64 {
+    pub(crate) fn log(&mut self, mut request: RecordedRequest) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
+        request.seq = seq;
         self.log.push(Entry { seq, request });
         seq
     }

@@ -11,9 +11,9 @@ use super::*;
 
 /// A simulator and one client for the test (a client per call is slow
 /// enough to upset the timing tests).
-struct Sim {
-    sim: GraphSimulator,
-    client: reqwest::Client,
+pub(crate) struct Sim {
+    pub(crate) sim: GraphSimulator,
+    pub(crate) client: reqwest::Client,
 }
 
 impl std::ops::Deref for Sim {
@@ -23,7 +23,7 @@ impl std::ops::Deref for Sim {
     }
 }
 
-async fn start(scenario: Scenario) -> Sim {
+pub(crate) async fn start(scenario: Scenario) -> Sim {
     Sim {
         sim: GraphSimulator::start(scenario)
             .await
@@ -32,11 +32,11 @@ async fn start(scenario: Scenario) -> Sim {
     }
 }
 
-async fn sim() -> Sim {
+pub(crate) async fn sim() -> Sim {
     start(Scenario::demo()).await
 }
 
-async fn get(sim: &Sim, path: &str, token: &str) -> reqwest::Response {
+pub(crate) async fn get(sim: &Sim, path: &str, token: &str) -> reqwest::Response {
     sim.client
         .get(format!("{}{path}", sim.base_url()))
         .bearer_auth(token)
@@ -45,20 +45,20 @@ async fn get(sim: &Sim, path: &str, token: &str) -> reqwest::Response {
         .expect("an answer")
 }
 
-async fn status(sim: &Sim, path: &str, token: &str) -> u16 {
+pub(crate) async fn status(sim: &Sim, path: &str, token: &str) -> u16 {
     get(sim, path, token).await.status().as_u16()
 }
 
-async fn body(response: reqwest::Response) -> Value {
+pub(crate) async fn body(response: reqwest::Response) -> Value {
     response.json().await.expect("a JSON body")
 }
 
-fn share_path(url: &str) -> String {
+pub(crate) fn share_path(url: &str) -> String {
     format!("/shares/u!{}/driveItem", URL_SAFE_NO_PAD.encode(url))
 }
 
 /// A fresh guest's token, hydrated or not.
-fn guest(sim: &GraphSimulator, hydrated: bool) -> (String, String, String) {
+pub(crate) fn guest(sim: &GraphSimulator, hydrated: bool) -> (String, String, String) {
     let (builder, tid, oid) = random_guest();
     if hydrated {
         sim.hydrate(&tid, &oid);
@@ -701,7 +701,7 @@ async fn demo_guest_token_is_a_cold_demo_guest_for_a_day() {
 }
 
 /// `POST /_sim/{path}` with a JSON body: `(status, body)`.
-async fn admin_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn admin_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
     let r = sim
         .client
         .post(format!("http://{}/_sim/{path}", sim.addr()))

@@ -312,7 +312,8 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Graph paths the simulator saw for `guest`, in order.
+    /// Graph paths the simulator saw for `guest`, in order (a `$batch`'s
+    /// `/v1.0/$batch`, then the paths of the requests inside it).
     pub fn graph_paths_for(&self, guest: &Guest) -> Vec<String> {
         let key = guest.key();
         self.graph
@@ -344,7 +345,34 @@ impl TestApp {
             .collect()
     }
 
-    /// How many Graph calls of `guest` went to `/shares`.
+    /// `guest`'s Graph round trips, in order: single calls and `$batch`
+    /// posts, not the requests inside a batch (those are in
+    /// [`TestApp::graph_requests_for`], as the calls they are).
+    pub fn graph_round_trips_for(&self, guest: &Guest) -> Vec<graph_sim::RecordedRequest> {
+        self.graph_requests_for(guest)
+            .into_iter()
+            .filter(|r| !r.is_inner())
+            .collect()
+    }
+
+    /// How many `$batch` round trips `guest`'s token made.
+    pub fn batch_round_trips_for(&self, guest: &Guest) -> usize {
+        self.graph_kinds_for(guest)
+            .iter()
+            .filter(|k| **k == graph_sim::RequestKind::Batch)
+            .count()
+    }
+
+    /// The requests of `guest` that went inside a `$batch`, in order.
+    pub fn inner_requests_for(&self, guest: &Guest) -> Vec<graph_sim::RecordedRequest> {
+        self.graph_requests_for(guest)
+            .into_iter()
+            .filter(graph_sim::RecordedRequest::is_inner)
+            .collect()
+    }
+
+    /// How many Graph calls of `guest` went to `/shares` (alone or inside
+    /// a `$batch`).
     pub fn shares_calls_for(&self, guest: &Guest) -> usize {
         self.graph_paths_for(guest)
             .iter()

@@ -12,7 +12,7 @@ import { createContext, createElement, useCallback, useContext, useEffect, useRe
 
 import type { ChildrenOptions, FolderRef, ItemOptions, Resolution, ShareResolverClient } from './client.js';
 import type { ShareResolverError } from './error.js';
-import type { ChildrenPage, DriveItem } from './types.js';
+import type { DriveItem, DriveItemCollection } from './types.js';
 
 const ClientContext = createContext<ShareResolverClient | null>(null);
 
@@ -174,8 +174,8 @@ function folderKey(folder: FolderRef): string {
 }
 
 interface FirstPage {
-  pages: AsyncIterator<ChildrenPage>;
-  first: IteratorResult<ChildrenPage>;
+  pages: AsyncIterator<DriveItemCollection>;
+  first: IteratorResult<DriveItemCollection>;
 }
 
 /**
@@ -197,7 +197,7 @@ export function useChildren(
     items: [],
     hasMore: false,
   });
-  const pagesRef = useRef<{ key: string; pages: AsyncIterator<ChildrenPage>; busy: boolean; signal: AbortSignal } | undefined>(undefined);
+  const pagesRef = useRef<{ key: string; pages: AsyncIterator<DriveItemCollection>; busy: boolean; signal: AbortSignal } | undefined>(undefined);
   const folderRef = useRef(folder);
   folderRef.current = folder;
   const listingRef = useRef(listing);
