@@ -22,10 +22,10 @@ use crate::graph::{
     parse_retry_after,
 };
 use crate::http::decoded_share_url;
-use crate::share_id::{HostAllowList, ShareId, SharingUrl};
-use crate::token::{
+use crate::identity::{
     BearerToken, PERSONAL_ACCOUNT_TENANT, TokenClaims, TokenError, UserKey, check_sharepoint_token,
 };
+use crate::share_id::{HostAllowList, ShareId, SharingUrl};
 
 /// A fixed "now" (2023-11-14), so that every input replays the same way.
 const NOW_SECS: u64 = 1_700_000_000;

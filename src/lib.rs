@@ -1,9 +1,11 @@
 //! share-resolver: resolves SharePoint/OneDrive sharing links for B2B guests
 //! through Microsoft Graph, warming up ("hydrating") their identity first.
 //!
-//! Flow goes one way: `http` → `resolver` → (`hydration`, `graph`), with
-//! `retry` (timing) beside the resolver; the domain types (`share_id`,
-//! `token`, `warmup`) are parsed at the edge and used below it. Nothing
+//! Flow goes one way: `http` → `identity` (who calls) → `resolver` (the
+//! request's orchestration) → (`warmup`, `hydration`, `graph`), with
+//! `retry` (the retry decision and its timing) used by the resolver and the
+//! warm-ups; the domain types (`share_id`, `drive_item`, `query_options`,
+//! the warm-up strategies) are parsed at the edge and used below it. Nothing
 //! below calls up. `docs/architecture.md` walks one request through.
 //!
 //! Public: what `main`, the test kit and the benchmark build the service
@@ -29,7 +31,6 @@ mod retry;
 mod share_id;
 pub mod startup;
 pub mod telemetry;
-pub mod token;
 pub mod warmup;
 
 pub use http::openapi_document;

@@ -23,7 +23,7 @@ use share_resolver::hydration::{
     BestEffortStore, CachedStore, DynamoStore, HydrationRecord, HydrationStore, Put, RecordKind,
     StoreError, epoch_seconds, from_item, to_item,
 };
-use share_resolver::token::{BearerToken, TokenFingerprint, UserKey};
+use share_resolver::identity::{BearerToken, TokenFingerprint, UserKey};
 use share_resolver::warmup::WarmupKind;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

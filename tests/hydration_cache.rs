@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use share_resolver::hydration::{CachedStore, HydrationRecord, HydrationStore, MemoryStore, Put};
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 use share_resolver::warmup::WarmupKind;
 use share_resolver_testkit::CountingStore;
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::token::TokenBuilder;
 use share_resolver::hydration::{HydrationRecord, HydrationStore, Put, StoreError, from_item};
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 use tokio::sync::RwLock;
 
 use crate::config::Config;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use share_resolver::hydration::{DynamoStore, HydrationRecord, HydrationStore, Put, StoreError};
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 use share_resolver_testkit::{FaultProxy, ProxyMode};
 
 /// DynamoDB calls by the proxy's mode: `pass`, `refused`, `stalled` when it

@@ -2,6 +2,7 @@
 //! retrying, or a rejection (docs/graph-facts.md#3-error-body-and-codes).
 //! Pure functions of the response; no policy on what to do about it.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -25,6 +26,16 @@ pub enum Verdict {
     },
     /// Retrying cannot help.
     Rejected(GraphRejection),
+}
+
+/// What went wrong with Graph when it was unavailable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphTrouble {
+    #[error("Graph answered HTTP {0}")]
+    Status(u16),
+    /// No answer came; the cause is kept (its message holds no URL).
+    #[error("no answer from Graph: {0}")]
+    Transport(Arc<str>),
 }
 
 /// What Graph refused, and why: final answers, one per problem code that

@@ -7,8 +7,8 @@ use http::HeaderMap;
 
 use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
 use super::path::GraphPath;
+use crate::identity::BearerToken;
 use crate::prefer::Redeem;
-use crate::token::BearerToken;
 
 /// Largest Graph body we read: a driveItem is a few KiB; this bounds memory
 /// if something answers with far more.

@@ -8,7 +8,7 @@ mod client;
 mod diagnostics;
 mod path;
 
-pub use answer::{GraphRejection, Verdict, classify};
+pub use answer::{GraphRejection, GraphTrouble, Verdict, classify};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
 pub use path::GraphPath;

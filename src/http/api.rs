@@ -56,12 +56,13 @@ mod tests {
     use super::super::problem::Problem as Rendered;
     use crate::drive_item::ItemRefError;
     use crate::graph::GraphRejection as G;
+    use crate::graph::GraphTrouble;
     use crate::identity::IdentityError as I;
+    use crate::identity::{SharePointTokenError, TokenError as T};
     use crate::problem_code::ProblemCode;
     use crate::query_options::QueryOptionError;
-    use crate::resolver::{GraphTrouble, ResolveError as R};
+    use crate::resolver::ResolveError as R;
     use crate::share_id::ShareIdError;
-    use crate::token::{SharePointTokenError, TokenError as T};
 
     #[test]
     fn every_response_requires_cache_control_and_the_warmup_body_is_optional() {

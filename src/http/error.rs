@@ -4,10 +4,10 @@
 
 use crate::drive_item::ItemRefError;
 use crate::identity::{CallerError, IdentityError};
+use crate::identity::{SharePointTokenError, TokenError};
 use crate::query_options::QueryOptionError;
 use crate::resolver::ResolveError;
 use crate::share_id::ShareIdError;
-use crate::token::{SharePointTokenError, TokenError};
 
 /// Why a request got a problem instead of a driveItem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -16,13 +16,14 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use super::state::AppState;
-use crate::configuration::AuthMode;
 use crate::drive_item::{ItemRef, ItemRefError};
-use crate::identity::Identity;
+use crate::identity::{
+    AuthMode, BearerToken, Caller, GivenSharePointToken, Identity, SharePointTokens, TokenClaims,
+    check_sharepoint_token,
+};
 use crate::prefer::Redeem;
-use crate::resolver::{Caller, GivenSharePointToken, ResolveRequest, SharePointTokens};
+use crate::resolver::ResolveRequest;
 use crate::share_id::{ShareId, ShareIdError};
-use crate::token::{BearerToken, TokenClaims, check_sharepoint_token};
 
 /// Largest request body accepted (`payload_too_large`).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -100,7 +101,7 @@ impl FromRequestParts<AppState> for Authorized {
                 ));
             }
             Some(Some(value)) => Some(value.to_owned()),
-            Some(None) => return Err(crate::token::SharePointTokenError::NotBearer.into()),
+            Some(None) => return Err(crate::identity::SharePointTokenError::NotBearer.into()),
         };
         Ok(Self {
             token,

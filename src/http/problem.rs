@@ -11,9 +11,10 @@ use base64::Engine;
 
 use crate::graph::{GraphDiagnostics, GraphRejection};
 use crate::identity::IdentityError;
+use crate::identity::TokenError;
 use crate::problem_code::ProblemCode;
 use crate::resolver::ResolveError;
-use crate::token::TokenError;
+use crate::retry::retry_after_secs;
 
 /// A problem (RFC 9457), `application/problem+json`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -364,11 +365,10 @@ impl Problem {
 }
 
 fn retry_after_header(wait: std::time::Duration) -> (header::HeaderName, HeaderValue) {
-    // Retry-After is whole seconds; round up so callers never come back
-    // early. The resolver caps it at 300 s; the cap is repeated here so no
-    // path can pass Graph's number on unbounded.
-    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    (header::RETRY_AFTER, HeaderValue::from(secs.clamp(1, 300)))
+    (
+        header::RETRY_AFTER,
+        HeaderValue::from(retry_after_secs(wait)),
+    )
 }
 
 impl IntoResponse for Problem {

@@ -9,7 +9,7 @@ use moka::future::Cache;
 
 use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
 use crate::clock::epoch_seconds;
-use crate::token::UserKey;
+use crate::identity::UserKey;
 
 /// Each entry lives until its own record's `expiresAt`.
 struct UntilExpiry;

@@ -26,7 +26,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 
 use super::store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError};
 use crate::clock::epoch_seconds;
-use crate::token::{TokenFingerprint, UserKey};
+use crate::identity::{TokenFingerprint, UserKey};
 use crate::warmup::WarmupKind;
 
 const PK: &str = "pk";

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use moka::future::Cache;
 
 use super::store::{HydrationRecord, HydrationStore, Put, StoreError, put_in};
-use crate::token::UserKey;
+use crate::identity::UserKey;
 
 /// Process-local store, used when `HYDRATION_TABLE` is unset and as the L1
 /// cache in front of DynamoDB.

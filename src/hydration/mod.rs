@@ -15,7 +15,7 @@ pub use dynamo::{DynamoStore, best_effort, from_item, load_client, to_item};
 pub use memory::MemoryStore;
 pub use store::{HydrationRecord, HydrationStore, Put, RecordKind, StoreError, epoch_millis};
 
-use crate::token::UserKey;
+use crate::identity::UserKey;
 
 pub use crate::clock::epoch_seconds;
 

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use crate::clock::epoch_seconds;
-use crate::token::{TokenFingerprint, UserKey};
+use crate::identity::{TokenFingerprint, UserKey};
 use crate::warmup::WarmupKind;
 
 /// What a record says of its user.

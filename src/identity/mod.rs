@@ -8,10 +8,16 @@
 //! to call with; the resolver asks the caller's [`SharePointTokens`] for a
 //! SharePoint token only when a `sharepoint` warm-up runs.
 
+mod bearer;
+mod caller;
 mod error;
 mod keys;
+mod member;
 mod obo;
+mod peek;
 mod secret;
+mod settings;
+mod sharepoint;
 mod verify;
 
 use std::sync::Arc;
@@ -19,11 +25,18 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 
+pub use bearer::{BearerToken, TokenFingerprint};
+pub(crate) use caller::CallerKey;
+pub use caller::{Caller, UserKey};
 pub use error::IdentityError;
+pub(crate) use member::member_rule;
+pub(crate) use peek::scopes_of;
+pub use peek::{PERSONAL_ACCOUNT_TENANT, TokenClaims, TokenError};
+pub use settings::{AuthMode, IdentitySettings, OboSecret};
+pub use sharepoint::{
+    GivenSharePointToken, SharePointTokenError, SharePointTokens, check_sharepoint_token,
+};
 
-use crate::configuration::{AuthMode, IdentitySettings};
-use crate::resolver::SharePointTokens;
-use crate::token::{BearerToken, TokenClaims, TokenError};
 use keys::KeySets;
 use obo::{Credentials, Exchanger, GRAPH_SCOPE};
 use verify::Verifier;

@@ -16,8 +16,8 @@ use moka::future::Cache;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use super::bearer::{BearerToken, TokenFingerprint};
 use super::error::IdentityError;
-use crate::token::{BearerToken, TokenFingerprint};
 
 /// Graph's scope for an exchange.
 pub(crate) const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";

@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use crate::configuration::OboSecret;
+use super::OboSecret;
 
 pub(super) async fn read(source: Option<&OboSecret>) -> Result<SecretString, String> {
     match source {

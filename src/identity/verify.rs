@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::IdentityError;
 use super::keys::KeySets;
-use crate::token::{BearerToken, TokenClaims, UserKey, member_rule, scopes_of};
+use super::{BearerToken, TokenClaims, UserKey, member_rule, scopes_of};
 
 /// Skew tolerated on `exp` and `nbf` (the contract's 60 s).
 const LEEWAY_SECS: u64 = 60;

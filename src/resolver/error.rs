@@ -1,9 +1,9 @@
 //! The resolver's error: why a request ended without a driveItem.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::graph::GraphRejection;
+use crate::graph::{GraphRejection, GraphTrouble};
+use crate::retry::GiveUp;
 
 /// Everything that ends a resolution without a driveItem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -25,12 +25,15 @@ pub enum ResolveError {
     DeadlineExceeded(Duration),
 }
 
-/// What went wrong with Graph when it was unavailable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum GraphTrouble {
-    #[error("Graph answered HTTP {0}")]
-    Status(u16),
-    /// No answer came; the cause is kept (its message holds no URL).
-    #[error("no answer from Graph: {0}")]
-    Transport(Arc<str>),
+impl From<GiveUp> for ResolveError {
+    fn from(reason: GiveUp) -> Self {
+        match reason {
+            GiveUp::Rejected(rejection) => Self::Rejected(rejection),
+            GiveUp::Throttled { retry_after } => Self::Throttled { retry_after },
+            GiveUp::HydrationExhausted { retry_after } => Self::HydrationExhausted { retry_after },
+            GiveUp::GraphUnavailable { cause, retry_after } => {
+                Self::GraphUnavailable { cause, retry_after }
+            }
+        }
+    }
 }

@@ -1,37 +1,27 @@
 //! Resolution: hydration look-up, coordinated warm-up, then the request's
 //! one Graph GET (`/shares/…` or `/drives/…`, whichever may hit the guest
 //! hydration anomaly) with retries, all inside one deadline. The loop here only calls, sleeps and
-//! does what `decision::decide` says; `ledger` coordinates warm-ups across
-//! requests.
+//! does what `retry::decide` says; `warmup::Ledger` coordinates warm-ups
+//! across requests.
 
-mod decision;
 mod error;
-mod lease;
-mod ledger;
 mod report;
 mod request;
-mod throttle;
 
 use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
-pub use error::{GraphTrouble, ResolveError};
+pub use error::ResolveError;
 pub use report::{Hydration, Report};
-pub use request::{
-    Caller, GivenSharePointToken, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource,
-    SharePointTokens, WarmupRequest,
-};
+pub use request::{PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, WarmupRequest};
 
 use crate::configuration::Settings;
-use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, Verdict, classify};
+use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, GraphTrouble, Verdict, classify};
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
-use crate::retry::RetryPolicy;
-use crate::warmup::{WarmupOutcome, WarmupPlace};
-use decision::{Answer, Next, Progress, decide};
-use lease::{Known, WarmedAt};
-use ledger::{Ledger, WarmedUp};
-use throttle::ThrottleWindows;
+use crate::identity::Caller;
+use crate::retry::{Answer, Next, Progress, RetryPolicy, ThrottleWindows, decide};
+use crate::warmup::{Known, Ledger, WarmedAt, WarmedUp, WarmupOutcome, WarmupPlace};
 
 /// The resolver, built once per cold start and shared by every request.
 pub struct Resolver {
@@ -192,7 +182,7 @@ impl Resolver {
             progress.polls_since_warm_up += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             match decide(&self.policy, &progress, answer, remaining, fastrand::f64()) {
-                Next::Fail(error) => return Err(error),
+                Next::Fail(reason) => return Err(reason.into()),
                 Next::Retry { wait, warm_up } => {
                     if !hydration_401 {
                         progress.trouble_retries += 1;
@@ -297,7 +287,7 @@ impl Resolver {
         let rtt = t.elapsed();
         report.timings.store += rtt;
         let found = count(found, report).flatten();
-        lease::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
+        crate::warmup::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
     }
 
     /// A coordinated warm-up (or a join of one still settling, here or on

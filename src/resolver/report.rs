@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::graph::GraphDiagnostics;
-use crate::token::UserKey;
+use crate::identity::UserKey;
 use crate::warmup::WarmupKind;
 
 /// `x-resolver-hydration`: what the service knew of the user.

@@ -1,19 +1,15 @@
 //! What the resolver is asked and what it answers, as parsed at the edge.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
-
 use bytes::Bytes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::drive_item::ItemRef;
 use crate::graph::{CallLabel, GraphPath};
+use crate::identity::Caller;
 use crate::prefer::Redeem;
 use crate::query_options::{QueryOptions, Scope};
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
-use crate::token::{BearerToken, TokenClaims, TokenFingerprint, UserKey};
 use crate::warmup::{WarmupOutcome, WarmupPlace};
 
 /// A resolved driveItem (or children page), byte-for-byte as Graph sent it.
@@ -21,68 +17,6 @@ use crate::warmup::{WarmupOutcome, WarmupPlace};
 pub struct Resolved {
     pub body: Bytes,
     pub content_type: Option<http::HeaderValue>,
-}
-
-/// Who calls, as parsed (and in `obo` mode verified) at the edge.
-pub struct Caller {
-    /// The Graph token to call with: the caller's own (`graph` mode), or one
-    /// obtained On-Behalf-Of the caller (`obo`).
-    pub token: BearerToken,
-    /// Where the `sharepoint` warm-up gets its token; `None`: it is skipped.
-    pub sharepoint: Option<Arc<dyn SharePointTokens>>,
-    /// The token's claims: peeked (`graph`) or verified (`obo`).
-    pub claims: TokenClaims,
-    /// Whether the claims were verified (`obo`): then the user alone is
-    /// the caller, whichever of its tokens it sends.
-    pub verified: bool,
-    pub client_request_id: String,
-}
-
-impl std::fmt::Debug for Caller {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caller")
-            .field("user", &self.claims.user)
-            .field("verified", &self.verified)
-            .field("sharepoint", &self.sharepoint.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-/// A SharePoint token for a SharePoint Online host, when a `sharepoint`
-/// warm-up is about to run: the caller's `X-SharePoint-Authorization`
-/// (`graph` mode, checked at the edge against that host) or one exchanged
-/// On-Behalf-Of the caller (`obo`). `None`: the warm-up is passed over.
-#[async_trait]
-pub trait SharePointTokens: Send + Sync {
-    async fn for_host(&self, host: &str) -> Option<BearerToken>;
-}
-
-/// The `graph` mode's: the one token the caller sent for its one host.
-pub struct GivenSharePointToken(pub BearerToken);
-
-#[async_trait]
-impl SharePointTokens for GivenSharePointToken {
-    async fn for_host(&self, _host: &str) -> Option<BearerToken> {
-        Some(self.0.clone())
-    }
-}
-
-/// A caller as the instance tells callers apart. In `graph` mode, the user
-/// and a fingerprint of the token (the claims are not verified: a forged
-/// token naming a victim's ids is another caller than the victim); in
-/// `obo` mode, the verified user alone.
-pub(crate) type CallerKey = (UserKey, Option<TokenFingerprint>);
-
-impl Caller {
-    pub(crate) fn key(&self) -> CallerKey {
-        (self.claims.user.clone(), self.fingerprint())
-    }
-
-    /// The token's part of [`Caller::key`]: its fingerprint in `graph`
-    /// mode, `None` in `obo` mode.
-    pub(crate) fn fingerprint(&self) -> Option<TokenFingerprint> {
-        (!self.verified).then(|| self.token.fingerprint())
-    }
 }
 
 /// What a resolution reads: a share, or an item inside a shared folder.

@@ -13,7 +13,7 @@ use share_resolver::configuration::Settings;
 use share_resolver::hydration::{
     DynamoStore, HydrationRecord, HydrationStore, production_store, to_item,
 };
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 
 use crate::helpers::dynamo::{endpoint, fresh_table, local_client};
 use crate::helpers::{CountingStore, FaultProxy, ProxyMode, closed_port, stalling_server};

@@ -5,7 +5,7 @@ use std::time::Duration;
 use graph_sim::token::TokenBuilder;
 use graph_sim::{Behaviour, Fault, FaultAction, Scenario, SimUser};
 use serde_json::json;
-use share_resolver::token::PERSONAL_ACCOUNT_TENANT;
+use share_resolver::identity::PERSONAL_ACCOUNT_TENANT;
 
 use crate::helpers::{Guest, SHARE_URL, assert_problem, header, spawn_app, spawn_app_with, u_id};
 

@@ -11,7 +11,7 @@ use graph_sim::{GraphSimulator, Scenario};
 use share_resolver::hydration::{
     DynamoStore, HydrationRecord, HydrationStore, MemoryStore, Put, StoreError, production_store,
 };
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 
 use crate::helpers::dynamo::local_client;
 use crate::helpers::{
@@ -239,7 +239,7 @@ async fn a_lease_whose_holder_died_expires_and_the_next_request_warms_up() {
     let apps = instances(1, Duration::from_millis(30), table.clone()).await;
     let guest = Guest::new();
     let user = UserKey::new(&guest.tid, &guest.oid).unwrap();
-    let token = share_resolver::token::BearerToken::from_authorization(Some(&format!(
+    let token = share_resolver::identity::BearerToken::from_authorization(Some(&format!(
         "Bearer {}",
         guest.token
     )))

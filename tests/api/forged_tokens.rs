@@ -9,7 +9,7 @@ use graph_sim::token::TokenBuilder;
 use graph_sim::{RequestKind, Scenario};
 use serde_json::json;
 use share_resolver::configuration::Settings;
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 
 use crate::helpers::{Guest, SHARE_URL, TestApp, assert_problem, header, spawn_app_with, u_id};
 

@@ -64,7 +64,8 @@ async fn a_guest_whose_token_says_member_still_resolves_after_one_extra_call() {
             RequestKind::Shares
         ]
     );
-    let user = share_resolver::token::UserKey::new(&misclassified.tid, &misclassified.oid).unwrap();
+    let user =
+        share_resolver::identity::UserKey::new(&misclassified.tid, &misclassified.oid).unwrap();
     assert_eq!(
         app.store.get(&user).await.unwrap(),
         None,

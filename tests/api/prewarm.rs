@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use graph_sim::{GraphSimulator, RequestKind, Scenario, SimUser};
 use serde_json::{Value, json};
 use share_resolver::hydration::{HydrationRecord, HydrationStore, MemoryStore, RecordKind};
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 use share_resolver::warmup::WarmupKind;
 
 use crate::helpers::{

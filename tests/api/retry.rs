@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use graph_sim::{Fault, FaultAction, RequestKind, Scenario};
 use share_resolver::hydration::HydrationRecord;
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 
 use crate::helpers::{Guest, header, spawn_app, spawn_app_with};
 

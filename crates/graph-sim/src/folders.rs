@@ -159,6 +159,16 @@ pub(crate) fn item(
     responses::json_response(200, &item, ids)
 }
 
+/// `body` with only the `$select`ed properties (no other option applies).
+pub(crate) fn selected(body: &Value, query: Option<&str>, ids: &Ids) -> Response<Body> {
+    match options(query) {
+        Ok(options) => {
+            responses::json_response(200, &project(body, options.select.as_deref()), ids)
+        }
+        Err(message) => responses::error(400, "invalidRequest", &message, ids),
+    }
+}
+
 /// A page of `key`'s children, with an absolute next link to the same
 /// path (on the `Host` the request named) when more follow.
 pub(crate) fn listing(

@@ -28,6 +28,8 @@ mod hydration;
 mod jwt;
 mod login;
 mod obo;
+mod permission;
+mod preview;
 mod record;
 mod responses;
 mod routes;
@@ -57,6 +59,7 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
+pub use permission::{LinkScope, LinkType, SimPermission};
 pub use record::{AssertionParts, BatchPart, ClientAuth, RecordedRequest, RequestKind, StsCall};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
@@ -217,6 +220,13 @@ impl GraphSimulator {
         self.state().latency = latency;
     }
 
+    /// Points every preview `getUrl` at `origin` (e.g.
+    /// `https://attacker.example`) instead of the item's SharePoint host: a
+    /// hostile answer a page must refuse to frame. `None` restores it.
+    pub fn set_preview_origin(&self, origin: Option<&str>) {
+        self.state().preview_origin = origin.map(str::to_owned);
+    }
+
     /// Adds a user, replacing any with the same `(tid, oid)`.
     pub fn add_user(&self, user: SimUser) {
         self.state().add_user(user);
@@ -267,5 +277,7 @@ mod batch_tests;
 mod credential_tests;
 #[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod permission_preview_tests;
 #[cfg(test)]
 mod tests;

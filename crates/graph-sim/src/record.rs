@@ -15,6 +15,12 @@ pub enum RequestKind {
     DriveItem,
     /// `GET /v1.0/drives/{driveId}/items/{itemId}/children`.
     DriveItemChildren,
+    /// `GET /v1.0/shares/{shareId}/permission`: the link's permission.
+    SharesPermission,
+    /// `POST /v1.0/shares/{shareId}/driveItem/preview`.
+    SharesPreview,
+    /// `POST /v1.0/drives/{driveId}/items/{itemId}/preview`.
+    DriveItemPreview,
     /// `POST /v1.0/$batch`: one round trip carrying up to 20 requests, each
     /// logged as a request of its own kind too (see [`RecordedRequest::batch`]).
     Batch,
@@ -67,6 +73,13 @@ impl RequestKind {
             ["$batch" | "%24batch"] => Self::Batch,
             ["shares", id, "driveItem"] if !id.is_empty() => Self::Shares,
             ["shares", id, "driveItem", "children"] if !id.is_empty() => Self::SharesChildren,
+            ["shares", id, "permission"] if !id.is_empty() => Self::SharesPermission,
+            ["shares", id, "driveItem", "preview"] if !id.is_empty() => Self::SharesPreview,
+            ["drives", drive, "items", item, "preview"]
+                if !drive.is_empty() && !item.is_empty() =>
+            {
+                Self::DriveItemPreview
+            }
             ["drives", drive, "items", item] if !drive.is_empty() && !item.is_empty() => {
                 Self::DriveItem
             }
@@ -106,12 +119,30 @@ impl RequestKind {
     }
 
     /// A call subject to the guest hydration anomaly, which the service
-    /// makes (and retries) for its routes: `/shares/…` and `/drives/…`.
+    /// makes (and retries) for its routes: `/shares/…` and `/drives/…`,
+    /// their children, the link's permission and the preview action.
     pub fn is_resolution(self) -> bool {
         matches!(
             self,
-            Self::Shares | Self::SharesChildren | Self::DriveItem | Self::DriveItemChildren
+            Self::Shares
+                | Self::SharesChildren
+                | Self::DriveItem
+                | Self::DriveItemChildren
+                | Self::SharesPermission
+                | Self::SharesPreview
+                | Self::DriveItemPreview
         )
+    }
+
+    /// The method Graph answers on this route: `POST` for the actions
+    /// (`preview`, `$batch`), `GET` for everything else.
+    pub(crate) fn method(self) -> http::Method {
+        match self {
+            Self::SharesPreview | Self::DriveItemPreview | Self::Batch | Self::Token => {
+                http::Method::POST
+            }
+            _ => http::Method::GET,
+        }
     }
 
     /// A Graph or SharePoint REST call: not the simulator's own routes nor
@@ -123,7 +154,15 @@ impl RequestKind {
     /// Whether the simulator reads its body: admin calls, token requests
     /// and Graph's `POST`s.
     pub(crate) fn has_body(self) -> bool {
-        matches!(self, Self::Admin | Self::Token | Self::Batch | Self::Sts)
+        matches!(
+            self,
+            Self::Admin
+                | Self::Token
+                | Self::Batch
+                | Self::SharesPreview
+                | Self::DriveItemPreview
+                | Self::Sts
+        )
     }
 
     /// One of the warm-up calls (each hydrates the calling guest).
@@ -255,6 +294,12 @@ mod tests {
             ("/v1.0/drives/b!x/items/01A/children", DriveItemChildren),
             ("/v1.0/drives/b!x/items//children", Other),
             ("/v1.0/drives/b!x/items/01A/content", Other),
+            ("/v1.0/shares/u!a/permission", SharesPermission),
+            ("/v1.0/shares//permission", Other),
+            ("/v1.0/shares/u!a/driveItem/permission", Other),
+            ("/v1.0/shares/u!a/driveItem/preview", SharesPreview),
+            ("/v1.0/drives/b!x/items/01A/preview", DriveItemPreview),
+            ("/v1.0/drives/b!x/items//preview", Other),
             ("/v1.0/sites/root", WarmupRoot),
             ("/v1.0/sites/root/drive", Other),
             ("/v1.0/groups/0a1b/drive", WarmupGroupDrive),

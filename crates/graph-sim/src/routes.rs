@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use http::{Method, Response};
+use http::Response;
 
 use super::call::Call;
 use super::record::{self, RequestKind};
@@ -30,7 +30,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.path != "/v1.0" && !call.path.starts_with("/v1.0/") {
         return responses::error(400, "BadRequest", "Invalid version.", ids);
     }
-    if call.method != Method::GET {
+    if *call.method != call.kind.method() {
         return responses::error(
             405,
             "BadRequest",
@@ -63,8 +63,11 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     }
     let now = Instant::now();
     match call.kind {
-        RequestKind::Shares | RequestKind::SharesChildren => shares::answer(&s, &user, call, now),
-        RequestKind::DriveItem | RequestKind::DriveItemChildren => {
+        RequestKind::Shares
+        | RequestKind::SharesChildren
+        | RequestKind::SharesPermission
+        | RequestKind::SharesPreview => shares::answer(&s, &user, call, now),
+        RequestKind::DriveItem | RequestKind::DriveItemChildren | RequestKind::DriveItemPreview => {
             shares::answer_drives(&s, &user, call, now)
         }
         kind if kind.is_warmup() => {

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::credentials::AcceptedCredentials;
+use super::permission::SimPermission;
 
 /// The client id of the service's API app registration in the simulated
 /// tenant: the `aud` of API tokens, the `client_id` of the OBO exchange.
@@ -100,6 +101,9 @@ pub struct SimShare {
     /// Answered verbatim on success.
     pub drive_item: Value,
     pub allowed: Access,
+    /// What `/shares/{id}/permission` says of the link; an expired one
+    /// answers 404 everywhere.
+    pub permission: SimPermission,
 }
 
 impl SimShare {
@@ -109,7 +113,14 @@ impl SimShare {
             url: url.to_owned(),
             drive_item,
             allowed: Access::Everyone,
+            permission: SimPermission::default(),
         }
+    }
+
+    /// The same share, with this permission (an edit link, blocked
+    /// downloads, an expiry…).
+    pub fn with_permission(self, permission: SimPermission) -> Self {
+        Self { permission, ..self }
     }
 
     /// The same share, restricted to these `oid`s.
@@ -199,6 +210,10 @@ pub struct Scenario {
     /// Which credentials the registration accepts (by default its secret,
     /// its certificate and the simulated AWS role's federated tokens).
     pub api_accepts: AcceptedCredentials,
+    /// When set (e.g. `https://attacker.example`), every preview's
+    /// `getUrl` points there instead of the item's SharePoint host: a
+    /// hostile answer a page must refuse to frame.
+    pub preview_origin: Option<String>,
 }
 
 impl Default for Scenario {
@@ -218,6 +233,7 @@ impl Default for Scenario {
             api_client_secret: SIM_API_CLIENT_SECRET.to_owned(),
             api_scope: SIM_API_SCOPE.to_owned(),
             api_accepts: AcceptedCredentials::default(),
+            preview_origin: None,
         }
     }
 }

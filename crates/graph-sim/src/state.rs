@@ -48,6 +48,9 @@ pub(crate) struct State {
     pub(crate) hydration: Hydration,
     pub(crate) faults: FaultQueue,
     pub(crate) latency: Duration,
+    /// Where every preview `getUrl` points instead of the item's host
+    /// (`https://attacker.example`): a hostile answer, for tests.
+    pub(crate) preview_origin: Option<String>,
     /// The identity platform: its root URL (no trailing slash), the API
     /// registration, the keys it publishes, its queued faults.
     pub(crate) login_base_url: String,
@@ -80,6 +83,7 @@ impl State {
             hydration: Hydration::new(scenario.hydration_lag, scenario.hydration_lifetime),
             faults: FaultQueue::default(),
             latency: scenario.latency,
+            preview_origin: scenario.preview_origin,
             login_base_url,
             api: ApiRegistration {
                 client_id: scenario.api_client_id,

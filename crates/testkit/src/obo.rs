@@ -8,8 +8,9 @@ use graph_sim::{
     SimUser,
 };
 use secrecy::SecretString;
-use share_resolver::configuration::{AuthMode, IdentitySettings, OboSecret, Settings};
+use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
+use share_resolver::identity::{AuthMode, IdentitySettings, OboSecret};
 
 use crate::spawn::{TestApp, spawn_service, test_settings};
 

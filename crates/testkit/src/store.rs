@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use share_resolver::hydration::{HydrationRecord, HydrationStore, Put, StoreError};
-use share_resolver::token::UserKey;
+use share_resolver::identity::UserKey;
 
 /// `inner`, counting every call that reaches it (get, put, claim and forget alike).
 #[derive(Clone)]

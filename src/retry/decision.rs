@@ -4,17 +4,26 @@
 
 use std::time::Duration;
 
-use super::error::{GraphTrouble, ResolveError};
-use crate::graph::Verdict;
-use crate::retry::RetryPolicy;
+use super::RetryPolicy;
+use super::after::{HYDRATION_RETRY_AFTER, MAX_RETRY_AFTER, THROTTLED_RETRY_AFTER};
+use crate::graph::{GraphRejection, GraphTrouble, Verdict};
 
-/// What `Retry-After` tells a caller after `hydration_exhausted`.
-pub(crate) const HYDRATION_RETRY_AFTER: Duration = Duration::from_secs(5);
-/// What `Retry-After` tells a caller after `throttled` when Graph named no wait.
-const THROTTLED_RETRY_AFTER: Duration = Duration::from_secs(1);
-/// The most `Retry-After` passed on to a caller: Graph has been seen asking
-/// for 315 s, and beyond a few minutes a number is no advice.
-pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+/// Why retrying stops: the resolver's error says it to the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum GiveUp {
+    /// Graph refused, for a reason retrying cannot change.
+    Rejected(GraphRejection),
+    Throttled {
+        retry_after: Duration,
+    },
+    HydrationExhausted {
+        retry_after: Duration,
+    },
+    GraphUnavailable {
+        cause: GraphTrouble,
+        retry_after: Option<Duration>,
+    },
+}
 
 /// One `/shares` answer, as the decision sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +55,7 @@ pub(crate) struct Progress {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Next {
     /// Stop with this error.
-    Fail(ResolveError),
+    Fail(GiveUp),
     /// Sleep `wait`, warm up first when `warm_up`, then call `/shares` again.
     Retry { wait: Duration, warm_up: bool },
 }
@@ -63,12 +72,10 @@ pub(crate) fn decide(
     let out_of_attempts = progress.attempts >= policy.max_attempts;
     match answer {
         Answer::Graph(Verdict::Success) => unreachable_success(),
-        Answer::Graph(Verdict::Rejected(rejection)) => {
-            Next::Fail(ResolveError::Rejected(rejection))
-        }
+        Answer::Graph(Verdict::Rejected(rejection)) => Next::Fail(GiveUp::Rejected(rejection)),
         Answer::Graph(Verdict::Hydration) => {
             let exhausted = |wait: Duration| {
-                Next::Fail(ResolveError::HydrationExhausted {
+                Next::Fail(GiveUp::HydrationExhausted {
                     retry_after: wait.max(HYDRATION_RETRY_AFTER).min(MAX_RETRY_AFTER),
                 })
             };
@@ -103,7 +110,7 @@ pub(crate) fn decide(
         }
         Answer::Graph(Verdict::Throttled { retry_after }) => {
             let fail = |wait: Duration| {
-                Next::Fail(ResolveError::Throttled {
+                Next::Fail(GiveUp::Throttled {
                     retry_after: wait.min(MAX_RETRY_AFTER),
                 })
             };
@@ -146,7 +153,7 @@ fn trouble(
     roll: f64,
 ) -> Next {
     let fail = |wait: Option<Duration>| {
-        Next::Fail(ResolveError::GraphUnavailable {
+        Next::Fail(GiveUp::GraphUnavailable {
             cause: cause.clone(),
             retry_after: wait.map(|w| w.min(MAX_RETRY_AFTER)),
         })
@@ -183,7 +190,6 @@ fn unreachable_success() -> Next {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::GraphRejection;
 
     const MS: fn(u64) -> Duration = Duration::from_millis;
 
@@ -216,7 +222,7 @@ mod tests {
     }
 
     fn hydration_exhausted(secs: u64) -> Next {
-        Next::Fail(ResolveError::HydrationExhausted {
+        Next::Fail(GiveUp::HydrationExhausted {
             retry_after: Duration::from_secs(secs),
         })
     }
@@ -305,7 +311,7 @@ mod tests {
                 }),
                 at(1, None, 0),
                 Duration::from_secs(10),
-                Next::Fail(ResolveError::Throttled {
+                Next::Fail(GiveUp::Throttled {
                     retry_after: Duration::from_secs(41),
                 }),
                 "Retry-After past the deadline is passed on",
@@ -316,7 +322,7 @@ mod tests {
                 }),
                 at(1, None, 0),
                 Duration::from_secs(10),
-                Next::Fail(ResolveError::Throttled {
+                Next::Fail(GiveUp::Throttled {
                     retry_after: MAX_RETRY_AFTER,
                 }),
                 "a huge Retry-After is capped at 300 s",
@@ -328,7 +334,7 @@ mod tests {
                 }),
                 at(1, None, 0),
                 Duration::from_secs(10),
-                Next::Fail(ResolveError::GraphUnavailable {
+                Next::Fail(GiveUp::GraphUnavailable {
                     cause: GraphTrouble::Status(503),
                     retry_after: Some(Duration::from_secs(30)),
                 }),
@@ -356,7 +362,7 @@ mod tests {
             ..at(1, None, 0)
         };
         let handed = |secs: u64| {
-            Next::Fail(ResolveError::Throttled {
+            Next::Fail(GiveUp::Throttled {
                 retry_after: Duration::from_secs(secs),
             })
         };
@@ -391,7 +397,7 @@ mod tests {
                     status: 503,
                 }),
                 slept(2000),
-                Next::Fail(ResolveError::GraphUnavailable {
+                Next::Fail(GiveUp::GraphUnavailable {
                     cause: GraphTrouble::Status(503),
                     retry_after: Some(Duration::from_secs(2)),
                 }),
@@ -403,7 +409,7 @@ mod tests {
                     status: 500,
                 }),
                 slept(2990),
-                Next::Fail(ResolveError::GraphUnavailable {
+                Next::Fail(GiveUp::GraphUnavailable {
                     cause: GraphTrouble::Status(500),
                     retry_after: None,
                 }),
@@ -472,7 +478,7 @@ mod tests {
                 unanswered(),
                 at(4, None, 0),
                 0.0,
-                Next::Fail(ResolveError::GraphUnavailable {
+                Next::Fail(GiveUp::GraphUnavailable {
                     cause: GraphTrouble::Transport("connect error".into()),
                     retry_after: None,
                 }),
@@ -482,7 +488,7 @@ mod tests {
                 Answer::Graph(Verdict::Throttled { retry_after: None }),
                 at(4, None, 0),
                 0.0,
-                Next::Fail(ResolveError::Throttled {
+                Next::Fail(GiveUp::Throttled {
                     retry_after: THROTTLED_RETRY_AFTER,
                 }),
                 "throttled until the last attempt, no Retry-After named",
@@ -507,7 +513,7 @@ mod tests {
                 Duration::from_secs(10),
                 0.5
             ),
-            Next::Fail(ResolveError::Rejected(GraphRejection::AccessDenied))
+            Next::Fail(GiveUp::Rejected(GraphRejection::AccessDenied))
         );
     }
 }

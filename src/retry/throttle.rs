@@ -11,8 +11,8 @@ use std::time::Duration;
 use moka::future::Cache;
 use tokio::time::Instant;
 
-use super::decision::MAX_RETRY_AFTER;
-use super::request::{Caller, CallerKey};
+use super::after::MAX_RETRY_AFTER;
+use crate::identity::{Caller, CallerKey};
 
 /// Callers whose window is remembered, at most.
 const CAPACITY: u64 = 20_000;

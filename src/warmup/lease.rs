@@ -25,13 +25,13 @@ use tokio::time::Instant;
 use crate::hydration::{
     BestEffortStore, HydrationRecord, Put, RecordKind, StoreError, epoch_millis, epoch_seconds,
 };
-use crate::token::TokenFingerprint;
+use crate::identity::TokenFingerprint;
 
-use super::request::Caller;
-use crate::warmup::WarmupKind;
+use super::strategy::WarmupKind;
+use crate::identity::Caller;
 
 /// What the store said of a guest.
-pub(super) enum Known {
+pub(crate) enum Known {
     Hydrated,
     /// A live "warmed" marker, or a live lease of this caller's token: a
     /// warm-up for this guest was sent `age` ago, on some instance; it may
@@ -48,27 +48,27 @@ pub(super) enum Known {
 /// monotonic clock may not reach back that far, so no `Instant` is derived
 /// from it).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct WarmedAt {
+pub(crate) struct WarmedAt {
     base: Instant,
     age_at_base: Duration,
 }
 
 impl WarmedAt {
-    pub(super) fn sent(at: Instant) -> Self {
+    pub(crate) fn sent(at: Instant) -> Self {
         Self {
             base: at,
             age_at_base: Duration::ZERO,
         }
     }
 
-    pub(super) fn ago(age: Duration) -> Self {
+    pub(crate) fn ago(age: Duration) -> Self {
         Self {
             base: Instant::now(),
             age_at_base: age,
         }
     }
 
-    pub(super) fn elapsed(self) -> Duration {
+    pub(crate) fn elapsed(self) -> Duration {
         self.age_at_base + self.base.elapsed()
     }
 }
@@ -81,7 +81,7 @@ pub(crate) const LEASE_TTL: Duration = Duration::from_secs(3);
 
 /// What a record from the store means for a caller with `fingerprint`
 /// (`None` in `obo` mode) at `now`; `rtt` is the round trip that read it.
-pub(super) fn known(
+pub(crate) fn known(
     record: Option<&HydrationRecord>,
     fingerprint: Option<TokenFingerprint>,
     now: SystemTime,
@@ -194,7 +194,7 @@ impl Leases {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::UserKey;
+    use crate::identity::UserKey;
 
     const MS: fn(u64) -> Duration = Duration::from_millis;
 
