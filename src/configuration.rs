@@ -244,20 +244,10 @@ fn identity_from(
             .collect()
     };
     let allowed_tenants = get("ALLOWED_TENANTS")
-        .map(|v| {
-            let tenants: Vec<String> = list(v)
-                .into_iter()
-                .map(|t| t.to_ascii_lowercase())
-                .collect();
-            match tenants.iter().find(|t| !is_guid(t)) {
-                Some(bad) => Err(err(
-                    "ALLOWED_TENANTS",
-                    format!("'{bad}' is not a tenant GUID"),
-                )),
-                None if tenants.is_empty() => Err(err("ALLOWED_TENANTS", "lists no tenant")),
-                None => Ok(tenants),
-            }
-        })
+        .map(|v| guid_list("ALLOWED_TENANTS", &v, "tenant"))
+        .transpose()?;
+    let allowed_client_apps = get("ALLOWED_CLIENT_APPS")
+        .map(|v| guid_list("ALLOWED_CLIENT_APPS", &v, "client"))
         .transpose()?;
     let api_audience = get("API_AUDIENCE").map(list).unwrap_or_default();
     let required_scope = match get("REQUIRED_SCOPE") {
@@ -302,6 +292,7 @@ fn identity_from(
         let missing = [
             ("ALLOWED_TENANTS", allowed_tenants.is_none()),
             ("API_AUDIENCE", api_audience.is_empty()),
+            ("ALLOWED_CLIENT_APPS", allowed_client_apps.is_none()),
             ("OBO_CLIENT_ID", obo_client_id.is_none()),
             ("OBO_CLIENT_SECRET", obo_secret.is_none()),
         ];
@@ -313,11 +304,26 @@ fn identity_from(
         mode,
         allowed_tenants,
         api_audience,
+        allowed_client_apps: allowed_client_apps.unwrap_or_default(),
         required_scope,
         obo_client_id,
         obo_secret,
         login_base_url,
     })
+}
+
+/// A comma-separated list of GUIDs (lower-cased), at least one.
+fn guid_list(name: &'static str, value: &str, what: &str) -> Result<Vec<String>, SettingsError> {
+    let ids: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match ids.iter().find(|t| !is_guid(t)) {
+        Some(bad) => Err(err(name, format!("'{bad}' is not a {what} GUID"))),
+        None if ids.is_empty() => Err(err(name, format!("lists no {what}"))),
+        None => Ok(ids),
+    }
 }
 
 /// `8-4-4-4-12` hexadecimal digits.
@@ -512,5 +518,39 @@ mod tests {
             let e = from(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name, "{name}={value}");
         }
+    }
+
+    const OBO: [(&str, &str); 6] = [
+        ("AUTH_MODE", "obo"),
+        ("ALLOWED_TENANTS", "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60"),
+        ("API_AUDIENCE", "api://6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718"),
+        (
+            "ALLOWED_CLIENT_APPS",
+            "0C9D8E7F-6A5B-4C3D-9E2F-1A0B9C8D7E6F, 1c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f",
+        ),
+        ("OBO_CLIENT_ID", "6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718"),
+        ("OBO_CLIENT_SECRET", "s"),
+    ];
+
+    #[test]
+    fn obo_mode_needs_each_of_its_variables_and_names_the_missing_one() {
+        let s = from(&OBO).unwrap();
+        assert_eq!(
+            s.identity.allowed_client_apps,
+            vec![
+                "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f",
+                "1c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
+            ]
+        );
+        for (name, _) in &OBO[1..5] {
+            let without: Vec<(&str, &str)> =
+                OBO.iter().copied().filter(|(n, _)| n != name).collect();
+            let e = from(&without).unwrap_err();
+            assert_eq!(e.name, *name);
+            assert!(e.to_string().contains("required when AUTH_MODE=obo"), "{e}");
+        }
+        let mut bad = OBO.to_vec();
+        bad[3] = ("ALLOWED_CLIENT_APPS", "my-spa");
+        assert_eq!(from(&bad).unwrap_err().name, "ALLOWED_CLIENT_APPS");
     }
 }

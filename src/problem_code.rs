@@ -15,6 +15,7 @@ pub enum ProblemCode {
     InvalidToken,
     ClaimsChallenge,
     TenantNotAllowed,
+    ClientNotAllowed,
     ConsentRequired,
     MfaRequired,
     PersonalAccountUnsupported,
@@ -38,7 +39,7 @@ pub enum ProblemCode {
 impl ProblemCode {
     /// Every code, in the order the contract lists them.
     #[cfg(test)]
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::MissingToken,
         Self::MalformedToken,
         Self::TokenExpired,
@@ -46,6 +47,7 @@ impl ProblemCode {
         Self::InvalidToken,
         Self::ClaimsChallenge,
         Self::TenantNotAllowed,
+        Self::ClientNotAllowed,
         Self::ConsentRequired,
         Self::MfaRequired,
         Self::PersonalAccountUnsupported,
@@ -75,6 +77,7 @@ impl ProblemCode {
             Self::InvalidToken => "invalid_token",
             Self::ClaimsChallenge => "claims_challenge",
             Self::TenantNotAllowed => "tenant_not_allowed",
+            Self::ClientNotAllowed => "client_not_allowed",
             Self::ConsentRequired => "consent_required",
             Self::MfaRequired => "mfa_required",
             Self::PersonalAccountUnsupported => "personal_account_unsupported",

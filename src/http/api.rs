@@ -141,6 +141,7 @@ mod tests {
             }),
             ApiError::Resolve(R::DeadlineExceeded(s)),
             ApiError::Identity(I::TenantNotAllowed),
+            ApiError::Identity(I::ClientNotAllowed),
             ApiError::Identity(I::Malformed("x")),
             ApiError::Identity(I::Expired),
             ApiError::Identity(I::WrongAudience),
@@ -163,7 +164,7 @@ mod tests {
                 "{code} is not documented"
             );
         }
-        assert_eq!(documented.len(), 24, "{documented:?}");
+        assert_eq!(documented.len(), 25, "{documented:?}");
         let all: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(documented, all, "the document lists the type's codes");
     }

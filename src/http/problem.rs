@@ -138,6 +138,12 @@ impl Problem {
                 "Tenant not served",
                 "This deployment serves only the tenants in its ALLOWED_TENANTS list: sign the user in against one of them (the resource tenant that shared the item), or ask the operator to add the tenant.",
             ),
+            E::Identity(I::ClientNotAllowed) => (
+                403,
+                Code::ClientNotAllowed,
+                "Client app not served",
+                "This deployment serves only the frontends in its ALLOWED_CLIENT_APPS list: acquire the token with one of those client apps (its MSAL clientId), or ask the operator to add the app's client id.",
+            ),
             E::Identity(I::Malformed(_)) => {
                 headers.push((header::WWW_AUTHENTICATE, bearer_error("malformed token")));
                 (

@@ -7,6 +7,10 @@ pub enum IdentityError {
     /// `ALLOWED_TENANTS` does not list the token's tenant.
     #[error("tokens of this tenant are not served here")]
     TenantNotAllowed,
+    /// `ALLOWED_CLIENT_APPS` does not list the client app the token was
+    /// issued to (`azp`), or it names none.
+    #[error("tokens obtained by this client app are not served here")]
+    ClientNotAllowed,
     /// Not a three-part JWT with a JSON header and claims.
     #[error("the token is not a JWT: {0}")]
     Malformed(&'static str),

@@ -161,6 +161,7 @@ impl Obo {
             login_base_url: settings.login_base_url.clone(),
             allowed_tenants: tenants.clone(),
             audiences: settings.api_audience.clone(),
+            allowed_client_apps: settings.allowed_client_apps.clone(),
             required_scope: settings.required_scope.clone(),
         };
         for tid in &tenants {

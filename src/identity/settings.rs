@@ -31,6 +31,9 @@ pub struct IdentitySettings {
     pub allowed_tenants: Option<Vec<String>>,
     /// `aud` values of this API's tokens (`obo`).
     pub api_audience: Vec<String>,
+    /// Lower-case client ids (GUIDs) of the frontends whose tokens are
+    /// served (`azp`; `obo` requires the list).
+    pub allowed_client_apps: Vec<String>,
     pub required_scope: String,
     pub obo_client_id: Option<String>,
     pub obo_secret: Option<OboSecret>,
@@ -44,6 +47,7 @@ impl Default for IdentitySettings {
             mode: AuthMode::Graph,
             allowed_tenants: None,
             api_audience: Vec::new(),
+            allowed_client_apps: Vec::new(),
             required_scope: "access_as_user".to_owned(),
             obo_client_id: None,
             obo_secret: None,

@@ -11,6 +11,7 @@ mod lambda;
 mod logs;
 mod metrics;
 mod obo;
+mod obo_clients;
 mod obo_process;
 mod options;
 mod prefer;

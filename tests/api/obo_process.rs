@@ -34,6 +34,7 @@ async fn spawn_binary(
         .env("LOGIN_BASE_URL", graph.login_base_url())
         .env("AUTH_MODE", "obo")
         .env("ALLOWED_TENANTS", DEMO_TENANT)
+        .env("ALLOWED_CLIENT_APPS", graph_sim::SIM_SPA_CLIENT_ID)
         .env("API_AUDIENCE", SIM_API_CLIENT_ID)
         .env("OBO_CLIENT_ID", SIM_API_CLIENT_ID)
         .stdout(Stdio::piped())

@@ -4,8 +4,8 @@
 
 use graph_sim::token::ApiTokenBuilder;
 use graph_sim::{
-    DEMO_TENANT, GraphSimulator, RequestKind, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, Scenario,
-    SimUser,
+    DEMO_TENANT, GraphSimulator, RequestKind, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET,
+    SIM_SPA_CLIENT_ID, Scenario, SimUser,
 };
 use secrecy::SecretString;
 use share_resolver::configuration::Settings;
@@ -23,6 +23,7 @@ pub fn obo_identity(graph: &GraphSimulator) -> IdentitySettings {
             SIM_API_CLIENT_ID.to_owned(),
             format!("api://{SIM_API_CLIENT_ID}"),
         ],
+        allowed_client_apps: vec![SIM_SPA_CLIENT_ID.to_owned()],
         required_scope: "access_as_user".to_owned(),
         obo_client_id: Some(SIM_API_CLIENT_ID.to_owned()),
         obo_secret: Some(OboSecret::Value(SecretString::from(SIM_API_CLIENT_SECRET))),
