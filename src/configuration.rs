@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use secrecy::SecretString;
 
-use crate::identity::{AuthMode, IdentitySettings, OboSecret};
+use crate::identity::{AuthMode, CertificateSource, IdentitySettings, OboCredential, OboSecret};
 use crate::retry::RetryPolicy;
 use crate::share_id::HostAllowList;
 use crate::warmup::WarmupStrategy;
@@ -270,20 +270,7 @@ fn identity_from(
             "must be the app registration's client id (a GUID)",
         ));
     }
-    let obo_secret = match (get("OBO_CLIENT_SECRET"), get("OBO_CLIENT_SECRET_ARN")) {
-        (Some(_), Some(_)) => {
-            return Err(err(
-                "OBO_CLIENT_SECRET_ARN",
-                "set OBO_CLIENT_SECRET or OBO_CLIENT_SECRET_ARN, not both",
-            ));
-        }
-        (Some(v), None) => Some(OboSecret::Value(SecretString::from(v))),
-        (None, Some(arn)) if arn.trim().starts_with("arn:") => {
-            Some(OboSecret::Arn(arn.trim().to_owned()))
-        }
-        (None, Some(_)) => return Err(err("OBO_CLIENT_SECRET_ARN", "not an ARN")),
-        (None, None) => None,
-    };
+    let obo_credential = credential_from(get)?;
     let login_base_url = match get("LOGIN_BASE_URL") {
         Some(v) => base_url(&v).map_err(|e| err("LOGIN_BASE_URL", e))?,
         None => defaults.login_base_url,
@@ -294,10 +281,15 @@ fn identity_from(
             ("API_AUDIENCE", api_audience.is_empty()),
             ("ALLOWED_CLIENT_APPS", allowed_client_apps.is_none()),
             ("OBO_CLIENT_ID", obo_client_id.is_none()),
-            ("OBO_CLIENT_SECRET", obo_secret.is_none()),
         ];
         if let Some((name, _)) = missing.iter().find(|(_, missing)| *missing) {
             return Err(err(name, "required when AUTH_MODE=obo"));
+        }
+        if obo_credential.is_none() {
+            return Err(err(
+                "OBO_CLIENT_SECRET",
+                format!("AUTH_MODE=obo needs exactly one credential: {CREDENTIALS}"),
+            ));
         }
     }
     Ok(IdentitySettings {
@@ -307,9 +299,65 @@ fn identity_from(
         allowed_client_apps: allowed_client_apps.unwrap_or_default(),
         required_scope,
         obo_client_id,
-        obo_secret,
+        obo_credential,
         login_base_url,
+        ..defaults
     })
+}
+
+/// The variables that name the `obo` mode's credential.
+const CREDENTIALS: &str = "OBO_CLIENT_SECRET, OBO_CLIENT_SECRET_ARN, OBO_CLIENT_CERTIFICATE_ARN, OBO_CLIENT_CERTIFICATE_PATH or OBO_CLIENT_ASSERTION=aws-web-identity";
+
+/// The one credential configured, if any; two or more fail, naming them.
+fn credential_from(
+    get: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Option<OboCredential>, SettingsError> {
+    let names = [
+        "OBO_CLIENT_SECRET",
+        "OBO_CLIENT_SECRET_ARN",
+        "OBO_CLIENT_CERTIFICATE_ARN",
+        "OBO_CLIENT_CERTIFICATE_PATH",
+        "OBO_CLIENT_ASSERTION",
+    ];
+    let set: Vec<(&'static str, String)> = names
+        .iter()
+        .filter_map(|&name| get(name).map(|v| (name, v)))
+        .collect();
+    let arn = |name: &'static str, v: &str| {
+        let v = v.trim();
+        if v.starts_with("arn:") {
+            Ok(v.to_owned())
+        } else {
+            Err(err(name, "not an ARN"))
+        }
+    };
+    match set.as_slice() {
+        [] => Ok(None),
+        [(name, value)] => Ok(Some(match *name {
+            "OBO_CLIENT_SECRET" => {
+                OboCredential::Secret(OboSecret::Value(SecretString::from(value.clone())))
+            }
+            "OBO_CLIENT_SECRET_ARN" => OboCredential::Secret(OboSecret::Arn(arn(name, value)?)),
+            "OBO_CLIENT_CERTIFICATE_ARN" => {
+                OboCredential::Certificate(CertificateSource::Arn(arn(name, value)?))
+            }
+            "OBO_CLIENT_CERTIFICATE_PATH" => {
+                OboCredential::Certificate(CertificateSource::Path(value.trim().into()))
+            }
+            _ if value.trim() == "aws-web-identity" => OboCredential::AwsWebIdentity,
+            _ => return Err(err(name, "the one value is 'aws-web-identity'")),
+        })),
+        [(first, _), rest @ ..] => {
+            let others: Vec<&str> = rest.iter().map(|(n, _)| *n).collect();
+            Err(err(
+                first,
+                format!(
+                    "set exactly one credential of {CREDENTIALS}; {} are set too",
+                    others.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 /// A comma-separated list of GUIDs (lower-cased), at least one.

@@ -12,6 +12,7 @@ mod logs;
 mod metrics;
 mod obo;
 mod obo_clients;
+mod obo_credentials;
 mod obo_process;
 mod options;
 mod prefer;

@@ -10,7 +10,7 @@ use graph_sim::{
 use secrecy::SecretString;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
-use share_resolver::identity::{AuthMode, IdentitySettings, OboSecret};
+use share_resolver::identity::{AuthMode, IdentitySettings, OboCredential, OboSecret};
 
 use crate::spawn::{TestApp, spawn_service, test_settings};
 
@@ -26,8 +26,11 @@ pub fn obo_identity(graph: &GraphSimulator) -> IdentitySettings {
         allowed_client_apps: vec![SIM_SPA_CLIENT_ID.to_owned()],
         required_scope: "access_as_user".to_owned(),
         obo_client_id: Some(SIM_API_CLIENT_ID.to_owned()),
-        obo_secret: Some(OboSecret::Value(SecretString::from(SIM_API_CLIENT_SECRET))),
+        obo_credential: Some(OboCredential::Secret(OboSecret::Value(SecretString::from(
+            SIM_API_CLIENT_SECRET,
+        )))),
         login_base_url: graph.login_base_url(),
+        ..IdentitySettings::default()
     }
 }
 
