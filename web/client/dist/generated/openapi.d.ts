@@ -367,7 +367,7 @@ export interface components {
          *     one rule; a test checks they agree).
          * @enum {string}
          */
-        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "preview_unsupported" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
+        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "client_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "preview_unsupported" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
         /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored), and optionally `select` and `expand`. */
         ResolveBody: {
             /**
@@ -576,7 +576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -767,7 +767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -952,7 +952,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -1146,7 +1146,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -1346,7 +1346,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -1537,7 +1537,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -1722,7 +1722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -1922,7 +1922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
@@ -2094,7 +2094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope` */
+            /** @description `tenant_not_allowed`, `client_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope` */
             403: {
                 headers: {
                     /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
