@@ -222,7 +222,7 @@ fn resolution(
         .response(
             "403",
             problem(
-                "`tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+                "`tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
                 &[],
             ),
         )
