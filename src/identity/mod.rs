@@ -74,10 +74,11 @@ impl Identity {
     pub async fn build(
         settings: &IdentitySettings,
         http: reqwest::Client,
+        clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
         let obo = match settings.mode {
             AuthMode::Graph => None,
-            AuthMode::Obo => Some(Arc::new(Obo::build(settings, http).await?)),
+            AuthMode::Obo => Some(Arc::new(Obo::build(settings, http, clock).await?)),
         };
         Ok(Self {
             allowed_tenants: settings.allowed_tenants.clone(),
@@ -193,6 +194,7 @@ impl Obo {
     async fn build(
         settings: &IdentitySettings,
         http: reqwest::Client,
+        clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
         let tenants = settings.allowed_tenants.clone().unwrap_or_default();
         let client_id = settings.obo_client_id.clone().unwrap_or_default();
@@ -208,7 +210,7 @@ impl Obo {
         .await
         .map_err(IdentityStartupError::Credential)?;
         let verifier = Verifier {
-            keys: KeySets::new(http.clone(), &settings.login_base_url),
+            keys: KeySets::new(http.clone(), &settings.login_base_url, clock),
             login_base_url: settings.login_base_url.clone(),
             allowed_tenants: tenants.clone(),
             audiences: settings.api_audience.clone(),
