@@ -8,12 +8,11 @@
 
 import type { paths } from './generated/openapi.js';
 import type { ShareResolverError } from './error.js';
-import type { PendingPaths } from './pending-paths.js';
 
 export type { components, operations, paths } from './generated/openapi.js';
 
 /** Every route the client calls: the generated ones, and those the document does not carry yet. */
-export type ApiPaths = paths & PendingPaths;
+export type ApiPaths = paths;
 
 /** What `paths[P][M]` answers with `status`, as `media`. */
 type Body<P extends keyof paths, M extends keyof paths[P], Status extends number, Media extends string> = paths[P][M] extends {
