@@ -22,6 +22,8 @@ SHARE_MEMBER_ONLY = "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnly
 # The simulator's demo shared folder (graph_sim::DEMO_FOLDER_URL, DEMO_FOLDER_ID).
 SHARE_FOLDER = "https://contoso.sharepoint.com/:f:/s/Marketing/EFolderProjectFiles0000000?e=Fo1d3r"
 FOLDER_ID = "01FOLDERPROJECTFILES00000000000000"
+# A personal OneDrive link: Graph has no preview action there.
+SHARE_PERSONAL = "https://1drv.ms/w/s!AmKbC0dEfGhIjKlMnOpQrStUv?e=1a2B3c"
 
 API_ID = "r3s0lv3r1a"
 REGION = "eu-west-1"
@@ -155,6 +157,8 @@ GET_ROUTE = "GET /v1/shares/{proxy+}"
 POST_ROUTE = "POST /v1/resolve"
 WARMUP_ROUTE = "POST /v1/warmup"
 DRIVES_ROUTE = "GET /v1/drives/{proxy+}"
+PREVIEW_SHARE_ROUTE = "POST /v1/shares/{proxy+}"
+PREVIEW_ITEM_ROUTE = "POST /v1/drives/{proxy+}"
 
 
 def get_share(n, share):
@@ -181,6 +185,23 @@ def get_children(n, share, query):
 def get_drive_children(n, drive, item):
     tail = f"{drive}/items/{item}/children"
     return event(n, "GET", f"/v1/drives/{tail}", DRIVES_ROUTE, path_params={"proxy": tail})
+
+
+def get_permission(n, share):
+    return event(n, "GET", f"/v1/shares/{share}/permission", GET_ROUTE,
+                 path_params={"proxy": share + "/permission"})
+
+
+def post_share_preview(n, share, body):
+    tail = f"{share}/driveItem/preview"
+    return event(n, "POST", f"/v1/shares/{tail}", PREVIEW_SHARE_ROUTE, body=body,
+                 path_params={"proxy": tail})
+
+
+def post_drive_preview(n, drive, item, body):
+    tail = f"{drive}/items/{item}/preview"
+    return event(n, "POST", f"/v1/drives/{tail}", PREVIEW_ITEM_ROUTE, body=body,
+                 path_params={"proxy": tail})
 
 
 def post(n, payload, **kw):
@@ -214,6 +235,19 @@ EVENTS = {
     "get-children.json": (get_children(12, share_id(SHARE_FOLDER), "$top=2"), 200, "-"),
     # Browsing inside it, as a client does with parentReference.driveId.
     "get-drive-children.json": (get_drive_children(13, demo_drive_id(), FOLDER_ID), 200, "-"),
+    # The link's permission (view, for everyone in the simulator).
+    "get-permission.json": (get_permission(14, share_id(SHARE_EVERYONE)), 200, "-"),
+    # An embeddable preview of the shared file, and of an item inside the
+    # shared folder (no body: Graph's defaults).
+    "post-preview.json": (
+        post_share_preview(15, share_id(SHARE_EVERYONE), '{"viewer":"onedrive"}'), 200, "-"),
+    "post-drive-preview.json": (post_drive_preview(16, demo_drive_id(), FOLDER_ID, None), 200, "-"),
+    # Refused before any Graph call: an option Graph's preview does not
+    # take, and a personal OneDrive link.
+    "preview-bad-body.json": (
+        post_share_preview(17, share_id(SHARE_EVERYONE), '{"viewer":"word"}'), 400, "bad_request"),
+    "preview-unsupported.json": (
+        post_share_preview(18, share_id(SHARE_PERSONAL), "{}"), 400, "preview_unsupported"),
 }
 
 

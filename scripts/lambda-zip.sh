@@ -7,9 +7,10 @@
 # Python standard library only) against the Graph simulator, with every event
 # of events/expected.tsv. Each response's statusCode and problem `code` must
 # match expected.tsv (as in scripts/lambda-smoke.sh); then the function's
-# stdout must hold one EMF document (a JSON object with `_aws`) per metered
-# invocation, carrying that invocation's X-Ray trace id (`traceId`), and the
-# request's JSON log line must carry it too (`trace_id`).
+# stdout must hold one request line per metered invocation, that is both its
+# JSON log line and its EMF document (an object with `_aws`), carrying that
+# invocation's Lambda request id (`lambda_request_id`), and none for the
+# unmetered routes.
 #
 # Usage: scripts/lambda-zip.sh          Ends with "N passed, N failed" (one
 # per event, plus the stdout check); exits non-zero on any failure.
@@ -21,8 +22,8 @@
 # (scripts/sam-build.sh passes what `sam build` built, so the runtime API
 # check below is also the check of the artefact `sam deploy` uploads);
 # ZIP_BUILD_TIMEOUT, ZIP_INVOKE_TIMEOUT (seconds);
-# ZIP_RUST_LOG (default warn,share_resolver=info: the request log line is at
-# INFO, and its trace_id is checked).
+# ZIP_RUST_LOG (default warn,share_resolver=info; the request line is
+# written whatever the level, as it carries the metrics).
 # Output: .tmp/lambda-zip/{size.txt (zip size in bytes), build.log,
 # bootstrap, graph-sim.log, runtime-api.log, results.jsonl, function.stdout,
 # function.stderr}
@@ -42,7 +43,7 @@ readonly INVOKE_TIMEOUT=${ZIP_INVOKE_TIMEOUT:-25}
 readonly FUNCTION_RUST_LOG=${ZIP_RUST_LOG:-warn,share_resolver=info}
 readonly OUT=.tmp/lambda-zip
 readonly ZIP=${ZIP_FILE:-target/lambda/share-resolver/bootstrap.zip}
-# Routes that answer without a request log line or an EMF document.
+# Routes that answer without a request line.
 readonly UNMETERED_PATHS="/healthz /openapi.json"
 
 mkdir -p "$OUT"
@@ -242,9 +243,9 @@ for i, (file, want_status, want_code) in enumerate(expected):
         print(f"FAIL {file}: expected {want_status} {want_code}, got {status} {code}")
         failed += 1
 
-# stdout: one EMF document per metered invocation, with its trace id, and
-# the request log line with its trace_id; none for the unmetered routes.
-emf, logs, other = {}, {}, 0
+# stdout: one request line (log line and EMF document in one) per metered
+# invocation, with its Lambda request id; none for the unmetered routes.
+lines, other = {}, 0
 for line in open(stdout_path, errors="replace"):
     try:
         doc = json.loads(line)
@@ -254,32 +255,24 @@ for line in open(stdout_path, errors="replace"):
     if not isinstance(doc, dict):
         other += 1
     elif "_aws" in doc:
-        emf.setdefault(doc.get("traceId"), []).append(doc)
-    elif doc.get("message") == "request":
-        logs.setdefault(doc.get("trace_id"), []).append(doc)
+        lines.setdefault(doc.get("lambda_request_id"), []).append(doc)
 problems, metered = [], 0
 for i, (file, _, _) in enumerate(expected):
     r = results.get(i)
     if r is None or r.get("outcome") != "response":
         continue
     path = json.load(open(f"events/{file}")).get("rawPath", "")
-    trace = r["trace_id"]
-    n_emf, n_log = len(emf.pop(trace, [])), len(logs.pop(trace, []))
+    n = len(lines.pop(r["request_id"], []))
     if path in unmetered:
-        if n_emf or n_log:
-            problems.append(f"{file}: {n_emf} EMF, {n_log} request lines for an unmetered route")
+        if n:
+            problems.append(f"{file}: {n} request lines for an unmetered route")
         continue
     metered += 1
-    if n_emf != 1:
-        problems.append(f"{file}: {n_emf} EMF documents with its traceId (expected 1)")
-    if n_log != 1:
-        problems.append(f"{file}: {n_log} request log lines with its trace_id (expected 1)")
-stray_emf = sum(len(v) for v in emf.values())
-stray_logs = sum(len(v) for v in logs.values())
-if stray_emf:
-    problems.append(f"{stray_emf} EMF documents without a known traceId: {list(emf)[:3]}")
-if stray_logs:
-    problems.append(f"{stray_logs} request log lines without a known trace_id: {list(logs)[:3]}")
+    if n != 1:
+        problems.append(f"{file}: {n} request lines with its lambda_request_id (expected 1)")
+stray = sum(len(v) for v in lines.values())
+if stray:
+    problems.append(f"{stray} request lines without a known lambda_request_id: {list(lines)[:3]}")
 if other:
     problems.append(f"{other} stdout lines are not JSON objects")
 if problems:
@@ -289,8 +282,8 @@ elif metered == 0:
     print("FAIL stdout: no metered invocation to check")
     failed += 1
 else:
-    print(f"ok stdout: one EMF document and one request log line per metered invocation ({metered}),"
-          f" each with the invocation's trace id; none for {' '.join(sorted(unmetered))}")
+    print(f"ok stdout: one request line (log and EMF in one) per metered invocation ({metered}),"
+          f" each with the invocation's Lambda request id; none for {' '.join(sorted(unmetered))}")
     passed += 1
 print(passed, failed)
 PY

@@ -4,14 +4,20 @@
 # of runs) with the in-memory store and with the DynamoDB store configured
 # (HYDRATION_TABLE set: the AWS SDK client is built at start-up, no request
 # is made), and the service's own peak RSS (VmHWM of its process) under a
-# burst of requests against the simulator.
+# burst of requests against the simulator: new cold guests (a quarter as
+# many as requests), each with a Graph token the simulator signed
+# (POST /_sim/tokens), asking for the demo share.
 #
 # Usage: scripts/measure.sh [runs=15] [burst=2000] [concurrency=50]
 # Knobs (environment): SKIP_BUILD=1 measures an existing release build;
 # MEASURE_BIN=path of the service binary (default target/release/share-resolver),
-# MEASURE_SIM=path of the simulator (default target/release/graph-sim).
-# Targets (checked at the end, informative): stripped binary <= 10 MB, cold
-# start to ready <= 15 ms with the DynamoDB store, peak RSS <= 20 MiB.
+# MEASURE_SIM=path of the simulator (default target/release/graph-sim);
+# MEASURE_BURSTS=comma-separated bursts to run (default and, for now, only
+# "single": one link a request; see BURSTS below).
+# Fails (exit 1) when a burst has fewer than 99 % of its requests answered
+# 200; ends with "N passed, N failed" over the bursts. Targets (checked at
+# the end, informative): stripped binary <= 10 MB, cold start to ready
+# <= 15 ms with the DynamoDB store, peak RSS <= 20 MiB.
 #
 # Figures (this 2-core x86_64 VM, cargo 1.95, idle; cold start = median of
 # 41 interleaved starts, wall and the process's own CPU time until /healthz
@@ -29,6 +35,11 @@
 #   peak RSS, burst       13.9-17.5 MiB              10.9-14.4 MiB
 #   clean build           244 s (CPU 464 s)          178 s (CPU 278 s)
 #
+# The burst rows above are 2,000 refusals: the burst's tokens were unsigned,
+# and the simulator verifies signatures. Signed (2026-12-07): 2,000 x 200,
+# peak RSS 16.0-16.7 MiB; the stripped binary is 10.8 MB by now
+# (docs/performance.md, "The artefact").
+#
 # Start-up time is mostly the system trust store, read and PEM-decoded by
 # reqwest's verifier and again by the AWS SDK's client: here SSL_CERT_DIR
 # holds 292 files; with a CA bundle file only (SSL_CERT_DIR pointed at an
@@ -37,6 +48,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}; burst=${2:-2000}; concurrency=${3:-50}
+bursts=${MEASURE_BURSTS:-single}
 bin=${MEASURE_BIN:-target/release/share-resolver}
 sim=${MEASURE_SIM:-target/release/graph-sim}
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -95,41 +107,88 @@ echo "$cold"
 svc_port=$(free_port)
 env -u HYDRATION_TABLE -u AWS_LAMBDA_RUNTIME_API LISTEN_ADDR=127.0.0.1:$svc_port GRAPH_BASE_URL=http://127.0.0.1:$sim_port/v1.0 RUST_LOG=warn "$bin" > /dev/null &
 svc_pid=$!
-sleep 0.3
-burst_line=$(python3 - "$svc_port" "$burst" "$concurrency" "$svc_pid" <<'PY'
-import base64, json, sys, time, uuid, urllib.request
+bursts_out=$(python3 - "$svc_port" "$sim_port" "$burst" "$concurrency" "$svc_pid" "$bursts" <<'PY'
+import base64, json, sys, time, uuid, urllib.error, urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-port, burst, conc, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-def b64(b): return base64.urlsafe_b64encode(b).decode().rstrip("=")
-def token():
-    now = int(time.time())
-    claims = {"aud": "00000003-0000-0000-c000-000000000000", "tid": str(uuid.uuid4()), "oid": str(uuid.uuid4()),
-              "scp": "Files.Read.All", "exp": now + 3600, "iat": now, "nbf": now}
-    return ".".join([b64(b'{"typ":"JWT","alg":"RS256"}'), b64(json.dumps(claims).encode()), "c2ln"])
-url = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9"
-share = "u!" + b64(url.encode())
-tokens = [token() for _ in range(max(1, burst // 4))]
-def one(i):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/shares/{share}/driveItem", headers={"authorization": "Bearer " + tokens[i % len(tokens)]})
+svc_port, sim_port, burst, conc, pid, kinds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+svc, sim = f"http://127.0.0.1:{svc_port}", f"http://127.0.0.1:{sim_port}"
+MIN_OK = 0.99
+
+def send(req):
+    """The answer's status and, for a refusal, its problem code."""
     try:
-        return urllib.request.urlopen(req, timeout=30).status
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+            return r.status, None
     except urllib.error.HTTPError as e:
-        return e.code
-started = time.perf_counter()
-with ThreadPoolExecutor(conc) as pool:
-    statuses = list(pool.map(one, range(burst)))
-elapsed = time.perf_counter() - started
+        try:
+            return e.code, json.loads(e.read()).get("code")
+        except ValueError:
+            return e.code, None
+
+def ready(url):
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=0.5).read()
+            return
+        except Exception:
+            time.sleep(0.05)
+    sys.exit(f"{url} did not answer")
+
+def mint(_):
+    """A new cold guest's Graph token, signed by the simulator (POST
+    /_sim/tokens; it counts unknown users as the cold guests they would be)."""
+    body = json.dumps({"tid": str(uuid.uuid4()), "oid": str(uuid.uuid4())}).encode()
+    req = urllib.request.Request(f"{sim}/_sim/tokens", data=body, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)["token"]
+
+def b64(b):
+    return base64.urlsafe_b64encode(b).decode().rstrip("=")
+
+SHARE = "u!" + b64(b"https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9")
+
+def single_link(token):
+    """One link: GET /v1/shares/{shareId}/driveItem."""
+    return send(urllib.request.Request(f"{svc}/v1/shares/{SHARE}/driveItem", headers={"authorization": "Bearer " + token}))
+
+# The bursts by name (MEASURE_BURSTS). Each request is a function of a
+# guest's token answering (status, problem code); a burst counts as passed
+# when at least 99 % answer 200. Hook: the page-of-links burst (POST
+# /v1/$batch, each guest's page of 20 links as one request; its inner
+# answers count as the links) is added here as "page" once the route exists.
+BURSTS = {"single": single_link}
+
+ready(f"{sim}/_sim/health")
+ready(f"{svc}/healthz")
+unknown = [kind for kind in kinds.split(",") if kind not in BURSTS]
+if unknown:
+    sys.exit(f"MEASURE_BURSTS: no burst named {', '.join(unknown)} (known: {', '.join(BURSTS)})")
+passed = failed = 0
+for kind in kinds.split(","):
+    with ThreadPoolExecutor(conc) as pool:
+        tokens = list(pool.map(mint, range(max(1, burst // 4))))
+        started = time.perf_counter()
+        answers = list(pool.map(lambda i: BURSTS[kind](tokens[i % len(tokens)]), range(burst)))
+    elapsed = time.perf_counter() - started
+    ok = sum(status == 200 for status, _ in answers)
+    good = ok >= MIN_OK * burst
+    passed, failed = passed + good, failed + (not good)
+    others = Counter(f"{status} {code}" for status, code in answers if status != 200)
+    print(f"burst {kind}: {burst} requests from {len(tokens)} new guests, {conc} concurrent: {ok} x 200 ({100 * ok / burst:.1f} %) in {elapsed:.1f} s ({burst / elapsed:.0f} req/s)"
+          + ("" if good else f" FAILED: under {MIN_OK:.0%}") + (f"; others: {dict(others.most_common(5))}" if others else ""))
 hwm = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")).split()[1]
 rss = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")).split()[1]
-ok = sum(s == 200 for s in statuses)
-print(f"burst: {burst} requests from {len(tokens)} users, {conc} concurrent: {ok} x 200 in {elapsed:.1f} s ({burst/elapsed:.0f} req/s); service peak RSS {hwm} KiB ({int(hwm)/1024:.1f} MiB), RSS after {rss} KiB")
+print(f"service peak RSS {hwm} KiB ({int(hwm)/1024:.1f} MiB), RSS after {rss} KiB")
+print(f"{passed} passed, {failed} failed (bursts with at least {MIN_OK:.0%} answered 200)")
 PY
 )
-echo "$burst_line"
+echo "$bursts_out"
 
 # Against the targets (informative: the exit status does not depend on them).
 dynamo_ms=$(sed -n 's/^cold start to ready (dynamodb store).*median \([0-9.]*\) ms.*/\1/p' <<<"$cold")
-hwm_kib=$(sed -n 's/.*service peak RSS \([0-9]*\) KiB.*/\1/p' <<<"$burst_line")
+hwm_kib=$(sed -n 's/.*service peak RSS \([0-9]*\) KiB.*/\1/p' <<<"$bursts_out")
 python3 - "$size_stripped" "$dynamo_ms" "$hwm_kib" <<'PY'
 import sys
 size, cold, hwm = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
@@ -138,3 +197,5 @@ checks = [("stripped <= 10 MB", size <= 10_000_000, f"{size / 1e6:.1f} MB"),
           ("peak RSS <= 20 MiB", hwm <= 20 * 1024, f"{hwm / 1024:.1f} MiB")]
 print("targets: " + "; ".join(f"{name}: {value} {'ok' if ok else 'OVER'}" for name, ok, value in checks))
 PY
+# The bursts are the gate: each must have at least 99 % answered 200.
+grep -q '^[0-9]* passed, 0 failed' <<<"$bursts_out"

@@ -60,7 +60,7 @@ step "package, retry, client and browser tests (node --test)"
 status=0
 (cd web && node --test --test-reporter=tap --test-concurrency=1 \
   test/package.test.mjs test/retry.test.mjs test/client.test.mjs test/instance.test.mjs \
-  test/graph-client.test.mjs test/browser.test.mjs test/react.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
+  test/graph-client.test.mjs test/browser.test.mjs test/shared.test.mjs test/react.test.mjs) 2>&1 | tee .tmp/web-test.log || status=$?
 
 passed=$(grep -Eo '^# pass [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')
 failed=$(grep -Eo '^# fail [0-9]+' .tmp/web-test.log | awk '{s+=$3} END {print s+0}')

@@ -12,7 +12,7 @@
 //! Public: what `main`, the test kit and the benchmark build the service
 //! from. Everything else is crate-private.
 
-mod clock;
+pub mod clock;
 pub mod configuration;
 mod drive_item;
 /// Fuzzing entry points (`fuzz/`): built for cargo-fuzz (`--cfg fuzzing`) and
@@ -25,10 +25,12 @@ pub mod hydration;
 pub mod identity;
 pub mod metrics;
 mod prefer;
+mod preview;
 mod problem_code;
 mod query_options;
 mod resolver;
 pub mod retry;
+mod scope;
 mod share_id;
 pub mod startup;
 pub mod telemetry;

@@ -1,6 +1,28 @@
-//! Metrics: one CloudWatch Embedded Metric Format (EMF) document per
-//! request, written as its own JSON line; CloudWatch turns it into metrics
-//! with no API call (infra/README.md#metrics lists them, and the alarms there read them).
+//! Metrics: CloudWatch Embedded Metric Format (EMF). Each request's one
+//! log line is also its EMF document (the specification lets a document
+//! carry members of its own), so CloudWatch turns the line into metrics with
+//! no API call and no second line (infra/README.md#metrics lists them, and
+//! the alarms there read them). This module writes the document's part:
+//! the `_aws` metadata, the dimensions and the metric values; the request
+//! line (`http::accounting`) adds the rest.
+//!
+//! # What a document declares, and why
+//! A request's line is mostly paid for by the bytes of its metric
+//! declarations (about 40 each), so a document declares only what its
+//! readers need:
+//! - `Requests`, `Latency`, and `Hit` for a guest's look-up (0 or 1: the hit
+//!   rate is its Average, the look-ups its SampleCount) always;
+//! - every other metric only when this request gives it a value other than
+//!   0. They are read as sums (the ratio alarms divide by the `Requests`
+//!   sum), which a 0 does not change, or as the latency breakdown's
+//!   percentiles, which are then over the requests that spent time there.
+//!
+//! Units: only the metrics an alarm reads keep theirs (`Count`,
+//! `Milliseconds`), as they always had: an alarm on a metric published
+//! with two units behaves in undefined ways (the PutMetricAlarm reference),
+//! which is what old and new versions side by side during a canary would
+//! do. The others take CloudWatch's default, `None` (their names say what
+//! they count; the dashboard shows no units).
 //!
 //! # Implementation Notes
 //! Written by hand (about a hundred lines) rather than with
@@ -25,8 +47,10 @@ use crate::warmup::WarmupKind;
 
 /// The constant `Service` dimension every metric carries.
 const SERVICE: &str = "share-resolver";
+/// The unit of the counts an alarm reads.
+const COUNT: Option<&str> = Some("Count");
 
-/// Where EMF documents go: one line each.
+/// Where request lines go: one line each.
 pub type Sink = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// The service's metrics: a namespace and a sink, built once per cold start.
@@ -39,8 +63,6 @@ pub struct Metrics {
 /// What one request did, as numbers and low-cardinality names.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestMetrics {
-    /// The route's path template (`unmatched` for none).
-    pub route: String,
     /// The problem code; `None` is `ok`.
     pub outcome: Option<ProblemCode>,
     pub status: u16,
@@ -58,12 +80,17 @@ pub(crate) struct RequestMetrics {
     pub store_latency: Duration,
     pub warmup_latency: Duration,
     pub graph_latency: Duration,
-    /// The X-Ray trace id, under Lambda: a property, not a dimension.
-    pub trace_id: Option<String>,
+}
+
+/// A request's EMF part: the members its metrics name (dimensions, then
+/// values), and the `_aws` metadata that declares them.
+pub(crate) struct Emf {
+    pub members: Map<String, Value>,
+    pub metadata: Value,
 }
 
 impl Metrics {
-    /// Documents to stdout, where Lambda ships them to CloudWatch Logs.
+    /// Lines to stdout, where Lambda ships them to CloudWatch Logs.
     pub fn stdout(namespace: impl Into<String>) -> Self {
         Self::with_sink(
             namespace,
@@ -74,7 +101,7 @@ impl Metrics {
         )
     }
 
-    /// Documents to `sink` (tests capture them).
+    /// Lines to `sink` (tests capture them).
     pub fn with_sink(namespace: impl Into<String>, sink: Sink) -> Self {
         Self {
             namespace: namespace.into(),
@@ -82,99 +109,102 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn record(&self, request: &RequestMetrics) {
-        let document = self.document(request, SystemTime::now());
-        (self.sink)(&document.to_string());
+    /// Writes a request's line (its log line and EMF document in one).
+    pub(crate) fn write(&self, line: &Map<String, Value>) {
+        if let Ok(text) = serde_json::to_string(line) {
+            (self.sink)(&text);
+        }
     }
 
-    /// The EMF document of `request`, pure.
-    pub(crate) fn document(&self, m: &RequestMetrics, now: SystemTime) -> Value {
+    /// The EMF part of `request`'s line, pure.
+    pub(crate) fn document(&self, m: &RequestMetrics, now: SystemTime) -> Emf {
         let timestamp = now
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        let count = |name: &str| json!({"Name": name, "Unit": "Count"});
-        let ms = |name: &str| json!({"Name": name, "Unit": "Milliseconds"});
-        let mut metrics = vec![
-            count("Requests"),
-            ms("Latency"),
-            ms("StoreLatency"),
-            ms("WarmupLatency"),
-            ms("GraphLatency"),
-            count("Attempts"),
-            count("GraphCalls"),
-            count("WarmupCalls"),
-            count("StaleHit"),
-            count("StoreErrors"),
-            count("StoreTimeouts"),
-            count("HydrationExhausted"),
-            count("Throttled"),
-            count("ServerError"),
-        ];
-        let guest_lookup = matches!(m.hydration, Some(Hydration::Hit | Hydration::Miss));
-        if guest_lookup {
-            metrics.push(count("Hit"));
-        }
-        let mut directives = vec![
-            json!({"Namespace": self.namespace, "Dimensions": [["Service"]], "Metrics": metrics}),
-            json!({"Namespace": self.namespace, "Dimensions": [["Service", "Outcome"]], "Metrics": [count("Requests")]}),
-        ];
-        if m.warmup_strategy.is_some() {
-            directives.push(json!({"Namespace": self.namespace, "Dimensions": [["Service", "Strategy"]], "Metrics": [count("WarmupCalls")]}));
-        }
-
-        let mut doc = Map::new();
-        doc.insert(
-            "_aws".into(),
-            json!({"Timestamp": timestamp, "CloudWatchMetrics": directives}),
-        );
-        let mut put = |k: &str, v: Value| {
-            doc.insert(k.to_owned(), v);
-        };
-        put("Service", json!(SERVICE));
-        put(
-            "Outcome",
+        let mut members = Map::new();
+        members.insert("Service".into(), json!(SERVICE));
+        members.insert(
+            "Outcome".into(),
             json!(m.outcome.map_or("ok", ProblemCode::as_str)),
         );
-        if let Some(strategy) = m.warmup_strategy {
-            put("Strategy", json!(strategy.as_str()));
+        let strategy = m.warmup_strategy.filter(|_| m.warmup_calls > 0);
+        if let Some(strategy) = strategy {
+            members.insert("Strategy".into(), json!(strategy.as_str()));
         }
-        put("Route", json!(m.route));
-        put("StatusCode", json!(m.status));
-        if let Some(hydration) = m.hydration {
-            put("Hydration", json!(hydration.as_str()));
+        // A batch's line will count its inner requests here (and its 0/1
+        // metrics below become counts): http::accounting's module docs.
+        members.insert("Requests".into(), json!(1));
+
+        let mut declared = Vec::new();
+        let mut put = |name: &str, unit: Option<&str>, value: Value| {
+            declared.push(definition(name, unit));
+            members.insert(name.to_owned(), value);
+        };
+        put("Latency", Some("Milliseconds"), json!(millis(m.latency)));
+        for (name, spent) in [
+            ("StoreLatency", m.store_latency),
+            ("WarmupLatency", m.warmup_latency),
+            ("GraphLatency", m.graph_latency),
+        ] {
+            let ms = millis(spent);
+            if ms > 0.0 {
+                put(name, None, json!(ms));
+            }
         }
-        if let Some(trace) = &m.trace_id {
-            put("traceId", json!(trace));
+        let is = |code| u32::from(m.outcome == Some(code));
+        for (name, unit, count) in [
+            ("Attempts", None, m.attempts),
+            ("GraphCalls", None, m.graph_calls),
+            ("WarmupCalls", None, m.warmup_calls),
+            ("StaleHit", None, u32::from(m.stale_hit)),
+            ("StoreErrors", None, m.store_errors),
+            ("StoreTimeouts", None, m.store_timeouts),
+            (
+                "HydrationExhausted",
+                COUNT,
+                is(ProblemCode::HydrationExhausted),
+            ),
+            ("Throttled", COUNT, is(ProblemCode::Throttled)),
+            ("ServerError", COUNT, u32::from(m.status >= 500)),
+        ] {
+            if count > 0 {
+                put(name, unit, json!(count));
+            }
         }
-        put("Requests", json!(1));
-        put("Latency", json!(millis(m.latency)));
-        put("StoreLatency", json!(millis(m.store_latency)));
-        put("WarmupLatency", json!(millis(m.warmup_latency)));
-        put("GraphLatency", json!(millis(m.graph_latency)));
-        put("Attempts", json!(m.attempts));
-        put("GraphCalls", json!(m.graph_calls));
-        put("WarmupCalls", json!(m.warmup_calls));
-        put("StaleHit", json!(u8::from(m.stale_hit)));
-        put("StoreErrors", json!(m.store_errors));
-        put("StoreTimeouts", json!(m.store_timeouts));
-        put(
-            "HydrationExhausted",
-            json!(u8::from(m.outcome == Some(ProblemCode::HydrationExhausted))),
-        );
-        put(
-            "Throttled",
-            json!(u8::from(m.outcome == Some(ProblemCode::Throttled))),
-        );
-        put("ServerError", json!(u8::from(m.status >= 500)));
-        if guest_lookup {
-            put("Hit", json!(u8::from(m.hydration == Some(Hydration::Hit))));
+        if let Some(hydration @ (Hydration::Hit | Hydration::Miss)) = m.hydration {
+            put("Hit", COUNT, json!(u8::from(hydration == Hydration::Hit)));
         }
-        Value::Object(doc)
+
+        let namespace = &self.namespace;
+        let mut directives = vec![
+            json!({"Namespace": namespace, "Dimensions": [["Service"]], "Metrics": declared}),
+            json!({"Namespace": namespace, "Dimensions": [["Service"], ["Service", "Outcome"]],
+                   "Metrics": [definition("Requests", COUNT)]}),
+        ];
+        if strategy.is_some() {
+            directives.push(
+                json!({"Namespace": namespace, "Dimensions": [["Service", "Strategy"]],
+                                   "Metrics": [definition("WarmupCalls", None)]}),
+            );
+        }
+        Emf {
+            members,
+            metadata: json!({"Timestamp": timestamp, "CloudWatchMetrics": directives}),
+        }
     }
 }
 
-fn millis(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1_000_000.0).round() / 1_000.0
+/// A metric's declaration: its name, and its unit when it has one.
+fn definition(name: &str, unit: Option<&str>) -> Value {
+    match unit {
+        Some(unit) => json!({"Name": name, "Unit": unit}),
+        None => json!({"Name": name}),
+    }
+}
+
+/// Milliseconds to 10 µs: finer than any reader needs, and short.
+pub(crate) fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 100_000.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -185,8 +215,16 @@ mod tests {
         Metrics::with_sink("ShareResolver", Arc::new(|_: &str| {}))
     }
 
-    /// The EMF specification's rules for a document, checked one by one.
-    fn assert_valid_emf(doc: &Value) {
+    /// The document as it is written: the members, then `_aws`.
+    fn written(emf: Emf) -> Value {
+        let mut doc = emf.members;
+        doc.insert("_aws".into(), emf.metadata);
+        Value::Object(doc)
+    }
+
+    /// The EMF specification's rules for a document, checked one by one;
+    /// the names of the metrics it declares with their units.
+    fn assert_valid_emf(doc: &Value) -> Vec<(String, Option<String>)> {
         let aws = &doc["_aws"];
         assert!(
             aws["Timestamp"].as_u64().is_some_and(|t| t > 0),
@@ -196,6 +234,7 @@ mod tests {
             .as_array()
             .expect("CloudWatchMetrics array");
         assert!(!directives.is_empty());
+        let mut declared = Vec::new();
         for directive in directives {
             let namespace = directive["Namespace"].as_str().expect("Namespace");
             assert!(!namespace.is_empty() && namespace.len() <= 1024);
@@ -212,52 +251,64 @@ mod tests {
                 }
             }
             let metrics = directive["Metrics"].as_array().expect("Metrics");
-            assert!(metrics.len() <= 100, "at most 100 metrics a directive");
+            assert!(
+                !metrics.is_empty() && metrics.len() <= 100,
+                "1 to 100 metrics a directive"
+            );
             for metric in metrics {
                 let name = metric["Name"].as_str().expect("Name");
                 assert!(
                     doc[name].is_number(),
                     "metric {name} must be a number member: {doc}"
                 );
-                let unit = metric["Unit"].as_str().unwrap_or("None");
-                assert!(["Count", "Milliseconds", "None"].contains(&unit), "{unit}");
+                let unit = metric.get("Unit").map(|u| u.as_str().expect("a string"));
+                assert!(
+                    unit.is_none_or(|u| ["Count", "Milliseconds"].contains(&u)),
+                    "{unit:?}"
+                );
+                declared.push((name.to_owned(), unit.map(str::to_owned)));
             }
         }
+        declared
     }
 
-    #[test]
-    fn each_kind_of_request_gives_a_valid_document_with_its_values() {
-        let ok_hit = RequestMetrics {
-            route: "resolve".into(),
+    fn hit() -> RequestMetrics {
+        RequestMetrics {
             outcome: None,
             status: 200,
             hydration: Some(Hydration::Hit),
             attempts: 1,
             graph_calls: 1,
-            latency: Duration::from_micros(21_500),
+            latency: Duration::from_micros(21_504),
+            graph_latency: Duration::from_micros(20_001),
             ..RequestMetrics::default()
-        };
+        }
+    }
+
+    #[test]
+    fn each_kind_of_request_gives_a_valid_document_with_its_values() {
         let miss = RequestMetrics {
             hydration: Some(Hydration::Miss),
             warmup_strategy: Some(WarmupKind::Site),
             warmup_calls: 1,
             graph_calls: 2,
-            ..ok_hit.clone()
+            warmup_latency: Duration::from_millis(9),
+            store_latency: Duration::from_micros(3_250),
+            ..hit()
         };
         let member = RequestMetrics {
             hydration: Some(Hydration::Member),
-            ..ok_hit.clone()
+            ..hit()
         };
         let exhausted = RequestMetrics {
             outcome: Some(ProblemCode::HydrationExhausted),
             status: 503,
             hydration: Some(Hydration::Miss),
             attempts: 4,
-            trace_id: Some("Root=1-5e1b4151-5ac6c58f1f0e2f3b8a9c1d2e".into()),
+            stale_hit: true,
             ..RequestMetrics::default()
         };
         let no_token = RequestMetrics {
-            route: "resolve".into(),
             outcome: Some(ProblemCode::MissingToken),
             status: 401,
             ..RequestMetrics::default()
@@ -265,40 +316,100 @@ mod tests {
         let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         for (request, expected, why) in [
             (
-                &ok_hit,
-                json!({"Outcome": "ok", "Hit": 1, "Latency": 21.5, "ServerError": 0}),
+                &hit(),
+                json!({"Outcome": "ok", "Requests": 1, "Hit": 1, "Latency": 21.5, "GraphLatency": 20.0,
+                       "Attempts": 1, "GraphCalls": 1, "ServerError": null, "StoreLatency": null,
+                       "WarmupCalls": null, "Strategy": null}),
                 "a hit",
             ),
             (
                 &miss,
-                json!({"Hit": 0, "Strategy": "site", "WarmupCalls": 1, "GraphCalls": 2}),
+                json!({"Hit": 0, "Strategy": "site", "WarmupCalls": 1, "GraphCalls": 2,
+                       "WarmupLatency": 9.0, "StoreLatency": 3.25}),
                 "a miss",
             ),
             (
                 &member,
-                json!({"Hydration": "member", "Hit": null}),
+                json!({"Hit": null}),
                 "a member counts in no hit rate",
             ),
             (
                 &exhausted,
-                json!({"HydrationExhausted": 1, "ServerError": 1, "Attempts": 4, "traceId": "Root=1-5e1b4151-5ac6c58f1f0e2f3b8a9c1d2e"}),
+                json!({"HydrationExhausted": 1, "ServerError": 1, "Throttled": null, "Attempts": 4,
+                       "StaleHit": 1, "Hit": 0, "GraphCalls": null}),
                 "a failure",
             ),
             (
                 &no_token,
-                json!({"Outcome": "missing_token", "Hydration": null, "Hit": null, "ServerError": 0}),
+                json!({"Outcome": "missing_token", "Requests": 1, "Latency": 0.0, "Hit": null,
+                       "ServerError": null, "Attempts": null}),
                 "no token",
             ),
         ] {
-            let doc = metrics().document(request, now);
-            assert_valid_emf(&doc);
+            let doc = written(metrics().document(request, now));
+            let declared = assert_valid_emf(&doc);
             assert_eq!(doc["_aws"]["Timestamp"], 1_800_000_000_000u64, "{why}");
+            assert_eq!(doc["Service"], "share-resolver", "{why}");
             for (key, value) in expected.as_object().unwrap() {
                 assert_eq!(&doc[key], value, "{why}: {key} in {doc}");
             }
-            for forbidden in ["user", "tid", "oid", "token", "shareUrl"] {
-                assert!(doc.get(forbidden).is_none(), "{why}: {forbidden}");
+            // A member that no directive declares is no metric: the
+            // members are exactly the dimensions and the declared metrics.
+            let dimensions = ["Service", "Outcome", "Strategy", "_aws"];
+            for key in doc.as_object().unwrap().keys() {
+                assert!(
+                    dimensions.contains(&key.as_str()) || declared.iter().any(|(n, _)| n == key),
+                    "{why}: undeclared {key} in {doc}"
+                );
             }
         }
+    }
+
+    #[test]
+    fn only_the_metrics_an_alarm_reads_carry_a_unit() {
+        let everything = RequestMetrics {
+            outcome: Some(ProblemCode::HydrationExhausted),
+            status: 503,
+            hydration: Some(Hydration::Hit),
+            warmup_strategy: Some(WarmupKind::Root),
+            warmup_calls: 2,
+            attempts: 4,
+            graph_calls: 6,
+            stale_hit: true,
+            store_errors: 1,
+            store_timeouts: 1,
+            latency: Duration::from_secs(3),
+            store_latency: Duration::from_millis(1),
+            warmup_latency: Duration::from_millis(2),
+            graph_latency: Duration::from_millis(3),
+        };
+        let throttled = RequestMetrics {
+            outcome: Some(ProblemCode::Throttled),
+            status: 429,
+            ..hit()
+        };
+        let now = SystemTime::now();
+        let mut declared = assert_valid_emf(&written(metrics().document(&everything, now)));
+        declared.extend(assert_valid_emf(&written(
+            metrics().document(&throttled, now),
+        )));
+        declared.sort();
+        declared.dedup();
+        let with_units: Vec<_> = declared
+            .iter()
+            .filter_map(|(name, unit)| Some((name.as_str(), unit.as_deref()?)))
+            .collect();
+        assert_eq!(
+            with_units,
+            [
+                ("Hit", "Count"),
+                ("HydrationExhausted", "Count"),
+                ("Latency", "Milliseconds"),
+                ("Requests", "Count"),
+                ("ServerError", "Count"),
+                ("Throttled", "Count"),
+            ]
+        );
+        assert_eq!(declared.len(), 15, "every metric, once: {declared:?}");
     }
 }

@@ -36,6 +36,8 @@ pub enum ProblemCode {
     MissingScope,
     AccessDenied,
     InvalidShare,
+    /// A preview of a personal OneDrive item: Graph has no preview there.
+    PreviewUnsupported,
     ShareNotFound,
     Throttled,
     HydrationExhausted,

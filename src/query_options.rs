@@ -7,6 +7,9 @@
 //! query) and re-encoded for Graph with only spaces escaped: every other
 //! character the check lets through is literal in a query, so Graph reads
 //! exactly what the caller sent.
+
+pub use crate::scope::Scope;
+
 /// Longest value accepted for one option.
 pub const MAX_VALUE: usize = 1024;
 /// Characters allowed in a value besides ASCII letters and digits.
@@ -41,19 +44,15 @@ impl OptionName {
         name.parse().ok()
     }
 
-    fn allowed_on(self, scope: Scope) -> bool {
-        match self {
-            Self::Select | Self::Expand => true,
-            Self::Top | Self::OrderBy | Self::SkipToken => scope == Scope::Children,
+    /// `$select` and `$expand` on every GET route; paging on listings;
+    /// nothing on the preview action (a POST).
+    fn allowed_on(self, scope: &Scope) -> bool {
+        match (self, scope) {
+            (_, Scope::Preview(_)) => false,
+            (Self::Select | Self::Expand, _) => true,
+            (Self::Top | Self::OrderBy | Self::SkipToken, scope) => *scope == Scope::Children,
         }
     }
-}
-
-/// What a route reads: one item, or a children listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Item,
-    Children,
 }
 
 /// Why the query is refused (`bad_request`, naming the parameter).
@@ -77,7 +76,7 @@ pub struct QueryOptions(Vec<(OptionName, String, String)>);
 
 impl QueryOptions {
     /// Reads a raw query string (`None`: no `?`) for a route of `scope`.
-    pub fn parse(query: Option<&str>, scope: Scope) -> Result<Self, QueryOptionError> {
+    pub fn parse(query: Option<&str>, scope: &Scope) -> Result<Self, QueryOptionError> {
         let mut options = Self::default();
         for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
             let option = OptionName::of(&name)
@@ -211,7 +210,7 @@ mod tests {
     use super::*;
 
     fn parse(query: &str, scope: Scope) -> Result<QueryOptions, QueryOptionError> {
-        QueryOptions::parse(Some(query), scope)
+        QueryOptions::parse(Some(query), &scope)
     }
 
     #[test]
@@ -240,6 +239,12 @@ mod tests {
             ),
             ("", Scope::Item, None),
             ("&&", Scope::Item, None),
+            (
+                "$select=link,roles",
+                Scope::Permission,
+                Some("$select=link,roles"),
+            ),
+            ("", Scope::Preview(Default::default()), None),
         ] {
             let options = parse(query, scope).unwrap();
             assert_eq!(options.to_query().as_deref(), forwarded, "{query}");
@@ -276,6 +281,16 @@ mod tests {
                 QueryOptionError::Unknown("$orderby".into()),
             ),
             ("e=x", Scope::Item, QueryOptionError::Unknown("e".into())),
+            (
+                "$top=2",
+                Scope::Permission,
+                QueryOptionError::Unknown("$top".into()),
+            ),
+            (
+                "$select=getUrl",
+                Scope::Preview(Default::default()),
+                QueryOptionError::Unknown("$select".into()),
+            ),
             (
                 "$select",
                 Scope::Item,

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
 
+use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::graph::GraphClient;
 use crate::http::router;
@@ -58,19 +59,30 @@ impl App {
         Self::with_parts(settings, store, metrics).await
     }
 
-    /// Builds the app around a given store and metrics sink. In `obo` mode
-    /// this reads the client secret and fetches the tenants' signing keys.
+    /// Builds the app around a given store and metrics sink, on the system
+    /// clock. In `obo` mode this reads the client secret and fetches the
+    /// tenants' signing keys.
     pub async fn with_parts(
         settings: &Settings,
         store: Arc<dyn HydrationStore>,
         metrics: Metrics,
+    ) -> Result<Self, StartupError> {
+        Self::with_clock(settings, store, metrics, Clock::system()).await
+    }
+
+    /// [`App::with_parts`] on a given clock (a test's, which it advances).
+    pub async fn with_clock(
+        settings: &Settings,
+        store: Arc<dyn HydrationStore>,
+        metrics: Metrics,
+        clock: Clock,
     ) -> Result<Self, StartupError> {
         let graph = GraphClient::new(
             &settings.graph_base_url,
             settings.sharepoint_override.as_deref(),
         )?;
         let identity = Arc::new(Identity::build(&settings.identity, graph.http()).await?);
-        let resolver = Arc::new(Resolver::new(settings, graph, store));
+        let resolver = Arc::new(Resolver::new(settings, graph, store, clock));
         Ok(Self {
             router: router(settings, resolver.clone(), metrics, identity),
             resolver,

@@ -4,9 +4,9 @@
 //!
 //! The lines are one flat JSON object per event (`timestamp`, `level`, the
 //! event's fields, `target`), as `tracing-subscriber`'s JSON format writes
-//! them, except that a field named in [`JSON_FIELDS`] whose text is JSON is
-//! embedded as JSON (an array, an object), not as a string: CloudWatch Logs
-//! Insights can then `unnest` it.
+//! them. The request's own line is not one of them: it is also the
+//! request's metrics (EMF), so `http::accounting` writes it through the
+//! metrics' sink, whatever the log level.
 //!
 //! Traces: under Lambda with active tracing (`AWS_XRAY_DAEMON_ADDRESS` set),
 //! a second layer turns the request's span and its Graph, SharePoint and
@@ -27,20 +27,6 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::{EnvFilter, Layer as _, Registry};
 
 pub mod xray;
-
-/// Fields whose value is JSON text, written into the line as JSON: record
-/// them with `%` and a `Display` that writes JSON (`graph = %Json(&calls)`).
-pub const JSON_FIELDS: [&str; 1] = ["graph"];
-
-/// A value that displays as its compact JSON, for a field in [`JSON_FIELDS`].
-pub struct Json<T>(pub T);
-
-impl<T: serde::Serialize> fmt::Display for Json<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = serde_json::to_string(&self.0).map_err(|_| fmt::Error)?;
-        f.write_str(&text)
-    }
-}
 
 /// Crates whose verbose levels can print HTTP headers or Lambda payloads.
 const HEADER_LOGGING_CRATES: [&str; 7] = [
@@ -176,11 +162,11 @@ impl Fields<'_> {
 
 impl Visit for Fields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.put(field, text_or_json(field, value.to_owned()));
+        self.put(field, Value::String(value.to_owned()));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         // `%value` arrives here too, formatted by its `Display`.
-        self.put(field, text_or_json(field, format!("{value:?}")));
+        self.put(field, Value::String(format!("{value:?}")));
     }
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.put(field, Value::Bool(value));
@@ -194,16 +180,6 @@ impl Visit for Fields<'_> {
     fn record_f64(&mut self, field: &Field, value: f64) {
         self.put(field, Value::from(value));
     }
-}
-
-/// A [`JSON_FIELDS`] field's JSON, else the text as a string.
-fn text_or_json(field: &Field, text: String) -> Value {
-    if JSON_FIELDS.contains(&field.name())
-        && let Ok(value) = serde_json::from_str(&text)
-    {
-        return value;
-    }
-    Value::String(text)
 }
 
 /// Installs `subscriber` as the global default (once per process).
@@ -258,11 +234,9 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_flat_json_with_json_fields_embedded() {
-        let calls = [serde_json::json!({"status": 401, "requestId": "r-1"})];
+    fn lines_are_flat_json() {
         let line = line_of(|| {
             tracing::info!(
-                graph = %Json(&calls),
                 status = 200u16,
                 ok = true,
                 ms = 1.5,
@@ -274,7 +248,6 @@ mod tests {
         });
         assert_eq!(line["message"], "request");
         assert_eq!(line["level"], "INFO");
-        assert_eq!(line["graph"], serde_json::json!(calls));
         assert_eq!(line["status"], 200);
         assert_eq!(line["ok"], true);
         assert_eq!(line["ms"], 1.5);
@@ -283,14 +256,5 @@ mod tests {
         assert!(line.get("absent").is_none(), "{line}");
         assert!(line["timestamp"].as_str().unwrap().ends_with('Z'), "{line}");
         assert_eq!(line["target"], module_path!());
-    }
-
-    #[test]
-    fn only_named_fields_are_embedded_and_only_when_they_are_json() {
-        let line = line_of(|| {
-            tracing::info!(graph = %"not json", other = %"[1,2]", "x");
-        });
-        assert_eq!(line["graph"], "not json");
-        assert_eq!(line["other"], "[1,2]");
     }
 }

@@ -5,7 +5,9 @@
 //   node serve.mjs [--port 5173] [--host 127.0.0.1] [--sim http://127.0.0.1:4000]
 //
 // --sim also answers POST /__sim/token from graph-sim's /_sim/tokens, for the
-// example's `?auth=simulator` demo sign-in (same origin, so no CORS needed).
+// example's `?auth=simulator` demo sign-in, and POST /__sim/shared-with-you
+// from its /_sim/shared-with-you (the demo guest's links, for shared.html);
+// same origin, so no CORS needed.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -32,7 +34,8 @@ export function serve({ port = 5173, host = '127.0.0.1', root = ROOT, sim } = {}
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
-      if (url.pathname === '/__sim/token' && sim && req.method === 'POST') return await simToken(req, res, sim);
+      const admin = SIM_ROUTES[url.pathname];
+      if (admin && sim && req.method === 'POST') return await simAdmin(req, res, sim, admin);
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
       if (url.pathname === '/') return redirect(res, '/example/');
       let path = normalize(join(root, decodeURIComponent(url.pathname)));
@@ -73,11 +76,14 @@ function redirect(res, location) {
   res.end();
 }
 
-/** Proxies a token request to graph-sim (the local demo's "sign-in"). */
-async function simToken(req, res, sim) {
+/** The simulator's admin routes the local demo's pages may call, by this server's path. */
+const SIM_ROUTES = { '/__sim/token': 'tokens', '/__sim/shared-with-you': 'shared-with-you' };
+
+/** Proxies a request to one of graph-sim's admin routes (the local demo's "sign-in", its links). */
+async function simAdmin(req, res, sim, route) {
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
-  const answer = await fetch(`${sim.replace(/\/+$/, '')}/_sim/tokens`, {
+  const answer = await fetch(`${sim.replace(/\/+$/, '')}/_sim/${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: Buffer.concat(chunks),

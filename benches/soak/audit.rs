@@ -9,15 +9,36 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use graph_sim::token::TokenBuilder;
-use share_resolver::hydration::{HydrationRecord, HydrationStore, Put, StoreError, from_item};
+use share_resolver::hydration::{
+    HydrationRecord, HydrationStore, Put, RecordKind, StoreError, from_item,
+};
 use share_resolver::identity::UserKey;
 use tokio::sync::RwLock;
 
 use crate::config::Config;
 use crate::tally::TOKEN_MARKERS;
 
-/// The attributes a record may have.
-const RECORD_ATTRIBUTES: [&str; 5] = ["pk", "hydratedAt", "warmedAt", "expiresAt", "strategy"];
+/// The exact attribute sets of the items `src/hydration/dynamo.rs` writes
+/// (`to_item`), sorted: a record, a "warmed" marker, and a warming lease,
+/// which carries the token's `fingerprint` in `graph` mode only.
+const RECORD: &[&str] = &["expiresAt", "hydratedAt", "pk", "strategy"];
+const MARKER: &[&str] = &["expiresAt", "pk", "strategy", "warmedAt"];
+const LEASE: &[&str] = &["expiresAt", "fingerprint", "pk", "warmingAt"];
+const LEASE_OBO: &[&str] = &["expiresAt", "pk", "warmingAt"];
+
+/// Whether `value` has the type (and, for the fingerprint, the length)
+/// `to_item` gives the attribute `name`; false for any other name.
+fn well_typed(name: &str, value: &AttributeValue) -> bool {
+    match (name, value) {
+        ("pk" | "strategy", AttributeValue::S(_)) => true,
+        ("hydratedAt" | "warmedAt" | "warmingAt" | "expiresAt", AttributeValue::N(n)) => {
+            n.parse::<u64>().is_ok()
+        }
+        // 128 bits of a SHA-256 of the token (contract: the warming lease).
+        ("fingerprint", AttributeValue::B(bits)) => bits.as_ref().len() == 16,
+        _ => false,
+    }
+}
 
 /// One guest: its tokens, and what happened to it.
 pub struct User {
@@ -71,6 +92,8 @@ pub struct Audit {
     pub forget: OpStats,
     /// Puts or forgets for a user while a forged request of theirs was in flight.
     pub forged_window_writes: AtomicU64,
+    /// Lease claims for a user while a forged request of theirs was in flight.
+    pub forged_window_claims: AtomicU64,
     /// Puts for a `pk` that is no soak user.
     pub unknown_user_writes: AtomicU64,
 }
@@ -164,6 +187,18 @@ impl HydrationStore for Audited {
     }
 
     async fn claim(&self, lease: &HydrationRecord) -> Result<Put, StoreError> {
+        // Not a target: the contract has the lease claimed before anything
+        // proved the token (its fingerprint keeps the victim's own requests
+        // from waiting on it), so a forged request for a guest without a
+        // record claims one. Counted for the report.
+        if self
+            .audit
+            .index
+            .get(&lease.user.to_string())
+            .is_some_and(|&i| self.audit.users[i].forged_in_flight.load(SeqCst))
+        {
+            self.audit.forged_window_claims.fetch_add(1, SeqCst);
+        }
         let watch = Watch::new(&self.audit.put, None);
         let result = self.inner.claim(lease).await;
         watch.finish(result.is_ok());
@@ -226,22 +261,35 @@ impl Audit {
             put: OpStats::default(),
             forget: OpStats::default(),
             forged_window_writes: AtomicU64::new(0),
+            forged_window_claims: AtomicU64::new(0),
             unknown_user_writes: AtomicU64::new(0),
         }
     }
 
     /// The table, read directly (not through the proxy), against what the
     /// guests saw.
-    pub async fn check_table(&self, raw: &aws_sdk_dynamodb::Client, table: &str) -> TableCheck {
+    /// `fingerprinted`: the service runs in `graph` mode, whose leases
+    /// carry the token's fingerprint.
+    pub async fn check_table(
+        &self,
+        raw: &aws_sdk_dynamodb::Client,
+        table: &str,
+        fingerprinted: bool,
+    ) -> TableCheck {
         let items = scan(raw, table).await;
         let mut wrong: BTreeMap<&str, u64> = BTreeMap::new();
+        // Guests with a record or marker: a lease left behind is no record.
         let mut present = HashSet::new();
+        let mut leases = 0;
         for item in &items {
-            if let Some(reason) = wrong_record(item, self) {
-                *wrong.entry(reason).or_default() += 1;
-            }
-            if let Some(AttributeValue::S(pk)) = item.get("pk") {
-                present.insert(pk.clone());
+            match checked_item(item, self, fingerprinted) {
+                Err(reason) => *wrong.entry(reason).or_default() += 1,
+                Ok(RecordKind::Warming { .. }) => leases += 1,
+                Ok(_) => {
+                    if let Some(AttributeValue::S(pk)) = item.get("pk") {
+                        present.insert(pk.clone());
+                    }
+                }
             }
         }
         let mut lost: BTreeMap<&str, u64> = BTreeMap::new();
@@ -261,7 +309,8 @@ impl Audit {
             *lost.entry(reason).or_default() += 1;
         }
         TableCheck {
-            records: items.len(),
+            items: items.len(),
+            leases,
             wrong,
             lost,
         }
@@ -270,7 +319,9 @@ impl Audit {
 
 /// What the table held at the end.
 pub struct TableCheck {
-    pub records: usize,
+    pub items: usize,
+    /// Well-formed warming leases among them.
+    pub leases: usize,
     /// Records that should not be there, by what is wrong with them.
     pub wrong: BTreeMap<&'static str, u64>,
     /// Guests that succeeded while the store was healthy but have no
@@ -278,35 +329,49 @@ pub struct TableCheck {
     pub lost: BTreeMap<&'static str, u64>,
 }
 
-/// What is wrong with one table item, if anything.
-fn wrong_record(item: &HashMap<String, AttributeValue>, audit: &Audit) -> Option<&'static str> {
-    if item
-        .keys()
-        .any(|k| !RECORD_ATTRIBUTES.contains(&k.as_str()))
-    {
-        return Some("an attribute other than pk/hydratedAt/warmedAt/expiresAt/strategy");
+/// The kind of one table item, or what is wrong with it: each attribute of
+/// its type, no token text, and exactly the attributes of its kind.
+fn checked_item(
+    item: &HashMap<String, AttributeValue>,
+    audit: &Audit,
+    fingerprinted: bool,
+) -> Result<RecordKind, &'static str> {
+    if item.iter().any(|(name, value)| !well_typed(name, value)) {
+        return Err("an attribute of no item shape, or of the wrong type");
     }
     for value in item.values() {
-        let text = match value {
-            AttributeValue::S(s) | AttributeValue::N(s) => s,
-            _ => return Some("an attribute of an unexpected type"),
-        };
-        if text.len() > 100 || TOKEN_MARKERS.iter().any(|m| text.contains(m)) {
-            return Some("token text");
+        if let AttributeValue::S(text) | AttributeValue::N(text) = value
+            && (text.len() > 100 || TOKEN_MARKERS.iter().any(|m| text.contains(m)))
+        {
+            return Err("token text");
         }
     }
-    if from_item(item).is_err() {
-        return Some("malformed");
+    let Ok(record) = from_item(item) else {
+        return Err("malformed");
+    };
+    let shape = match record.kind {
+        RecordKind::Hydrated => RECORD,
+        RecordKind::Warmed => MARKER,
+        RecordKind::Warming { .. } if fingerprinted => LEASE,
+        RecordKind::Warming { .. } => LEASE_OBO,
+    };
+    let mut names: Vec<&str> = item.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    if names != shape {
+        return Err("not exactly a record's, marker's or lease's attributes");
     }
     let Some(AttributeValue::S(pk)) = item.get("pk") else {
-        return Some("malformed");
+        return Err("malformed");
     };
-    match audit.index.get(pk) {
-        None => Some("not a soak user"),
-        Some(&i) if audit.users[i].successes.load(SeqCst) == 0 => {
-            Some("a user who never succeeded")
+    match (audit.index.get(pk), record.kind) {
+        (None, _) => Err("not a soak user"),
+        // Claimed before anything proved the token: a guest who never
+        // hydrates holds one too.
+        (Some(_), RecordKind::Warming { .. }) => Ok(record.kind),
+        (Some(&i), _) if audit.users[i].successes.load(SeqCst) == 0 => {
+            Err("a record of a user who never succeeded")
         }
-        Some(_) => None,
+        (Some(_), kind) => Ok(kind),
     }
 }
 

@@ -26,11 +26,16 @@
 //! writes it to `.tmp/soak/report.txt`, and exits 1 when a target is missed:
 //! every request answered by the deadline (+0.5 s), no panic, no 5xx other
 //! than `graph_unavailable`, `deadline_exceeded` (and `hydration_exhausted`
-//! to a guest that never hydrates: the right answer for them), no record
-//! wrongly written, no store write or delete for a forged token's victim,
-//! no forged token answered 200. Records lost (a guest that succeeded while
-//! the store was healthy but has no record) are reported with their cause,
-//! not a target: the store is best-effort by design.
+//! to a guest that never hydrates: the right answer for them), no item
+//! wrongly written (each item exactly a record's, a "warmed" marker's or a
+//! warming lease's attributes, each of its type, no token text; a record or
+//! marker only for a guest that succeeded, a lease for any guest: it is
+//! claimed before anything proved the token), no store write or delete
+//! for a forged token's victim (its lease claims are counted, not a target,
+//! for the same reason), no forged token answered 200.
+//! Records lost (a guest that succeeded while the store was healthy but has
+//! no record, or only a lease) are reported with their cause, not a target:
+//! the store is best-effort by design.
 //!
 //! Knobs: `SOAK_REQUESTS` (10000), `SOAK_USERS` (500), `SOAK_CONCURRENCY`
 //! (50), `SOAK_RTT_MS` (20), `SOAK_LAG_MS` (150), `SOAK_NEVER_PCT` (2),
@@ -60,6 +65,7 @@ mod tally;
 use std::sync::Arc;
 
 use graph_sim::GraphSimulator;
+use share_resolver::identity::AuthMode;
 use share_resolver_testkit::{FaultProxy, dynamo};
 
 use crate::audit::Audit;
@@ -86,7 +92,8 @@ async fn main() {
     let soak = Arc::new(Soak::new(cfg, audit.clone(), graph, proxy, service, logs));
     let end = soak.run().await;
 
-    let checked = audit.check_table(&raw, &table).await;
+    let fingerprinted = soak.service.settings.identity.mode == AuthMode::Graph;
+    let checked = audit.check_table(&raw, &table, fingerprinted).await;
     let (report, missed) = report::render(&soak, &end, &checked);
     report::publish(&report);
     std::process::exit(i32::from(!missed.is_empty()));

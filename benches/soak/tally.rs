@@ -3,8 +3,9 @@
 //! line of 10,000 requests would look like the leak the RSS samples look for).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 use share_resolver::metrics::Metrics;
@@ -18,9 +19,14 @@ const KEPT_LINES: usize = 500;
 /// How the 5xx outcomes other than the honest two show in the service's
 /// request line.
 const OTHER_5XX_OUTCOMES: [&str; 2] = [
-    "\"outcome\":\"hydration_exhausted\"",
-    "\"outcome\":\"internal_error\"",
+    "\"Outcome\":\"hydration_exhausted\"",
+    "\"Outcome\":\"internal_error\"",
 ];
+
+/// The log tally [`LogTally::install`] made: the service's request lines
+/// (written through its metrics' sink, as they are its EMF documents too)
+/// are log lines as well, and are tallied there.
+static LOG_TALLY: OnceLock<Arc<LogTally>> = OnceLock::new();
 
 /// Panics anywhere in the process (the service's tasks included).
 pub static PANICS: AtomicU64 = AtomicU64::new(0);
@@ -132,6 +138,9 @@ impl EmfTally {
                 t.store_timeouts += doc["StoreTimeouts"].as_u64().unwrap_or(0);
                 let outcome = doc["Outcome"].as_str().unwrap_or("?").to_owned();
                 *t.outcomes.entry(outcome).or_default() += 1;
+                if let Some(logs) = LOG_TALLY.get() {
+                    let _ = LogSink(logs.clone()).write_all(format!("{line}\n").as_bytes());
+                }
             }),
         )
     }
@@ -145,6 +154,7 @@ impl LogTally {
             "info",
             LogSink(logs.clone()),
         ));
+        let _ = LOG_TALLY.set(logs.clone());
         logs
     }
 }

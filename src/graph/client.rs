@@ -1,4 +1,5 @@
-//! The HTTP side of Graph: one reqwest client per cold start, one GET a call.
+//! The HTTP side of Graph: one reqwest client per cold start, one request
+//! (a GET, or an action's POST with a JSON body) a call.
 
 use std::time::{Duration, Instant};
 
@@ -7,8 +8,8 @@ use http::HeaderMap;
 
 use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
 use super::path::GraphPath;
+use super::request::GraphRequest;
 use crate::identity::BearerToken;
-use crate::prefer::Redeem;
 
 /// Largest Graph body we read: a driveItem is a few KiB; this bounds memory
 /// if something answers with far more.
@@ -63,6 +64,18 @@ impl CallLabel {
         strategy: None,
     };
 
+    /// A `/shares/{shareId}/permission` call.
+    pub const PERMISSION: Self = Self {
+        kind: CallKind::Permission,
+        strategy: None,
+    };
+
+    /// A `preview` action (on a share or an item).
+    pub const PREVIEW: Self = Self {
+        kind: CallKind::Preview,
+        strategy: None,
+    };
+
     pub fn warmup(strategy: &'static str) -> Self {
         Self {
             kind: CallKind::Warmup,
@@ -106,31 +119,40 @@ impl GraphClient {
         label: CallLabel,
         timeout: Duration,
     ) -> Result<GraphResponse, TransportError> {
-        self.get_preferring(path, None, token, client_request_id, label, timeout)
+        let request = GraphRequest::get(path.clone(), None);
+        self.send(&request, token, client_request_id, label, timeout)
             .await
     }
 
-    /// [`GraphClient::get`] with a sharing-link `Prefer`, when given.
-    #[tracing::instrument(name = "graph", skip_all, fields(path = path.as_str(), call = ?label.kind, status))]
-    pub async fn get_preferring(
+    /// Sends `request` (its `Prefer` and JSON body, if any) with the
+    /// caller's token and `client-request-id`, giving up after `timeout`.
+    /// Neither the body nor the answer is logged: a preview's answer
+    /// carries an access token.
+    #[tracing::instrument(name = "graph", skip_all, fields(path = request.path.as_str(), call = ?label.kind, status))]
+    pub async fn send(
         &self,
-        path: &GraphPath,
-        prefer: Option<Redeem>,
+        request: &GraphRequest,
         token: &BearerToken,
         client_request_id: &str,
         label: CallLabel,
         timeout: Duration,
     ) -> Result<GraphResponse, TransportError> {
-        let url = format!("{}{}", self.base, path.as_str());
-        let mut request = self
+        let url = format!("{}{}", self.base, request.path.as_str());
+        let mut builder = self
             .http
-            .get(url)
+            .request(request.method.clone(), url)
             .bearer_auth(token.expose())
             .header("accept", "application/json");
-        if let Some(prefer) = prefer {
-            request = request.header("prefer", prefer.as_str());
+        if let Some(prefer) = request.prefer {
+            builder = builder.header("prefer", prefer.as_str());
         }
-        self.send(request, client_request_id, label, timeout).await
+        if let Some(body) = &request.body {
+            builder = builder
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        self.exchange(builder, client_request_id, label, timeout)
+            .await
     }
 
     /// SharePoint REST `GET https://{host}/_api/web/currentuser` with the
@@ -153,7 +175,7 @@ impl GraphClient {
             .get(url)
             .bearer_auth(token.expose())
             .header("accept", "application/json;odata=nometadata");
-        self.send(
+        self.exchange(
             request,
             client_request_id,
             CallLabel::warmup("sharepoint"),
@@ -162,7 +184,7 @@ impl GraphClient {
         .await
     }
 
-    async fn send(
+    async fn exchange(
         &self,
         request: reqwest::RequestBuilder,
         client_request_id: &str,

@@ -13,6 +13,10 @@ pub enum CallKind {
     Shares,
     /// `/drives/{driveId}/items/…`: browsing inside a shared folder.
     Drives,
+    /// `/shares/{shareId}/permission`: the sharing link's permission.
+    Permission,
+    /// The `preview` action, on a share or an item.
+    Preview,
 }
 
 /// One Graph (or SharePoint) call and what it answered.
@@ -21,7 +25,8 @@ pub enum CallKind {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphDiagnostics {
-    /// `warmup`, `shares` or `drives`; absent for a token Graph refused.
+    /// `warmup`, `shares`, `drives`, `permission` or `preview`; absent for
+    /// a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the
     // user (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,12 +119,16 @@ impl GraphDiagnostics {
 }
 
 impl GraphDiagnostics {
-    /// This call as the request log line's `graph` carries it (for a
-    /// Microsoft support case: infra/README.md's runbook reads these names).
-    pub(crate) fn for_log(&self) -> LoggedCall<'_> {
+    /// This call as the request line's `graph` carries it (for a Microsoft
+    /// support case: infra/README.md's runbook reads these names), beside
+    /// the line's `client_request_id`: the call's own is left out when it
+    /// is that one (the service sends it, Graph echoes it).
+    pub(crate) fn for_log(&self, request_client_id: &str) -> LoggedCall<'_> {
         LoggedCall {
             call: match self.call {
-                Some(CallKind::Shares | CallKind::Drives) => Some("resolve"),
+                Some(
+                    CallKind::Shares | CallKind::Drives | CallKind::Permission | CallKind::Preview,
+                ) => Some("resolve"),
                 Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
                 // Anonymous: the log says no more than the caller was told.
                 None => None,
@@ -127,7 +136,10 @@ impl GraphDiagnostics {
             status: self.status,
             code: self.code.as_deref(),
             request_id: self.request_id.as_deref(),
-            client_request_id: self.client_request_id.as_deref(),
+            client_request_id: self
+                .client_request_id
+                .as_deref()
+                .filter(|id| *id != request_client_id),
             date: self.date.as_deref(),
             ags_diagnostic: self.ags_diagnostic.as_ref(),
             transport_error: self.transport_error.as_deref(),
@@ -145,20 +157,31 @@ impl GraphDiagnostics {
     }
 }
 
-/// One call in the request log line: what it was (`resolve`, or the
-/// warm-up strategy), what came back, and the ids Microsoft support asks for.
-/// Never the token or the URL (`transport_error` is `describe`d without it).
+/// One call in the request line: what it was (`resolve`, or the warm-up
+/// strategy), what came back, and the ids Microsoft support asks for.
+/// What Graph did not send is left out rather than written as `null` (a
+/// line's bytes are its cost). Never the token or the URL
+/// (`transport_error` is `describe`d without it).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LoggedCall<'a> {
+    // A batch's entries will name their inner request's `id` first.
     /// Absent for a token Graph refused (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<&'static str>,
+    /// Absent when no response came (then `transportError` says why).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<&'a str>,
+    /// Only when it is not the line's `client_request_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ags_diagnostic: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_error: Option<&'a str>,
@@ -256,27 +279,31 @@ mod tests {
         );
         let warmup =
             GraphDiagnostics::from_response(CallKind::Warmup, Some("site"), 200, &headers, None, 7);
-        let logged = serde_json::to_value(warmup.for_log()).unwrap();
+        let logged = serde_json::to_value(warmup.for_log("c-1")).unwrap();
         assert_eq!(
             logged,
-            serde_json::json!({"call": "site", "status": 200, "code": null, "requestId": "r-1",
-                "clientRequestId": "c-1", "date": "Tue, 01 Dec 2026 09:00:00 GMT",
-                "agsDiagnostic": {"ServerInfo": {"DataCenter": "West Europe"}}, "durationMs": 7})
+            serde_json::json!({"call": "site", "status": 200, "requestId": "r-1",
+                "date": "Tue, 01 Dec 2026 09:00:00 GMT",
+                "agsDiagnostic": {"ServerInfo": {"DataCenter": "West Europe"}}, "durationMs": 7}),
+            "no code Graph did not send, no client-request-id the line has"
         );
+        let echoed_another = serde_json::to_value(warmup.for_log("c-0")).unwrap();
+        assert_eq!(echoed_another["clientRequestId"], "c-1");
         let error = GraphErrorBody {
             code: "InvalidAuthenticationToken".into(),
             ..GraphErrorBody::default()
         };
         let refused =
             GraphDiagnostics::from_response(CallKind::Shares, None, 401, &headers, Some(&error), 3);
-        assert_eq!(refused.for_log().call, Some("resolve"));
-        let logged = serde_json::to_value(refused.anonymous().for_log()).unwrap();
+        assert_eq!(refused.for_log("c-1").call, Some("resolve"));
+        let logged = serde_json::to_value(refused.anonymous().for_log("c-1")).unwrap();
         assert!(logged.get("call").is_none(), "{logged}");
         assert_eq!(logged["code"], "InvalidAuthenticationToken");
         let dropped = GraphDiagnostics::from_transport(CallKind::Shares, None, "c-2", "timeout", 9);
-        let logged = serde_json::to_value(dropped.for_log()).unwrap();
+        let logged = serde_json::to_value(dropped.for_log("c-1")).unwrap();
         assert_eq!(logged["transportError"], "timeout");
-        assert_eq!(logged["status"], serde_json::Value::Null);
+        assert_eq!(logged["clientRequestId"], "c-2");
+        assert!(logged.get("status").is_none(), "{logged}");
     }
 
     #[test]

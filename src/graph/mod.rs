@@ -1,4 +1,5 @@
-//! The Microsoft Graph client: one GET, its diagnostics, nothing else.
+//! The Microsoft Graph client: one request (a GET, or an action's POST),
+//! its diagnostics, nothing else.
 //!
 //! Policy (what to retry, when to warm up) lives in `retry` and `resolver`;
 //! this module only speaks HTTP and reads what Graph answered (`answer`).
@@ -7,11 +8,13 @@ mod answer;
 mod client;
 mod diagnostics;
 mod path;
+mod request;
 
 pub use answer::{GraphRejection, GraphTrouble, Verdict, classify};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
 pub use path::GraphPath;
+pub use request::GraphRequest;
 
 /// What the fuzz targets call besides the public types.
 #[cfg(any(test, fuzzing))]

@@ -67,6 +67,23 @@ impl GraphPath {
         Self(format!("{path}/children"))
     }
 
+    /// `GET /shares/{shareId}/permission`: the sharing link's permission.
+    pub fn shares_permission(share: &ShareId) -> Self {
+        Self(format!("/shares/{}/permission", share.as_str()))
+    }
+
+    /// `POST /shares/{shareId}/driveItem/preview`.
+    pub fn shares_preview(share: &ShareId) -> Self {
+        let Self(path) = Self::shares_drive_item(share);
+        Self(format!("{path}/preview"))
+    }
+
+    /// `POST /drives/{driveId}/items/{itemId}/preview`.
+    pub fn drive_item_preview(item: &ItemRef) -> Self {
+        let Self(path) = Self::drive_item(item);
+        Self(format!("{path}/preview"))
+    }
+
     /// The same path with checked query options (`?$select=…`), if any.
     pub fn with_options(self, options: &QueryOptions) -> Self {
         match options.to_query() {
@@ -97,11 +114,33 @@ mod tests {
     }
 
     #[test]
+    fn permission_and_preview_paths_sit_where_graph_has_them() {
+        let share = ShareId::parse("s!AbC-_9", &crate::share_id::HostAllowList::default()).unwrap();
+        let item = ItemRef::parse("b!x-_1", "01A").unwrap();
+        for (path, expected) in [
+            (
+                GraphPath::shares_permission(&share),
+                "/shares/s!AbC-_9/permission",
+            ),
+            (
+                GraphPath::shares_preview(&share),
+                "/shares/s!AbC-_9/driveItem/preview",
+            ),
+            (
+                GraphPath::drive_item_preview(&item),
+                "/drives/b!x-_1/items/01A/preview",
+            ),
+        ] {
+            assert_eq!(path.as_str(), expected);
+        }
+    }
+
+    #[test]
     fn item_paths_carry_their_options() {
         let item = ItemRef::parse("b!x-_1", "root").unwrap();
         let options = QueryOptions::parse(
             Some("$top=2&$orderby=name desc"),
-            crate::query_options::Scope::Children,
+            &crate::query_options::Scope::Children,
         )
         .unwrap();
         assert_eq!(

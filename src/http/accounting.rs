@@ -1,27 +1,64 @@
-//! One log line and one EMF document for every response, whoever answered
-//! it: a handler, the fallback (404), axum's method check (405) or the
-//! panic catcher (500); only the health check and the OpenAPI document
-//! are left out.
+//! One line for every response, whoever answered it: a handler, the
+//! fallback (404), axum's method check (405) or the panic catcher (500);
+//! only the health check and the OpenAPI document are left out.
 //!
 //! Handlers leave what they know on the response: the resolver's [`Report`]
 //! (as [`Accounted`]) and, through `Problem`'s `IntoResponse`, the
 //! [`ProblemCode`]. This layer reads both; nothing else writes either.
+//!
+//! # The line
+//! One JSON object that is both the request's log line and its CloudWatch
+//! EMF document (the EMF specification lets a document carry other
+//! members): what was asked (`route`, `status`), the metrics' dimensions
+//! and values (`Outcome`, `Latency`, `Attempts`, … : see [`crate::metrics`]
+//! for which appear when), who (`user`, `hydration`, `warmup`), the ids that
+//! join it with Lambda's and API Gateway's records, `graph` (one entry per
+//! Graph or SharePoint call, with what Microsoft support asks for), and
+//! `_aws`, the metric declarations, last. Never the token nor the share.
+//!
+//! A hit's lines were two (a log line and an EMF document, 2,336 bytes
+//! under Lambda); they are one of 1,157 (docs/performance.md). What went:
+//! - every value written twice (the log's `attempts`, `graph_calls`,
+//!   `store_ms`, … beside the metrics' `Attempts`, `GraphCalls`,
+//!   `StoreLatency`, …: the metric names stay, as the alarms read them);
+//! - tracing's `level`, `target`, `message` and, outside Lambda, its
+//!   `timestamp` (`_aws.Timestamp` is the request's time);
+//! - what a member would say as `false`, `0` or `null` (metrics of 0, per
+//!   call `code` when Graph sent none, `warmup_shared` when false);
+//! - a call's `clientRequestId` when it is the line's `client_request_id`
+//!   (the service sends Graph that one, and Graph echoes it);
+//! - `trace_id`: Lambda's own report line carries the trace (JSON log
+//!   format), and the request's X-Ray subsegment carries the Lambda request
+//!   id as an annotation, so each finds the other.
+//!
+//! The line is written through the metrics' sink, straight to stdout,
+//! whatever the log level: the alarms must not go quiet because someone
+//! turned the logs down.
+//!
+//! # A batch's line
+//! One line for a whole `POST /v1/$batch` (the contract): `Requests` counts
+//! its inner requests and the 0/1 metrics become counts (the alarms divide
+//! sums, so a count of 3 in a line of 20 is read right), `graph` holds one
+//! entry per inner answer with that request's `id` beside the call's ids,
+//! and `outcomes` tallies the inner answers by code (`{"ok":18,
+//! "share_not_found":2}`): `Line::render` is where they go.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
+use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::extract::ClientRequestId;
-use crate::metrics::{Metrics, RequestMetrics};
+use crate::metrics::{Emf, Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
-use crate::telemetry::{Json, xray};
+use crate::telemetry::xray;
 
 /// Routes that are not requests of the API's users: a load balancer's or a
 /// tool's polling would only dilute the metrics (and the alarms on them).
@@ -39,11 +76,11 @@ fn route_of(request: &Request) -> String {
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned())
 }
 
-/// The ids that join the log line with Lambda's and API Gateway's records.
+/// The ids that join the line with Lambda's and API Gateway's records.
 #[derive(Default)]
 struct Invocation {
-    /// The X-Ray trace id of the invocation.
-    trace_id: Option<String>,
+    /// The X-Ray trace header of the invocation (for the request's span).
+    trace_header: Option<String>,
     /// Lambda's request id (the `integrationRequestId` of the access log).
     lambda_request_id: Option<String>,
     /// API Gateway's request id (the access log's `requestId`).
@@ -59,7 +96,7 @@ fn invocation_of(request: &Request) -> Invocation {
         _ => None,
     };
     Invocation {
-        trace_id: lambda.and_then(|c| c.xray_trace_id.clone()),
+        trace_header: lambda.and_then(|c| c.xray_trace_id.clone()),
         lambda_request_id: lambda
             .map(|c| c.request_id.clone())
             .filter(|id| !id.is_empty()),
@@ -68,7 +105,7 @@ fn invocation_of(request: &Request) -> Invocation {
 }
 
 /// The middleware: gives the request its `client-request-id` (once, so the
-/// log line, Graph and the response agree), runs it, and accounts for it.
+/// line, Graph and the response agree), runs it, and accounts for it.
 pub(crate) async fn account(
     State(metrics): State<Metrics>,
     mut request: Request,
@@ -83,7 +120,11 @@ pub(crate) async fn account(
     }
     let invocation = invocation_of(&request);
     // The request's X-Ray subsegment (under Lambda, with tracing active).
-    let span = xray::request_span(&route, invocation.trace_id.as_deref());
+    let span = xray::request_span(
+        &route,
+        invocation.trace_header.as_deref(),
+        invocation.lambda_request_id.as_deref(),
+    );
     let mut response = next.run(request).instrument(span).await;
     let report = response
         .extensions_mut()
@@ -100,12 +141,11 @@ pub(crate) async fn account(
         invocation: &invocation,
         latency: started.elapsed(),
     };
-    line.log();
-    metrics.record(&line.metrics());
+    metrics.write(&line.render(&metrics, SystemTime::now()));
     response
 }
 
-/// One request, as the log line and the metrics see it.
+/// One request, as its line sees it.
 struct Line<'a> {
     route: &'a str,
     outcome: Option<ProblemCode>,
@@ -121,7 +161,6 @@ impl Line<'_> {
         let report = self.report;
         let t = report.timings;
         RequestMetrics {
-            route: self.route.to_owned(),
             outcome: self.outcome,
             status: self.status,
             hydration: report.hydration,
@@ -136,44 +175,53 @@ impl Line<'_> {
             store_latency: t.store,
             warmup_latency: t.warmup,
             graph_latency: t.graph,
-            trace_id: self.invocation.trace_id.clone(),
         }
     }
 
-    /// The request's one log line. Never the token nor the share: the user
-    /// key, counts, timings, and `graph`, one JSON object per Graph or
-    /// SharePoint call with what Microsoft support asks for (a refused
-    /// token's one call stays anonymous, as the caller was told).
-    fn log(&self) {
+    /// The request's one line (module docs), pure: its members in the
+    /// order they are written. A refused token's one call stays anonymous
+    /// in `graph`, as the caller was told.
+    fn render(&self, metrics: &Metrics, now: SystemTime) -> Map<String, Value> {
         let report = self.report;
-        let graph: Vec<_> = report.graph.iter().map(|d| d.for_log()).collect();
+        let Emf { members, metadata } = metrics.document(&self.metrics(), now);
+        let mut line = Map::new();
+        let mut put = |key: &str, value: Value| {
+            line.insert(key.to_owned(), value);
+        };
+        put("route", json!(self.route));
+        put("status", json!(self.status));
+        for (key, value) in members {
+            put(&key, value);
+        }
+        if let Some(user) = &report.user {
+            put("user", json!(user.to_string()));
+        }
+        if let Some(hydration) = report.hydration {
+            put("hydration", json!(hydration.as_str()));
+        }
+        if let Some(warmup) = report.warmup {
+            put("warmup", json!(warmup.as_str()));
+        }
+        if report.warmup_shared {
+            put("warmup_shared", json!(true));
+        }
+        put("client_request_id", json!(self.client_request_id));
         let invocation = self.invocation;
-        let user = report.user.as_ref().map(ToString::to_string);
-        tracing::info!(
-            route = self.route,
-            outcome = self.outcome.map_or("ok", ProblemCode::as_str),
-            status = self.status,
-            user = user.as_deref(),
-            hydration = report.hydration.map(|h| h.as_str()),
-            warmup = report.warmup.map(|w| w.as_str()),
-            warmup_shared = report.warmup_shared,
-            warmup_calls = report.warmup_calls,
-            stale_hit = report.stale_hit,
-            attempts = report.attempts,
-            graph_calls = report.graph.len(),
-            graph = %Json(&graph),
-            client_request_id = self.client_request_id,
-            lambda_request_id = invocation.lambda_request_id.as_deref(),
-            apigw_request_id = invocation.apigw_request_id.as_deref(),
-            trace_id = invocation.trace_id.as_deref(),
-            store_errors = report.store.errors,
-            store_timeouts = report.store.timeouts,
-            store_ms = ms(report.timings.store),
-            warmup_ms = ms(report.timings.warmup),
-            graph_ms = ms(report.timings.graph),
-            duration_ms = ms(self.latency),
-            "request"
-        );
+        if let Some(id) = &invocation.lambda_request_id {
+            put("lambda_request_id", json!(id));
+        }
+        if let Some(id) = &invocation.apigw_request_id {
+            put("apigw_request_id", json!(id));
+        }
+        let graph: Vec<_> = report
+            .graph
+            .iter()
+            .map(|call| call.for_log(self.client_request_id))
+            .collect();
+        put("graph", json!(graph));
+        // A batch's `outcomes` (its inner answers by code) goes here.
+        put("_aws", metadata);
+        line
     }
 }
 

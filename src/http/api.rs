@@ -21,6 +21,9 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::get_share_children))
         .routes(routes!(handlers::get_item))
         .routes(routes!(handlers::get_item_children))
+        .routes(routes!(handlers::get_permission))
+        .routes(routes!(handlers::post_share_preview))
+        .routes(routes!(handlers::post_item_preview))
         .routes(routes!(handlers::post_resolve))
         .routes(routes!(handlers::post_warmup))
         .routes(routes!(openapi_json))
@@ -59,9 +62,11 @@ mod tests {
     use crate::graph::GraphTrouble;
     use crate::identity::IdentityError as I;
     use crate::identity::{Cause, SharePointRefusal, TokenFor};
+    use crate::preview::PreviewUnsupported;
     use crate::problem_code::ProblemCode;
     use crate::query_options::QueryOptionError;
     use crate::resolver::ResolveError as R;
+    use crate::resolver::TargetError;
     use crate::share_id::ShareIdError;
 
     #[test]
@@ -118,6 +123,8 @@ mod tests {
             ApiError::BadRequest("x".into()),
             ApiError::Item(ItemRefError::DriveId),
             ApiError::QueryOption(QueryOptionError::Top),
+            ApiError::Target(TargetError::PreviewUnsupported(PreviewUnsupported)),
+            ApiError::Target(TargetError::PermissionOfItem),
             ApiError::PayloadTooLarge { limit: 1 },
             ApiError::RouteNotFound("/x".into()),
             ApiError::MethodNotAllowed,
@@ -176,7 +183,7 @@ mod tests {
                 "{code} is not documented"
             );
         }
-        assert_eq!(documented.len(), 24, "{documented:?}");
+        assert_eq!(documented.len(), 25, "{documented:?}");
         let all: Vec<&str> = <ProblemCode as strum::VariantArray>::VARIANTS
             .iter()
             .map(|c| c.as_str())

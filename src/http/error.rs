@@ -5,7 +5,7 @@
 use crate::drive_item::ItemRefError;
 use crate::identity::IdentityError;
 use crate::query_options::QueryOptionError;
-use crate::resolver::ResolveError;
+use crate::resolver::{ResolveError, TargetError};
 use crate::share_id::ShareIdError;
 
 /// Why a request got a problem instead of a driveItem.
@@ -19,6 +19,8 @@ pub enum ApiError {
     Item(#[from] ItemRefError),
     #[error(transparent)]
     QueryOption(#[from] QueryOptionError),
+    #[error(transparent)]
+    Target(#[from] TargetError),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("the request body is larger than {limit} bytes")]

@@ -16,7 +16,8 @@ use super::state::AppState;
 use crate::drive_item::{ItemRef, ItemRefError};
 use crate::identity::{self, Caller};
 use crate::prefer::Redeem;
-use crate::resolver::ResolveRequest;
+use crate::preview::PreviewBody;
+use crate::resolver::{ResolveRequest, Target};
 use crate::share_id::{ShareId, ShareIdError};
 
 /// Largest request body accepted (`payload_too_large`).
@@ -38,13 +39,10 @@ impl Authorized {
         Ok(self.authorized.caller(host, self.client_request_id).await?)
     }
 
-    /// The resolution request for `share`.
-    pub async fn resolve(self, share: ShareId) -> Result<ResolveRequest, ApiError> {
-        let host = share.sharing_url().map(|url| url.host().to_owned());
-        Ok(ResolveRequest::share(
-            self.caller(host.as_deref()).await?,
-            share,
-        ))
+    /// The resolution request for `target`.
+    pub async fn resolve(self, target: Target) -> Result<ResolveRequest, ApiError> {
+        let caller = self.caller(target.host()).await?;
+        Ok(ResolveRequest { caller, target })
     }
 }
 
@@ -270,6 +268,21 @@ pub(crate) struct ResolveBody {
     pub share_id: Option<String>,
     pub select: Option<String>,
     pub expand: Option<String>,
+}
+
+/// The optional body of a preview route, parsed once (`bad_request` for
+/// anything Graph's preview action would not take).
+pub(crate) struct PreviewOptions(pub PreviewBody);
+
+impl<S: Send + Sync> FromRequest<S> for PreviewOptions {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(request, state).await?;
+        PreviewBody::parse(&bytes)
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
+    }
 }
 
 /// The item of a `/v1/drives/{driveId}/items/{itemId}…` path.

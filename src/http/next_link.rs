@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn the_next_link_comes_back_to_this_api_with_graphs_skiptoken() {
-        let options = QueryOptions::parse(Some("$top=2&$select=id,name"), Scope::Children).unwrap();
+        let options =
+            QueryOptions::parse(Some("$top=2&$select=id,name"), &Scope::Children).unwrap();
         let graph = r#"{"@odata.context":"c","value":[{"id":"1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/drives/b!x/items/01A/children?$top=2&$select=id,name&$skiptoken=Paged%3dTRUE%26p_ID%3d2"}"#;
 
         // `&` is not a character a forwarded option may hold: a token that

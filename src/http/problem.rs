@@ -11,7 +11,7 @@ use super::error::ApiError;
 use crate::graph::{GraphDiagnostics, GraphRejection};
 use crate::identity::{IdentityError, TokenFor};
 use crate::problem_code::ProblemCode;
-use crate::resolver::ResolveError;
+use crate::resolver::{ResolveError, TargetError};
 use crate::retry::retry_after_secs;
 
 /// A problem (RFC 9457), `application/problem+json`.
@@ -271,11 +271,23 @@ impl Problem {
                 "Deadline exceeded",
                 "Retry: Microsoft Graph did not answer within the request deadline.",
             ),
+            E::Target(TargetError::PreviewUnsupported(_)) => (
+                400,
+                Code::PreviewUnsupported,
+                "Preview not available for personal OneDrive",
+                "Open the file through its webUrl (or its @microsoft.graph.downloadUrl) instead: Microsoft Graph's preview action exists only on SharePoint and OneDrive for Business.",
+            ),
+            E::Target(TargetError::PermissionOfItem) => (
+                400,
+                Code::BadRequest,
+                "No link permission here",
+                "Read the sharing link's permission through the share: GET /v1/shares/{shareId}/permission.",
+            ),
             E::BadRequest(_) | E::QueryOption(_) | E::Identity(I::SharePointToken(_)) => {
                 let (title, remediation) = match error {
                     E::QueryOption(_) => (
                         "Unsupported query option",
-                        "Send only $select and $expand, and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
+                        "Send only $select and $expand (none on the preview routes), and on the /children routes $top (1 to 999), $orderby and $skiptoken, each with at most 1,024 letters, digits, spaces and $@._-,/()=;:' characters.",
                     ),
                     E::Identity(_) => (
                         "Bad X-SharePoint-Authorization header",
@@ -283,7 +295,7 @@ impl Problem {
                     ),
                     _ => (
                         "Bad request",
-                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'.",
+                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number).",
                     ),
                 };
                 (400, Code::BadRequest, title, remediation)
@@ -292,13 +304,13 @@ impl Problem {
                 413,
                 Code::PayloadTooLarge,
                 "Payload too large",
-                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId'.",
+                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId', or a preview's few options.",
             ),
             E::RouteNotFound(_) => (
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
             E::Internal => (
                 500,
@@ -310,7 +322,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
             ),
         };
         Self {

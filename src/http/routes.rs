@@ -13,8 +13,8 @@ use tokio::time::Instant;
 use super::accounting::{Accounted, ms};
 use super::error::ApiError;
 use super::extract::{
-    Authorized, Body, ClientRequestId, ItemPath, Optional, Preference, ResolveBody, SharePath,
-    WarmupBody,
+    Authorized, Body, ClientRequestId, ItemPath, Optional, Preference, PreviewOptions, ResolveBody,
+    SharePath, WarmupBody,
 };
 use super::next_link;
 use super::openapi::schemas;
@@ -22,10 +22,9 @@ use super::problem::Problem;
 use super::public_url::PageUrl;
 use super::state::AppState;
 use crate::prefer::Redeem;
+use crate::preview::PreviewBody;
 use crate::query_options::{QueryOptions, Scope};
-use crate::resolver::{
-    Prewarmed, Report, ResolveError, ResolveRequest, Resolved, Resource, WarmupRequest,
-};
+use crate::resolver::{Prewarmed, Report, ResolveError, Resolved, Resource, Target, WarmupRequest};
 use crate::share_id::{HostAllowList, ShareId, SharePointHost, SharingUrl};
 use crate::warmup::WarmupOutcome;
 
@@ -61,15 +60,15 @@ pub(crate) async fn get_drive_item(
     RawQuery(query): RawQuery,
     Preference(redeem): Preference,
 ) -> Response {
-    let read = share.and_then(|SharePath(share)| {
-        Read::of(
+    let target = share.and_then(|SharePath(share)| {
+        read(
             Resource::Share(share),
             Scope::Item,
             query.as_deref(),
             redeem,
         )
     });
-    resolve(&state, request_id, caller, read, None).await
+    resolve(&state, request_id, caller, target, None).await
 }
 
 /// `GET /v1/shares/{shareId}/driveItem/children`: a shared folder's children.
@@ -95,15 +94,15 @@ pub(crate) async fn get_share_children(
     Preference(redeem): Preference,
     PageUrl(page): PageUrl,
 ) -> Response {
-    let read = share.and_then(|SharePath(share)| {
-        Read::of(
+    let target = share.and_then(|SharePath(share)| {
+        read(
             Resource::Share(share),
             Scope::Children,
             query.as_deref(),
             redeem,
         )
     });
-    resolve(&state, request_id, caller, read, page).await
+    resolve(&state, request_id, caller, target, page).await
 }
 
 /// `GET /v1/drives/{driveId}/items/{itemId}`: an item inside a shared folder.
@@ -126,10 +125,9 @@ pub(crate) async fn get_item(
     item: Result<ItemPath, ApiError>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let read = item.and_then(|ItemPath(item)| {
-        Read::of(Resource::Item(item), Scope::Item, query.as_deref(), None)
-    });
-    resolve(&state, request_id, caller, read, None).await
+    let target = item
+        .and_then(|ItemPath(item)| read(Resource::Item(item), Scope::Item, query.as_deref(), None));
+    resolve(&state, request_id, caller, target, None).await
 }
 
 /// `GET /v1/drives/{driveId}/items/{itemId}/children`.
@@ -153,15 +151,114 @@ pub(crate) async fn get_item_children(
     RawQuery(query): RawQuery,
     PageUrl(page): PageUrl,
 ) -> Response {
-    let read = item.and_then(|ItemPath(item)| {
-        Read::of(
+    let target = item.and_then(|ItemPath(item)| {
+        read(
             Resource::Item(item),
             Scope::Children,
             query.as_deref(),
             None,
         )
     });
-    resolve(&state, request_id, caller, read, page).await
+    resolve(&state, request_id, caller, target, page).await
+}
+
+/// `GET /v1/shares/{shareId}/permission`: the sharing link's permission.
+#[utoipa::path(
+    get,
+    path = "/v1/shares/{shareId}/permission",
+    tag = "view",
+    params(
+        schemas::SharePathParam,
+        schemas::ItemOptions,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
+    ),
+    responses(schemas::LinkPermission, schemas::InputProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn get_permission(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
+) -> Response {
+    let target = share.and_then(|SharePath(share)| {
+        read(
+            Resource::Share(share),
+            Scope::Permission,
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, target, None).await
+}
+
+/// `POST /v1/shares/{shareId}/driveItem/preview`: an embeddable viewer URL.
+#[utoipa::path(
+    post,
+    path = "/v1/shares/{shareId}/driveItem/preview",
+    tag = "view",
+    params(
+        schemas::SharePathParam,
+        schemas::CallerHeaders,
+        schemas::PreferHeader
+    ),
+    request_body(content = Option<PreviewBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): the viewer's options, forwarded to Graph"),
+    responses(schemas::Preview, schemas::PreviewProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn post_share_preview(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    share: Result<SharePath, ApiError>,
+    RawQuery(query): RawQuery,
+    Preference(redeem): Preference,
+    body: Result<PreviewOptions, ApiError>,
+) -> Response {
+    let target = share.and_then(|SharePath(share)| {
+        let PreviewOptions(body) = body?;
+        read(
+            Resource::Share(share),
+            Scope::Preview(body),
+            query.as_deref(),
+            redeem,
+        )
+    });
+    resolve(&state, request_id, caller, target, None).await
+}
+
+/// `POST /v1/drives/{driveId}/items/{itemId}/preview`: the same for an item
+/// inside a shared folder.
+#[utoipa::path(
+    post,
+    path = "/v1/drives/{driveId}/items/{itemId}/preview",
+    tag = "view",
+    params(schemas::ItemPathParams, schemas::CallerHeaders),
+    request_body(content = Option<PreviewBody>, description = "Optional (no body is `{}`; whitespace alone is not JSON): the viewer's options, forwarded to Graph"),
+    responses(schemas::Preview, schemas::PreviewProblems),
+    security(("bearer" = []))
+)]
+pub(crate) async fn post_item_preview(
+    State(state): State<AppState>,
+    request_id: ClientRequestId,
+    caller: Result<Authorized, ApiError>,
+    item: Result<ItemPath, ApiError>,
+    RawQuery(query): RawQuery,
+    body: Result<PreviewOptions, ApiError>,
+) -> Response {
+    let target = item.and_then(|ItemPath(item)| {
+        let PreviewOptions(body) = body?;
+        read(
+            Resource::Item(item),
+            Scope::Preview(body),
+            query.as_deref(),
+            None,
+        )
+    });
+    resolve(&state, request_id, caller, target, None).await
 }
 
 /// `POST /v1/resolve`.
@@ -184,16 +281,17 @@ pub(crate) async fn post_resolve(
     caller: Result<Authorized, ApiError>,
     body: Result<Body<ResolveBody>, ApiError>,
 ) -> Response {
-    let read = body.and_then(|Body(body)| {
+    let target = body.and_then(|Body(body)| {
         let options = QueryOptions::from_body(body.select.as_deref(), body.expand.as_deref())?;
-        Ok(Read {
-            resource: Resource::Share(share_of(body, &state.hosts)?),
-            scope: Scope::Item,
+        let share = share_of(body, &state.hosts)?;
+        Ok(Target::new(
+            Resource::Share(share),
+            Scope::Item,
             options,
-            redeem: None,
-        })
+            None,
+        )?)
     });
-    resolve(&state, request_id, caller, read, None).await
+    resolve(&state, request_id, caller, target, None).await
 }
 
 fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiError> {
@@ -226,8 +324,9 @@ pub(crate) async fn fallback(
     }
     if let Some(share) = SharePath::of_unmatched(&uri, &state) {
         // The query of a decoded URL is the sharing URL's: no options.
-        let read = share.map(|SharePath(id)| Read::share(id, redeem));
-        return resolve(&state, request_id, caller, read, None).await;
+        let target =
+            share.and_then(|SharePath(id)| read(Resource::Share(id), Scope::Item, None, redeem));
+        return resolve(&state, request_id, caller, target, None).await;
     }
     if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
         // Next pages go to the u! form of the same share: one segment,
@@ -236,15 +335,15 @@ pub(crate) async fn fallback(
             let route = format!("/v1/shares/{}/driveItem/children", id.as_str());
             page.with_path(&route, uri.path())
         });
-        let read = listing.and_then(|(SharePath(id), query)| {
-            Read::of(
+        let target = listing.and_then(|(SharePath(id), query)| {
+            read(
                 Resource::Share(id),
                 Scope::Children,
                 query.as_deref(),
                 redeem,
             )
         });
-        return resolve(&state, request_id, caller, read, next).await;
+        return resolve(&state, request_id, caller, target, next).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -253,71 +352,38 @@ pub(crate) async fn method_not_allowed() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-/// What a resolve route reads, as parsed from its path, query and headers.
-struct Read {
+/// What a route reads, from its parsed path, body and headers and its raw
+/// query: the query options checked for `scope`, and the pair one Graph has
+/// (no preview of a personal OneDrive link).
+pub(crate) fn read(
     resource: Resource,
     scope: Scope,
-    options: QueryOptions,
+    query: Option<&str>,
     redeem: Option<Redeem>,
+) -> Result<Target, ApiError> {
+    let options = QueryOptions::parse(query, &scope)?;
+    Ok(Target::new(resource, scope, options, redeem)?)
 }
 
-impl Read {
-    fn share(share: ShareId, redeem: Option<Redeem>) -> Self {
-        Self {
-            resource: Resource::Share(share),
-            scope: Scope::Item,
-            options: QueryOptions::default(),
-            redeem,
-        }
-    }
-
-    fn of(
-        resource: Resource,
-        scope: Scope,
-        query: Option<&str>,
-        redeem: Option<Redeem>,
-    ) -> Result<Self, ApiError> {
-        Ok(Self {
-            resource,
-            scope,
-            options: QueryOptions::parse(query, scope)?,
-            redeem,
-        })
-    }
-}
-
-/// The one path of every resolve route (a share's driveItem or children,
-/// an item inside a shared folder or its children). A caller problem wins
-/// over an input problem: a caller without a token learns nothing about
-/// its input. `page_url`: a children listing's own URL, for its next link.
+/// The one path of every resolver route (a share's driveItem, children,
+/// permission or preview; an item inside a shared folder, its children or
+/// its preview). A caller problem wins over an input problem: a caller
+/// without a token learns nothing about its input. `page_url`: a children
+/// listing's own URL, for its next link.
 async fn resolve(
     state: &AppState,
     request_id: ClientRequestId,
     caller: Result<Authorized, ApiError>,
-    read: Result<Read, ApiError>,
+    target: Result<Target, ApiError>,
     page_url: Option<String>,
 ) -> Response {
-    let request = match (caller, read) {
-        (Ok(caller), Ok(read)) => {
-            let request = match read.resource {
-                Resource::Share(share) => caller.resolve(share).await,
-                item @ Resource::Item(_) => caller
-                    .caller(None)
-                    .await
-                    .map(|caller| ResolveRequest::of(caller, item)),
-            };
-            request.map(|mut request| {
-                request.scope = read.scope;
-                request.options = read.options;
-                request.redeem = read.redeem;
-                request
-            })
-        }
+    let request = match (caller, target) {
+        (Ok(caller), Ok(target)) => caller.resolve(target).await,
         (Err(e), _) | (Ok(_), Err(e)) => Err(e),
     };
     let options = request
         .as_ref()
-        .map(|r| r.options.clone())
+        .map(|r| r.target.options().clone())
         .unwrap_or_default();
     answer(
         request,
@@ -425,7 +491,8 @@ where
     response
 }
 
-/// A driveItem, with what the service knew of the user in headers. That
+/// Graph's answer (a driveItem, a page, a permission, a preview), with
+/// what the service knew of the user in headers. That
 /// shows on success only: a caller whose token Graph refused must learn
 /// nothing about that user.
 fn render_resolved(resolved: Resolved, report: &Report) -> Response {

@@ -138,7 +138,7 @@ impl<S: HydrationStore> HydrationStore for CachedStore<S> {
 #[cfg(test)]
 mod tests {
     //! The L1's internals; its behaviour over a counting store is in
-    //! `tests/hydration_cache.rs`.
+    //! `tests/api/hydration_cache.rs`.
 
     use super::*;
     use crate::hydration::MemoryStore;

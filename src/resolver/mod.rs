@@ -1,6 +1,7 @@
 //! Resolution: hydration look-up, coordinated warm-up, then the request's
-//! one Graph GET (`/shares/…` or `/drives/…`, whichever may hit the guest
-//! hydration anomaly) with retries, all inside one deadline. The loop here only calls, sleeps and
+//! one Graph request (a GET of `/shares/…` or `/drives/…`, or the `preview`
+//! action's POST: whichever may hit the guest hydration anomaly) with
+//! retries, all inside one deadline. The loop here only calls, sleeps and
 //! does what `retry::decide` says; `warmup::Ledger` coordinates warm-ups
 //! across requests.
 
@@ -8,14 +9,18 @@ mod error;
 mod report;
 mod request;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
 pub use error::ResolveError;
 pub use report::{Hydration, Report};
-pub use request::{PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, WarmupRequest};
+pub use request::{
+    PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, Target, TargetError,
+    WarmupRequest,
+};
 
+use crate::clock::Clock;
 use crate::configuration::Settings;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, GraphTrouble, Verdict, classify};
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
@@ -33,6 +38,8 @@ pub struct Resolver {
     deadline: Duration,
     ttl: Duration,
     marker_ttl: Duration,
+    /// What records, markers, leases and throttle windows are stamped with.
+    clock: Clock,
 }
 
 impl Resolver {
@@ -40,6 +47,7 @@ impl Resolver {
         settings: &Settings,
         graph: GraphClient,
         store: std::sync::Arc<dyn HydrationStore>,
+        clock: Clock,
     ) -> Self {
         let policy = settings.retry;
         let store = BestEffortStore::new(store, settings.store_timeout);
@@ -49,6 +57,7 @@ impl Resolver {
                 settings.warmup_strategies.clone(),
                 policy.rewarm_after,
                 store.clone(),
+                clock.clone(),
             ),
             throttle: ThrottleWindows::new(),
             graph,
@@ -57,6 +66,7 @@ impl Resolver {
             deadline: settings.resolve_deadline,
             ttl: settings.hydration_ttl,
             marker_ttl: settings.warmup_marker_ttl,
+            clock,
         }
     }
 
@@ -64,8 +74,9 @@ impl Resolver {
         self.store.name()
     }
 
-    /// Makes one request's Graph GET for one caller (a share's driveItem,
-    /// a folder's children, an item inside it), through the same look-up,
+    /// Makes one request's Graph call for one caller (a share's driveItem,
+    /// a folder's children, an item inside it, a link's permission, a
+    /// preview), through the same look-up,
     /// warm-up, retries and recording. Never panics on input; every
     /// failure is a `ResolveError`, and `Report` says what happened either way.
     pub async fn resolve(
@@ -95,7 +106,7 @@ impl Resolver {
     ) -> Result<Resolved, ResolveError> {
         let caller = &request.caller;
         self.not_throttled(caller).await?;
-        let place = request.place();
+        let place = request.target.place();
         let hydration = self.look_up(caller, deadline, report).await;
         report.hydration = Some(match hydration {
             _ if caller.claims.is_member => Hydration::Member,
@@ -118,8 +129,7 @@ impl Resolver {
             _ => None,
         };
 
-        let target = request.graph_path();
-        let (label, prefer) = (request.label(), request.prefer());
+        let (graph_request, label) = (request.target.graph_request(), request.target.label());
         let mut progress = Progress {
             attempts: 0,
             trouble_retries: 0,
@@ -136,9 +146,8 @@ impl Resolver {
             let t = Instant::now();
             let call = self
                 .graph
-                .get_preferring(
-                    &target,
-                    prefer,
+                .send(
+                    &graph_request,
                     &caller.token,
                     &caller.client_request_id,
                     label,
@@ -168,7 +177,7 @@ impl Resolver {
                 retry_after: Some(wait),
             }) = answer
             {
-                self.throttle.open(caller, wait).await;
+                self.throttle.open(caller, wait, self.clock.instant()).await;
             }
             let hydration_401 = matches!(answer, Answer::Graph(Verdict::Hydration));
             if hydration_401 && report.hydration == Some(Hydration::Hit) && !report.stale_hit {
@@ -270,7 +279,7 @@ impl Resolver {
     /// `throttled`, with the wait that is left, while Graph's `Retry-After`
     /// for this caller runs: no Graph call until then.
     async fn not_throttled(&self, caller: &Caller) -> Result<(), ResolveError> {
-        match self.throttle.left(caller).await {
+        match self.throttle.left(caller, self.clock.instant()).await {
             Some(retry_after) => Err(ResolveError::Throttled { retry_after }),
             None => Ok(()),
         }
@@ -287,7 +296,7 @@ impl Resolver {
         let rtt = t.elapsed();
         report.timings.store += rtt;
         let found = count(found, report).flatten();
-        crate::warmup::known(found.as_ref(), caller.fingerprint(), SystemTime::now(), rtt)
+        crate::warmup::known(found.as_ref(), caller.fingerprint(), self.clock.now(), rtt)
     }
 
     /// A coordinated warm-up (or a join of one still settling, here or on
@@ -355,7 +364,7 @@ impl Resolver {
         if unrecorded {
             let record = HydrationRecord::new(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.ttl,
                 report.warmup,
             );
@@ -372,7 +381,7 @@ impl Resolver {
         if let Some(strategy) = report.warmup {
             let marker = HydrationRecord::warmed(
                 caller.claims.user.clone(),
-                SystemTime::now(),
+                self.clock.now(),
                 self.marker_ttl,
                 strategy,
             );

@@ -5,14 +5,17 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::drive_item::ItemRef;
-use crate::graph::{CallLabel, GraphPath};
+use crate::graph::{CallLabel, GraphPath, GraphRequest};
 use crate::identity::Caller;
 use crate::prefer::Redeem;
-use crate::query_options::{QueryOptions, Scope};
+use crate::preview::{self, PreviewBody, PreviewUnsupported};
+use crate::query_options::QueryOptions;
+use crate::scope::Scope;
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
 use crate::warmup::{WarmupOutcome, WarmupPlace};
 
-/// A resolved driveItem (or children page), byte-for-byte as Graph sent it.
+/// Graph's answer (a driveItem, a children page, a permission, a
+/// preview), byte-for-byte as Graph sent it.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub body: Bytes,
@@ -20,60 +23,112 @@ pub struct Resolved {
 }
 
 /// What a resolution reads: a share, or an item inside a shared folder.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Resource {
-    /// `/shares/{shareId}/driveItem`.
+    /// `/shares/{shareId}/…`.
     Share(ShareId),
-    /// `/drives/{driveId}/items/{itemId}`: names no sharing URL.
+    /// `/drives/{driveId}/items/{itemId}…`: names no sharing URL.
     Item(ItemRef),
 }
 
-/// One resolution request: a Graph GET that may hit the hydration anomaly.
-#[derive(Debug)]
-pub struct ResolveRequest {
-    pub caller: Caller,
-    pub resource: Resource,
-    /// The item itself, or its children.
-    pub scope: Scope,
+/// What one request reads, as parsed at the edge: the resource, what of it,
+/// the checked query options and `Prefer`. One Graph request follows from
+/// it; a `$batch` is one caller and many of these.
+/// Made by [`Target::new`] only, so every target is one Graph has.
+#[derive(Debug, Clone)]
+pub struct Target {
+    resource: Resource,
+    scope: Scope,
     /// Checked query options, forwarded as sent.
-    pub options: QueryOptions,
+    options: QueryOptions,
     /// `Prefer` for Graph (the `/shares` routes only).
-    pub redeem: Option<Redeem>,
+    redeem: Option<Redeem>,
 }
 
-impl ResolveRequest {
-    /// The share's driveItem, with no options.
-    pub fn share(caller: Caller, share: ShareId) -> Self {
-        Self::of(caller, Resource::Share(share))
+/// Why a target cannot be read at all (no Graph call).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error(transparent)]
+    PreviewUnsupported(#[from] PreviewUnsupported),
+    /// Only a sharing link has a link permission.
+    #[error("an item inside a shared folder has no sharing link permission: ask for the share's")]
+    PermissionOfItem,
+}
+
+impl Target {
+    /// `scope` of `resource`, if Graph has it: a link's permission is a
+    /// share's, and personal OneDrive has no preview action.
+    pub fn new(
+        resource: Resource,
+        scope: Scope,
+        options: QueryOptions,
+        redeem: Option<Redeem>,
+    ) -> Result<Self, TargetError> {
+        match (&resource, &scope) {
+            (Resource::Share(share), Scope::Preview(_)) => preview::check_share(share)?,
+            (Resource::Item(_), Scope::Permission) => return Err(TargetError::PermissionOfItem),
+            _ => {}
+        }
+        Ok(Self {
+            resource,
+            scope,
+            options,
+            redeem,
+        })
     }
 
-    /// `resource`'s item, with no options.
-    pub fn of(caller: Caller, resource: Resource) -> Self {
+    /// A share's driveItem, with no options.
+    pub fn share(share: ShareId) -> Self {
         Self {
-            caller,
-            resource,
+            resource: Resource::Share(share),
             scope: Scope::Item,
             options: QueryOptions::default(),
             redeem: None,
         }
     }
 
-    /// The Graph call this request makes (and retries).
-    pub(crate) fn graph_path(&self) -> GraphPath {
-        let path = match (&self.resource, self.scope) {
+    /// The checked query options (a listing's next link keeps them).
+    pub fn options(&self) -> &QueryOptions {
+        &self.options
+    }
+
+    /// The sharing URL's host, when the target names one (for the caller's
+    /// SharePoint token).
+    pub fn host(&self) -> Option<&str> {
+        match &self.resource {
+            Resource::Share(share) => share.sharing_url().map(SharingUrl::host),
+            Resource::Item(_) => None,
+        }
+    }
+
+    /// The Graph request this target makes (and retries).
+    pub(crate) fn graph_request(&self) -> GraphRequest {
+        let path = match (&self.resource, &self.scope) {
             (Resource::Share(share), Scope::Item) => GraphPath::shares_drive_item(share),
             (Resource::Share(share), Scope::Children) => GraphPath::shares_children(share),
+            (Resource::Share(share), Scope::Permission) => GraphPath::shares_permission(share),
+            (Resource::Share(share), Scope::Preview(_)) => GraphPath::shares_preview(share),
             (Resource::Item(item), Scope::Item) => GraphPath::drive_item(item),
             (Resource::Item(item), Scope::Children) => GraphPath::drive_item_children(item),
-        };
-        path.with_options(&self.options)
+            (Resource::Item(item), Scope::Preview(_)) => GraphPath::drive_item_preview(item),
+            (Resource::Item(_), Scope::Permission) => {
+                unreachable!("Target::new, the only constructor, refuses an item's permission")
+            }
+        }
+        .with_options(&self.options);
+        match &self.scope {
+            Scope::Preview(body) => GraphRequest::post(path, self.prefer(), preview_json(body)),
+            _ => GraphRequest::get(path, self.prefer()),
+        }
     }
 
     /// What the call is, for its diagnostics.
     pub(crate) fn label(&self) -> CallLabel {
-        match self.resource {
-            Resource::Share(_) => CallLabel::SHARES,
-            Resource::Item(_) => CallLabel::DRIVES,
+        match (&self.resource, &self.scope) {
+            (_, Scope::Preview(_)) => CallLabel::PREVIEW,
+            (_, Scope::Permission) => CallLabel::PERMISSION,
+            (Resource::Share(_), _) => CallLabel::SHARES,
+            (Resource::Item(_), _) => CallLabel::DRIVES,
         }
     }
 
@@ -93,6 +148,18 @@ impl ResolveRequest {
             Resource::Item(_) => None,
         }
     }
+}
+
+/// The preview's options as Graph's JSON (an empty object when none).
+fn preview_json(body: &PreviewBody) -> serde_json::Value {
+    serde_json::to_value(body).unwrap_or_else(|_| serde_json::json!({}))
+}
+
+/// One resolution request: a caller and what it reads.
+#[derive(Debug)]
+pub struct ResolveRequest {
+    pub caller: Caller,
+    pub target: Target,
 }
 
 /// One pre-warm request (`POST /v1/warmup`): where to warm up, if said.

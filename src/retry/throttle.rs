@@ -32,16 +32,17 @@ impl ThrottleWindows {
         }
     }
 
-    /// What is left of `caller`'s window, if one is open.
-    pub async fn left(&self, caller: &Caller) -> Option<Duration> {
+    /// What is left at `now` of `caller`'s window, if one is open.
+    pub async fn left(&self, caller: &Caller, now: Instant) -> Option<Duration> {
         let until = self.until.get(&caller.key()).await?;
-        let left = until.saturating_duration_since(Instant::now());
+        let left = until.saturating_duration_since(now);
         (!left.is_zero()).then_some(left)
     }
 
-    /// Graph throttled `caller` for `wait` (capped like every `Retry-After`).
-    pub async fn open(&self, caller: &Caller, wait: Duration) {
-        let until = Instant::now() + wait.min(MAX_RETRY_AFTER);
+    /// Graph throttled `caller` at `now` for `wait` (capped like every
+    /// `Retry-After`).
+    pub async fn open(&self, caller: &Caller, wait: Duration, now: Instant) {
+        let until = now + wait.min(MAX_RETRY_AFTER);
         self.until.insert(caller.key(), until).await;
     }
 }

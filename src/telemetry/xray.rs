@@ -8,7 +8,10 @@
 //!
 //! What is traced, and nothing else:
 //! - the request: `share-resolver`, a subsegment of the invocation's segment
-//!   (the `Parent` of Lambda's trace header), with the route as annotation;
+//!   (the `Parent` of Lambda's trace header), with the route and Lambda's
+//!   request id as annotations (the request's log line names that id, so
+//!   a trace finds its line, and the X-Ray filter
+//!   `annotation.lambda_request_id = "…"` a line's trace);
 //! - each Graph call (`Microsoft Graph`) and SharePoint REST call
 //!   (`SharePoint`), with the HTTP status;
 //! - each DynamoDB call, from the AWS SDK's own operation span.
@@ -65,8 +68,10 @@ pub fn layer<S>(daemon: SocketAddr) -> io::Result<impl Layer<S> + Send + Sync>
 where
     S: Subscriber + for<'a> LookupSpan<'a> + Send + Sync,
 {
-    let exporter = XrayExporter::new(XrayDaemonClient::new(daemon)?)
-        .with_translator(SegmentTranslator::new().with_indexed_attr("route".to_owned()));
+    let exporter = XrayExporter::new(XrayDaemonClient::new(daemon)?).with_translator(
+        SegmentTranslator::new()
+            .with_indexed_attrs(["route".to_owned(), "lambda_request_id".to_owned()]),
+    );
     let provider = SdkTracerProvider::builder()
         .with_id_generator(XrayIdGenerator::default())
         // Lambda decides: only what its trace header samples.
@@ -93,9 +98,14 @@ fn traced(meta: &tracing::Metadata<'_>) -> bool {
 }
 
 /// The span a request runs in: under Lambda, a child of the invocation's
-/// segment named by `trace_header` (`Root=…;Parent=…;Sampled=…`).
-pub fn request_span(route: &str, trace_header: Option<&str>) -> tracing::Span {
-    let span = tracing::info_span!(REQUEST_SPAN, route);
+/// segment named by `trace_header` (`Root=…;Parent=…;Sampled=…`), with
+/// the invocation's `lambda_request_id`.
+pub fn request_span(
+    route: &str,
+    trace_header: Option<&str>,
+    lambda_request_id: Option<&str>,
+) -> tracing::Span {
+    let span = tracing::info_span!(REQUEST_SPAN, route, lambda_request_id);
     if let Some(header) = trace_header {
         let carrier = HashMap::from([("x-amzn-trace-id".to_owned(), header.to_owned())]);
         let parent = XrayPropagator::default().extract_with_context(&Context::new(), &carrier);
@@ -150,9 +160,9 @@ fn shape(mut span: SpanData) -> Option<SpanData> {
             REQUEST_SPAN => (
                 Some(SERVICE),
                 SpanKind::Internal,
-                attribute("route")
-                    .map(|v| KeyValue::new("route", v))
+                ["route", "lambda_request_id"]
                     .into_iter()
+                    .filter_map(|key| attribute(key).map(|v| KeyValue::new(key, v)))
                     .collect(),
             ),
             "graph" => (
@@ -231,7 +241,7 @@ mod tests {
     fn a_sampled_request_and_its_graph_call_reach_the_daemon_without_their_fields() {
         let (root, header) = header_of_now(1);
         let docs = sent(|| {
-            let span = request_span("/v1/resolve", Some(&header));
+            let span = request_span("/v1/resolve", Some(&header), Some("lambda-1"));
             span.in_scope(|| {
                 let call = tracing::info_span!(
                     "graph",
@@ -249,6 +259,7 @@ mod tests {
         assert_eq!(request["trace_id"], root);
         assert_eq!(request["parent_id"], "53995c3f42cd8ad8");
         assert_eq!(request["annotations"]["route"], "/v1/resolve");
+        assert_eq!(request["annotations"]["lambda_request_id"], "lambda-1");
         assert_eq!(graph["name"], "Microsoft Graph");
         assert_eq!(graph["parent_id"], request["id"]);
         assert_eq!(graph["namespace"], "remote");
@@ -262,10 +273,10 @@ mod tests {
     fn unsampled_or_untraced_requests_send_nothing() {
         let (_, header) = header_of_now(0);
         let docs = sent(|| {
-            request_span("/v1/resolve", Some(&header)).in_scope(|| {
+            request_span("/v1/resolve", Some(&header), Some("lambda-1")).in_scope(|| {
                 tracing::info_span!("graph").in_scope(|| {});
             });
-            request_span("/v1/resolve", None).in_scope(|| {
+            request_span("/v1/resolve", None, None).in_scope(|| {
                 tracing::info_span!("graph").in_scope(|| {});
             });
         });

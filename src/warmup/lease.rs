@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
+use crate::clock::Clock;
 use crate::hydration::{
     BestEffortStore, HydrationRecord, Put, RecordKind, StoreError, epoch_millis, epoch_seconds,
 };
@@ -150,13 +151,15 @@ pub(crate) struct Claim {
 pub(crate) struct Leases {
     store: BestEffortStore,
     rewarm_after: Duration,
+    clock: Clock,
 }
 
 impl Leases {
-    pub fn new(store: BestEffortStore, rewarm_after: Duration) -> Self {
+    pub fn new(store: BestEffortStore, rewarm_after: Duration, clock: Clock) -> Self {
         Self {
             store,
             rewarm_after,
+            clock,
         }
     }
 
@@ -165,7 +168,7 @@ impl Leases {
         let fingerprint = caller.fingerprint();
         let lease = HydrationRecord::warming(
             caller.claims.user.clone(),
-            SystemTime::now(),
+            self.clock.now(),
             LEASE_TTL,
             fingerprint,
         );
@@ -176,7 +179,7 @@ impl Leases {
                 wait: after_claim(
                     &claimed,
                     fingerprint,
-                    SystemTime::now(),
+                    self.clock.now(),
                     t.elapsed(),
                     self.rewarm_after,
                 )

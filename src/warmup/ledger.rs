@@ -19,6 +19,7 @@ use moka::future::Cache;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphRejection};
 use crate::hydration::{BestEffortStore, StoreError};
 use crate::identity::{Caller, CallerKey};
@@ -75,9 +76,10 @@ impl Ledger {
         strategies: Vec<WarmupStrategy>,
         rewarm_after: Duration,
         store: BestEffortStore,
+        clock: Clock,
     ) -> Self {
         Self {
-            leases: Leases::new(store, rewarm_after),
+            leases: Leases::new(store, rewarm_after, clock),
             runner: Runner::new(graph, strategies),
             rewarm_after,
             ledger: Cache::builder()

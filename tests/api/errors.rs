@@ -326,6 +326,8 @@ async fn throttling_that_outlasts_the_deadline_is_throttled_with_retry_after() {
     let started = std::time::Instant::now();
     let r = app.resolve_demo(&guest).await;
 
+    // Real time: the service's sleeps are real; sleeping toward the 41 s
+    // would run into the 5 s deadline, answering late.
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "no sleep past the deadline"
@@ -347,6 +349,8 @@ async fn a_slow_graph_runs_into_the_deadline() {
     let started = std::time::Instant::now();
     let r = app.resolve_demo(&guest).await;
 
+    // Real time: the deadline (300 ms) is a real timer cutting a Graph call
+    // that really takes 3 s; only the wall clock shows it was cut.
     assert!(
         started.elapsed() < Duration::from_millis(1500),
         "took {:?}",

@@ -1,5 +1,6 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
 mod dynamo;
+mod dynamo_store;
 mod errors;
 mod fleet;
 mod folders;
@@ -7,13 +8,17 @@ mod forged_tokens;
 mod health;
 mod helpers;
 mod hydration;
+mod hydration_cache;
 mod lambda;
+mod log_size;
 mod logs;
 mod metrics;
 mod obo;
 mod obo_process;
+mod openapi;
 mod options;
 mod prefer;
+mod preview;
 mod prewarm;
 mod resolve;
 mod retry;

@@ -78,8 +78,12 @@ async fn a_guest_pre_warmed_long_before_opens_a_link_with_one_call() {
             .status(),
         200
     );
-    // Markers count whole seconds: this one is past the re-warm window.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Markers count whole seconds: this one is past the re-warm window
+    // (on both instances' clocks), and Graph has long settled.
+    let long = Duration::from_millis(1200);
+    first.clock.advance(long);
+    second.clock.advance(long);
+    graph.advance(long);
     graph.clear_requests();
     let r = second.resolve_demo(&guest).await;
 

@@ -48,6 +48,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "x-resolver-attempts"), "2");
     let waited = started.elapsed();
+    // Real time: the wait is the service's real sleep, read off an HTTP-date.
     assert!(
         waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
         "waited {waited:?}"

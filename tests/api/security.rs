@@ -161,15 +161,14 @@ async fn a_slow_client_is_cut_off_by_the_header_read_timeout() {
         .await
         .unwrap();
     let settings = share_resolver_testkit::test_settings(&graph);
-    let app = share_resolver::startup::App::with_store(
+    let (app, _metrics) = crate::helpers::build_app(
         &settings,
         std::sync::Arc::new(share_resolver::hydration::MemoryStore::new(
             10,
             Duration::from_secs(60),
         )),
     )
-    .await
-    .unwrap();
+    .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = ServeLimits {

@@ -11,13 +11,12 @@ use lambda_http::RequestExt;
 use lambda_http::request::from_str;
 use serde_json::Value;
 use share_resolver::hydration::{DynamoStore, HydrationStore, MemoryStore};
-use share_resolver::startup::App;
 use share_resolver::telemetry::get_subscriber_with_xray;
 use tokio::net::UdpSocket;
 use tower::ServiceExt;
 
 use crate::helpers::dynamo::local_client;
-use crate::helpers::{CapturedLogs, closed_port, test_settings};
+use crate::helpers::{CapturedLogs, build_app, closed_port, test_settings};
 
 const PARENT: &str = "53995c3f42cd8ad8";
 
@@ -62,20 +61,22 @@ async fn documents(daemon: &UdpSocket, enough: impl Fn(&[Value]) -> bool) -> Vec
 
 /// Runs the committed `get-drive-item` event as Lambda would, with the
 /// trace header `Root={root};Parent=PARENT;Sampled={sampled}`, through a
-/// service on `store`; the status and the simulator's count of calls.
-async fn invoke(store: Arc<dyn HydrationStore>, root: &str, sampled: u8) -> (u16, usize) {
+/// service on `store`; the status, the simulator's count of calls and the
+/// Lambda request id.
+async fn invoke(store: Arc<dyn HydrationStore>, root: &str, sampled: u8) -> (u16, usize, String) {
     let graph = GraphSimulator::start(Scenario::demo()).await.unwrap();
     let settings = test_settings(&graph);
-    let app = App::with_store(&settings, store).await.unwrap();
+    let (app, _metrics) = build_app(&settings, store).await;
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
     let event = std::fs::read_to_string(events.join("get-drive-item.json")).unwrap();
     let mut context = lambda_http::Context::default();
     context.request_id = uuid::Uuid::new_v4().to_string();
     context.xray_trace_id = Some(format!("Root={root};Parent={PARENT};Sampled={sampled}"));
+    let request_id = context.request_id.clone();
     let request = from_str(&event).unwrap().with_lambda_context(context);
     let response = app.router.oneshot(request).await.unwrap();
     let calls = graph.requests().len();
-    (response.status().as_u16(), calls)
+    (response.status().as_u16(), calls, request_id)
 }
 
 fn named<'a>(docs: &'a [Value], name: &str) -> Vec<&'a Value> {
@@ -102,7 +103,7 @@ async fn graph_and_dynamodb_calls_are_subsegments_of_the_invocation() {
 
     let root = root();
 
-    let (status, graph_calls) = invoke(store, &root, 1).await;
+    let (status, graph_calls, lambda_request_id) = invoke(store, &root, 1).await;
 
     assert_eq!(status, 200);
     let docs = documents(&daemon, |d| {
@@ -126,6 +127,10 @@ async fn graph_and_dynamodb_calls_are_subsegments_of_the_invocation() {
     assert!(
         route.starts_with("/v1/shares"),
         "the route template: {request}"
+    );
+    assert_eq!(
+        request["annotations"]["lambda_request_id"], lambda_request_id,
+        "what the request's log line names: {request}"
     );
     let graph = named(&docs, "Microsoft Graph");
     assert_eq!(
@@ -176,7 +181,7 @@ async fn an_invocation_lambda_did_not_sample_sends_nothing() {
 
     let store = Arc::new(MemoryStore::new(10, Duration::from_secs(60)));
 
-    let (status, calls) = invoke(store, &root(), 0).await;
+    let (status, calls, _) = invoke(store, &root(), 0).await;
 
     assert_eq!(status, 200);
     assert!(calls > 0);

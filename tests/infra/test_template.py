@@ -34,7 +34,9 @@ GRAPH = {"AuthMode": "graph"}
 MODES = {"obo": OBO, "graph": GRAPH}
 GUARDED_ROUTES = {
     ("/v1/shares/{proxy+}", "get"),
+    ("/v1/shares/{proxy+}", "post"),
     ("/v1/drives/{proxy+}", "get"),
+    ("/v1/drives/{proxy+}", "post"),
     ("/v1/resolve", "post"),
     ("/v1/warmup", "post"),
 }
@@ -140,7 +142,9 @@ def test_every_api_route_invokes_the_alias_not_latest(rendered):
     routes = {(path, method) for path, ops in body["paths"].items() for method in ops}
     assert routes == {
         ("/v1/shares/{proxy+}", "get"),
+        ("/v1/shares/{proxy+}", "post"),
         ("/v1/drives/{proxy+}", "get"),
+        ("/v1/drives/{proxy+}", "post"),
         ("/v1/resolve", "post"),
         ("/v1/warmup", "post"),
         ("/healthz", "get"),
@@ -313,10 +317,46 @@ def test_the_function_alarms_watch_the_function_and_the_metric_alarms_its_namesp
         props = template["Resources"][name]["Properties"]
         assert props["Namespace"] == "AWS/Lambda"
         assert props["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "ResolverFunction"}}]
-    for name in ("HydrationExhaustedAlarm", "ThrottledAlarm", "ServerErrorAlarm", "LatencyP99Alarm"):
-        props = template["Resources"][name]["Properties"]
-        assert props["Namespace"] == {"Ref": "MetricsNamespace"}
-        assert props["Dimensions"] == [{"Name": "Service", "Value": "share-resolver"}]
+    props = template["Resources"]["LatencyP99Alarm"]["Properties"]
+    assert props["Namespace"] == {"Ref": "MetricsNamespace"}
+    assert props["Dimensions"] == [{"Name": "Service", "Value": "share-resolver"}]
+
+
+@pytest.mark.parametrize(
+    "alarm, metric",
+    [
+        ("HydrationExhaustedAlarm", "HydrationExhausted"),
+        ("ThrottledAlarm", "Throttled"),
+        ("ServerErrorAlarm", "ServerError"),
+    ],
+)
+def test_a_ratio_alarm_divides_its_metrics_sum_by_the_requests_sum(template, alarm, metric):
+    # A request's line declares these metrics only when they are not 0
+    # (src/metrics.rs), so their Average would be 1 whatever the ratio.
+    props = template["Resources"][alarm]["Properties"]
+    assert "MetricName" not in props and "Statistic" not in props
+    metrics = {m["Id"]: m for m in props["Metrics"]}
+    assert metrics["ratio"]["ReturnData"] is True
+    part = metrics["ratio"]["Expression"].split(" / ")
+    assert part[1] == "requests"
+    counted = re.fullmatch(r"FILL\((\w+), 0\)", part[0]).group(1)
+    for metric_id, metric_name in ((counted, metric), ("requests", "Requests")):
+        stat = metrics[metric_id]["MetricStat"]
+        assert stat["Metric"]["Namespace"] == {"Ref": "MetricsNamespace"}
+        assert stat["Metric"]["MetricName"] == metric_name
+        assert stat["Metric"]["Dimensions"] == [{"Name": "Service", "Value": "share-resolver"}]
+        assert stat["Stat"] == "Sum"
+        assert stat["Period"] == 300
+        assert metrics[metric_id]["ReturnData"] is False
+    assert props["ComparisonOperator"] == "GreaterThanThreshold"
+    assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_the_dashboard_reads_no_metric_declared_only_when_not_0_by_its_average(template):
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for metric in ("HydrationExhausted", "Throttled", "ServerError", "StaleHit", "GraphCalls", "Attempts", "WarmupCalls"):
+        for row in re.findall(r'\[ "\$\{MetricsNamespace\}", "' + metric + r'", [^\n]*', body):
+            assert '"stat": "Sum"' in row, row
 
 
 def test_the_dashboard_shows_every_alarm(template):

@@ -17,6 +17,6 @@ export default defineConfig({
     sourcemap: true,
     // No inline modulepreload polyfill: the page's CSP allows no inline script.
     modulePreload: { polyfill: false },
-    rollupOptions: { input: { index: here('index.html'), redirect: here('redirect.html') } },
+    rollupOptions: { input: { index: here('index.html'), shared: here('shared.html'), redirect: here('redirect.html') } },
   },
 });

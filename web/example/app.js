@@ -1,12 +1,14 @@
 // The example page: sign in, pre-warm, paste a link, see the driveItem or
 // the problem; a folder lists its children, and a sub-folder opens in place
-// with a breadcrumb back. Plain ES modules; the client is the committed dist/ build.
+// with a breadcrumb back. Plain ES modules; the client is the committed dist/
+// build, bundled with openapi-fetch into vendor/ by `npm run build`.
 // Everything the service answers is data: text goes in through textContent,
 // and only an https: webUrl becomes a link.
 
-import { createShareResolverClient, ShareResolverError } from '../client/dist/index.js';
+import { createShareResolverClient, ShareResolverError } from './vendor/share-resolver-client.js';
 import { createAuth } from './auth.js';
 import { config } from './config.js';
+import { httpsUrl, humanSize, ICONS, items, kindOf, when } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 let auth;
@@ -59,6 +61,8 @@ async function main() {
   renderAccount();
   setState('idle');
   if (auth.account) warmUp();
+  // A link in the address (the "shared with you" page's folders open here) opens at once.
+  if (link && auth.account) open(link);
 }
 
 async function signIn() {
@@ -111,54 +115,6 @@ async function open(link) {
 
 // ---- the driveItem card ----------------------------------------------------
 
-const ICONS = {
-  folder: '<svg viewBox="0 0 48 48"><path d="M4 12a4 4 0 0 1 4-4h11l4 5h17a4 4 0 0 1 4 4v19a4 4 0 0 1-4 4H8a4 4 0 0 1-4-4z" fill="#e8a33d"/><path d="M4 18h40v18a4 4 0 0 1-4 4H8a4 4 0 0 1-4-4z" fill="#f6c15b"/></svg>',
-  doc: badge('#185abd', 'W'),
-  xlsx: badge('#107c41', 'X'),
-  pdf: badge('#c4262e', 'PDF'),
-  image: badge('#8a3ffc', 'IMG'),
-  other: badge('#6b7280', ''),
-};
-
-function badge(colour, letter) {
-  const size = letter.length > 1 ? 11 : 17;
-  return `<svg viewBox="0 0 48 48"><path d="M10 4h20l10 10v28a2 2 0 0 1-2 2H10a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" fill="#fff" stroke="#c9ced6" stroke-width="1.5"/><path d="M30 4v10h10" fill="#eef0f3" stroke="#c9ced6" stroke-width="1.5"/><rect x="4" y="20" width="26" height="18" rx="3" fill="${colour}"/><text x="17" y="33.5" font-family="Segoe UI, Arial, sans-serif" font-weight="700" font-size="${size}" fill="#fff" text-anchor="middle">${letter}</text></svg>`;
-}
-
-/** `url` if it is an https: URL, else undefined (no javascript:, data:, http: links). */
-function httpsUrl(url) {
-  if (typeof url !== 'string') return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function kindOf(item) {
-  if (item.folder) return ['folder', 'Folder'];
-  const mime = typeof item.file?.mimeType === 'string' ? item.file.mimeType : '';
-  const ext = (String(item.name ?? '').split('.').pop() ?? '').toLowerCase();
-  if (mime === 'application/pdf' || ext === 'pdf') return ['pdf', 'PDF document'];
-  if (mime.includes('wordprocessingml') || mime === 'application/msword' || ['doc', 'docx'].includes(ext)) return ['doc', 'Word document'];
-  if (mime.includes('spreadsheetml') || mime === 'application/vnd.ms-excel' || ['xls', 'xlsx', 'csv'].includes(ext)) return ['xlsx', 'Excel workbook'];
-  if (mime.startsWith('image/') || ['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp'].includes(ext)) return ['image', 'Image'];
-  return ['other', ext ? `${ext.toUpperCase()} file` : 'File'];
-}
-
-function humanSize(bytes) {
-  if (typeof bytes !== 'number') return '—';
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let n = bytes;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i += 1;
-  }
-  return i === 0 ? `${n} bytes` : `${n.toFixed(n < 10 ? 1 : 0)} ${units[i]}`;
-}
-
 const SCOPES = { users: 'Specific people', organization: 'People in the organization', anonymous: 'Anyone with the link' };
 
 function who(item) {
@@ -203,16 +159,6 @@ function renderItem(item, meta) {
   const retried = meta.requests > 1 ? ` · ${meta.requests} requests from the page` : '';
   $('item-meta').textContent = `hydration ${meta.hydration} · warm-up ${meta.warmup} · ${attempts}${retried} · request-id ${meta.requestId ?? '—'}`;
   setState('item');
-}
-
-function items(count) {
-  const n = typeof count === 'number' ? count : 0;
-  return n === 1 ? '1 item' : `${n} items`;
-}
-
-function when(time) {
-  const date = typeof time === 'string' ? new Date(time) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 }
 
 // ---- the folder view ---------------------------------------------------------

@@ -25,6 +25,14 @@
 //                   its SharePoint token itself, On-Behalf-Of the user)
 // apiScope        obo: the API's delegated scope, api://{API client id}/access_as_user
 //                 (the API app registration's "Expose an API")
+// sharedLinks     the "shared with you" page's links (shared.html): sharing URLs;
+//                 the page also takes pasted ones. Empty with auth "simulator":
+//                 the page asks the simulator for its demo guest's twenty links
+// previewHosts    where an in-page preview may come from (shared.html): the
+//                 sharing hosts of the service's ALLOWED_SHARE_HOSTS that have
+//                 Graph's preview action (SharePoint; not onedrive.live.com or
+//                 1drv.ms). shared.html's CSP frame-src names exactly these
+//                 (and the identity platform, for MSAL): keep them in step
 // sharePointWarmup  graph only: "1" to also ask MSAL (silently) for a SharePoint
 //                 token for the link's host (scope https://{host}/.default), which
 //                 enables the service's sharepoint warm-up
@@ -42,6 +50,8 @@ const fixed = {
   authMode: 'graph',
   apiScope: '',
   sharePointWarmup: '0',
+  sharedLinks: [],
+  previewHosts: ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint.de', '*.sharepoint.cn'],
 };
 
 /** Whether `hostname` is a loopback address or name. */
@@ -63,6 +73,9 @@ export const config = Object.freeze({
   authMode: pick('authMode').trim().toLowerCase(),
   apiScope: pick('apiScope').trim(),
   sharePointWarmup: pick('sharePointWarmup') === '1',
+  // ?links= : sharing URLs separated by spaces (loopback pages only, as above).
+  sharedLinks: Object.freeze(query.has('links') ? query.get('links').split(/\s+/).filter(Boolean) : [...fixed.sharedLinks]),
+  previewHosts: Object.freeze([...fixed.previewHosts]),
   overridable,
 });
 
@@ -88,3 +101,4 @@ export const GRAPH_SCOPES = [
   'https://graph.microsoft.com/Files.Read.All',
   'https://graph.microsoft.com/Sites.Read.All',
 ];
+

@@ -5,15 +5,12 @@
 // each state go to .tmp/screenshots/.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { serve } from '../serve.mjs';
+import { launchChromium, shot } from './chromium.mjs';
 import {
   DEMO_FOLDER_URL,
   DEMO_HOST,
@@ -22,12 +19,12 @@ import {
   DEMO_TEAMS_SHARE_URL,
   DEMO_TENANT,
   freePort,
-  REPO_DIR,
+  mintApiToken,
+  oboServiceEnv,
+  simApiClientSecret,
   startStack,
 } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const SHOTS = join(REPO_DIR, '.tmp', 'screenshots');
 
 let stack;
 let page1; // the allowed origin
@@ -39,7 +36,6 @@ let servers = [];
 let browser;
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   const [allowedPort, refusedPort] = [await freePort(), await freePort()];
   page1 = `http://127.0.0.1:${allowedPort}`;
   page3 = `http://127.0.0.1:${refusedPort}`;
@@ -47,25 +43,7 @@ before(async () => {
   stack = await startStack({ env: { ALLOWED_ORIGINS: `${page1},${remote}`, MAX_ATTEMPTS: '1' } });
   // The allowed origin also serves the local demo's simulator sign-in.
   servers = [await serve({ port: allowedPort, sim: stack.simUrl }), await serve({ port: refusedPort })];
-  // launch() gives Chromium a fresh temporary --user-data-dir of its own
-  // (and refuses one in args); without the background-networking flags
-  // Chromium's own connections are refused on a machine without internet.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // One test name maps to loopback; every other name resolves nowhere,
-      // so the browser cannot reach past this machine.
-      `--host-resolver-rules=MAP ${REMOTE_HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost`,
-    ],
-  });
+  browser = await launchChromium({ names: [REMOTE_HOST] });
 });
 
 after(async () => {
@@ -134,10 +112,6 @@ async function resolveIn(page, link) {
 async function prewarmed(page) {
   await page.waitForFunction(() => document.getElementById('prewarm').textContent !== 'running');
   return page.textContent('#prewarm');
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 test('CORS: a preflight from the page origin succeeds and the exposed headers are readable', async () => {
@@ -719,58 +693,22 @@ test('obo without a usable apiScope, or with an unknown authMode, is "Not config
   }
 });
 
-/** The simulator's API client secret: SIM_API_CLIENT_SECRET, else the constant in crates/graph-sim/src. */
-function simApiClientSecret() {
-  if (process.env.SIM_API_CLIENT_SECRET) return process.env.SIM_API_CLIENT_SECRET;
-  const dir = join(REPO_DIR, 'crates', 'graph-sim', 'src');
-  for (const file of readdirSync(dir, { recursive: true })) {
-    if (!String(file).endsWith('.rs')) continue;
-    const m = /SIM_API_CLIENT_SECRET\s*:\s*&str\s*=\s*"([^"]+)"/.exec(readFileSync(join(dir, String(file)), 'utf8'));
-    if (m) return m[1];
-  }
-  return undefined;
-}
-
 test('obo against the obo service: a cold guest with an API token resolves, and the page sends no SharePoint token', async (t) => {
   // Needs the simulator's identity platform (POST /_sim/tokens {"api": true})
   // and a service with AUTH_MODE=obo; skipped, saying so, where they are not
   // there yet (e.g. older prebuilt binaries).
-  const mint = (sim, oid) =>
-    fetch(`${sim}/_sim/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true, api: true }),
-    });
-  const probe = await mint(stack.simUrl, randomUUID());
-  if (!probe.ok) {
-    t.skip(`the simulator mints no API tokens (POST /_sim/tokens {"api":true} answered ${probe.status}): needs the obo simulator and service`);
+  const probe = await mintApiToken(stack.simUrl);
+  if (!probe) {
+    t.skip('the simulator mints no API tokens (POST /_sim/tokens {"api":true}): needs the obo simulator and service');
     return;
   }
-  const secret = simApiClientSecret();
-  if (!secret) {
+  if (!simApiClientSecret()) {
     t.skip('no SIM_API_CLIENT_SECRET (environment, or a constant in crates/graph-sim/src)');
     return;
   }
-  const claims = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-  const obo = await startStack({
-    env: async (simUrl) => {
-      const sample = claims((await (await mint(simUrl, randomUUID())).json()).token);
-      const audience = Array.isArray(sample.aud) ? sample.aud[0] : sample.aud;
-      // iss = {LOGIN_BASE_URL}/{tid}/v2.0
-      const login = sample.iss.replace(new RegExp(`/${sample.tid}/v2\\.0$`), '');
-      return {
-        AUTH_MODE: 'obo',
-        ALLOWED_TENANTS: DEMO_TENANT,
-        API_AUDIENCE: audience,
-        OBO_CLIENT_ID: audience,
-        OBO_CLIENT_SECRET: secret,
-        LOGIN_BASE_URL: login,
-        ALLOWED_ORIGINS: page1,
-      };
-    },
-  });
+  const obo = await startStack({ env: async (simUrl) => ({ ...(await oboServiceEnv(simUrl)), ALLOWED_ORIGINS: page1 }) });
   try {
-    const token = (await (await mint(obo.simUrl, randomUUID())).json()).token;
+    const token = await mintApiToken(obo.simUrl);
     const page = await openMsalSeamPage({ token, service: obo.baseUrl, query: { authMode: 'obo', apiScope: API_SCOPE, sharePointWarmup: '1' } });
     await prewarmed(page);
     const { state, code } = await resolveIn(page, DEMO_SHARE_URL);

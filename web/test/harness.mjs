@@ -7,7 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -196,4 +196,48 @@ export class Stack {
       ),
     );
   }
+}
+
+/** The simulator's API app secret (SIM_API_CLIENT_SECRET: the environment, or its constant in crates/graph-sim/src). */
+export function simApiClientSecret() {
+  if (process.env.SIM_API_CLIENT_SECRET) return process.env.SIM_API_CLIENT_SECRET;
+  const dir = join(REPO_DIR, 'crates', 'graph-sim', 'src');
+  for (const file of readdirSync(dir, { recursive: true })) {
+    if (!String(file).endsWith('.rs')) continue;
+    const m = /SIM_API_CLIENT_SECRET\s*:\s*&str\s*=\s*"([^"]+)"/.exec(readFileSync(join(dir, String(file)), 'utf8'));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** A demo guest's API token (obo mode) from the simulator at `simUrl`, or undefined when it mints none. */
+export async function mintApiToken(simUrl, oid = randomUUID()) {
+  const r = await fetch(`${simUrl}/_sim/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tid: DEMO_TENANT, oid, guest: true, api: true }),
+  });
+  return r.ok ? (await r.json()).token : undefined;
+}
+
+/**
+ * The service's environment for AUTH_MODE=obo against the simulator's
+ * identity platform (its API app: audience from a sample token, issuer's
+ * login base, the secret); undefined when the simulator has none.
+ */
+export async function oboServiceEnv(simUrl) {
+  const sample = await mintApiToken(simUrl);
+  const secret = simApiClientSecret();
+  if (!sample || !secret) return undefined;
+  const claims = JSON.parse(Buffer.from(sample.split('.')[1], 'base64url').toString());
+  const audience = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+  return {
+    AUTH_MODE: 'obo',
+    ALLOWED_TENANTS: DEMO_TENANT,
+    API_AUDIENCE: audience,
+    OBO_CLIENT_ID: audience,
+    OBO_CLIENT_SECRET: secret,
+    // iss = {LOGIN_BASE_URL}/{tid}/v2.0
+    LOGIN_BASE_URL: claims.iss.replace(new RegExp(`/${claims.tid}/v2\\.0$`), ''),
+  };
 }

@@ -346,7 +346,7 @@ test('the service: a bad option or drive id is a ShareResolverError with no Grap
  * items with an absolute `@odata.nextLink` to itself (as the contract says the
  * service rewrites Graph's), `/drives/{d}/items/{i}`; logs every request.
  */
-async function fakeFolderService({ total = 5, nextLinkOrigin } = {}) {
+async function fakeFolderService({ total = 5, nextLinkOrigin, nextLinkPath } = {}) {
   const log = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -365,9 +365,13 @@ async function fakeFolderService({ total = 5, nextLinkOrigin } = {}) {
       const page = { value };
       if (skip + top < total) {
         const origin = nextLinkOrigin ?? `http://127.0.0.1:${server.address().port}`;
-        page['@odata.nextLink'] = `${origin}${url.pathname}?$top=${top}&$skiptoken=${skip + top}`;
+        page['@odata.nextLink'] = `${origin}${nextLinkPath ?? url.pathname}?$top=${top}&$skiptoken=${skip + top}`;
       }
       return json(200, page);
+    }
+    if (url.pathname.endsWith('/NOTJSON')) {
+      res.writeHead(200, { 'content-type': 'text/html', 'client-request-id': req.headers['client-request-id'] ?? '' });
+      return res.end('<html>a captive portal</html>');
     }
     if (url.pathname.startsWith('/v1/drives/')) return json(200, { id: decodeURIComponent(url.pathname.split('/')[5]), name: 'Sub folder', folder: { childCount: 3 } });
     return json(404, { type: '/problems/not_found', title: 'Not found', status: 404, code: 'not_found', detail: '', remediation: '', graph: [] }, 'application/problem+json');
@@ -416,7 +420,7 @@ test('listChildren follows @odata.nextLink through every page, with $top and $se
   }
 });
 
-test('a next link to another origin is not followed: the token stays with the service', async () => {
+test('a next link to another origin or route is not followed: the token stays with the service', async () => {
   const elsewhere = await fakeFolderService();
   const fake = await fakeFolderService({ total: 4, nextLinkOrigin: elsewhere.baseUrl });
   try {
@@ -429,6 +433,24 @@ test('a next link to another origin is not followed: the token stays with the se
     assert.match(e.title, /nextLink/);
     assert.deepEqual(seen, ['ITEM0', 'ITEM1'], 'the first page came through');
     assert.equal(elsewhere.log.length, 0, 'nothing was sent to the other origin');
+
+    // Nor one to another route of the same service.
+    const otherRoute = await fakeFolderService({ total: 4, nextLinkPath: '/v1/drives/b!other/items/ELSEWHERE/children' });
+    try {
+      const pages = createShareResolverClient({ baseUrl: otherRoute.baseUrl, getToken: async () => 'folder-token' }).listChildrenPages(DEMO_SHARE_URL, { pageSize: 2 });
+      assert.equal((await pages.next()).value.value.length, 2);
+      const wrong = await problem(pages.next());
+      assert.equal(wrong.code, 'unexpected_response');
+      assert.deepEqual(otherRoute.log.map((r) => r.path), [`/v1/shares/${uId(DEMO_SHARE_URL)}/driveItem/children`]);
+    } finally {
+      await otherRoute.close();
+    }
+
+    // A 2xx that is not JSON is not the service's answer.
+    const portal = await problem(createShareResolverClient({ baseUrl: fake.baseUrl, getToken: async () => 'folder-token' }).getItem({ driveId: 'b!d', itemId: 'NOTJSON' }));
+    assert.equal(portal.code, 'unexpected_response');
+    assert.equal(portal.status, 200);
+    assert.equal(portal.requests, 1);
 
     // A problem on a folder route is a ShareResolverError like any other.
     const refused = await problem(createShareResolverClient({ baseUrl: fake.baseUrl, getToken: async () => 'other' }).getItem({ driveId: 'b!d', itemId: 'I' }));

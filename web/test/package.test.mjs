@@ -61,7 +61,7 @@ test('npm pack publishes the build, its maps and sources, the README and the LIC
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: CLIENT_DIR, encoding: 'utf8' });
   const [packed] = JSON.parse(out);
   tarball = join(scratch, packed.filename);
-  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'react', 'retry', 'types'];
+  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'pending-paths', 'react', 'retry', 'types'];
   const expected = [
     'LICENSE',
     'README.md',
@@ -94,11 +94,14 @@ test('the packed tarball installs into a scratch project that type-checks and im
   writeFileSync(
     join(app, 'main.ts'),
     `import {
-  createShareResolverClient, ShareResolverError, resolveShare,
-  type DriveItem, type ErrorCode, type ProblemCode, type paths,
+  createShareResolverClient, ShareResolverError,
+  type BatchResponse, type DriveItem, type DriveItemCollection, type ErrorCode, type Permission, type ProblemCode,
+  type ShareResult, type paths,
 } from '@share-resolver/client';
 import { msalTokenProvider, type MsalInstance } from '@share-resolver/client/msal';
-import { ShareResolverProvider, useChildren, useResolveShare } from '@share-resolver/client/react';
+import {
+  ShareResolverProvider, useChildren, usePermission, usePreview, useResolveShare, useResolveShares,
+} from '@share-resolver/client/react';
 
 declare const msal: MsalInstance;
 const client = createShareResolverClient({
@@ -110,7 +113,10 @@ const client = createShareResolverClient({
 export async function open(link: string): Promise<string> {
   try {
     const item: DriveItem = await client.resolveShare(link, { select: ['id', 'name'] });
-    for await (const child of client.listChildren(item, { pageSize: 50 })) console.log(child.name, child.size);
+    for await (const page of client.listChildrenPages(item, { pageSize: 50 })) {
+      const children: DriveItemCollection = page;
+      for (const child of children.value) console.log(child.name.length, child.size, children['@odata.nextLink']);
+    }
     return item.webUrl ?? item.name;
   } catch (e) {
     if (e instanceof ShareResolverError) {
@@ -122,11 +128,29 @@ export async function open(link: string): Promise<string> {
     throw e;
   }
 }
+export async function page(links: string[]): Promise<string[]> {
+  const items: ShareResult<DriveItem>[] = await client.resolveShares(links, { expand: 'thumbnails' });
+  const permissions: ShareResult<Permission>[] = await client.getPermissions(links);
+  const raw: BatchResponse[] = await client.batch([{ id: '1', method: 'GET', url: '/shares/u!x/permission' }]);
+  // @ts-expect-error: Graph's batching has no PATCH here
+  await client.batch([{ id: '1', method: 'PATCH', url: '/shares/u!x/permission' }]);
+  const preview = await client.preview(links[0], { viewer: 'onedrive', chromeless: true });
+  // @ts-expect-error: not a preview option
+  await client.preview(links[0], { viewr: 'onedrive' });
+  return items.map((r, i) => {
+    const p = permissions[i];
+    const badge = p.ok && p.value.link?.preventsDownload ? 'no download' : '';
+    return r.ok
+      ? [r.value.name, r.value.thumbnails?.[0]?.medium?.url, r.value['@microsoft.graph.downloadUrl'], badge, preview.getUrl, raw[0].status].join(' ')
+      : r.error.code;
+  });
+}
+export const hooks = [usePermission, usePreview, useResolveShares] as const;
 const problem: ProblemCode = 'hydration_exhausted';
 // @ts-expect-error: the client's own codes are not the service's
 const notProblem: ProblemCode = 'network_error';
 type Resolve = paths['/v1/resolve']['post'];
-export const used = [problem, notProblem, resolveShare, ShareResolverProvider, useChildren, useResolveShare] as const;
+export const used = [problem, notProblem, ShareResolverProvider, useChildren, useResolveShare] as const;
 export type { Resolve };
 `,
   );
@@ -171,7 +195,8 @@ test('bundle size: core, React entry and MSAL adapter, min+gzip, within budget',
   console.log(`min+gzip bytes: ${JSON.stringify(sizes)}`);
   writeFileSync(join(REPO_DIR, '.tmp', 'client-size.json'), `${JSON.stringify(sizes, null, 2)}\n`);
   // Budgets with headroom; a jump past them is a dependency or a mistake.
-  assert.ok(sizes.core.gzip < 6000, `core ${sizes.core.gzip} B`);
+  // The core carries openapi-fetch (about 2.6 KB of it).
+  assert.ok(sizes.core.gzip < 7500, `core ${sizes.core.gzip} B`);
   assert.ok(sizes.react.gzip < 8000, `react ${sizes.react.gzip} B`);
   assert.ok(sizes.msal.gzip < 1500, `msal ${sizes.msal.gzip} B`);
 });

@@ -232,3 +232,36 @@ test('React: the real service lists a shared folder two at a time, one request p
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('React "shared with you": a cold guest\'s twenty links in two batches under strict mode, a preview in place, no Download where the link blocks it', async (t) => {
+  const batch = await fetch(`${stack.baseUrl}/v1/$batch`, { method: 'POST' });
+  if (batch.status === 404) return t.skip('the service has no POST /v1/$batch yet');
+  const registered = await fetch(`${stack.simUrl}/_sim/shared-with-you`, { method: 'POST' });
+  if (!registered.ok) return t.skip(`the simulator has no shared-with-you page (${registered.status})`);
+  const { links } = await registered.json();
+  const guest = await stack.user();
+  const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });
+  await context.addInitScript((token) => {
+    window.__SHARE_RESOLVER_TEST_AUTH__ = { account: { name: 'Ada Lovelace (guest)' }, getToken: async () => token };
+  }, guest.token);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  const requests = [];
+  page.on('request', (r) => r.url().startsWith(stack.baseUrl) && r.method() !== 'OPTIONS' && requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  const query = new URLSearchParams({ service: stack.baseUrl, links: links.map((l) => l.url).join(' ') });
+  await page.goto(`${origin}/example-react/shared.html?${query}`);
+  await page.waitForFunction(() => document.body.dataset.permissions === 'done');
+  assert.deepEqual(requests, ['POST /v1/$batch', 'POST /v1/$batch'], "one batch of driveItems, one of permissions, strict mode's double effects included");
+  const cards = await page.$$eval('#grid > li', (lis) => lis.map((li) => ({ state: li.dataset.state, download: Boolean(li.querySelector('a.download')) })));
+  assert.equal(cards.length, 20);
+  links.forEach((link, i) => assert.equal(cards[i].state, link.status === 200 ? 'ok' : 'failed', link.name));
+  const blocked = links.findIndex((l) => l.status === 200 && !l.folder && /download/.test(l.what));
+  assert.equal(cards[blocked].download, false);
+  await page.screenshot({ path: join(SHOTS, 'react-5-shared-with-you-grid.png'), fullPage: true });
+  const file = links.findIndex((l) => l.status === 200 && !l.folder);
+  await page.locator('#grid > li').nth(file).locator('.preview-button').click();
+  await page.waitForFunction(() => document.querySelector('#preview')?.dataset.state === 'shown');
+  assert.match(await page.getAttribute('#preview-frame iframe', 'src'), /^https:\/\/contoso\.sharepoint\.com\/_layouts\/15\//);
+  await page.screenshot({ path: join(SHOTS, 'react-6-shared-preview.png'), fullPage: true });
+  await context.close();
+});

@@ -1,9 +1,12 @@
 //! The simulator's own routes under `/_sim`, for out-of-process use (the
 //! standalone binary driven by other processes, e.g. the browser client's
 //! tests): health, the request log and a reset, and what the in-process API
-//! offers as methods: adding users, shares and folder items, queueing (and
-//! clearing) faults and token endpoint faults, and minting tokens, Graph's or
-//! the API's (the arguments are read in `admin_args`).
+//! offers as methods: adding users, shares (with their permission) and
+//! folder items, queueing (and clearing) faults and token endpoint faults,
+//! registering the demo guest's "shared with you" page, pointing previews
+//! at a hostile origin, and minting tokens, Graph's or
+//! the API's (the arguments are read in `admin_args`). A reset empties the
+//! log and drops faults, hydration and a hostile preview origin.
 
 use std::sync::Mutex;
 
@@ -11,8 +14,11 @@ use http::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::admin_args::{FaultArgs, ItemArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs};
+use super::admin_args::{
+    FaultArgs, ItemArgs, PreviewArgs, ShareArgs, TokenArgs, TokenFaultArgs, UserArgs,
+};
 use super::call::Call;
+use super::demo::{DEMO_GUEST_OID, DEMO_TENANT};
 use super::responses::{self, Body, Ids};
 use super::state::{State, lock};
 
@@ -34,6 +40,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             s.faults.clear();
             s.token_faults.clear();
             s.hydration.clear();
+            s.preview_origin = None;
             responses::json_response(200, &json!({"reset": true}), ids)
         }
         (&Method::POST, "/_sim/users") => with_args(call, |args: UserArgs| {
@@ -73,6 +80,20 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             let share = args.share();
             let answer = json!({"url": share.url, "sId": share.s_id()});
             lock(state).add_share(share);
+            Ok(answer)
+        }),
+        (&Method::POST, "/_sim/shared-with-you") => {
+            let links = lock(state).add_shared_with_you();
+            let answer = json!({
+                "tid": DEMO_TENANT,
+                "oid": DEMO_GUEST_OID,
+                "links": links,
+            });
+            responses::json_response(200, &answer, ids)
+        }
+        (&Method::POST, "/_sim/preview") => with_args(call, |args: PreviewArgs| {
+            let answer = json!({"getUrlOrigin": args.get_url_origin});
+            lock(state).preview_origin = args.get_url_origin;
             Ok(answer)
         }),
         (&Method::POST, "/_sim/items") => with_args(call, |args: ItemArgs| {

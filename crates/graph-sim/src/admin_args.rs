@@ -3,12 +3,13 @@
 //! client's tests). Read strictly: an unknown field or value is a `400`, so a
 //! typo in a test fails loudly instead of being silently ignored.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::faults::{Fault, FaultAction, FaultTarget, TokenFault};
+use super::permission::{LinkScope, LinkType, SimPermission};
 use super::scenario::{Access, Behaviour, SimItem, SimShare, SimUser};
 use super::token::{ApiTokenBuilder, TokenBuilder};
 
@@ -82,6 +83,7 @@ pub(crate) struct FaultArgs {
 enum TargetName {
     Shares,
     Warmup,
+    Batch,
     Keys,
     #[default]
     Any,
@@ -100,6 +102,7 @@ impl FaultArgs {
         let target = match self.target {
             TargetName::Shares => FaultTarget::Shares,
             TargetName::Warmup => FaultTarget::Warmup,
+            TargetName::Batch => FaultTarget::Batch,
             TargetName::Keys => FaultTarget::Keys,
             TargetName::Any => FaultTarget::Any,
         };
@@ -298,15 +301,63 @@ pub(crate) struct ShareArgs {
     drive_item: Value,
     /// Only these `oid`s may open it; everyone when absent.
     only_for: Option<Vec<String>>,
+    /// The link's permission; a view link for specific people when absent.
+    permission: Option<PermissionArgs>,
+}
+
+/// A share's `permission`: `{"type": "view"|"edit"|"embed", "scope":
+/// "anonymous"|"organization"|"users", "preventsDownload", "expiresIn"
+/// (seconds from now; negative: already expired), "hasPassword"}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PermissionArgs {
+    #[serde(default, rename = "type")]
+    link_type: LinkType,
+    #[serde(default)]
+    scope: LinkScope,
+    #[serde(default)]
+    prevents_download: bool,
+    expires_in: Option<i64>,
+    #[serde(default)]
+    has_password: bool,
+}
+
+impl PermissionArgs {
+    fn permission(self) -> SimPermission {
+        let now = SystemTime::now();
+        let expires_at = self.expires_in.map(|secs| {
+            let by = Duration::from_secs(secs.unsigned_abs());
+            if secs < 0 { now - by } else { now + by }
+        });
+        SimPermission {
+            link_type: self.link_type,
+            scope: self.scope,
+            prevents_download: self.prevents_download,
+            expires_at,
+            has_password: self.has_password,
+        }
+    }
 }
 
 impl ShareArgs {
     pub(crate) fn share(self) -> SimShare {
         SimShare {
             allowed: self.only_for.map_or(Access::Everyone, Access::Only),
+            permission: self
+                .permission
+                .map(PermissionArgs::permission)
+                .unwrap_or_default(),
             ..SimShare::new(&self.url, self.drive_item)
         }
     }
+}
+
+/// `POST /_sim/preview`: `{"getUrlOrigin": "https://attacker.example"}`
+/// points every preview there; `null` restores the items' hosts.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PreviewArgs {
+    pub(crate) get_url_origin: Option<String>,
 }
 
 /// `POST /_sim/items`: `{"driveId", "parentId", "item"}` (the item's
@@ -370,6 +421,13 @@ mod tests {
         assert_eq!(
             fault(r#"{"action":"drop","target":"warmup"}"#),
             Ok(Fault::warmup(FaultAction::DropConnection))
+        );
+        assert_eq!(
+            fault(r#"{"target":"batch","status":429,"retryAfter":"7"}"#),
+            Ok(Fault::batch(FaultAction::Status {
+                status: 429,
+                retry_after: Some("7".into())
+            }))
         );
         assert_eq!(
             fault(r#"{"target":"keys","status":503}"#),

@@ -2,6 +2,7 @@
 //! `routes` and `admin` alike.
 
 use http::Method;
+use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use super::record::RequestKind;
@@ -26,4 +27,12 @@ pub(crate) struct Call<'a> {
     pub token: Option<&'a str>,
     pub claims: Option<&'a Map<String, Value>>,
     pub ids: &'a Ids,
+}
+
+/// A raw path segment, percent-decoded (`None` when not UTF-8).
+pub(crate) fn decode_segment(segment: &str) -> Option<String> {
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }

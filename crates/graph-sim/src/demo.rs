@@ -34,8 +34,9 @@ pub const DEMO_FOLDER_ID: &str = "01FOLDERPROJECTFILES00000000000000";
 pub const DEMO_PRIVATE_SHARE_URL: &str =
     "https://contoso.sharepoint.com/:b:/s/Marketing/EPrivateOnlyForMember000?e=q1";
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl Scenario {
     /// Contoso: [`DEMO_GUEST_OID`] (cold guest), [`DEMO_MEMBER_OID`], the
@@ -195,18 +196,19 @@ fn demo_folder() -> Vec<SimItem> {
         .collect()
 }
 
-struct DemoItem {
-    id: &'static str,
-    name: &'static str,
-    site: &'static str,
-    size: u64,
-    mime: &'static str,
+/// A file of a demo site's document library.
+pub(crate) struct DemoItem<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) site: &'a str,
+    pub(crate) size: u64,
+    pub(crate) mime: &'a str,
 }
 
-impl DemoItem {
+impl DemoItem<'_> {
     /// A SharePoint file driveItem: `"{GUID},1"` eTag (upper case), `"c:{guid},1"`
     /// cTag (lower case), `b!` drive id, composite site id, download URL.
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let guid = guid_from(self.id).to_uppercase();
         let lower = guid.to_lowercase();
         let site_url = format!("https://{DEMO_HOST}/{}", self.site);
@@ -249,7 +251,7 @@ impl DemoItem {
 }
 
 /// A 64-character drive id body, one per site (`b!` + base64url, as real ones).
-fn drive_suffix(site: &str) -> String {
+pub(crate) fn drive_suffix(site: &str) -> String {
     use base64::Engine;
     let seed = format!("{}{}", guid_from(site), guid_from(&format!("drive:{site}")));
     let bytes: Vec<u8> = seed.bytes().filter(u8::is_ascii_hexdigit).collect();

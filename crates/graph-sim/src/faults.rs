@@ -15,12 +15,17 @@ pub enum FaultTarget {
     Shares,
     /// The three warm-up calls.
     Warmup,
+    /// A `$batch` round trip itself (a whole-batch 429, outage, drop or
+    /// delay); its inner requests take the other targets' faults.
+    Batch,
     /// The identity platform's key set and OpenID configuration (the
     /// service's start-up fetch and its refresh on an unknown `kid`).
     Keys,
     /// Every Graph and SharePoint REST request (the simulator's own `/_sim`
     /// routes and the identity platform's excepted: the token endpoint has
-    /// its own faults, [`TokenFault`]).
+    /// its own faults, [`TokenFault`]). A `$batch` round trip is one, and
+    /// so is each request inside it: the round trip, arriving first,
+    /// takes the fault before its requests do.
     Any,
 }
 
@@ -29,10 +34,11 @@ impl FaultTarget {
         match self {
             Self::Shares => kind.is_resolution(),
             Self::Warmup => kind.is_warmup(),
+            Self::Batch => kind == RequestKind::Batch,
             Self::Keys => matches!(kind, RequestKind::Keys | RequestKind::OpenIdConfiguration),
             // Admin calls are the harness talking to the simulator, not Graph
             // traffic: a fault must not be spent on them.
-            Self::Any => kind != RequestKind::Admin && !kind.is_identity(),
+            Self::Any => kind.is_graph(),
         }
     }
 }
@@ -77,6 +83,14 @@ impl Fault {
     pub fn warmup(action: FaultAction) -> Self {
         Self {
             target: FaultTarget::Warmup,
+            ..Self::shares(action)
+        }
+    }
+
+    /// Applies once to the next `$batch` round trip (the whole batch).
+    pub fn batch(action: FaultAction) -> Self {
+        Self {
+            target: FaultTarget::Batch,
             ..Self::shares(action)
         }
     }
@@ -209,6 +223,18 @@ mod tests {
         assert_eq!(q.take(RequestKind::WarmupRoot), Some(status(503)));
         assert_eq!(q.take(RequestKind::WarmupGroupDrive), Some(status(503)));
         assert_eq!(q.take(RequestKind::WarmupSiteByPath), None);
+    }
+
+    #[test]
+    fn a_batch_fault_hits_the_round_trip_and_a_shares_fault_its_requests() {
+        let mut q = FaultQueue::default();
+        q.push(Fault::shares(status(401)));
+        q.push(Fault::batch(status(429)));
+        assert_eq!(q.take(RequestKind::Batch), Some(status(429)));
+        assert_eq!(q.take(RequestKind::Batch), None);
+        assert_eq!(q.take(RequestKind::Shares), Some(status(401)));
+        q.push(Fault::any(status(503)));
+        assert_eq!(q.take(RequestKind::Batch), Some(status(503)));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Folders: an item and its children under `/shares/{id}/driveItem` and
 //! `/drives/{driveId}/items/{itemId}`, with the query options a browsing
-//! client sends (`$select`, `$expand=children`, `$top`, `$orderby`,
-//! `$skiptoken`) and absolute `@odata.nextLink`s, as Graph pages
-//! (GRAPH-FACTS section 8).
+//! client sends (`$select`, `$expand=children` and `thumbnails`, `$top`,
+//! `$orderby`, `$skiptoken`) and absolute `@odata.nextLink`s, as Graph
+//! pages (GRAPH-FACTS section 8). Stored items are answered with the
+//! simulator's root in place of [`media::SIM_ROOT_PLACEHOLDER`].
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,6 +11,8 @@ use http::Response;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 
+use super::call::decode_segment;
+use super::media;
 use super::responses::{self, Body, Ids};
 use super::state::{ItemKey, State};
 
@@ -21,6 +24,7 @@ const DEFAULT_PAGE: usize = 200;
 struct Options {
     select: Option<Vec<String>>,
     expand_children: bool,
+    expand_thumbnails: bool,
     top: Option<usize>,
     skip: usize,
     order_by: Option<(String, bool)>,
@@ -35,13 +39,17 @@ fn options(query: Option<&str>) -> Result<Options, String> {
                 options.select = Some(value.split(',').map(|f| f.trim().to_owned()).collect());
             }
             "$expand" => {
-                let what = value.split('(').next().unwrap_or_default().trim();
-                if what != "children" {
-                    return Err(format!(
-                        "Parsing OData Select and Expand failed: Could not find a property named '{what}'."
-                    ));
+                for expanded in top_level(&value) {
+                    match expanded.split('(').next().unwrap_or_default().trim() {
+                        "children" => options.expand_children = true,
+                        "thumbnails" => options.expand_thumbnails = true,
+                        what => {
+                            return Err(format!(
+                                "Parsing OData Select and Expand failed: Could not find a property named '{what}'."
+                            ));
+                        }
+                    }
                 }
-                options.expand_children = true;
             }
             "$top" => match value.parse::<usize>() {
                 Ok(n) if (1..=999).contains(&n) => options.top = Some(n),
@@ -68,6 +76,47 @@ fn options(query: Option<&str>) -> Result<Options, String> {
         }
     }
     Ok(options)
+}
+
+/// The comma-separated parts of `value` outside parentheses
+/// (`children($select=id),thumbnails` is two).
+fn top_level(value: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (at, c) in value.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&value[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&value[start..]);
+    parts
+}
+
+/// `stored` as answered: `$select`ed, the simulator's root in place of
+/// the placeholder, and its thumbnail sets when asked for (none without a
+/// key to serve them by).
+fn answered(
+    s: &State,
+    key: Option<&ItemKey>,
+    stored: &Value,
+    select: Option<&[String]>,
+    thumbnails: bool,
+) -> Value {
+    let mut item = project(stored, select);
+    media::resolve_root(&mut item, s.root_url());
+    if thumbnails && let Value::Object(fields) = &mut item {
+        let sets = key.map_or_else(
+            || json!([]),
+            |key| media::thumbnail_sets(s.root_url(), key, stored),
+        );
+        fields.insert("thumbnails".to_owned(), sets);
+    }
+    item
 }
 
 /// `name=value` pairs, decoded (`+` is a space).
@@ -150,13 +199,33 @@ pub(crate) fn item(
         Ok(options) => options,
         Err(message) => return responses::error(400, "invalidRequest", &message, ids),
     };
-    let mut item = project(stored, options.select.as_deref());
+    let mut item = answered(
+        s,
+        key,
+        stored,
+        options.select.as_deref(),
+        options.expand_thumbnails,
+    );
     if options.expand_children
         && let (Some(key), Value::Object(fields)) = (key, &mut item)
     {
-        fields.insert("children".to_owned(), json!(children(s, key, None)));
+        let children: Vec<Value> = children(s, key, None)
+            .into_iter()
+            .map(|child| answered(s, None, &child, None, false))
+            .collect();
+        fields.insert("children".to_owned(), json!(children));
     }
     responses::json_response(200, &item, ids)
+}
+
+/// `body` with only the `$select`ed properties (no other option applies).
+pub(crate) fn selected(body: &Value, query: Option<&str>, ids: &Ids) -> Response<Body> {
+    match options(query) {
+        Ok(options) => {
+            responses::json_response(200, &project(body, options.select.as_deref()), ids)
+        }
+        Err(message) => responses::error(400, "invalidRequest", &message, ids),
+    }
 }
 
 /// A page of `key`'s children, with an absolute next link to the same
@@ -179,7 +248,18 @@ pub(crate) fn listing(
         .iter()
         .skip(options.skip)
         .take(size)
-        .map(|child| project(child, options.select.as_deref()))
+        .map(|child| {
+            let child_key = key
+                .zip(child["id"].as_str())
+                .map(|(k, id)| (k.0.clone(), id.to_owned()));
+            answered(
+                s,
+                child_key.as_ref(),
+                child,
+                options.select.as_deref(),
+                options.expand_thumbnails,
+            )
+        })
         .collect();
     let mut body = json!({
         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(driveItem)",
@@ -214,14 +294,8 @@ pub(crate) fn listing(
 /// `/v1.0/drives/{driveId}/items/{itemId}[/children]`: the ids, decoded.
 pub(crate) fn drive_key(path: &str) -> Option<ItemKey> {
     let mut segments = path.split('/').skip(3);
-    let decode = |s: &str| {
-        percent_decode_str(s)
-            .decode_utf8()
-            .ok()
-            .map(|s| s.into_owned())
-    };
-    let drive = decode(segments.next()?)?;
-    let item = decode(segments.nth(1)?)?;
+    let drive = decode_segment(segments.next()?)?;
+    let item = decode_segment(segments.nth(1)?)?;
     Some((drive, item))
 }
 
@@ -244,6 +318,10 @@ mod tests {
         assert_eq!(read.top, Some(2));
         assert_eq!(read.order_by, Some(("name".to_owned(), true)));
         assert!(read.expand_children);
+        assert!(!read.expand_thumbnails);
+        let both = options(Some("$expand=children($select=id,name),thumbnails")).unwrap();
+        assert!(both.expand_children && both.expand_thumbnails);
+        assert_eq!(top_level("a(b,c),d"), ["a(b,c)", "d"]);
         assert_eq!(
             options(Some(&format!("$skiptoken={}", skip_token(4))))
                 .unwrap()
@@ -255,6 +333,7 @@ mod tests {
             "$top=1000",
             "$skiptoken=abc",
             "$expand=thumbnail",
+            "$expand=children,thumbnail",
             "$filter=x",
             "$orderby=id",
         ] {

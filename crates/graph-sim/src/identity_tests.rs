@@ -9,6 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value, json};
 
 use super::obo::JWT_BEARER;
+use super::test_support::{Sim, sim};
 use super::token::{ApiTokenBuilder, TokenBuilder, claims_of, epoch_now};
 use super::*;
 
@@ -16,27 +17,6 @@ const SP_HOST: &str = "contoso.sharepoint.com";
 const GRAPH_DEFAULT: &str = "https://graph.microsoft.com/.default";
 const SP_DEFAULT: &str = "https://contoso.sharepoint.com/.default";
 const SP_CURRENT_USER: &str = "/_sp/contoso.sharepoint.com/_api/web/currentuser";
-
-struct Sim {
-    sim: GraphSimulator,
-    client: reqwest::Client,
-}
-
-impl std::ops::Deref for Sim {
-    type Target = GraphSimulator;
-    fn deref(&self) -> &GraphSimulator {
-        &self.sim
-    }
-}
-
-async fn sim() -> Sim {
-    Sim {
-        sim: GraphSimulator::start(Scenario::demo())
-            .await
-            .expect("simulator starts"),
-        client: reqwest::Client::new(),
-    }
-}
 
 fn fresh() -> (String, String) {
     (

@@ -9,11 +9,21 @@
 //! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
+//!
+//! Graph's side: `/shares/{id}/driveItem[/children]`, `/shares/{id}/permission`,
+//! the `preview` action on shares and items, `/drives/{d}/items/{i}[/children]`
+//! (`$expand=thumbnails` included), the warm-up calls, and `POST /$batch`
+//! (up to 20 of those in one round trip, answered out of order; the log
+//! keeps round trips and the requests inside them apart:
+//! [`GraphSimulator::round_trips`], [`GraphSimulator::inner_requests`]).
+//! Thumbnails and `downloadUrl`s are served at `/_media/…` with no token.
+//! [`Scenario::shared_with_you`] is a guest's page of twenty links.
 
 mod aad;
 mod admin;
 mod admin_args;
 mod auth;
+mod batch;
 mod call;
 mod demo;
 mod faults;
@@ -21,12 +31,16 @@ mod folders;
 mod hydration;
 mod jwt;
 mod login;
+mod media;
 mod obo;
+mod permission;
+mod preview;
 mod record;
 mod responses;
 mod routes;
 mod scenario;
 mod server;
+mod shared_with_you;
 mod sharepoint;
 mod shares;
 mod sites;
@@ -36,7 +50,7 @@ mod warmup_calls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -46,11 +60,14 @@ pub use demo::{
     demo_guest_token,
 };
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
-pub use record::{RecordedRequest, RequestKind};
+pub use media::{SIM_ROOT_PLACEHOLDER, sim_download_url};
+pub use permission::{LinkScope, LinkType, SimPermission};
+pub use record::{BatchPart, RecordedRequest, RequestKind};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
     SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
 };
+pub use shared_with_you::{SharedLink, shared_with_you_links};
 
 use state::{State, lock};
 
@@ -135,9 +152,48 @@ impl GraphSimulator {
     }
 
     /// Every request received, in arrival order. A request still being
-    /// answered, or whose connection was dropped, shows status 0.
+    /// answered, or whose connection was dropped, shows status 0. The
+    /// requests inside a `$batch` are listed too, each as the call it is
+    /// (after the batch's own entry, with [`RecordedRequest::batch`] set),
+    /// so counting by kind or path counts them as calls.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state().requests(None)
+    }
+
+    /// The Graph and SharePoint REST round trips: every request that came
+    /// over HTTP (a `$batch` counts once), without the simulator's own
+    /// routes and the identity platform's.
+    pub fn round_trips(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.is_inner() && r.kind.is_graph())
+            .collect()
+    }
+
+    /// How many `$batch` round trips came.
+    pub fn batch_round_trips(&self) -> usize {
+        self.calls_of(RequestKind::Batch)
+    }
+
+    /// The requests that came inside a `$batch`, in the order they ran.
+    pub fn inner_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(RecordedRequest::is_inner)
+            .collect()
+    }
+
+    /// How many calls of `kind` came, alone or inside a `$batch`.
+    pub fn calls_of(&self, kind: RequestKind) -> usize {
+        self.requests().iter().filter(|r| r.kind == kind).count()
+    }
+
+    /// Returns once `n` requests have arrived since the simulator started
+    /// (clearing the log does not reset the count): a test waits on this
+    /// instead of polling the log.
+    pub async fn until_arrived(&self, n: u64) {
+        let mut arrivals = self.state().arrivals();
+        let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
     }
 
     /// Empties the request log.
@@ -158,6 +214,13 @@ impl GraphSimulator {
         self.state().latency = latency;
     }
 
+    /// Points every preview `getUrl` at `origin` (e.g.
+    /// `https://attacker.example`) instead of the item's SharePoint host: a
+    /// hostile answer a page must refuse to frame. `None` restores it.
+    pub fn set_preview_origin(&self, origin: Option<&str>) {
+        self.state().preview_origin = origin.map(str::to_owned);
+    }
+
     /// Adds a user, replacing any with the same `(tid, oid)`.
     pub fn add_user(&self, user: SimUser) {
         self.state().add_user(user);
@@ -168,6 +231,12 @@ impl GraphSimulator {
         self.state().add_share(share);
     }
 
+    /// Registers the demo guest's "shared with you" page (the twenty links
+    /// of [`Scenario::shared_with_you`]) and lists its links.
+    pub fn add_shared_with_you(&self) -> Vec<SharedLink> {
+        self.state().add_shared_with_you()
+    }
+
     /// Adds an item to a drive (a folder's child, listed last), replacing
     /// any with the same drive and id.
     pub fn add_item(&self, item: SimItem) {
@@ -176,9 +245,18 @@ impl GraphSimulator {
 
     /// Marks a user hydrated from now on, with no lag (for its lifetime).
     pub fn hydrate(&self, tid: &str, oid: &str) {
-        self.state()
+        let mut state = self.state();
+        let now = state.now();
+        state
             .hydration
-            .hydrate(&(tid.to_owned(), oid.to_owned()), Instant::now());
+            .hydrate(&(tid.to_owned(), oid.to_owned()), now);
+    }
+
+    /// Moves the simulator's clock forward by `by`, as if that much time had
+    /// passed for hydration (lags run out, lifetimes end): a test advances
+    /// it instead of sleeping.
+    pub fn advance(&self, by: Duration) {
+        self.state().advance(by);
     }
 
     /// Makes a user cold again.
@@ -191,8 +269,8 @@ impl GraphSimulator {
     /// Whether `/shares` would let this user through now (members always;
     /// a `NeverHydrates` guest never).
     pub fn is_hydrated(&self, tid: &str, oid: &str) -> bool {
-        self.state()
-            .is_hydrated(&(tid.to_owned(), oid.to_owned()), Instant::now())
+        let state = self.state();
+        state.is_hydrated(&(tid.to_owned(), oid.to_owned()), state.now())
     }
 
     /// Stops accepting connections; open ones finish their in-flight
@@ -203,6 +281,16 @@ impl GraphSimulator {
 }
 
 #[cfg(test)]
+mod batch_tests;
+#[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod media_tests;
+#[cfg(test)]
+mod permission_preview_tests;
+#[cfg(test)]
+mod shared_with_you_tests;
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,15 @@ pub enum RequestKind {
     DriveItem,
     /// `GET /v1.0/drives/{driveId}/items/{itemId}/children`.
     DriveItemChildren,
+    /// `GET /v1.0/shares/{shareId}/permission`: the link's permission.
+    SharesPermission,
+    /// `POST /v1.0/shares/{shareId}/driveItem/preview`.
+    SharesPreview,
+    /// `POST /v1.0/drives/{driveId}/items/{itemId}/preview`.
+    DriveItemPreview,
+    /// `POST /v1.0/$batch`: one round trip carrying up to 20 requests, each
+    /// logged as a request of its own kind too (see [`RecordedRequest::batch`]).
+    Batch,
     /// `GET /v1.0/sites/{host}:/{sites|teams}/{name}`.
     WarmupSiteByPath,
     /// `GET /v1.0/sites/root`.
@@ -30,6 +39,12 @@ pub enum RequestKind {
     Token,
     /// The simulator's own `/_sim/…` routes.
     Admin,
+    /// A thumbnail image, `GET /_media/thumbnails/{driveId}/{itemId}/{size}`:
+    /// SharePoint's pre-authenticated URL, no token.
+    Thumbnail,
+    /// A file's bytes, `GET /_media/download/{driveId}/{itemId}` (an item's
+    /// `@microsoft.graph.downloadUrl`), no token.
+    Download,
     /// Anything else (the service should never send these).
     Other,
 }
@@ -45,6 +60,12 @@ impl RequestKind {
         if sharepoint_host(path).is_some() {
             return Self::WarmupSharePointCurrentUser;
         }
+        if path.starts_with("/_media/thumbnails/") {
+            return Self::Thumbnail;
+        }
+        if path.starts_with("/_media/download/") {
+            return Self::Download;
+        }
         if let Some(kind) = Self::identity(path) {
             return kind;
         }
@@ -53,8 +74,17 @@ impl RequestKind {
         };
         let segments: Vec<&str> = rest.split('/').collect();
         match segments.as_slice() {
+            // Graph decodes a segment, so `%24batch` is `$batch` too.
+            ["$batch" | "%24batch"] => Self::Batch,
             ["shares", id, "driveItem"] if !id.is_empty() => Self::Shares,
             ["shares", id, "driveItem", "children"] if !id.is_empty() => Self::SharesChildren,
+            ["shares", id, "permission"] if !id.is_empty() => Self::SharesPermission,
+            ["shares", id, "driveItem", "preview"] if !id.is_empty() => Self::SharesPreview,
+            ["drives", drive, "items", item, "preview"]
+                if !drive.is_empty() && !item.is_empty() =>
+            {
+                Self::DriveItemPreview
+            }
             ["drives", drive, "items", item] if !drive.is_empty() && !item.is_empty() => {
                 Self::DriveItem
             }
@@ -94,11 +124,49 @@ impl RequestKind {
     }
 
     /// A call subject to the guest hydration anomaly, which the service
-    /// makes (and retries) for its routes: `/shares/…` and `/drives/…`.
+    /// makes (and retries) for its routes: `/shares/…` and `/drives/…`,
+    /// their children, the link's permission and the preview action.
     pub fn is_resolution(self) -> bool {
         matches!(
             self,
-            Self::Shares | Self::SharesChildren | Self::DriveItem | Self::DriveItemChildren
+            Self::Shares
+                | Self::SharesChildren
+                | Self::DriveItem
+                | Self::DriveItemChildren
+                | Self::SharesPermission
+                | Self::SharesPreview
+                | Self::DriveItemPreview
+        )
+    }
+
+    /// The method Graph answers on this route: `POST` for the actions
+    /// (`preview`, `$batch`), `GET` for everything else.
+    pub(crate) fn method(self) -> http::Method {
+        match self {
+            Self::SharesPreview | Self::DriveItemPreview | Self::Batch | Self::Token => {
+                http::Method::POST
+            }
+            _ => http::Method::GET,
+        }
+    }
+
+    /// A Graph or SharePoint REST call: not the simulator's own routes,
+    /// the identity platform's, nor a thumbnail or download.
+    pub fn is_graph(self) -> bool {
+        !matches!(self, Self::Admin | Self::Thumbnail | Self::Download) && !self.is_identity()
+    }
+
+    /// A thumbnail or download: what a page loads with no token.
+    pub fn is_media(self) -> bool {
+        matches!(self, Self::Thumbnail | Self::Download)
+    }
+
+    /// Whether the simulator reads its body: admin calls, token requests
+    /// and Graph's `POST`s.
+    pub(crate) fn has_body(self) -> bool {
+        matches!(
+            self,
+            Self::Admin | Self::Token | Self::Batch | Self::SharesPreview | Self::DriveItemPreview
         )
     }
 
@@ -121,9 +189,25 @@ pub(crate) fn sharepoint_host(path: &str) -> Option<&str> {
     (tail == "_api/web/currentuser" && !host.is_empty()).then_some(host)
 }
 
-/// One request as the simulator saw it.
+/// Where a request inside a `$batch` came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchPart {
+    /// The [`RecordedRequest::seq`] of the `$batch` round trip that carried it.
+    pub round_trip: u64,
+    /// Its `id` in the batch.
+    pub id: String,
+}
+
+/// One request as the simulator saw it: an HTTP request, or one request
+/// inside a `$batch` (logged right after its batch's entry, with
+/// [`RecordedRequest::batch`] set). Inner requests are logged as the calls
+/// they are (kind, path, user, status), so counts by kind or path include
+/// them; a `$batch` entry is the round trip that carried them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordedRequest {
+    /// Arrival number, unique for the simulator's lifetime (a log clear
+    /// does not reuse numbers).
+    pub seq: u64,
     /// `GET`, `POST`, …
     pub method: String,
     /// The raw path as received (percent-encoded, no query), with `/v1.0`.
@@ -149,6 +233,17 @@ pub struct RecordedRequest {
     pub status: u16,
     /// What the path was.
     pub kind: RequestKind,
+    /// `Some` for a request that came inside a `$batch`: no round trip of
+    /// its own, the batch's `Authorization`, its own `Prefer` and
+    /// `client-request-id` headers.
+    pub batch: Option<BatchPart>,
+}
+
+impl RecordedRequest {
+    /// Whether it came inside a `$batch` rather than as a round trip.
+    pub fn is_inner(&self) -> bool {
+        self.batch.is_some()
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +262,12 @@ mod tests {
             ("/v1.0/drives/b!x/items/01A/children", DriveItemChildren),
             ("/v1.0/drives/b!x/items//children", Other),
             ("/v1.0/drives/b!x/items/01A/content", Other),
+            ("/v1.0/shares/u!a/permission", SharesPermission),
+            ("/v1.0/shares//permission", Other),
+            ("/v1.0/shares/u!a/driveItem/permission", Other),
+            ("/v1.0/shares/u!a/driveItem/preview", SharesPreview),
+            ("/v1.0/drives/b!x/items/01A/preview", DriveItemPreview),
+            ("/v1.0/drives/b!x/items//preview", Other),
             ("/v1.0/sites/root", WarmupRoot),
             ("/v1.0/sites/root/drive", Other),
             ("/v1.0/groups/0a1b/drive", WarmupGroupDrive),
@@ -194,7 +295,14 @@ mod tests {
             ("/_sp/contoso.sharepoint.com/_api/web/lists", Other),
             ("/_sp//_api/web/currentuser", Other),
             ("/beta/sites/root", Other),
+            ("/v1.0/$batch", Batch),
+            ("/v1.0/%24batch", Batch),
+            ("/v1.0/$batch/x", Other),
+            ("/beta/$batch", Other),
             ("/_sim/requests", Admin),
+            ("/_media/thumbnails/b!x/01A/small", Thumbnail),
+            ("/_media/download/b!x/01A", Download),
+            ("/_media/other", Other),
             ("/_simulator", Other),
             ("/5f1c2f7a/discovery/v2.0/keys", Keys),
             ("//discovery/v2.0/keys", Other),

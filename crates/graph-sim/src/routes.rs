@@ -2,16 +2,15 @@
 //! routes the token checks, the caller's behaviour, and the route itself.
 
 use std::sync::Mutex;
-use std::time::Instant;
 
-use http::{Method, Response};
+use http::Response;
 
 use super::call::Call;
 use super::record::{self, RequestKind};
 use super::responses::{self, Body};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, login, sharepoint, shares, warmup_calls};
+use super::{admin, auth, login, media, sharepoint, shares, warmup_calls};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
@@ -20,6 +19,9 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind.is_identity() {
         return login::answer(state, call);
     }
+    if call.kind.is_media() {
+        return media::answer(&lock(state), call.path, call.ids);
+    }
     if let Some(host) = record::sharepoint_host(call.path) {
         return sharepoint::answer(&mut lock(state), host, call.token, call.claims, call.ids);
     }
@@ -27,7 +29,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.path != "/v1.0" && !call.path.starts_with("/v1.0/") {
         return responses::error(400, "BadRequest", "Invalid version.", ids);
     }
-    if call.method != Method::GET {
+    if *call.method != call.kind.method() {
         return responses::error(
             405,
             "BadRequest",
@@ -58,10 +60,13 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
         }
         _ => {}
     }
-    let now = Instant::now();
+    let now = s.now();
     match call.kind {
-        RequestKind::Shares | RequestKind::SharesChildren => shares::answer(&s, &user, call, now),
-        RequestKind::DriveItem | RequestKind::DriveItemChildren => {
+        RequestKind::Shares
+        | RequestKind::SharesChildren
+        | RequestKind::SharesPermission
+        | RequestKind::SharesPreview => shares::answer(&s, &user, call, now),
+        RequestKind::DriveItem | RequestKind::DriveItemChildren | RequestKind::DriveItemPreview => {
             shares::answer_drives(&s, &user, call, now)
         }
         kind if kind.is_warmup() => {

@@ -8,6 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::permission::SimPermission;
+
 /// The client id of the service's API app registration in the simulated
 /// tenant: the `aud` of API tokens, the `client_id` of the OBO exchange.
 pub const SIM_API_CLIENT_ID: &str = "6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718";
@@ -98,6 +100,9 @@ pub struct SimShare {
     /// Answered verbatim on success.
     pub drive_item: Value,
     pub allowed: Access,
+    /// What `/shares/{id}/permission` says of the link; an expired one
+    /// answers 404 everywhere.
+    pub permission: SimPermission,
 }
 
 impl SimShare {
@@ -107,7 +112,14 @@ impl SimShare {
             url: url.to_owned(),
             drive_item,
             allowed: Access::Everyone,
+            permission: SimPermission::default(),
         }
+    }
+
+    /// The same share, with this permission (an edit link, blocked
+    /// downloads, an expiry…).
+    pub fn with_permission(self, permission: SimPermission) -> Self {
+        Self { permission, ..self }
     }
 
     /// The same share, restricted to these `oid`s.
@@ -194,6 +206,10 @@ pub struct Scenario {
     pub api_client_secret: String,
     /// The scope it exposes ([`SIM_API_SCOPE`] by default).
     pub api_scope: String,
+    /// When set (e.g. `https://attacker.example`), every preview's
+    /// `getUrl` points there instead of the item's SharePoint host: a
+    /// hostile answer a page must refuse to frame.
+    pub preview_origin: Option<String>,
 }
 
 impl Default for Scenario {
@@ -212,6 +228,7 @@ impl Default for Scenario {
             api_client_id: SIM_API_CLIENT_ID.to_owned(),
             api_client_secret: SIM_API_CLIENT_SECRET.to_owned(),
             api_scope: SIM_API_SCOPE.to_owned(),
+            preview_origin: None,
         }
     }
 }

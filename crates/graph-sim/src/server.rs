@@ -17,6 +17,7 @@ use tokio::sync::{Notify, watch};
 
 use super::aad;
 use super::auth;
+use super::batch;
 use super::call::Call;
 use super::faults::{FaultAction, TokenFault};
 use super::obo;
@@ -94,11 +95,11 @@ fn header_str<'a>(request: &'a Parts, name: &str) -> Option<&'a str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The body of an admin call (its JSON arguments) or a token request (its
-/// form); Graph calls are all `GET`s, so theirs is never read. `None` when
-/// it is too large or broken.
+/// The body of an admin call (its JSON arguments), a token request (its
+/// form) or a Graph `POST` (a `$batch`); other Graph calls are `GET`s, so
+/// theirs is never read. `None` when it is too large or broken.
 async fn request_body(kind: RequestKind, body: Incoming) -> Option<Bytes> {
-    if kind != RequestKind::Admin && kind != RequestKind::Token {
+    if !kind.has_body() {
         return Some(Bytes::new());
     }
     let collected = Limited::new(body, MAX_ADMIN_BODY).collect().await.ok()?;
@@ -120,6 +121,7 @@ async fn handle(
     let ids = Ids::new(client_request_id);
 
     let record = RecordedRequest {
+        seq: 0,
         method: request.method.to_string(),
         path: path.to_owned(),
         query: request.uri.query().map(str::to_owned),
@@ -138,12 +140,14 @@ async fn handle(
         prefer: header_str(&request, "prefer").map(str::to_owned),
         status: 0,
         kind,
+        batch: None,
     };
     let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
         let seq = s.log(record);
-        if kind == RequestKind::Admin {
-            // The harness talking to the simulator: no latency, no faults.
+        if kind == RequestKind::Admin || kind.is_media() {
+            // The harness talking to the simulator, or a page loading a
+            // thumbnail or download: no latency, no faults.
             (seq, None, None, None)
         } else if kind.is_identity() {
             // The identity platform: no Graph latency; only the faults
@@ -223,10 +227,25 @@ async fn handle(
         }
         Some(FaultAction::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            routes::answer(state, &call)
+            answer(state, &call, drop_now).await
         }
-        None => routes::answer(state, &call),
+        None => answer(state, &call, drop_now).await,
     };
     lock(state).answered(seq, response.status().as_u16());
     response
+}
+
+/// Normal handling: a `$batch` runs its requests (a fault on one of them
+/// may drop the round trip's connection), anything else its route.
+async fn answer(state: &Mutex<State>, call: &Call<'_>, drop_now: &Notify) -> Response<Body> {
+    if call.kind != RequestKind::Batch {
+        return routes::answer(state, call);
+    }
+    match batch::answer(state, call).await {
+        Some(response) => response,
+        None => {
+            drop_now.notify_one();
+            std::future::pending().await
+        }
+    }
 }

@@ -5,8 +5,6 @@
 //! `401`, a stranger the `-2147024891` access-denied answer
 //! (docs/graph-facts.md#6-the-guest-hydration-anomaly).
 
-use std::time::Instant;
-
 use http::{HeaderValue, Response};
 use serde_json::{Map, Value, json};
 
@@ -70,7 +68,8 @@ pub(crate) fn answer(
         return access_denied(ids);
     };
     // Like every SharePoint-backed call, this one hydrates the caller.
-    s.hydration.warm_up(&key, Instant::now());
+    let now = s.now();
+    s.hydration.warm_up(&key, now);
     let upn = claims.get("upn").and_then(Value::as_str).unwrap_or("guest");
     responses::json_response(
         200,

@@ -1,9 +1,9 @@
-//! `GET /v1.0/shares/{shareId}/driveItem[/children]` and
-//! `/v1.0/drives/{driveId}/items/{itemId}[/children]`: the caller's
-//! MFA/claims trouble, the share key, the guest hydration anomaly, then the
-//! lookup.
+//! `GET /v1.0/shares/{shareId}/driveItem[/children]`, `/permission`, the
+//! `preview` action, and `/v1.0/drives/{driveId}/items/{itemId}[/children]`
+//! and its `preview`: the caller's MFA/claims trouble, the share key, a
+//! preview's body, the guest hydration anomaly, then the lookup.
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,6 +12,8 @@ use percent_encoding::percent_decode_str;
 
 use super::call::Call;
 use super::folders;
+use super::permission;
+use super::preview;
 use super::record::RequestKind;
 use super::responses::{self, Body, Ids};
 use super::scenario::{Behaviour, SimShare, SimUser};
@@ -57,7 +59,22 @@ fn behaviour(user: &SimUser, ids: &Ids) -> Option<Response<Body>> {
     }
 }
 
-/// `/shares/{id}/driveItem` and its `/children`.
+/// The checked body of a preview (Graph's OData layer reads an action's
+/// parameters before SharePoint sees the call, so a bad one is a `400`
+/// even for a cold guest); `Ok(None)` for the other routes, `Err` the
+/// message of that `400`.
+fn preview_options(call: &Call<'_>) -> Result<Option<preview::Options>, String> {
+    if !matches!(
+        call.kind,
+        RequestKind::SharesPreview | RequestKind::DriveItemPreview
+    ) {
+        return Ok(None);
+    }
+    preview::options(call.body).map(Some)
+}
+
+/// `/shares/{id}/driveItem`, its `/children` and `preview`, and
+/// `/shares/{id}/permission`.
 pub(crate) fn answer(s: &State, user: &SimUser, call: &Call<'_>, now: Instant) -> Response<Body> {
     let ids = call.ids;
     if let Some(refusal) = behaviour(user, ids) {
@@ -69,6 +86,10 @@ pub(crate) fn answer(s: &State, user: &SimUser, call: &Call<'_>, now: Instant) -
     let Some(key) = parse(segment) else {
         return responses::error(400, "invalidRequest", "Invalid shares key.", ids);
     };
+    let options = match preview_options(call) {
+        Ok(options) => options,
+        Err(message) => return responses::error(400, "invalidRequest", &message, ids),
+    };
     if !s.is_hydrated(&(user.tid.clone(), user.oid.clone()), now) {
         // The documented guest anomaly (docs/graph-facts.md#6-the-guest-hydration-anomaly).
         return responses::not_hydrated(ids);
@@ -77,7 +98,8 @@ pub(crate) fn answer(s: &State, user: &SimUser, call: &Call<'_>, now: Instant) -
         ShareKey::Url(url) => s.share_by_url(url),
         ShareKey::Token(id) => s.share_by_s_id(id),
     };
-    let Some(share) = share else {
+    // An expired link is a removed one (GRAPH-FACTS section 9).
+    let Some(share) = share.filter(|share| !share.permission.is_expired(SystemTime::now())) else {
         return responses::error(
             404,
             "itemNotFound",
@@ -89,13 +111,32 @@ pub(crate) fn answer(s: &State, user: &SimUser, call: &Call<'_>, now: Instant) -
         return responses::error(403, "accessDenied", "Access denied", ids);
     }
     let item = share.item_key();
-    match call.kind {
-        RequestKind::SharesChildren => {
+    match (call.kind, options) {
+        (RequestKind::SharesChildren, _) => {
             folders::listing(s, item.as_ref(), call.path, call.query, call.host, ids)
+        }
+        (RequestKind::SharesPermission, _) => {
+            let body = permission::json(share, segment, &user.oid);
+            folders::selected(&body, call.query, ids)
+        }
+        (_, Some(options)) => {
+            let origin = s.preview_origin.clone().or_else(|| {
+                preview::https_origin(&share.url)
+                    .or_else(|| preview::item_origin(&share.drive_item))
+            });
+            preview::answer(
+                origin.as_deref().unwrap_or(DEFAULT_ORIGIN),
+                &share.drive_item,
+                &options,
+                ids,
+            )
         }
         _ => folders::item(s, item.as_ref(), &share.drive_item, call.query, ids),
     }
 }
+
+/// Where a viewer lives when nothing says: the tenant's SharePoint.
+const DEFAULT_ORIGIN: &str = "https://contoso.sharepoint.com";
 
 /// `/drives/{driveId}/items/{itemId}` and its `/children`: the same
 /// anomaly as `/shares` (GRAPH-FACTS section 5: "a direct call to
@@ -110,6 +151,10 @@ pub(crate) fn answer_drives(
     if let Some(refusal) = behaviour(user, ids) {
         return refusal;
     }
+    let options = match preview_options(call) {
+        Ok(options) => options,
+        Err(message) => return responses::error(400, "invalidRequest", &message, ids),
+    };
     if !s.is_hydrated(&(user.tid.clone(), user.oid.clone()), now) {
         return responses::not_hydrated(ids);
     }
@@ -119,9 +164,21 @@ pub(crate) fn answer_drives(
     let Some(stored) = s.item(&key).map(|stored| &stored.item) else {
         return folders::not_found(ids);
     };
-    match call.kind {
-        RequestKind::DriveItemChildren => {
+    match (call.kind, options) {
+        (RequestKind::DriveItemChildren, _) => {
             folders::listing(s, Some(&key), call.path, call.query, call.host, ids)
+        }
+        (_, Some(options)) => {
+            let origin = s
+                .preview_origin
+                .clone()
+                .or_else(|| preview::item_origin(stored));
+            preview::answer(
+                origin.as_deref().unwrap_or(DEFAULT_ORIGIN),
+                stored,
+                &options,
+                ids,
+            )
         }
         _ => folders::item(s, Some(&key), stored, call.query, ids),
     }

@@ -10,6 +10,7 @@ use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
 use super::record::RecordedRequest;
 use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
+use super::shared_with_you::{SharedLink, shared_with_you_parts};
 
 /// `(driveId, itemId)`.
 pub(crate) type ItemKey = (String, String);
@@ -44,6 +45,9 @@ pub(crate) struct State {
     pub(crate) hydration: Hydration,
     pub(crate) faults: FaultQueue,
     pub(crate) latency: Duration,
+    /// Where every preview `getUrl` points instead of the item's host
+    /// (`https://attacker.example`): a hostile answer, for tests.
+    pub(crate) preview_origin: Option<String>,
     /// The identity platform: its root URL (no trailing slash), the API
     /// registration, the keys it publishes, its queued faults.
     pub(crate) login_base_url: String,
@@ -52,6 +56,11 @@ pub(crate) struct State {
     pub(crate) token_faults: TokenFaultQueue,
     log: Vec<Entry>,
     next_seq: u64,
+    /// How many requests arrived in all (clearing the log keeps counting):
+    /// what a test awaits instead of polling the log.
+    arrived: tokio::sync::watch::Sender<u64>,
+    /// How far a test moved the simulator's clock ahead of the system's.
+    ahead: Duration,
 }
 
 /// Locks, shrugging off poisoning: a panicked test thread must not turn
@@ -72,6 +81,7 @@ impl State {
             hydration: Hydration::new(scenario.hydration_lag, scenario.hydration_lifetime),
             faults: FaultQueue::default(),
             latency: scenario.latency,
+            preview_origin: scenario.preview_origin,
             login_base_url,
             api: ApiRegistration {
                 client_id: scenario.api_client_id,
@@ -82,6 +92,8 @@ impl State {
             token_faults: TokenFaultQueue::default(),
             log: Vec::new(),
             next_seq: 0,
+            arrived: tokio::sync::watch::Sender::new(0),
+            ahead: Duration::ZERO,
         };
         for user in scenario.users {
             state.add_user(user);
@@ -106,6 +118,14 @@ impl State {
         }
         self.s_ids.insert(share.s_id(), share.url.clone());
         self.shares.insert(share.url.clone(), share);
+    }
+
+    /// Adds the "shared with you" page's shares and items; its links.
+    pub(crate) fn add_shared_with_you(&mut self) -> Vec<SharedLink> {
+        let (links, shares, items) = shared_with_you_parts();
+        shares.into_iter().for_each(|share| self.add_share(share));
+        items.into_iter().for_each(|item| self.add_item(item));
+        links
     }
 
     /// Adds (or replaces) an item, listed last in its parent's children.
@@ -137,6 +157,12 @@ impl State {
                 item,
                 children: Vec::new(),
             });
+    }
+
+    /// The simulator's root URL (`http://127.0.0.1:4000`), where its
+    /// thumbnails and downloads are served.
+    pub(crate) fn root_url(&self) -> &str {
+        &self.login_base_url
     }
 
     /// An item that was added (not just named as a parent).
@@ -187,10 +213,12 @@ impl State {
 
     /// Logs a request on arrival (status 0 until answered), so one the
     /// client gave up on is still in the log; returns its number.
-    pub(crate) fn log(&mut self, request: RecordedRequest) -> u64 {
+    pub(crate) fn log(&mut self, mut request: RecordedRequest) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
+        request.seq = seq;
         self.log.push(Entry { seq, request });
+        self.arrived.send_replace(self.next_seq);
         seq
     }
 
@@ -216,6 +244,21 @@ impl State {
             entry.request.user = user;
             entry.request.audience = audience;
         }
+    }
+
+    /// The simulator's time: hydration lags and lifetimes run on it.
+    pub(crate) fn now(&self) -> Instant {
+        Instant::now() + self.ahead
+    }
+
+    /// Moves the simulator's time forward by `by`.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.ahead += by;
+    }
+
+    /// A receiver of how many requests arrived in all.
+    pub(crate) fn arrivals(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.arrived.subscribe()
     }
 
     /// The log in arrival order, without request `except` (an admin call

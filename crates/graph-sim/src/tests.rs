@@ -6,65 +6,9 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
+use super::test_support::{Sim, admin_post, body, get, guest, share_path, sim, start, status};
 use super::token::{TokenBuilder, random_guest};
 use super::*;
-
-/// A simulator and one client for the test (a client per call is slow
-/// enough to upset the timing tests).
-struct Sim {
-    sim: GraphSimulator,
-    client: reqwest::Client,
-}
-
-impl std::ops::Deref for Sim {
-    type Target = GraphSimulator;
-    fn deref(&self) -> &GraphSimulator {
-        &self.sim
-    }
-}
-
-async fn start(scenario: Scenario) -> Sim {
-    Sim {
-        sim: GraphSimulator::start(scenario)
-            .await
-            .expect("simulator starts"),
-        client: reqwest::Client::new(),
-    }
-}
-
-async fn sim() -> Sim {
-    start(Scenario::demo()).await
-}
-
-async fn get(sim: &Sim, path: &str, token: &str) -> reqwest::Response {
-    sim.client
-        .get(format!("{}{path}", sim.base_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("an answer")
-}
-
-async fn status(sim: &Sim, path: &str, token: &str) -> u16 {
-    get(sim, path, token).await.status().as_u16()
-}
-
-async fn body(response: reqwest::Response) -> Value {
-    response.json().await.expect("a JSON body")
-}
-
-fn share_path(url: &str) -> String {
-    format!("/shares/u!{}/driveItem", URL_SAFE_NO_PAD.encode(url))
-}
-
-/// A fresh guest's token, hydrated or not.
-fn guest(sim: &GraphSimulator, hydrated: bool) -> (String, String, String) {
-    let (builder, tid, oid) = random_guest();
-    if hydrated {
-        sim.hydrate(&tid, &oid);
-    }
-    (builder.build(), tid, oid)
-}
 
 #[tokio::test]
 async fn a_cold_guest_gets_401_access_denied_until_a_warm_up() {
@@ -167,7 +111,7 @@ async fn hydration_lag_keeps_a_guest_cold_for_a_while_and_rewarming_never_cools(
     assert!(!sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
 
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    sim.advance(Duration::from_millis(200));
     assert!(sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, "/sites/root", &token).await, 200);
     // Warm already: the new warm-up's lag must not make it cold again.
@@ -191,7 +135,7 @@ async fn hydration_ends_after_its_lifetime() {
     let (token, tid, oid) = guest(&sim, false);
     assert_eq!(status(&sim, "/sites/root", &token).await, 200);
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 200);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    sim.advance(Duration::from_millis(250));
     assert!(!sim.is_hydrated(&tid, &oid));
     assert_eq!(status(&sim, &share_path(DEMO_SHARE_URL), &token).await, 401);
 }
@@ -698,19 +642,6 @@ async fn demo_guest_token_is_a_cold_demo_guest_for_a_day() {
         status(&sim, &share_path(DEMO_PRIVATE_SHARE_URL), &token).await,
         403
     );
-}
-
-/// `POST /_sim/{path}` with a JSON body: `(status, body)`.
-async fn admin_post(sim: &Sim, path: &str, body: Value) -> (u16, Value) {
-    let r = sim
-        .client
-        .post(format!("http://{}/_sim/{path}", sim.addr()))
-        .json(&body)
-        .send()
-        .await
-        .expect("an answer");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or_default())
 }
 
 /// A token minted over HTTP, the way an out-of-process harness gets one.

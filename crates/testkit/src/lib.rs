@@ -19,8 +19,8 @@ pub use logs::{CapturedLogs, LOGS};
 pub use obo::{ApiUser, Reached, obo_identity, reached, spawn_obo_app, spawn_obo_app_with};
 pub use proxy::{FaultProxy, ProxyMode};
 pub use spawn::{
-    Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_folder, add_share, spawn_app,
-    spawn_app_with, spawn_service, test_settings,
+    Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_folder, add_share, build_app,
+    spawn_app, spawn_app_with, spawn_service, test_settings,
 };
 pub use store::{CountingStore, closed_port, stalling_server};
 

@@ -1,6 +1,7 @@
 //! The service and the Graph simulator on random loopback ports, with one
 //! typed method per route.
 
+use std::io::Write;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use graph_sim::token::TokenBuilder;
 use graph_sim::{GraphSimulator, Scenario, SimItem, SimShare};
 use reqwest::Response;
 use serde_json::Value;
+use share_resolver::clock::Clock;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
 use share_resolver::metrics::Metrics;
@@ -16,17 +18,21 @@ use share_resolver::startup::{App, serve};
 
 use crate::logs::LOGS;
 
-/// EMF documents written by a service under test.
+/// The request lines (each a log line and an EMF document) written by a
+/// service under test.
 #[derive(Clone, Default)]
 pub struct MetricsCapture(Arc<std::sync::Mutex<Vec<String>>>);
 
 impl MetricsCapture {
-    /// A metrics sink writing here, in `settings`' namespace.
+    /// A metrics sink writing here, in `settings`' namespace, and into
+    /// [`LOGS`] too: the process's log lines, as stdout would hold them.
     pub fn metrics(&self, settings: &Settings) -> Metrics {
         let lines = self.0.clone();
         Metrics::with_sink(
             settings.metrics_namespace.clone(),
             Arc::new(move |line: &str| {
+                // One write: concurrent tests must not split the line.
+                let _ = LOGS.clone().write_all(format!("{line}\n").as_bytes());
                 lines
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -35,7 +41,7 @@ impl MetricsCapture {
         )
     }
 
-    /// Every document so far, parsed (a line that is not JSON panics).
+    /// Every line so far, parsed (a line that is not JSON panics).
     pub fn documents(&self) -> Vec<Value> {
         let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
         lines
@@ -56,6 +62,8 @@ pub struct TestApp {
     pub store: Arc<dyn HydrationStore>,
     /// The EMF documents the service wrote, one a request.
     pub metrics: MetricsCapture,
+    /// The service's clock: a test advances it instead of sleeping.
+    pub clock: Clock,
     #[allow(dead_code)]
     pub settings: Settings,
     pub client: reqwest::Client,
@@ -151,11 +159,8 @@ pub async fn spawn_service(
     settings: Settings,
     store: Arc<dyn HydrationStore>,
 ) -> TestApp {
-    LazyLock::force(&LOGS);
-    let metrics = MetricsCapture::default();
-    let app = App::with_parts(&settings, store.clone(), metrics.metrics(&settings))
-        .await
-        .expect("app builds");
+    let clock = Clock::manual();
+    let (app, metrics) = build(&settings, store.clone(), clock.clone()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(serve(listener, app.router));
@@ -164,12 +169,35 @@ pub async fn spawn_service(
         graph,
         store,
         metrics,
+        clock,
         settings,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
     }
+}
+
+/// The service built in process, with no listener (the Lambda adapter's
+/// way in); its EMF documents go to the capture, not to the test output.
+pub async fn build_app(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+) -> (App, MetricsCapture) {
+    build(settings, store, Clock::manual()).await
+}
+
+async fn build(
+    settings: &Settings,
+    store: Arc<dyn HydrationStore>,
+    clock: Clock,
+) -> (App, MetricsCapture) {
+    LazyLock::force(&LOGS);
+    let metrics = MetricsCapture::default();
+    let app = App::with_clock(settings, store, metrics.metrics(settings), clock)
+        .await
+        .expect("app builds");
+    (app, metrics)
 }
 
 impl TestApp {
@@ -316,7 +344,8 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Graph paths the simulator saw for `guest`, in order.
+    /// Graph paths the simulator saw for `guest`, in order (a `$batch`'s
+    /// `/v1.0/$batch`, then the paths of the requests inside it).
     pub fn graph_paths_for(&self, guest: &Guest) -> Vec<String> {
         let key = guest.key();
         self.graph
@@ -348,7 +377,34 @@ impl TestApp {
             .collect()
     }
 
-    /// How many Graph calls of `guest` went to `/shares`.
+    /// `guest`'s Graph round trips, in order: single calls and `$batch`
+    /// posts, not the requests inside a batch (those are in
+    /// [`TestApp::graph_requests_for`], as the calls they are).
+    pub fn graph_round_trips_for(&self, guest: &Guest) -> Vec<graph_sim::RecordedRequest> {
+        self.graph_requests_for(guest)
+            .into_iter()
+            .filter(|r| !r.is_inner())
+            .collect()
+    }
+
+    /// How many `$batch` round trips `guest`'s token made.
+    pub fn batch_round_trips_for(&self, guest: &Guest) -> usize {
+        self.graph_kinds_for(guest)
+            .iter()
+            .filter(|k| **k == graph_sim::RequestKind::Batch)
+            .count()
+    }
+
+    /// The requests of `guest` that went inside a `$batch`, in order.
+    pub fn inner_requests_for(&self, guest: &Guest) -> Vec<graph_sim::RecordedRequest> {
+        self.graph_requests_for(guest)
+            .into_iter()
+            .filter(graph_sim::RecordedRequest::is_inner)
+            .collect()
+    }
+
+    /// How many Graph calls of `guest` went to `/shares` (alone or inside
+    /// a `$batch`).
     pub fn shares_calls_for(&self, guest: &Guest) -> usize {
         self.graph_paths_for(guest)
             .iter()

@@ -16,11 +16,12 @@ use utoipa::{Modify, OpenApi};
 use crate::drive_item::{DriveId, ItemId};
 use crate::graph::GraphDiagnostics;
 use crate::http::problem::Problem;
+use crate::preview::{Page, PreviewBody, Viewer};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Hydration;
 use crate::share_id::ShareId;
 use crate::warmup::WarmupOutcome;
-use schemas::{DriveItem, DriveItemCollection};
+use schemas::{DriveItem, DriveItemCollection, ItemPreviewInfo, Permission};
 
 /// The document's frame; the paths come from the route list (`http::api`).
 #[derive(OpenApi)]
@@ -36,6 +37,11 @@ use schemas::{DriveItem, DriveItemCollection};
         GraphDiagnostics,
         DriveItem,
         DriveItemCollection,
+        Permission,
+        ItemPreviewInfo,
+        PreviewBody,
+        Viewer,
+        Page,
         ShareId,
         DriveId,
         ItemId,
@@ -46,6 +52,7 @@ use schemas::{DriveItem, DriveItemCollection};
     tags(
         (name = "resolve", description = "Resolve a sharing link to its driveItem"),
         (name = "browse", description = "List a shared folder's children and browse inside it"),
+        (name = "view", description = "See a shared file: its sharing link's permission, and an embeddable preview"),
         (name = "warmup", description = "Pre-warm a guest right after sign-in"),
         (name = "service", description = "Health and this document")
     )

@@ -19,7 +19,7 @@ use crate::drive_item::{DriveId, ItemId};
 use crate::http::extract::{ResolveBody, WarmupBody};
 use crate::http::problem::Problem;
 use crate::resolver::Hydration;
-use crate::share_id::{ShareId, sharepoint_host, sharing_url};
+use crate::share_id::{EXAMPLE_SHARE_URL, ShareId, sharepoint_host, sharing_url};
 use crate::warmup::WarmupOutcome;
 
 /// Headers every resolve and warm-up request may send.
@@ -96,8 +96,29 @@ pub(crate) struct InputProblems;
 
 impl IntoResponses for InputProblems {
     fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
-        ResponsesBuilder::new()
-            .response("400", problem("`invalid_share`, `bad_request`", &[]))
+        input_problems("`invalid_share`, `bad_request`")
+            .build()
+            .into()
+    }
+}
+
+/// What the preview routes answer besides their [`Preview`]: the input
+/// problems (`preview_unsupported` among them) and an over-long body.
+pub(crate) struct PreviewProblems;
+
+impl IntoResponses for PreviewProblems {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        input_problems("`invalid_share`, `bad_request`, `preview_unsupported` (a personal OneDrive link: no Graph call)")
+            .response("413", problem("`payload_too_large`", &[]))
+            .build()
+            .into()
+    }
+}
+
+/// `400` (with `bad_input`'s codes) and the token problems.
+fn input_problems(bad_input: &str) -> ResponsesBuilder {
+    ResponsesBuilder::new()
+            .response("400", problem(bad_input, &[]))
             .response(
                 "401",
                 problem(
@@ -109,9 +130,6 @@ impl IntoResponses for InputProblems {
                     )],
                 ),
             )
-            .build()
-            .into()
-    }
 }
 
 /// What both resolve routes answer besides [`InputProblems`]. `Cache-Control`,
@@ -136,6 +154,30 @@ impl IntoResponses for Children {
         resolution(
             "Graph's page of children, unchanged but for `@odata.nextLink`, which points at this route on this API",
             &DriveItemCollection::name(),
+        )
+    }
+}
+
+/// What the permission route answers besides [`InputProblems`].
+pub(crate) struct LinkPermission;
+
+impl IntoResponses for LinkPermission {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        resolution(
+            "The sharing link's permission, exactly as Graph returned it",
+            &Permission::name(),
+        )
+    }
+}
+
+/// What the preview routes answer besides [`PreviewProblems`].
+pub(crate) struct Preview;
+
+impl IntoResponses for Preview {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<Response>> {
+        resolution(
+            "Graph's preview, exactly as Graph returned it: `getUrl` carries an access token of the caller's",
+            &ItemPreviewInfo::name(),
         )
     }
 }
@@ -166,7 +208,7 @@ fn resolution(
             (
                 "x-resolver-attempts",
                 u32::schema(),
-                "Calls of the route's Graph GET (`/shares` or `/drives`) made (success only)",
+                "Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only)",
             ),
             (
                 "server-timing",
@@ -409,6 +451,107 @@ impl PartialSchema for DriveItem {
 }
 
 impl ToSchema for DriveItem {}
+
+/// Graph's `permission` of a sharing link, exactly as Graph returned it.
+pub(crate) struct Permission;
+
+impl PartialSchema for Permission {
+    fn schema() -> RefOr<Schema> {
+        let string = |values: &[&str]| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .examples(values.iter().copied())
+        };
+        let link = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "The sharing link: what it lets its holder do, and for whom.",
+            ))
+            .property(
+                "type",
+                string(&["view"]).description(Some("`view`, `edit` or `embed`.")),
+            )
+            .property(
+                "scope",
+                string(&["users"]).description(Some("`anonymous`, `organization` or `users`.")),
+            )
+            .property("webUrl", string(&[EXAMPLE_SHARE_URL]))
+            .property(
+                "preventsDownload",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .description(Some(
+                        "Whether the link blocks downloads: a page hides its Download button.",
+                    )),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Graph's permission of the sharing link, exactly as Graph returned it (with `$select`, only the selected properties).",
+            ))
+            .property("id", string(&["b8b4a1f6-5f0c-4d46-9f1e-4c1f3f0e2a71"]))
+            .property(
+                "roles",
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .items(string(&["read"]))
+                    .description(Some("`read` (a view link) or `write` (an edit link).")),
+            )
+            .property("link", link)
+            .property(
+                "expirationDateTime",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                    .description(Some("When the link stops working, if it does.")),
+            )
+            .additional_properties(Some(AdditionalProperties::RefOr(
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::AnyValue)
+                    .description(Some(
+                        "Everything else Graph sends (`hasPassword`, `grantedToIdentitiesV2`, …).",
+                    ))
+                    .into(),
+            )))
+            .into()
+    }
+}
+
+impl ToSchema for Permission {}
+
+/// Graph's answer to the preview action (`itemPreviewInfo`).
+pub(crate) struct ItemPreviewInfo;
+
+impl PartialSchema for ItemPreviewInfo {
+    fn schema() -> RefOr<Schema> {
+        let url = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .format(Some(SchemaFormat::Custom("uri".to_owned())))
+                .description(Some(description))
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Graph's preview, exactly as Graph returned it. Its URLs act as the caller (`getUrl` carries an `access_token`): use them at once, never log, store or share them.",
+            ))
+            .property(
+                "getUrl",
+                url("An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host."),
+            )
+            .property("postUrl", url("A viewer URL to open with a form POST of `postParameters`."))
+            .property(
+                "postParameters",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some("The form body for `postUrl` (`application/x-www-form-urlencoded`).")),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+            .into()
+    }
+}
+
+impl ToSchema for ItemPreviewInfo {}
 
 /// `POST /v1/resolve`'s body: exactly one of `shareUrl` or `shareId`, and
 /// optionally `select` and `expand`. Written out, not derived: a derived

@@ -1,11 +1,22 @@
 /**
  * A client instance: `createShareResolverClient(config)` holds the service
  * URL, the token providers, the retry policy and the timeout, and speaks
- * every route of the contract. One request loop (`exchange`) serves them all:
- * token, claims challenge (retried once), timeout, retries as ./retry.ts decides.
+ * every route of the contract through openapi-fetch over the `paths`
+ * generated from docs/openapi.json: routes, path and query parameters,
+ * headers, bodies and answers are the document's types, and no URL is
+ * written by hand.
+ *
+ * Each route's typed call sends one HTTP request; one loop around it
+ * (`send`) gives a call what the contract asks of a caller: the token, a
+ * claims challenge answered once, a timeout per request, retries as
+ * ./retry.ts decides. The bearer token is an openapi-fetch middleware; the
+ * timeout and the retries wrap the typed call instead, because a middleware
+ * cannot send the chain again (a retry needs all of it: the new token after
+ * a claims challenge, a new timeout) and openapi-fetch reads the body after
+ * the middleware has run (a timeout armed there would not cover the body).
  */
 import { type RetryPolicy } from './retry.js';
-import type { ChildrenPage, DriveItem, DriveItemRef, ResolverHydration, WarmupResult, WarmupStrategy } from './types.js';
+import type { BatchRequest, BatchResponse, DriveItem, DriveItemCollection, DriveItemRef, Permission, Preview, PreviewBody, ResolverHydration, ShareResult, WarmupResult, WarmupStrategy } from './types.js';
 /** How a client instance gets its tokens and talks to the service. */
 export interface ShareResolverClientConfig {
     /** The service's base URL, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com`. */
@@ -39,7 +50,7 @@ export interface ShareResolverClientConfig {
      * `timeout`.
      */
     timeoutMs?: number;
-    /** A `fetch` to use instead of the global one. */
+    /** A `fetch` to use instead of the global one; it is called with a `Request`. */
     fetch?: typeof fetch;
 }
 /** Options of one call. */
@@ -74,6 +85,12 @@ export interface PrewarmTarget extends CallOptions {
  * (its `parentReference.driveId` and `id`).
  */
 export type FolderRef = string | DriveItemRef | DriveItem;
+/** A preview's options (Graph's `preview` body) and the call's. */
+export type PreviewOptions = CallOptions & PreviewBody;
+/** What to preview: a sharing link (URL or `u!`/`s!` id), an item's ids, or a driveItem the service answered. */
+export type PreviewTarget = string | DriveItemRef | DriveItem;
+/** The most inner requests of one `POST /v1/$batch` (Graph's limit too). */
+export declare const BATCH_LIMIT = 20;
 /** What the service said about a successful resolution (its headers). */
 export interface ResolveMeta {
     /** `hit`, `miss` or `member` (`x-resolver-hydration`). */
@@ -116,65 +133,48 @@ export interface ShareResolverClient {
      */
     listChildren(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItem>;
     /** As {@link ShareResolverClient.listChildren}, a page at a time. */
-    listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<ChildrenPage>;
+    listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItemCollection>;
     /** An item inside a shared folder (`GET /v1/drives/{driveId}/items/{itemId}`). */
     getItem(ref: DriveItemRef, options?: ItemOptions): Promise<DriveItem>;
+    /**
+     * A sharing link's permission (`GET /v1/shares/{shareId}/permission`):
+     * `roles`, `link.type` (`view`, `edit`), `link.preventsDownload`,
+     * `expirationDateTime`, as Graph gives them.
+     */
+    getPermission(shareUrlOrId: string, options?: ItemOptions): Promise<Permission>;
+    /**
+     * A short-lived embeddable viewer URL (`getUrl`) for a shared file:
+     * `POST /v1/shares/{shareId}/driveItem/preview` for a link,
+     * `POST /v1/drives/{driveId}/items/{itemId}/preview` for an item. The
+     * `getUrl` carries an access token: embed it, never log or store it.
+     */
+    preview(target: PreviewTarget, options?: PreviewOptions): Promise<Preview>;
+    /**
+     * Sends up to 20 requests as one `POST /v1/$batch` (Graph's JSON batching:
+     * `url` relative to `/v1`, e.g. `/shares/u!…/driveItem`) and answers one
+     * response per request, in request order, each with its own `status`. A
+     * whole-batch refusal (a token problem, `throttled`, `bad_request`) is
+     * thrown as a {@link ShareResolverError}.
+     */
+    batch(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse[]>;
+    /**
+     * The driveItems of many sharing links, 20 to a batch (the first batch,
+     * which warms a cold guest up, before the others): one result per link,
+     * in input order, each its driveItem or its own error. A whole batch that
+     * is refused gives each of its links that error.
+     */
+    resolveShares(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<DriveItem>[]>;
+    /** As {@link ShareResolverClient.resolveShares}, the links' permissions. */
+    getPermissions(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<Permission>[]>;
     /** The configuration's base URL, without a trailing slash. */
     readonly baseUrl: string;
 }
-/** Creates a client instance. */
-export declare function createShareResolverClient(config: ShareResolverClientConfig): ShareResolverClient;
-/** A configuration made ready for `exchange`. */
-export interface Engine {
-    baseUrl: string;
-    getToken(): Promise<string>;
-    getSharePointToken?(host: string): Promise<string | undefined>;
-    onClaimsChallenge?(claims: string): Promise<string>;
-    policy: RetryPolicy;
-    timeoutMs: number;
-    fetch?: typeof fetch;
-    random?: () => number;
-}
-export declare function engineOf(config: Pick<ShareResolverClientConfig, 'baseUrl' | 'getToken' | 'getSharePointToken' | 'onClaimsChallenge' | 'fetch'>, more: {
-    policy: RetryPolicy;
-    timeoutMs: number;
-}): Engine;
-/** One HTTP exchange as the loop sees it. */
-interface Endpoint {
-    method: 'GET' | 'POST';
-    url: string;
-    body?: string;
-    /** The SharePoint host whose token goes along (a sharing URL's). */
+/** Options of a batch: the call's, and the host whose SharePoint token goes with it (`graph` mode). */
+export interface BatchOptions extends CallOptions {
     sharePointHost?: string;
 }
-/** What outlives one exchange in a call of several (the pages of a listing). */
-interface Session {
-    token?: string;
-    challenged?: boolean;
-    sharePointToken?: string | undefined;
-    sharePointAsked?: boolean;
-}
-/**
- * Sends `endpoint` until it succeeds or the policy gives up: the token once
- * per session, a claims challenge answered once, retries as `nextRetry` says.
- * Resolves to the 2xx response and its JSON body (`undefined` when not JSON).
- */
-export declare function exchange(engine: Engine, endpoint: Endpoint, options: CallOptions, session?: Session): Promise<{
-    response: Response;
-    json: unknown;
-    requests: number;
-}>;
-/** `POST /v1/warmup`; never rejects. */
-export declare function prewarmWith(engine: Engine, target: PrewarmTarget): Promise<WarmupResult | undefined>;
-/** A sharing link as the routes take it: an https URL (with its host) or a `u!`/`s!` id. */
-export declare function parseShare(shareUrlOrId: string): {
-    url?: string;
-    id: string;
-    host?: string;
-};
+/** Creates a client instance. */
+export declare function createShareResolverClient(config: ShareResolverClientConfig): ShareResolverClient;
 /** The `u!` share id of a sharing URL: unpadded base64url of its UTF-8 bytes. */
 export declare function shareIdOf(url: string): string;
-export declare function asDriveItem(json: unknown, response: Response): DriveItem;
-export declare function metaOf(h: Headers, requests: number): ResolveMeta;
-export {};
 //# sourceMappingURL=client.d.ts.map

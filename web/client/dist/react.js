@@ -79,6 +79,56 @@ export function useResolveShare(link, options = {}) {
         reload,
     };
 }
+function useCall(client, key, start) {
+    const [nonce, setNonce] = useState(0);
+    const fullKey = key ? JSON.stringify([key, nonce]) : '';
+    const [state, setState] = useState({ key: '', status: 'idle' });
+    const startRef = useRef(start);
+    startRef.current = start;
+    useEffect(() => {
+        if (!fullKey) {
+            setState({ key: fullKey, status: 'idle' });
+            return;
+        }
+        let active = true;
+        setState((s) => (s.key === fullKey ? s : { key: fullKey, status: 'loading' }));
+        const work = acquire(client, fullKey, (signal) => startRef.current(signal));
+        work.promise.then((data) => active && setState({ key: fullKey, status: 'success', data }), (error) => active && !isAbort(error) && setState({ key: fullKey, status: 'error', error }));
+        return () => {
+            active = false;
+            release(client, work);
+        };
+    }, [client, fullKey]);
+    const reload = useCallback(() => setNonce((n) => n + 1), []);
+    const current = state.key === fullKey ? state : { key: fullKey, status: (fullKey ? 'loading' : 'idle') };
+    return { status: current.status, loading: current.status === 'loading', data: current.data, error: current.error, reload };
+}
+export function useResolveShares(links, options = {}) {
+    const client = useShareResolverClient(options.client);
+    const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+    const select = options.select === undefined ? undefined : String(options.select);
+    const expand = options.expand === undefined ? undefined : String(options.expand);
+    const key = inputs.length ? JSON.stringify(['resolveShares', inputs, select ?? '', expand ?? '']) : '';
+    return useCall(client, key, (signal) => client.resolveShares(inputs, { signal, select, expand }));
+}
+export function usePermissions(links, options = {}) {
+    const client = useShareResolverClient(options.client);
+    const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+    const key = inputs.length ? JSON.stringify(['permissions', inputs]) : '';
+    return useCall(client, key, (signal) => client.getPermissions(inputs, { signal }));
+}
+export function usePermission(link, options = {}) {
+    const client = useShareResolverClient(options.client);
+    const input = link?.trim() ?? '';
+    return useCall(client, input ? JSON.stringify(['permission', input]) : '', (signal) => client.getPermission(input, { signal }));
+}
+export function usePreview(target, options = {}) {
+    const { client: explicit, ...body } = options;
+    const client = useShareResolverClient(explicit);
+    const key = target ? JSON.stringify(['preview', typeof target === 'string' ? target.trim() : folderKey(target), body]) : '';
+    const call = body;
+    return useCall(client, key, (signal) => client.preview(target, { ...call, signal }));
+}
 function folderKey(folder) {
     if (typeof folder === 'string')
         return folder.trim();

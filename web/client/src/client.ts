@@ -1,21 +1,39 @@
 /**
  * A client instance: `createShareResolverClient(config)` holds the service
  * URL, the token providers, the retry policy and the timeout, and speaks
- * every route of the contract. One request loop (`exchange`) serves them all:
- * token, claims challenge (retried once), timeout, retries as ./retry.ts decides.
+ * every route of the contract through openapi-fetch over the `paths`
+ * generated from docs/openapi.json: routes, path and query parameters,
+ * headers, bodies and answers are the document's types, and no URL is
+ * written by hand.
+ *
+ * Each route's typed call sends one HTTP request; one loop around it
+ * (`send`) gives a call what the contract asks of a caller: the token, a
+ * claims challenge answered once, a timeout per request, retries as
+ * ./retry.ts decides. The bearer token is an openapi-fetch middleware; the
+ * timeout and the retries wrap the typed call instead, because a middleware
+ * cannot send the chain again (a retry needs all of it: the new token after
+ * a claims challenge, a new timeout) and openapi-fetch reads the body after
+ * the middleware has run (a timeout armed there would not cover the body).
  */
+
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
 
 import { ShareResolverError } from './error.js';
 import { afterRetry, nextRetry, retryPolicy, type RetryPolicy, type RetryState } from './retry.js';
 import type {
-  ChildrenPage,
+  ApiPaths,
+  BatchRequest,
+  BatchResponse,
   DriveItem,
+  DriveItemCollection,
   DriveItemRef,
   ErrorCode,
   GraphDiagnostic,
-  ResolveBody,
+  Permission,
+  Preview,
+  PreviewBody,
   ResolverHydration,
-  WarmupBody,
+  ShareResult,
   WarmupResult,
   WarmupStrategy,
 } from './types.js';
@@ -53,7 +71,7 @@ export interface ShareResolverClientConfig {
    * `timeout`.
    */
   timeoutMs?: number;
-  /** A `fetch` to use instead of the global one. */
+  /** A `fetch` to use instead of the global one; it is called with a `Request`. */
   fetch?: typeof fetch;
 }
 
@@ -94,6 +112,15 @@ export interface PrewarmTarget extends CallOptions {
  * (its `parentReference.driveId` and `id`).
  */
 export type FolderRef = string | DriveItemRef | DriveItem;
+
+/** A preview's options (Graph's `preview` body) and the call's. */
+export type PreviewOptions = CallOptions & PreviewBody;
+
+/** What to preview: a sharing link (URL or `u!`/`s!` id), an item's ids, or a driveItem the service answered. */
+export type PreviewTarget = string | DriveItemRef | DriveItem;
+
+/** The most inner requests of one `POST /v1/$batch` (Graph's limit too). */
+export const BATCH_LIMIT = 20;
 
 /** What the service said about a successful resolution (its headers). */
 export interface ResolveMeta {
@@ -139,47 +166,91 @@ export interface ShareResolverClient {
    */
   listChildren(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItem>;
   /** As {@link ShareResolverClient.listChildren}, a page at a time. */
-  listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<ChildrenPage>;
+  listChildrenPages(folder: FolderRef, options?: ChildrenOptions): AsyncIterableIterator<DriveItemCollection>;
   /** An item inside a shared folder (`GET /v1/drives/{driveId}/items/{itemId}`). */
   getItem(ref: DriveItemRef, options?: ItemOptions): Promise<DriveItem>;
+  /**
+   * A sharing link's permission (`GET /v1/shares/{shareId}/permission`):
+   * `roles`, `link.type` (`view`, `edit`), `link.preventsDownload`,
+   * `expirationDateTime`, as Graph gives them.
+   */
+  getPermission(shareUrlOrId: string, options?: ItemOptions): Promise<Permission>;
+  /**
+   * A short-lived embeddable viewer URL (`getUrl`) for a shared file:
+   * `POST /v1/shares/{shareId}/driveItem/preview` for a link,
+   * `POST /v1/drives/{driveId}/items/{itemId}/preview` for an item. The
+   * `getUrl` carries an access token: embed it, never log or store it.
+   */
+  preview(target: PreviewTarget, options?: PreviewOptions): Promise<Preview>;
+  /**
+   * Sends up to 20 requests as one `POST /v1/$batch` (Graph's JSON batching:
+   * `url` relative to `/v1`, e.g. `/shares/u!…/driveItem`) and answers one
+   * response per request, in request order, each with its own `status`. A
+   * whole-batch refusal (a token problem, `throttled`, `bad_request`) is
+   * thrown as a {@link ShareResolverError}.
+   */
+  batch(requests: readonly BatchRequest[], options?: BatchOptions): Promise<BatchResponse[]>;
+  /**
+   * The driveItems of many sharing links, 20 to a batch (the first batch,
+   * which warms a cold guest up, before the others): one result per link,
+   * in input order, each its driveItem or its own error. A whole batch that
+   * is refused gives each of its links that error.
+   */
+  resolveShares(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<DriveItem>[]>;
+  /** As {@link ShareResolverClient.resolveShares}, the links' permissions. */
+  getPermissions(shareUrlsOrIds: readonly string[], options?: ItemOptions): Promise<ShareResult<Permission>[]>;
   /** The configuration's base URL, without a trailing slash. */
   readonly baseUrl: string;
 }
 
+/** Options of a batch: the call's, and the host whose SharePoint token goes with it (`graph` mode). */
+export interface BatchOptions extends CallOptions {
+  sharePointHost?: string;
+}
+
+
 /** Creates a client instance. */
 export function createShareResolverClient(config: ShareResolverClientConfig): ShareResolverClient {
-  const engine = engineOf(config, {
-    policy: retryPolicy(config.retry),
-    timeoutMs: config.timeoutMs ?? 30_000,
-  });
-  const base = engine.baseUrl;
+  const engine = engineOf(config, retryPolicy(config.retry), config.timeoutMs ?? 30_000);
+  const { api } = engine;
 
   async function resolveShareWithMeta(shareUrlOrId: string, options: ItemOptions = {}): Promise<Resolution> {
     const input = parseShare(shareUrlOrId);
-    const body: ResolveBody & { select?: string; expand?: string } = input.url ? { shareUrl: input.url } : { shareId: input.id };
-    if (options.select !== undefined) body.select = list(options.select);
-    if (options.expand !== undefined) body.expand = list(options.expand);
-    const { response, json, requests } = await exchange(
-      engine,
-      { method: 'POST', url: `${base}/v1/resolve`, body: JSON.stringify(body), sharePointHost: input.host },
-      options,
+    const [select, expand] = [listOf(options.select), listOf(options.expand)];
+    const call = await callOf(engine, options, input.host);
+    const { data, response, requests } = await send(engine, call, ({ header, ...init }) =>
+      api.POST('/v1/resolve', {
+        ...init,
+        body: input.url ? { shareUrl: input.url, select, expand } : { shareId: input.id, select, expand },
+        params: { header },
+      }),
     );
-    return { item: asDriveItem(json, response), meta: metaOf(response.headers, requests) };
+    return { item: driveItemOf(data, response), meta: metaOf(response.headers, requests) };
   }
 
-  async function* listChildrenPages(folder: FolderRef, options: ChildrenOptions = {}): AsyncGenerator<ChildrenPage> {
-    const { path, host } = folderPath(folder);
-    const query = queryOf({ $top: pageSizeOf(options.pageSize), $select: options.select, $expand: options.expand, $orderby: options.orderBy });
-    let url: string | undefined = `${base}${path}/children${query}`;
-    const call = { ...options, clientRequestId: options.clientRequestId ?? newId() };
-    const session: Session = {};
-    while (url) {
-      const { response, json } = await exchange(engine, { method: 'GET', url, sharePointHost: host }, call, session);
-      const page = json as ChildrenPage | undefined;
-      if (!page || !Array.isArray(page.value)) throw unexpected(response, 'not a collection of driveItems');
-      yield page;
-      const next = page['@odata.nextLink'];
-      url = next === undefined || next === null ? undefined : sameService(base, next, response);
+  async function* listChildrenPages(folder: FolderRef, options: ChildrenOptions = {}): AsyncGenerator<DriveItemCollection> {
+    const route = folderRoute(folder);
+    const query: ChildrenQuery = {
+      $top: pageSizeOf(options.pageSize),
+      $select: listOf(options.select),
+      $expand: listOf(options.expand),
+      $orderby: options.orderBy,
+    };
+    // One call for the listing: one client-request-id, token and SharePoint token for every page.
+    const call = await callOf(engine, options, route.host);
+    let $skiptoken: string | undefined;
+    for (;;) {
+      const page: ChildrenQuery = { ...query, $skiptoken };
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        'shareId' in route.path
+          ? api.GET('/v1/shares/{shareId}/driveItem/children', { ...init, params: { header, path: route.path, query: page } })
+          : api.GET('/v1/drives/{driveId}/items/{itemId}/children', { ...init, params: { header, path: route.path, query: page } }),
+      );
+      const collection = collectionOf(data, response);
+      yield collection;
+      const next = collection['@odata.nextLink'];
+      if (next === undefined || next === null) return;
+      $skiptoken = skiptokenOf(next, call, response);
     }
   }
 
@@ -187,167 +258,262 @@ export function createShareResolverClient(config: ShareResolverClientConfig): Sh
     for await (const page of listChildrenPages(folder, options)) yield* page.value;
   }
 
+  async function batch(requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchResponse[]> {
+    if (requests.length < 1 || requests.length > BATCH_LIMIT) {
+      throw new RangeError(`a batch holds 1 to ${BATCH_LIMIT} requests, not ${requests.length}`);
+    }
+    const call = await callOf(engine, options, options.sharePointHost);
+    const { data, response } = await send(engine, call, ({ header, ...init }) =>
+      api.POST('/v1/$batch', { ...init, body: { requests: [...requests] }, params: { header } }),
+    );
+    return inRequestOrder(requests, data, response);
+  }
+
+  /** Each link's GET `/shares/{id}/{what}`, batched 20 at a time; one result per link, in order. */
+  async function batchShares<T>(inputs: readonly string[], what: string, options: ItemOptions, valueOf: (body: unknown) => T | undefined) {
+    const shares = inputs.map(parseShare);
+    const query = queryOf({ $select: listOf(options.select), $expand: listOf(options.expand) });
+    const requests: BatchRequest[] = shares.map((share, i) => ({ id: String(i + 1), method: 'GET', url: `/shares/${share.id}/${what}${query}` }));
+    const results: ShareResult<T>[] = [];
+    const one = async (start: number) => {
+      const chunk = requests.slice(start, start + BATCH_LIMIT);
+      const host = shares.slice(start, start + BATCH_LIMIT).find((s) => s.host)?.host;
+      let answers: (BatchResponse | ShareResolverError)[];
+      try {
+        answers = await batch(chunk, { ...options, sharePointHost: host });
+      } catch (e) {
+        if (!(e instanceof ShareResolverError)) throw e;
+        answers = chunk.map(() => e);
+      }
+      answers.forEach((answer, i) => {
+        results[start + i] = answer instanceof ShareResolverError ? { ok: false, error: answer } : resultOf(answer, valueOf);
+      });
+    };
+    if (requests.length === 0) return results;
+    // The first batch warms a cold guest up; the others then find it hydrated.
+    await one(0);
+    const rest: Promise<void>[] = [];
+    for (let start = BATCH_LIMIT; start < requests.length; start += BATCH_LIMIT) rest.push(one(start));
+    await Promise.all(rest);
+    return results;
+  }
+
   return {
-    baseUrl: base,
+    baseUrl: engine.baseUrl,
+    batch,
+    resolveShares: (inputs, options = {}) => batchShares(inputs, 'driveItem', options, objectOf<DriveItem>),
+    getPermissions: (inputs, options = {}) => batchShares(inputs, 'permission', options, objectOf<Permission>),
+    async getPermission(shareUrlOrId, options = {}) {
+      const share = parseShare(shareUrlOrId);
+      const query = { $select: listOf(options.select), $expand: listOf(options.expand) };
+      const call = await callOf(engine, options, share.host);
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        api.GET('/v1/shares/{shareId}/permission', { ...init, params: { header, path: { shareId: share.id }, query } }),
+      );
+      return objectOf<Permission>(data) ?? throwUnexpected(response, 'not a permission');
+    },
+    async preview(target, options = {}) {
+      const { signal, clientRequestId, ...fields } = options;
+      const body = previewBodyOf(fields);
+      const share = typeof target === 'string' ? parseShare(target) : undefined;
+      const call = await callOf(engine, { signal, clientRequestId }, share?.host);
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        share
+          ? api.POST('/v1/shares/{shareId}/driveItem/preview', { ...init, body, params: { header, path: { shareId: share.id } } })
+          : api.POST('/v1/drives/{driveId}/items/{itemId}/preview', {
+              ...init,
+              body,
+              params: { header, path: itemPath(refOf(target as DriveItemRef | DriveItem)) },
+            }),
+      );
+      return objectOf<Preview>(data) ?? throwUnexpected(response, 'not a preview');
+    },
     resolveShareWithMeta,
     async resolveShare(shareUrlOrId, options) {
       return (await resolveShareWithMeta(shareUrlOrId, options)).item;
     },
-    prewarm: (target = {}) => prewarmWith({ ...engine, policy: retryPolicy(false) }, target),
+    prewarm: (target = {}) => prewarm({ ...engine, policy: retryPolicy(false) }, target),
     listChildrenPages,
     listChildren,
     async getItem(ref, options = {}) {
-      const query = queryOf({ $select: options.select, $expand: options.expand });
-      const url = `${base}${drivePath(ref)}${query}`;
-      const { response, json } = await exchange(engine, { method: 'GET', url }, options);
-      return asDriveItem(json, response);
+      const path = itemPath(ref);
+      const query: ItemQuery = { $select: listOf(options.select), $expand: listOf(options.expand) };
+      const call = await callOf(engine, options);
+      const { data, response } = await send(engine, call, ({ header, ...init }) =>
+        api.GET('/v1/drives/{driveId}/items/{itemId}', { ...init, params: { header, path, query } }),
+      );
+      return driveItemOf(data, response);
     },
   };
 }
 
-// ---- the request loop (shared with the stand-alone functions of index.ts) ----
+// ---- the request loop --------------------------------------------------------
 
-/** A configuration made ready for `exchange`. */
-export interface Engine {
+/** A configuration made ready for `send`: the typed openapi-fetch client and the policy. */
+interface Engine {
   baseUrl: string;
+  api: Client<ApiPaths>;
   getToken(): Promise<string>;
   getSharePointToken?(host: string): Promise<string | undefined>;
   onClaimsChallenge?(claims: string): Promise<string>;
   policy: RetryPolicy;
   timeoutMs: number;
-  fetch?: typeof fetch;
-  random?: () => number;
 }
 
-export function engineOf(
-  config: Pick<ShareResolverClientConfig, 'baseUrl' | 'getToken' | 'getSharePointToken' | 'onClaimsChallenge' | 'fetch'>,
-  more: { policy: RetryPolicy; timeoutMs: number },
-): Engine {
+function engineOf(config: ShareResolverClientConfig, policy: RetryPolicy, timeoutMs: number): Engine {
   if (typeof config.baseUrl !== 'string' || !/^https?:\/\//i.test(config.baseUrl)) {
     throw new TypeError('baseUrl must be an http(s) URL');
   }
-  if (!(more.timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a number ≥ 0, not ${String(more.timeoutMs)}`);
+  if (!(timeoutMs >= 0)) throw new RangeError(`timeoutMs must be a number ≥ 0, not ${String(timeoutMs)}`);
+  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const api = createClient<ApiPaths>({
+    baseUrl,
+    // Looked up per request, as `fetch` itself would be.
+    fetch: (request) => (config.fetch ?? globalThis.fetch)(request),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
   return {
-    baseUrl: config.baseUrl.replace(/\/+$/, ''),
+    baseUrl,
+    api,
     getToken: config.getToken,
     getSharePointToken: config.getSharePointToken,
     onClaimsChallenge: config.onClaimsChallenge,
-    fetch: config.fetch,
-    ...more,
+    policy,
+    timeoutMs,
   };
 }
 
-/** One HTTP exchange as the loop sees it. */
-interface Endpoint {
-  method: 'GET' | 'POST';
-  url: string;
-  body?: string;
-  /** The SharePoint host whose token goes along (a sharing URL's). */
-  sharePointHost?: string;
+/** The query options of the item and children routes, as the document types them. */
+type ItemQuery = NonNullable<ApiPaths['/v1/drives/{driveId}/items/{itemId}']['get']['parameters']['query']>;
+type ChildrenQuery = NonNullable<ApiPaths['/v1/shares/{shareId}/driveItem/children']['get']['parameters']['query']>;
+
+/** The headers every route takes, as the document types them. */
+type RouteHeaders = NonNullable<ApiPaths['/v1/resolve']['post']['parameters']['header']>;
+
+/** What `send` hands each attempt of a typed call: spread it into openapi-fetch's options. */
+interface AttemptInit {
+  header: RouteHeaders;
+  signal: AbortSignal | undefined;
+  middleware: Middleware[];
 }
 
-/** What outlives one exchange in a call of several (the pages of a listing). */
-interface Session {
-  token?: string;
-  challenged?: boolean;
-  sharePointToken?: string | undefined;
-  sharePointAsked?: boolean;
+/** One typed call: openapi-fetch's answer (`data` on 2xx, else `error`: the parsed body). */
+type Attempt<D> = (init: AttemptInit) => Promise<{ data?: D; error?: unknown; response: Response }>;
+
+/**
+ * What outlives one HTTP request in a call (retries, and the pages of a
+ * listing): its id, tokens, whether a claims challenge was answered, and
+ * what the bearer middleware saw last.
+ */
+interface Call {
+  signal?: AbortSignal;
+  clientRequestId: string;
+  token: string;
+  sharePointToken?: string;
+  challenged: boolean;
+  /** The last request sent and its answer (for a next link's check, and a body that is not JSON). */
+  sent?: string;
+  answer?: Response;
+  middleware: Middleware;
 }
 
 /**
- * Sends `endpoint` until it succeeds or the policy gives up: the token once
- * per session, a claims challenge answered once, retries as `nextRetry` says.
- * Resolves to the 2xx response and its JSON body (`undefined` when not JSON).
+ * A call's state: the SharePoint token (a failure to get one only means none
+ * is sent), then the token. An abort before anything is sent rejects at once.
  */
-export async function exchange(
-  engine: Engine,
-  endpoint: Endpoint,
-  options: CallOptions,
-  session: Session = {},
-): Promise<{ response: Response; json: unknown; requests: number }> {
-  const clientRequestId = options.clientRequestId ?? newId();
-  if (!session.sharePointAsked) {
-    session.sharePointAsked = true;
-    session.sharePointToken = await sharePointTokenFor(endpoint.sharePointHost, engine);
-  }
+async function callOf(engine: Engine, options: CallOptions, sharePointHost?: string): Promise<Call> {
+  const sharePointToken = await sharePointTokenFor(sharePointHost, engine);
   if (options.signal?.aborted) throw abortReason(options.signal);
-  session.token ??= await engine.getToken();
+  const call: Call = {
+    signal: options.signal,
+    clientRequestId: options.clientRequestId ?? newId(),
+    token: await engine.getToken(),
+    sharePointToken,
+    challenged: false,
+    // The bearer token as openapi-fetch middleware: the call's current one,
+    // which a claims challenge replaces for the requests after it.
+    middleware: {
+      onRequest({ request }) {
+        if (call.token) request.headers.set('authorization', `Bearer ${call.token}`);
+        call.sent = request.url;
+        return request;
+      },
+      onResponse({ response }) {
+        call.answer = response;
+      },
+    },
+  };
+  return call;
+}
+
+/**
+ * Sends `attempt` until it succeeds or the policy gives up: a claims
+ * challenge answered once, retries as `nextRetry` says, each request within
+ * the timeout. Resolves to the 2xx answer's data and response.
+ */
+async function send<D>(
+  engine: Engine,
+  call: Call,
+  attempt: Attempt<D>,
+): Promise<{ data: D | undefined; response: Response; requests: number }> {
+  const header: RouteHeaders = { 'client-request-id': call.clientRequestId };
+  if (call.sharePointToken) header['X-SharePoint-Authorization'] = `Bearer ${call.sharePointToken}`;
   let state: RetryState = { transientRetries: 0, retryAfterWaits: 0, retryAfterSpentMs: 0 };
   for (let requests = 1; ; requests++) {
     let error: ShareResolverError;
+    const limit = linkedSignal(call.signal, engine.timeoutMs);
     try {
-      const { response, text } = await send(engine, endpoint, session, clientRequestId, options.signal);
-      if (response.ok) return { response, json: parseJson(text), requests };
-      error = errorOf(response, text);
-    } catch (e) {
-      if (!(e instanceof ShareResolverError)) throw e;
-      error = e;
+      const answer = await attempt({ header, signal: limit.signal, middleware: [call.middleware] });
+      if (answer.response.ok) return { data: answer.data, response: answer.response, requests };
+      error = errorOf(answer.response.status, answer.response.headers, answer.error);
+    } catch (cause) {
+      error = failureOf(cause, call, limit.timedOut(), engine.timeoutMs);
+    } finally {
+      limit.done();
     }
-    if (error.code === 'claims_challenge' && error.claims && engine.onClaimsChallenge && !session.challenged) {
-      session.challenged = true;
-      session.token = await engine.onClaimsChallenge(error.claims);
+    if (error.code === 'claims_challenge' && error.claims && engine.onClaimsChallenge && !call.challenged) {
+      call.challenged = true;
+      call.token = await engine.onClaimsChallenge(error.claims);
       continue;
     }
-    const retry = nextRetry(engine.policy, state, error, engine.random ?? Math.random);
+    const retry = nextRetry(engine.policy, state, error, Math.random);
     if (!retry) throw error.withRequests(requests);
     state = afterRetry(state, retry);
-    await sleep(retry.delayMs, options.signal);
+    await sleep(retry.delayMs, call.signal);
   }
 }
 
 /**
- * One request, its body read, within the timeout. No answer is
- * `network_error`, too late is `timeout`; an abort of the caller stays an abort.
+ * A request that brought no usable answer: the caller's abort stays an abort;
+ * too late is `timeout`, a 2xx body that is not JSON `unexpected_response`,
+ * anything else (no answer, a CORS refusal) `network_error`.
  */
-async function send(
-  engine: Engine,
-  endpoint: Endpoint,
-  session: Session,
-  clientRequestId: string,
-  signal: AbortSignal | undefined,
-): Promise<{ response: Response; text: string }> {
-  const headers: Record<string, string> = { 'client-request-id': clientRequestId };
-  if (endpoint.body !== undefined) headers['content-type'] = 'application/json';
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (session.sharePointToken) headers['x-sharepoint-authorization'] = `Bearer ${session.sharePointToken}`;
-  const limit = linkedSignal(signal, engine.timeoutMs);
-  const doFetch = engine.fetch ?? globalThis.fetch;
-  try {
-    const response = await doFetch(endpoint.url, {
-      method: endpoint.method,
-      headers,
-      body: endpoint.body,
-      signal: limit.signal,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-    return { response, text: await response.text() };
-  } catch (cause) {
-    if (signal?.aborted) throw abortReason(signal);
-    if (limit.timedOut()) {
-      throw new ShareResolverError({
-        code: 'timeout',
-        status: 0,
-        title: 'The service did not answer in time',
-        detail: `no answer within ${engine.timeoutMs} ms`,
-        remediation: 'Try again; if it keeps happening, check the service (or raise timeoutMs).',
-        clientRequestId,
-        cause,
-      });
-    }
-    throw new ShareResolverError({
-      code: 'network_error',
+function failureOf(cause: unknown, call: Call, timedOut: boolean, timeoutMs: number): ShareResolverError {
+  if (call.signal?.aborted) throw abortReason(call.signal);
+  const clientRequestId = call.clientRequestId;
+  if (timedOut) {
+    return new ShareResolverError({
+      code: 'timeout',
       status: 0,
-      title: 'The service could not be reached',
-      detail: String(cause),
-      remediation:
-        'Check the network and the service URL; a browser also reports a CORS refusal this way (is this origin in ALLOWED_ORIGINS?).',
+      title: 'The service did not answer in time',
+      detail: `no answer within ${timeoutMs} ms`,
+      remediation: 'Try again; if it keeps happening, check the service (or raise timeoutMs).',
       clientRequestId,
       cause,
     });
-  } finally {
-    limit.done();
   }
+  if (cause instanceof SyntaxError && call.answer?.ok) return unexpected(call.answer, 'not JSON');
+  return new ShareResolverError({
+    code: 'network_error',
+    status: 0,
+    title: 'The service could not be reached',
+    detail: String(cause),
+    remediation:
+      'Check the network and the service URL; a browser also reports a CORS refusal this way (is this origin in ALLOWED_ORIGINS?).',
+    clientRequestId,
+    cause,
+  });
 }
 
 /** `signal` and a timer in one signal; `done()` lets go of both. */
@@ -356,6 +522,7 @@ function linkedSignal(signal: AbortSignal | undefined, timeoutMs: number) {
   const controller = new AbortController();
   let expired = false;
   const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     expired = true;
@@ -372,21 +539,18 @@ function linkedSignal(signal: AbortSignal | undefined, timeoutMs: number) {
 }
 
 /** `POST /v1/warmup`; never rejects. */
-export async function prewarmWith(engine: Engine, target: PrewarmTarget): Promise<WarmupResult | undefined> {
+async function prewarm(engine: Engine, target: PrewarmTarget): Promise<WarmupResult | undefined> {
   try {
-    const where: WarmupBody | undefined = target.shareUrl
-      ? { shareUrl: target.shareUrl }
-      : target.host
-        ? { host: target.host }
-        : undefined;
-    const host = target.shareUrl ? httpsHost(target.shareUrl) : target.host;
-    const { json } = await exchange(
-      engine,
-      { method: 'POST', url: `${engine.baseUrl}/v1/warmup`, body: where ? JSON.stringify(where) : undefined, sharePointHost: host },
-      target,
+    const { shareUrl, host } = target;
+    const call = await callOf(engine, target, shareUrl ? httpsHost(shareUrl) : host);
+    const { data } = await send(engine, call, ({ header, ...init }) =>
+      engine.api.POST('/v1/warmup', {
+        ...init,
+        body: shareUrl ? { shareUrl } : host ? { host } : undefined,
+        params: { header },
+      }),
     );
-    const answer = json as WarmupResult | undefined;
-    return answer && typeof answer.hydration === 'string' ? answer : undefined;
+    return data && typeof data.hydration === 'string' ? data : undefined;
   } catch {
     return undefined;
   }
@@ -395,7 +559,7 @@ export async function prewarmWith(engine: Engine, target: PrewarmTarget): Promis
 // ---- inputs ----------------------------------------------------------------
 
 /** A sharing link as the routes take it: an https URL (with its host) or a `u!`/`s!` id. */
-export function parseShare(shareUrlOrId: string): { url?: string; id: string; host?: string } {
+function parseShare(shareUrlOrId: string): { url?: string; id: string; host?: string } {
   const input = String(shareUrlOrId).trim();
   if (/^[us]!/.test(input)) return { id: input };
   return { url: input, id: shareIdOf(input), host: httpsHost(input) };
@@ -409,70 +573,120 @@ export function shareIdOf(url: string): string {
   return `u!${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
-function folderPath(folder: FolderRef): { path: string; host?: string } {
+/** A folder's children route: its path parameters, and the sharing URL's host for a link. */
+function folderRoute(folder: FolderRef): { path: { shareId: string } | { driveId: string; itemId: string }; host?: string } {
   if (typeof folder === 'string') {
     const share = parseShare(folder);
-    return { path: `/v1/shares/${encodeURIComponent(share.id)}/driveItem`, host: share.host };
+    return { path: { shareId: share.id }, host: share.host };
   }
-  if (folder && 'driveId' in folder && 'itemId' in folder) return { path: drivePath(folder as DriveItemRef) };
+  if (folder && 'driveId' in folder && 'itemId' in folder) return { path: itemPath(folder as DriveItemRef) };
   const item = folder as DriveItem;
   const driveId = item?.parentReference?.driveId;
   if (typeof driveId !== 'string' || typeof item.id !== 'string') {
     throw new TypeError('a folder is a sharing link, {driveId, itemId}, or a driveItem with parentReference.driveId');
   }
-  return { path: drivePath({ driveId, itemId: item.id }) };
+  return { path: itemPath({ driveId, itemId: item.id }) };
 }
 
-function drivePath(ref: DriveItemRef): string {
+/** The `/v1/drives/{driveId}/items/{itemId}` path parameters, checked. */
+function itemPath(ref: DriveItemRef): { driveId: string; itemId: string } {
   if (!ref || typeof ref.driveId !== 'string' || typeof ref.itemId !== 'string' || !ref.driveId || !ref.itemId) {
     throw new TypeError('driveId and itemId must be non-empty strings');
   }
-  return `/v1/drives/${encodeURIComponent(ref.driveId)}/items/${encodeURIComponent(ref.itemId)}`;
+  return { driveId: ref.driveId, itemId: ref.itemId };
 }
 
-function pageSizeOf(size: number | undefined): number | undefined {
+/** `$top`, which the document types as text. */
+function pageSizeOf(size: number | undefined): string | undefined {
   if (size === undefined) return undefined;
   if (!Number.isInteger(size) || size < 1 || size > 999) throw new RangeError(`pageSize must be an integer from 1 to 999, not ${size}`);
-  return size;
+  return String(size);
 }
 
-function list(value: QueryList): string {
-  return typeof value === 'string' ? value : value.join(',');
+/** A `$select`/`$expand` list as Graph's comma-separated text. */
+function listOf(value: QueryList | undefined): string | undefined {
+  return value === undefined || typeof value === 'string' ? value : value.join(',');
 }
 
-/** `?$top=…&$select=…`: `$` kept as Graph writes it, values percent-encoded. */
-function queryOf(params: Record<string, QueryList | number | undefined>): string {
-  const parts = Object.entries(params)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(typeof v === 'number' ? String(v) : list(v as QueryList))}`);
-  return parts.length ? `?${parts.join('&')}` : '';
-}
-
-/** A next link, if it is this service's (the token never goes anywhere else). */
-function sameService(base: string, next: unknown, response: Response): string {
+/**
+ * The `$skiptoken` of a next link, when the link is the route the call just
+ * asked, on this service: the next page is that route's typed call again, and
+ * the token never goes anywhere else.
+ */
+function skiptokenOf(next: unknown, call: Call, response: Response): string {
   try {
-    const url = new URL(String(next), `${base}/`);
-    const service = new URL(`${base}/`);
-    if (url.origin === service.origin && url.pathname.startsWith(service.pathname)) return url.href;
+    const url = new URL(String(next), call.sent);
+    const asked = new URL(String(call.sent));
+    const token = url.searchParams.get('$skiptoken');
+    if (url.origin === asked.origin && url.pathname === asked.pathname && token) return token;
   } catch {
     // Reported below.
   }
-  throw unexpected(response, 'its @odata.nextLink is not on this service (not followed)');
+  throw unexpected(response, 'its @odata.nextLink is not this route on this service (not followed)');
+}
+
+/** A driveItem (or its ids) as the `/v1/drives/…` routes name it. */
+function refOf(target: DriveItemRef | DriveItem): DriveItemRef {
+  if (target && 'driveId' in target && 'itemId' in target) return target as DriveItemRef;
+  const item = target as DriveItem;
+  return { driveId: String(item?.parentReference?.driveId ?? ''), itemId: String(item?.id ?? '') };
+}
+
+/** The preview body's fields that are set; none: no body. */
+function previewBodyOf(fields: PreviewBody): PreviewBody | undefined {
+  const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as PreviewBody;
+  return Object.keys(body).length ? body : undefined;
+}
+
+/** `?$select=…&$expand=…` for an inner request's URL (`$` kept as Graph writes it). */
+function queryOf(options: Record<string, string | undefined>): string {
+  const parts = Object.entries(options)
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
 }
 
 // ---- answers ---------------------------------------------------------------
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+/** A batch's answers in the order of its requests (by `id`); a missing or unknown one is `unexpected_response`. */
+function inRequestOrder(requests: readonly BatchRequest[], data: unknown, response: Response): BatchResponse[] {
+  const answers = (data as { responses?: unknown } | undefined)?.responses;
+  if (!Array.isArray(answers)) throw unexpected(response, 'not a batch answer');
+  const byId = new Map<string, BatchResponse>();
+  for (const answer of answers as BatchResponse[]) {
+    if (answer && typeof answer.id === 'string' && typeof answer.status === 'number') byId.set(answer.id, answer);
   }
+  return requests.map((request) => byId.get(request.id) ?? throwUnexpected(response, `no answer for request ${request.id}`));
 }
 
-export function asDriveItem(json: unknown, response: Response): DriveItem {
-  if (json && typeof json === 'object' && !Array.isArray(json)) return json as DriveItem;
+/** One inner answer as a link's result: its body on a 2xx, else its problem as an error. */
+function resultOf<T>(answer: BatchResponse, valueOf: (body: unknown) => T | undefined): ShareResult<T> {
+  const headers = new Headers(answer.headers ?? {});
+  if (answer.status >= 200 && answer.status < 300) {
+    const value = valueOf(answer.body);
+    if (value !== undefined) return { ok: true, value };
+  }
+  const error = errorOf(answer.status, headers, answer.body);
+  return { ok: false, error };
+}
+
+function objectOf<T>(data: unknown): T | undefined {
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as T) : undefined;
+}
+
+function throwUnexpected(response: Response, what: string): never {
+  throw unexpected(response, what);
+}
+
+function driveItemOf(data: unknown, response: Response): DriveItem {
+  if (data && typeof data === 'object' && !Array.isArray(data)) return data as DriveItem;
   throw unexpected(response, 'not a driveItem');
+}
+
+function collectionOf(data: unknown, response: Response): DriveItemCollection {
+  const page = data as DriveItemCollection | undefined;
+  if (page && typeof page === 'object' && Array.isArray(page.value)) return page;
+  throw unexpected(response, 'not a collection of driveItems');
 }
 
 function unexpected(response: Response, what: string): ShareResolverError {
@@ -485,21 +699,20 @@ function unexpected(response: Response, what: string): ShareResolverError {
   });
 }
 
-/** The error of a non-2xx answer, from its problem+json body and headers. */
-function errorOf(response: Response, text: string): ShareResolverError {
-  const h = response.headers;
-  const parsed = parseJson(text);
+/** The error of a non-2xx answer, from its body (openapi-fetch's `error`: JSON, else text) and headers. */
+function errorOf(status: number, h: Headers, body: unknown): ShareResolverError {
   const problem =
-    parsed && typeof parsed === 'object' && typeof (parsed as { code?: unknown }).code === 'string'
-      ? (parsed as Record<string, unknown>)
+    body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string'
+      ? (body as Record<string, unknown>)
       : undefined;
+  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const wwwAuthenticate = h.get('www-authenticate') ?? undefined;
   const claims = problem?.claims;
   return new ShareResolverError({
     code: (str(problem?.code) as ErrorCode | undefined) ?? 'unexpected_response',
-    status: response.status,
-    title: str(problem?.title) ?? `Unexpected answer (HTTP ${response.status})`,
+    status,
+    title: str(problem?.title) ?? `Unexpected answer (HTTP ${status})`,
     detail: str(problem?.detail) ?? text.slice(0, 200),
     remediation: str(problem?.remediation) ?? 'Check the service URL; this answer is not from share-resolver.',
     retryAfter: retryAfterSeconds(h.get('retry-after')),
@@ -516,7 +729,7 @@ function errorOf(response: Response, text: string): ShareResolverError {
   });
 }
 
-export function metaOf(h: Headers, requests: number): ResolveMeta {
+function metaOf(h: Headers, requests: number): ResolveMeta {
   const attempts = h.get('x-resolver-attempts');
   const serverTiming: Record<string, number> = {};
   for (const part of (h.get('server-timing') ?? '').split(',')) {

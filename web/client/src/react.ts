@@ -1,5 +1,6 @@
 /**
- * React bindings: `useResolveShare(link)` and `useChildren(folder)` over a
+ * React bindings: `useResolveShare(link)`, `useResolveShares(links)`,
+ * `usePermission(link)`, `usePermissions(links)`, `usePreview(target)` and `useChildren(folder)` over a
  * client instance from `<ShareResolverProvider client>` (or passed in).
  * Each hook gives `status` (idle, loading, success, error), `data` and
  * `error`, aborts its request when the component unmounts or the input
@@ -10,9 +11,9 @@
 
 import { createContext, createElement, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
-import type { ChildrenOptions, FolderRef, ItemOptions, Resolution, ShareResolverClient } from './client.js';
+import type { ChildrenOptions, FolderRef, ItemOptions, PreviewOptions, PreviewTarget, Resolution, ShareResolverClient } from './client.js';
 import type { ShareResolverError } from './error.js';
-import type { ChildrenPage, DriveItem } from './types.js';
+import type { DriveItem, DriveItemCollection, Permission, Preview, PreviewBody, ShareResult } from './types.js';
 
 const ClientContext = createContext<ShareResolverClient | null>(null);
 
@@ -163,6 +164,91 @@ export function useResolveShare(
   };
 }
 
+// ---- one call, keyed ------------------------------------------------------------
+
+/**
+ * The state of `start()` for `key` (`''`: idle): one request for effects
+ * that start the same key at once, aborted when the key changes or the
+ * component unmounts.
+ */
+function useCall<T>(client: ShareResolverClient, key: string, start: (signal: AbortSignal) => Promise<T>): AsyncState<T> {
+  const [nonce, setNonce] = useState(0);
+  const fullKey = key ? JSON.stringify([key, nonce]) : '';
+  const [state, setState] = useState<{ key: string; status: Status; data?: T; error?: Error }>({ key: '', status: 'idle' });
+  const startRef = useRef(start);
+  startRef.current = start;
+
+  useEffect(() => {
+    if (!fullKey) {
+      setState({ key: fullKey, status: 'idle' });
+      return;
+    }
+    let active = true;
+    setState((s) => (s.key === fullKey ? s : { key: fullKey, status: 'loading' }));
+    const work = acquire(client, fullKey, (signal) => startRef.current(signal));
+    work.promise.then(
+      (data) => active && setState({ key: fullKey, status: 'success', data }),
+      (error: Error) => active && !isAbort(error) && setState({ key: fullKey, status: 'error', error }),
+    );
+    return () => {
+      active = false;
+      release(client, work as Work<unknown>);
+    };
+  }, [client, fullKey]);
+
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  const current = state.key === fullKey ? state : { key: fullKey, status: (fullKey ? 'loading' : 'idle') as Status };
+  return { status: current.status, loading: current.status === 'loading', data: current.data, error: current.error, reload };
+}
+
+/**
+ * The driveItems of many sharing links through `POST /v1/$batch` (20 to a
+ * batch): one result per link, in order, each its driveItem or its own
+ * error. An empty list is `idle`; a new list aborts the old one's requests.
+ */
+export function useResolveShares(
+  links: readonly string[] | null | undefined,
+  options: HookOptions & Pick<ItemOptions, 'select' | 'expand'> = {},
+): AsyncState<ShareResult<DriveItem>[]> {
+  const client = useShareResolverClient(options.client);
+  const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+  const select = options.select === undefined ? undefined : String(options.select);
+  const expand = options.expand === undefined ? undefined : String(options.expand);
+  const key = inputs.length ? JSON.stringify(['resolveShares', inputs, select ?? '', expand ?? '']) : '';
+  return useCall(client, key, (signal) => client.resolveShares(inputs, { signal, select, expand }));
+}
+
+/**
+ * The permissions of many sharing links through `POST /v1/$batch` (20 to a
+ * batch), one result per link, in order; an empty list is `idle`.
+ */
+export function usePermissions(links: readonly string[] | null | undefined, options: HookOptions = {}): AsyncState<ShareResult<Permission>[]> {
+  const client = useShareResolverClient(options.client);
+  const inputs = (links ?? []).map((l) => String(l).trim()).filter(Boolean);
+  const key = inputs.length ? JSON.stringify(['permissions', inputs]) : '';
+  return useCall(client, key, (signal) => client.getPermissions(inputs, { signal }));
+}
+
+/** The permission of a sharing link (`view`/`edit`, `preventsDownload`, expiry); a blank link is `idle`. */
+export function usePermission(link: string | null | undefined, options: HookOptions = {}): AsyncState<Permission> {
+  const client = useShareResolverClient(options.client);
+  const input = link?.trim() ?? '';
+  return useCall(client, input ? JSON.stringify(['permission', input]) : '', (signal) => client.getPermission(input, { signal }));
+}
+
+/**
+ * An embeddable viewer URL (`getUrl`) for a sharing link or an item;
+ * `null`/`undefined` is `idle`. The answer is short-lived: `reload()` asks
+ * for a new one.
+ */
+export function usePreview(target: PreviewTarget | null | undefined, options: HookOptions & PreviewBody = {}): AsyncState<Preview> {
+  const { client: explicit, ...body } = options;
+  const client = useShareResolverClient(explicit);
+  const key = target ? JSON.stringify(['preview', typeof target === 'string' ? target.trim() : folderKey(target), body]) : '';
+  const call: PreviewOptions = body;
+  return useCall(client, key, (signal) => client.preview(target as PreviewTarget, { ...call, signal }));
+}
+
 // ---- useChildren ---------------------------------------------------------------
 
 /** A stable key for a folder reference. */
@@ -174,8 +260,8 @@ function folderKey(folder: FolderRef): string {
 }
 
 interface FirstPage {
-  pages: AsyncIterator<ChildrenPage>;
-  first: IteratorResult<ChildrenPage>;
+  pages: AsyncIterator<DriveItemCollection>;
+  first: IteratorResult<DriveItemCollection>;
 }
 
 /**
@@ -197,7 +283,7 @@ export function useChildren(
     items: [],
     hasMore: false,
   });
-  const pagesRef = useRef<{ key: string; pages: AsyncIterator<ChildrenPage>; busy: boolean; signal: AbortSignal } | undefined>(undefined);
+  const pagesRef = useRef<{ key: string; pages: AsyncIterator<DriveItemCollection>; busy: boolean; signal: AbortSignal } | undefined>(undefined);
   const folderRef = useRef(folder);
   folderRef.current = folder;
   const listingRef = useRef(listing);

@@ -7,6 +7,10 @@ const fixed = {
   tenant: '',
   service: 'http://127.0.0.1:3000',
   sharePointHost: 'contoso.sharepoint.com',
+  // shared.html: its links (?links= on a loopback page), and where a preview may be framed
+  // (as ../example/config.js; shared.html's CSP frame-src names exactly these).
+  sharedLinks: [],
+  previewHosts: ['*.sharepoint.com', '*.sharepoint.us', '*.sharepoint.de', '*.sharepoint.cn'],
 };
 
 const loopback = (host) => host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -18,6 +22,9 @@ export const config = Object.freeze({
   tenant: pick('tenant'),
   service: pick('service').replace(/\/+$/, ''),
   sharePointHost: pick('sharePointHost'),
+  sharedLinks: Object.freeze(query.has('links') ? query.get('links').split(/\s+/).filter(Boolean) : [...fixed.sharedLinks]),
+  previewHosts: Object.freeze([...fixed.previewHosts]),
+  loopback: loopback(location.hostname),
 });
 
 export const GRAPH_SCOPES = ['https://graph.microsoft.com/Files.Read.All', 'https://graph.microsoft.com/Sites.Read.All'];

@@ -2,18 +2,22 @@
 //! `SIM_ADDR` (default 127.0.0.1:4000), `SIM_LATENCY_MS`, `SIM_HYDRATION_LAG_MS`,
 //! `SIM_PRINT_TOKEN=1` prints a demo guest's Graph token, `SIM_PRINT_API_TOKEN=1`
 //! a demo guest's token for the service's API (`obo` mode; `LOGIN_BASE_URL` is
-//! the simulator's root). Stops on Ctrl-C or SIGTERM.
+//! the simulator's root), `SIM_SHARED_WITH_YOU=1` adds the demo guest's
+//! "shared with you" page (twenty links, printed). Stops on Ctrl-C or SIGTERM.
 //! Other processes drive it over HTTP under `/_sim/`: `GET health`,
 //! `GET requests`, `POST reset`, `POST users`, `POST faults`,
 //! `DELETE faults`, `POST token-faults`, `DELETE token-faults`,
-//! `POST tokens` (`"api": true` for an API token), `POST shares` (see `admin.rs`).
+//! `POST tokens` (`"api": true` for an API token), `POST shares`,
+//! `POST shared-with-you`, `POST preview` (see `admin.rs`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use graph_sim::token::ApiTokenBuilder;
-use graph_sim::{DEMO_GUEST_OID, DEMO_TENANT, GraphSimulator, Scenario, demo_guest_token};
+use graph_sim::{
+    DEMO_GUEST_OID, DEMO_TENANT, GraphSimulator, Scenario, demo_guest_token, shared_with_you_links,
+};
 
 /// `name` parsed as `T`, `default` when unset or blank.
 fn var<T: std::str::FromStr>(name: &str, default: T, expected: &str) -> Result<T, String> {
@@ -78,10 +82,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let shared_with_you = std::env::var("SIM_SHARED_WITH_YOU").as_deref() == Ok("1");
     let scenario = Scenario {
         latency,
         hydration_lag,
-        ..Scenario::demo()
+        ..if shared_with_you {
+            Scenario::shared_with_you()
+        } else {
+            Scenario::demo()
+        }
     };
     let sim = match GraphSimulator::start_on(addr, scenario).await {
         Ok(sim) => sim,
@@ -95,6 +104,14 @@ async fn main() -> ExitCode {
         "graph-sim: identity platform (LOGIN_BASE_URL) at {}",
         sim.login_base_url()
     );
+    if shared_with_you {
+        for link in shared_with_you_links() {
+            println!(
+                "graph-sim: shared with the demo guest: {} ({}: {})",
+                link.url, link.name, link.what
+            );
+        }
+    }
     if std::env::var("SIM_PRINT_TOKEN").as_deref() == Ok("1") {
         println!("{}", demo_guest_token());
     }

@@ -66,6 +66,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/drives/{driveId}/items/{itemId}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /v1/drives/{driveId}/items/{itemId}/preview`: the same for an item
+         *     inside a shared folder.
+         */
+        post: operations["post_item_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resolve": {
         parameters: {
             query?: never;
@@ -109,6 +129,40 @@ export interface paths {
         };
         /** `GET /v1/shares/{shareId}/driveItem/children`: a shared folder's children. */
         get: operations["get_share_children"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares/{shareId}/driveItem/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** `POST /v1/shares/{shareId}/driveItem/preview`: an embeddable viewer URL. */
+        post: operations["post_share_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares/{shareId}/permission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** `GET /v1/shares/{shareId}/permission`: the sharing link's permission. */
+        get: operations["get_permission"];
         put?: never;
         post?: never;
         delete?: never;
@@ -168,7 +222,8 @@ export interface components {
              */
             agsDiagnostic: unknown;
             /**
-             * @description `warmup`, `shares` or `drives`; absent for a token Graph refused.
+             * @description `warmup`, `shares`, `drives`, `permission` or `preview`; absent for
+             *     a token Graph refused.
              * @example shares
              */
             call?: string | null;
@@ -205,6 +260,77 @@ export interface components {
         HydrationState: "hit" | "member" | "warmed";
         /** @example 01SIMFOLDERSUBFOLDER0000000000000A */
         ItemId: string;
+        /** @description Graph's preview, exactly as Graph returned it. Its URLs act as the caller (`getUrl` carries an `access_token`): use them at once, never log, store or share them. */
+        ItemPreviewInfo: {
+            /**
+             * Format: uri
+             * @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host.
+             */
+            getUrl?: string | null;
+            /** @description The form body for `postUrl` (`application/x-www-form-urlencoded`). */
+            postParameters?: string | null;
+            /**
+             * Format: uri
+             * @description A viewer URL to open with a form POST of `postParameters`.
+             */
+            postUrl?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A page, by number or by name. */
+        Page: number | string;
+        /** @description Graph's permission of the sharing link, exactly as Graph returned it (with `$select`, only the selected properties). */
+        Permission: {
+            /**
+             * Format: date-time
+             * @description When the link stops working, if it does.
+             */
+            expirationDateTime?: string;
+            /** @example b8b4a1f6-5f0c-4d46-9f1e-4c1f3f0e2a71 */
+            id?: string;
+            /** @description The sharing link: what it lets its holder do, and for whom. */
+            link?: {
+                /** @description Whether the link blocks downloads: a page hides its Download button. */
+                preventsDownload?: boolean;
+                /**
+                 * @description `anonymous`, `organization` or `users`.
+                 * @example users
+                 */
+                scope?: string;
+                /**
+                 * @description `view`, `edit` or `embed`.
+                 * @example view
+                 */
+                type?: string;
+                /** @example https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9 */
+                webUrl?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description `read` (a view link) or `write` (an edit link). */
+            roles?: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The optional body of the preview routes, forwarded to Graph with only
+         *     the members sent. Any other member, or a member of another type, is
+         *     refused before any call.
+         */
+        PreviewBody: {
+            /** @description Whether the viewer may offer editing, where the caller may edit. */
+            allowEdit?: boolean;
+            /** @description Without the viewer's chrome (Graph's default: `true`). */
+            chromeless?: boolean;
+            /** @description The page to open at (a number or a string, as Graph takes it). */
+            page?: components["schemas"]["Page"];
+            viewer?: null | components["schemas"]["Viewer"];
+            /**
+             * Format: double
+             * @description The zoom level to open at.
+             */
+            zoom?: number;
+        };
         /** @description What a pre-warm found or did. */
         Prewarmed: {
             hydration: components["schemas"]["HydrationState"];
@@ -237,10 +363,11 @@ export interface components {
             type: string;
         };
         /**
-         * @description The stable problem codes.
+         * @description The stable problem codes, written in snake case (serde's and strum's
+         *     one rule; a test checks they agree).
          * @enum {string}
          */
-        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
+        ProblemCode: "missing_token" | "malformed_token" | "token_expired" | "wrong_audience" | "invalid_token" | "claims_challenge" | "tenant_not_allowed" | "consent_required" | "mfa_required" | "personal_account_unsupported" | "missing_scope" | "access_denied" | "invalid_share" | "preview_unsupported" | "share_not_found" | "throttled" | "hydration_exhausted" | "graph_unavailable" | "identity_unavailable" | "deadline_exceeded" | "bad_request" | "payload_too_large" | "not_found" | "method_not_allowed" | "internal_error";
         /** @description `POST /v1/resolve`: exactly one of `shareUrl` or `shareId` (a `null` counts as left out; other members are ignored), and optionally `select` and `expand`. */
         ResolveBody: {
             /**
@@ -280,6 +407,11 @@ export interface components {
         ResolverHydration: "hit" | "miss" | "member";
         /** @description A share id, one of three forms; surrounding whitespace is ignored. */
         ShareId: string;
+        /**
+         * @description The preview's viewer.
+         * @enum {string}
+         */
+        Viewer: "onedrive" | "office";
         /**
          * @description The warm-up strategy that answered, or `skipped` (none was needed).
          * @enum {string}
@@ -400,7 +532,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -591,7 +723,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -733,6 +865,206 @@ export interface operations {
             };
         };
     };
+    post_item_preview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description Graph's drive id (`parentReference.driveId`): `b!` and base64url, at most 256 after `b!` */
+                driveId: components["schemas"]["DriveId"];
+                /** @description A driveItem id (letters and digits, at most 128) or `root` */
+                itemId: components["schemas"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional (no body is `{}`; whitespace alone is not JSON): the viewer's options, forwarded to Graph */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            /** @description Graph's preview, exactly as Graph returned it: `getUrl` carries an access token of the caller's */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemPreviewInfo"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request`, `preview_unsupported` (a personal OneDrive link: no Graph call) */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post_resolve: {
         parameters: {
             query?: never;
@@ -770,7 +1102,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -970,7 +1302,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -1161,7 +1493,7 @@ export interface operations {
                     "request-id"?: string;
                     /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
                     "server-timing": string;
-                    /** @description Calls of the route's Graph GET (`/shares` or `/drives`) made (success only) */
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
                     "x-resolver-attempts": number;
                     /** @description What the service knew of the user (success only) */
                     "x-resolver-hydration": components["schemas"]["ResolverHydration"];
@@ -1171,6 +1503,391 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriveItemCollection"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_share_preview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /** @description `redeemSharingLink` (durable access) or `redeemSharingLinkIfNecessary` is forwarded to Graph's `/shares` call; other preferences are not. */
+                Prefer?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description `u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL */
+                shareId: components["schemas"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional (no body is `{}`; whitespace alone is not JSON): the viewer's options, forwarded to Graph */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            /** @description Graph's preview, exactly as Graph returned it: `getUrl` carries an access token of the caller's */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemPreviewInfo"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request`, `preview_unsupported` (a personal OneDrive link: no Graph call) */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `share_not_found` */
+            404: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled` */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `graph_unavailable`, `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds (at most 300), when Graph sent one */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `hydration_exhausted` */
+            503: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds, 1 to 300 */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `deadline_exceeded` */
+            504: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_permission: {
+        parameters: {
+            query?: {
+                /** @description Graph's `$expand`, e.g. `children`. */
+                $expand?: string;
+                /** @description Graph's `$select`: only these properties (comma-separated). */
+                $select?: string;
+            };
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /** @description `redeemSharingLink` (durable access) or `redeemSharingLinkIfNecessary` is forwarded to Graph's `/shares` call; other preferences are not. */
+                Prefer?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path: {
+                /** @description `u!…` (unpadded base64url of the sharing URL), `s!…`, or the percent-encoded raw sharing URL */
+                shareId: components["schemas"]["ShareId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sharing link's permission, exactly as Graph returned it */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description `store;dur=…, warmup;dur=…, graph;dur=…, total;dur=…` (ms; success only) */
+                    "server-timing": string;
+                    /** @description Calls of the route's Graph request (`/shares…` or `/drives…`) made (success only) */
+                    "x-resolver-attempts": number;
+                    /** @description What the service knew of the user (success only) */
+                    "x-resolver-hydration": components["schemas"]["ResolverHydration"];
+                    /** @description `skipped`, or the strategy that ran (success only) */
+                    "x-resolver-warmup": components["schemas"]["Warmup"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Permission"];
                 };
             };
             /** @description `invalid_share`, `bad_request` */

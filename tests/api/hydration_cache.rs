@@ -3,10 +3,10 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::helpers::CountingStore;
 use share_resolver::hydration::{CachedStore, HydrationRecord, HydrationStore, MemoryStore, Put};
 use share_resolver::identity::UserKey;
 use share_resolver::warmup::WarmupKind;
-use share_resolver_testkit::CountingStore;
 
 /// The L1 over a counting memory store; the memory store is returned too,
 /// to change things behind the cache's back (as another instance would).

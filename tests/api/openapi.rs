@@ -1,6 +1,6 @@
 //! The committed `docs/openapi.json` is exactly what the code generates.
 //! After a change to the API, regenerate it with
-//! `UPDATE_OPENAPI=1 cargo test --test openapi` and commit the result.
+//! `UPDATE_OPENAPI=1 cargo test --test api openapi` and commit the result.
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ fn the_committed_document_is_what_the_code_generates() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/openapi.json is out of date: run UPDATE_OPENAPI=1 cargo test --test openapi and commit it"
+        "docs/openapi.json is out of date: run UPDATE_OPENAPI=1 cargo test --test api openapi and commit it"
     );
 }
 
@@ -28,6 +28,9 @@ fn the_document_is_openapi_3_1_with_every_route_and_the_bearer_scheme() {
         "/v1/shares/{shareId}/driveItem/children",
         "/v1/drives/{driveId}/items/{itemId}",
         "/v1/drives/{driveId}/items/{itemId}/children",
+        "/v1/shares/{shareId}/permission",
+        "/v1/shares/{shareId}/driveItem/preview",
+        "/v1/drives/{driveId}/items/{itemId}/preview",
         "/v1/resolve",
         "/v1/warmup",
         "/healthz",

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=pending-paths.js.map
