@@ -11,6 +11,8 @@
 //! Browsing: a cold guest opens a folder link (its children) and then three
 //! sub-folders (`/drives/…/children`, found in the listings); ideal is the
 //! cold guest's first call plus one round trip per sub-folder.
+//! A cold guest's first preview (`POST …/driveItem/preview`) is a row of
+//! its own: a warm-up and the action, ideal `2 RTT` as for the driveItem.
 //! Ends with a burst of one lagging guest and peak RSS after many users.
 //!
 //! Each row also says what a request costs on Lambda: billed milliseconds
@@ -19,7 +21,9 @@
 //! reaches DynamoDB in production). `docs/performance.md` turns them into
 //! a price.
 //!
-//! Knobs: `BENCH_RTT_MS` (default 20), `BENCH_ITERATIONS` (default 30).
+//! Knobs: `BENCH_RTT_MS` (default 20), `BENCH_ITERATIONS` (default 30), and
+//! a filter: `cargo bench --bench resolution -- preview` runs only the rows
+//! whose name holds `preview` (and the few requests they need).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -118,6 +122,8 @@ enum Via {
     Service,
     /// The service, with the guest's SharePoint token (the `sharepoint` warm-up).
     ServiceWithSharePoint,
+    /// The service's preview of the share (`POST …/driveItem/preview`).
+    Preview,
     /// Graph directly, as a hydrated user would.
     Direct,
     SeedRecipe,
@@ -136,6 +142,7 @@ async fn sample(app: &TestApp, guest: &Guest, via: Via) -> Sample {
             );
             service(app, guest, &[("x-sharepoint-authorization", &sp)]).await
         }
+        Via::Preview => preview(app, guest).await,
         Via::Direct => graph_get(app, &shares_path(), &guest.token).await == 200,
         Via::SeedRecipe => seed_recipe(app, &guest.token).await,
     };
@@ -151,6 +158,12 @@ async fn service(app: &TestApp, guest: &Guest, headers: &[(&str, &str)]) -> bool
     let r = app
         .get_drive_item_with(&u_id(SHARE_URL), Some(&guest.token), headers)
         .await;
+    r.status() == 200 && r.bytes().await.is_ok()
+}
+
+async fn preview(app: &TestApp, guest: &Guest) -> bool {
+    let route = format!("/v1/shares/{}/driveItem/preview", u_id(SHARE_URL));
+    let r = app.post_raw(&route, "{}", Some(&guest.token)).await;
     r.status() == 200 && r.bytes().await.is_ok()
 }
 
@@ -196,6 +209,24 @@ async fn seed_recipe(app: &TestApp, token: &str) -> bool {
 }
 
 struct Table;
+
+/// The rows to run: those whose name holds the first argument that is not
+/// an option (cargo passes `--bench`); every row without one.
+struct Only(Option<String>);
+
+impl Only {
+    fn from_args() -> Self {
+        Self(std::env::args().skip(1).find(|a| !a.starts_with('-')))
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.0.as_deref().is_none_or(|filter| name.contains(filter))
+    }
+
+    fn wants_any(&self, names: &[&str]) -> bool {
+        names.iter().any(|name| self.wants(name))
+    }
+}
 
 impl Table {
     fn header(&self) {
@@ -429,6 +460,7 @@ async fn main() {
         rtt.as_millis()
     );
     let table = Table;
+    let only = Only::from_args();
     table.header();
 
     // Known users: one round trip is ideal.
@@ -444,31 +476,39 @@ async fn main() {
         hit.push(sample(&app, &hydrated, Via::Service).await);
         members.push(sample(&app, &member, Via::Service).await);
     }
-    table.row("direct Graph call (hydrated)", &direct, rtt);
-    table.row("service, hydrated guest (hit)", &hit, rtt);
-    table.row("service, member", &members, rtt);
-    table.row(
-        "service, cold guest, no lag",
-        &cold(&app, n, Via::Service).await,
-        2 * rtt,
-    );
-    table.row(
-        "service, cold guest, sharepoint warm-up",
-        &cold(&app, n, Via::ServiceWithSharePoint).await,
-        2 * rtt,
-    );
-    table.row(
-        "seed recipe, cold guest, no lag",
-        &cold(&app, n.min(20), Via::SeedRecipe).await,
-        2 * rtt,
-    );
+    for (name, samples) in [
+        ("direct Graph call (hydrated)", &direct),
+        ("service, hydrated guest (hit)", &hit),
+        ("service, member", &members),
+    ] {
+        if only.wants(name) {
+            table.row(name, samples, rtt);
+        }
+    }
+    for (name, via, runs) in [
+        ("service, cold guest, no lag", Via::Service, n),
+        (
+            "service, cold guest, sharepoint warm-up",
+            Via::ServiceWithSharePoint,
+            n,
+        ),
+        ("service, cold guest, first preview", Via::Preview, n),
+        (
+            "seed recipe, cold guest, no lag",
+            Via::SeedRecipe,
+            n.min(20),
+        ),
+    ] {
+        if only.wants(name) {
+            table.row(name, &cold(&app, runs, via).await, 2 * rtt);
+        }
+    }
     // A folder link, then three sub-folders: the cold first call (warm-up
     // and listing), then one round trip each (hits).
-    table.row(
-        "browsing: cold guest, folder + 3 sub-folders",
-        &browsing(&app, n).await,
-        5 * rtt,
-    );
+    let name = "browsing: cold guest, folder + 3 sub-folders";
+    if only.wants(name) {
+        table.row(name, &browsing(&app, n).await, 5 * rtt);
+    }
 
     // Graph throttles a hydrated caller with `Retry-After: 10`: today's
     // inline budget hands the wait to the caller; with the budget as large
@@ -480,6 +520,9 @@ async fn main() {
             Some(Duration::from_secs(20)),
         ),
     ] {
+        if !only.wants(name) {
+            continue;
+        }
         let app = start_with(rtt, Duration::ZERO, |s| {
             if let Some(budget) = budget {
                 s.retry.max_inline_wait = budget;
@@ -505,25 +548,43 @@ async fn main() {
 
     for lag_ms in [100, 300, 1000] {
         let lag = Duration::from_millis(lag_ms);
+        let names = [
+            format!("service, cold guest, {lag_ms} ms lag"),
+            format!("seed recipe, cold guest, {lag_ms} ms lag"),
+            format!("browsing, {lag_ms} ms lag: folder + 3 sub-folders"),
+        ];
+        if !only.wants_any(&names.each_ref().map(String::as_str)) {
+            continue;
+        }
         let lagging = start(rtt, lag).await;
         let runs = n.min(20);
-        table.row(
-            &format!("service, cold guest, {lag_ms} ms lag"),
-            &cold(&lagging, runs, Via::Service).await,
-            lag + 2 * rtt,
-        );
-        if lag_ms == 300 {
+        if only.wants(&names[0]) {
             table.row(
-                &format!("seed recipe, cold guest, {lag_ms} ms lag"),
+                &names[0],
+                &cold(&lagging, runs, Via::Service).await,
+                lag + 2 * rtt,
+            );
+        }
+        if lag_ms == 300 && only.wants(&names[1]) {
+            table.row(
+                &names[1],
                 &cold(&lagging, runs, Via::SeedRecipe).await,
                 lag + 2 * rtt,
             );
-            table.row(
-                &format!("browsing, {lag_ms} ms lag: folder + 3 sub-folders"),
-                &browsing(&lagging, runs).await,
-                lag + 5 * rtt,
-            );
         }
+        if lag_ms == 300 && only.wants(&names[2]) {
+            table.row(&names[2], &browsing(&lagging, runs).await, lag + 5 * rtt);
+        }
+    }
+    if !only.wants_any(&[
+        "pre-warmed at sign-in, link",
+        "POST /v1/warmup",
+        "obo, cold guest (sharepoint warm-up by OBO)",
+        "obo, hydrated guest (hit, cached exchange)",
+        "burst: 40 concurrent first requests of one guest",
+        "burst: 2000 requests from 500 users",
+    ]) {
+        return;
     }
 
     // Pre-warmed at sign-in (POST /v1/warmup), the guest opens a link N ms

@@ -80,6 +80,40 @@ pub(crate) struct RequestMetrics {
     pub store_latency: Duration,
     pub warmup_latency: Duration,
     pub graph_latency: Duration,
+    /// A batch's inner answers (`POST /v1/$batch` only).
+    pub batch: Option<BatchTally>,
+}
+
+/// A batch's inner answers: how many, by outcome (`ok` or the problem
+/// code), and how many were 5xx. One line covers them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct BatchTally {
+    pub requests: u32,
+    pub outcomes: std::collections::BTreeMap<&'static str, u32>,
+    pub server_errors: u32,
+}
+
+impl BatchTally {
+    /// Tallies `(status, problem code)` of each inner answer.
+    pub fn of(answers: impl IntoIterator<Item = (u16, Option<ProblemCode>)>) -> Self {
+        let mut tally = Self::default();
+        for (status, outcome) in answers {
+            tally.requests += 1;
+            tally.server_errors += u32::from(status >= 500);
+            *tally
+                .outcomes
+                .entry(outcome.map_or("ok", ProblemCode::as_str))
+                .or_default() += 1;
+        }
+        tally
+    }
+
+    fn count(&self, code: ProblemCode) -> u32 {
+        self.outcomes
+            .get(code.as_str())
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 /// A request's EMF part: the members its metrics name (dimensions, then
@@ -131,9 +165,10 @@ impl Metrics {
         if let Some(strategy) = strategy {
             members.insert("Strategy".into(), json!(strategy.as_str()));
         }
-        // A batch's line will count its inner requests here (and its 0/1
-        // metrics below become counts): http::accounting's module docs.
-        members.insert("Requests".into(), json!(1));
+        // A batch's line counts its inner requests (and the 0/1 metrics
+        // below become counts): http::accounting's module docs.
+        let batch = m.batch.as_ref();
+        members.insert("Requests".into(), json!(batch.map_or(1, |b| b.requests)));
 
         let mut declared = Vec::new();
         let mut put = |name: &str, unit: Option<&str>, value: Value| {
@@ -151,7 +186,13 @@ impl Metrics {
                 put(name, None, json!(ms));
             }
         }
-        let is = |code| u32::from(m.outcome == Some(code));
+        let is = |code| match batch {
+            Some(batch) => batch.count(code),
+            None => u32::from(m.outcome == Some(code)),
+        };
+        let server_errors = batch.map_or(u32::from(m.status >= 500), |b| {
+            b.server_errors + u32::from(m.status >= 500)
+        });
         for (name, unit, count) in [
             ("Attempts", None, m.attempts),
             ("GraphCalls", None, m.graph_calls),
@@ -165,7 +206,7 @@ impl Metrics {
                 is(ProblemCode::HydrationExhausted),
             ),
             ("Throttled", COUNT, is(ProblemCode::Throttled)),
-            ("ServerError", COUNT, u32::from(m.status >= 500)),
+            ("ServerError", COUNT, server_errors),
         ] {
             if count > 0 {
                 put(name, unit, json!(count));
@@ -366,6 +407,30 @@ mod tests {
     }
 
     #[test]
+    fn a_batchs_line_counts_its_inner_requests_and_their_outcomes() {
+        let batch = RequestMetrics {
+            batch: Some(BatchTally::of([
+                (200, None),
+                (200, None),
+                (429, Some(ProblemCode::Throttled)),
+                (502, Some(ProblemCode::GraphUnavailable)),
+            ])),
+            attempts: 5,
+            ..hit()
+        };
+
+        let document = written(metrics().document(&batch, SystemTime::now()));
+
+        assert_valid_emf(&document);
+        assert_eq!(document["Outcome"], "ok", "the batch's own outcome");
+        assert_eq!(document["Requests"], 4);
+        assert_eq!(document["Throttled"], 1);
+        assert_eq!(document["ServerError"], 1);
+        assert_eq!(document["Attempts"], 5);
+        assert!(document.get("HydrationExhausted").is_none(), "{document}");
+    }
+
+    #[test]
     fn only_the_metrics_an_alarm_reads_carry_a_unit() {
         let everything = RequestMetrics {
             outcome: Some(ProblemCode::HydrationExhausted),
@@ -382,6 +447,7 @@ mod tests {
             store_latency: Duration::from_millis(1),
             warmup_latency: Duration::from_millis(2),
             graph_latency: Duration::from_millis(3),
+            batch: None,
         };
         let throttled = RequestMetrics {
             outcome: Some(ProblemCode::Throttled),

@@ -148,6 +148,19 @@ pub fn classify(response: &GraphResponse) -> Verdict {
     }
 }
 
+/// Classifies Graph's answer to a `$batch` round trip that was not a 2xx:
+/// a token refusal, throttling or an outage applies to every request in
+/// it, as it would to each alone; a `400` or `404` speaks of the batch, not
+/// of any share, so it is no `invalid_share` or `share_not_found` of theirs.
+pub fn classify_round_trip(response: &GraphResponse) -> Verdict {
+    match response.status {
+        200..=299 | 400 | 404 | 410 => Verdict::Rejected(GraphRejection::Unexpected {
+            status: response.status,
+        }),
+        _ => classify(response),
+    }
+}
+
 fn www_authenticate(response: &GraphResponse) -> Option<String> {
     let values: Vec<&str> = response
         .headers
@@ -403,6 +416,63 @@ mod tests {
         ] {
             assert_eq!(
                 classify(&response(status, &body, &headers)),
+                expected,
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_round_trips_answer_applies_to_its_requests_unless_it_speaks_of_the_batch() {
+        for (status, body, headers, expected, why) in [
+            (
+                401,
+                err(
+                    "InvalidAuthenticationToken",
+                    "Access token validation failure.",
+                ),
+                vec![],
+                Verdict::Rejected(GraphRejection::InvalidToken {
+                    message: "Access token validation failure.".into(),
+                }),
+                "a refused token refuses every request",
+            ),
+            (
+                429,
+                err("TooManyRequests", "slow down"),
+                vec![("retry-after", "4")],
+                Verdict::Throttled {
+                    retry_after: Some(Duration::from_secs(4)),
+                },
+                "a throttled batch throttles every request",
+            ),
+            (
+                503,
+                err("serviceNotAvailable", ""),
+                vec![],
+                Verdict::Unavailable {
+                    retry_after: None,
+                    status: 503,
+                },
+                "an outage",
+            ),
+            (
+                400,
+                err("BadRequest", "Invalid batch payload format."),
+                vec![],
+                Verdict::Rejected(GraphRejection::Unexpected { status: 400 }),
+                "our batch, not the share, was bad",
+            ),
+            (
+                404,
+                err("itemNotFound", ""),
+                vec![],
+                Verdict::Rejected(GraphRejection::Unexpected { status: 404 }),
+                "no $batch here is no missing share",
+            ),
+        ] {
+            assert_eq!(
+                classify_round_trip(&response(status, &body, &headers)),
                 expected,
                 "{why}"
             );

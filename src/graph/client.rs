@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::HeaderMap;
 
+use super::batch::{self, BatchAnswer, InnerCall, MAX_REQUESTS};
 use super::diagnostics::{CallKind, GraphDiagnostics, GraphErrorBody};
 use super::path::GraphPath;
 use super::request::GraphRequest;
@@ -26,7 +27,7 @@ pub struct GraphClient {
 }
 
 /// A Graph answer, whatever its status.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GraphResponse {
     pub status: u16,
     pub headers: HeaderMap,
@@ -37,7 +38,7 @@ pub struct GraphResponse {
 
 /// No answer came: connect/reset/timeout/body errors. The message never
 /// holds the URL (it carries the share id) or a header.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct TransportError {
     pub message: String,
@@ -73,6 +74,12 @@ impl CallLabel {
     /// A `preview` action (on a share or an item).
     pub const PREVIEW: Self = Self {
         kind: CallKind::Preview,
+        strategy: None,
+    };
+
+    /// A `$batch` round trip.
+    pub const BATCH: Self = Self {
+        kind: CallKind::Batch,
         strategy: None,
     };
 
@@ -153,6 +160,40 @@ impl GraphClient {
         }
         self.exchange(builder, client_request_id, label, timeout)
             .await
+    }
+
+    /// `POST {base}/$batch` of `calls` (at most [`MAX_REQUESTS`]) with the
+    /// caller's token; the round trip carries the caller's
+    /// `client-request-id`, each call its own.
+    #[tracing::instrument(name = "graph", skip_all, fields(path = "/$batch", requests = calls.len(), status))]
+    pub async fn batch(
+        &self,
+        calls: &[InnerCall<'_>],
+        token: &BearerToken,
+        client_request_id: &str,
+        timeout: Duration,
+    ) -> Result<BatchAnswer, TransportError> {
+        debug_assert!(calls.len() <= MAX_REQUESTS, "the resolver sends at most 20");
+        let request = self
+            .http
+            .post(format!("{}/$batch", self.base))
+            .bearer_auth(token.expose())
+            .header("accept", "application/json")
+            .header("content-type", "application/json")
+            .body(batch::body_of(calls));
+        let round_trip = self
+            .exchange(request, client_request_id, CallLabel::BATCH, timeout)
+            .await?;
+        if !(200..300).contains(&round_trip.status) {
+            return Ok(BatchAnswer::Whole(Box::new(round_trip)));
+        }
+        match batch::answers_of(calls, &round_trip) {
+            Some(answers) => Ok(BatchAnswer::Each(answers)),
+            None => Err(TransportError {
+                message: "Graph's batch answer was not a batch".to_owned(),
+                diagnostics: round_trip.diagnostics,
+            }),
+        }
     }
 
     /// SharePoint REST `GET https://{host}/_api/web/currentuser` with the

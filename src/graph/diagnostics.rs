@@ -17,6 +17,8 @@ pub enum CallKind {
     Permission,
     /// The `preview` action, on a share or an item.
     Preview,
+    /// A `$batch` round trip (its inner answers are of the kinds above).
+    Batch,
 }
 
 /// One Graph (or SharePoint) call and what it answered.
@@ -25,6 +27,11 @@ pub enum CallKind {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphDiagnostics {
+    /// The request's `id` in `POST /v1/$batch`, for an answer to one of
+    /// its requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "1")]
+    pub id: Option<String>,
     /// `warmup`, `shares`, `drives`, `permission` or `preview`; absent for
     /// a token Graph refused.
     // Omitted where saying so would reveal what the service knew of the
@@ -79,6 +86,7 @@ impl GraphDiagnostics {
         let ags_diagnostic = header("x-ms-ags-diagnostic")
             .map(|raw| serde_json::from_str(&raw).unwrap_or(Value::String(raw)));
         Self {
+            id: None,
             call: Some(call),
             strategy,
             status: Some(status),
@@ -104,6 +112,7 @@ impl GraphDiagnostics {
         duration_ms: u64,
     ) -> Self {
         Self {
+            id: None,
             call: Some(call),
             strategy,
             status: None,
@@ -125,10 +134,12 @@ impl GraphDiagnostics {
     /// is that one (the service sends it, Graph echoes it).
     pub(crate) fn for_log(&self, request_client_id: &str) -> LoggedCall<'_> {
         LoggedCall {
+            id: self.id.as_deref(),
             call: match self.call {
                 Some(
                     CallKind::Shares | CallKind::Drives | CallKind::Permission | CallKind::Preview,
                 ) => Some("resolve"),
+                Some(CallKind::Batch) => Some("batch"),
                 Some(CallKind::Warmup) => Some(self.strategy.unwrap_or("warmup")),
                 // Anonymous: the log says no more than the caller was told.
                 None => None,
@@ -147,9 +158,11 @@ impl GraphDiagnostics {
         }
     }
 
-    /// The same answer without saying which of our calls it was.
+    /// The same answer without saying which of our calls it was (nor which
+    /// request of a batch).
     pub fn anonymous(self) -> Self {
         Self {
+            id: None,
             call: None,
             strategy: None,
             ..self
@@ -165,7 +178,9 @@ impl GraphDiagnostics {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LoggedCall<'a> {
-    // A batch's entries will name their inner request's `id` first.
+    /// The batch request's `id`, for an answer inside a batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
     /// Absent for a token Graph refused (see [`GraphDiagnostics::anonymous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<&'static str>,

@@ -1,16 +1,18 @@
-//! The Microsoft Graph client: one request (a GET, or an action's POST),
-//! its diagnostics, nothing else.
+//! The Microsoft Graph client: one request (a GET, or an action's POST)
+//! or a `$batch` of them, their diagnostics, nothing else.
 //!
 //! Policy (what to retry, when to warm up) lives in `retry` and `resolver`;
 //! this module only speaks HTTP and reads what Graph answered (`answer`).
 
 mod answer;
+mod batch;
 mod client;
 mod diagnostics;
 mod path;
 mod request;
 
-pub use answer::{GraphRejection, GraphTrouble, Verdict, classify};
+pub use answer::{GraphRejection, GraphTrouble, Verdict, classify, classify_round_trip};
+pub use batch::{BatchAnswer, InnerCall, MAX_REQUESTS};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
 pub use path::GraphPath;

@@ -55,7 +55,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::extract::ClientRequestId;
-use crate::metrics::{Emf, Metrics, RequestMetrics};
+use crate::metrics::{BatchTally, Emf, Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
 use crate::telemetry::xray;
@@ -132,7 +132,9 @@ pub(crate) async fn account(
         .map(|a| a.0)
         .unwrap_or_default();
     let outcome = response.extensions().get::<ProblemCode>().copied();
+    let batch = response.extensions_mut().remove::<BatchTally>();
     let line = Line {
+        batch: batch.as_ref(),
         route: &route,
         outcome,
         status: response.status().as_u16(),
@@ -154,6 +156,8 @@ struct Line<'a> {
     client_request_id: &'a str,
     invocation: &'a Invocation,
     latency: Duration,
+    /// A batch's inner answers.
+    batch: Option<&'a BatchTally>,
 }
 
 impl Line<'_> {
@@ -175,6 +179,7 @@ impl Line<'_> {
             store_latency: t.store,
             warmup_latency: t.warmup,
             graph_latency: t.graph,
+            batch: self.batch.cloned(),
         }
     }
 
@@ -219,7 +224,9 @@ impl Line<'_> {
             .map(|call| call.for_log(self.client_request_id))
             .collect();
         put("graph", json!(graph));
-        // A batch's `outcomes` (its inner answers by code) goes here.
+        if let Some(batch) = self.batch {
+            put("outcomes", json!(batch.outcomes));
+        }
         put("_aws", metadata);
         line
     }

@@ -9,6 +9,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::extract::DefaultBodyLimit;
+
+use super::batch;
 use super::openapi::{self, ApiDoc};
 use super::routes as handlers;
 use super::state::AppState;
@@ -26,6 +29,13 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::post_item_preview))
         .routes(routes!(handlers::post_resolve))
         .routes(routes!(handlers::post_warmup))
+        .merge(
+            // A page of links is bigger than one link: 64 KiB here.
+            OpenApiRouter::new()
+                .routes(routes!(batch::post_batch))
+                .routes(routes!(batch::post_batch_plain))
+                .layer(DefaultBodyLimit::max(batch::MAX_BATCH_BODY_BYTES)),
+        )
         .routes(routes!(openapi_json))
 }
 
@@ -96,6 +106,26 @@ mod tests {
                 .trim_start()
                 .starts_with("{\n  \"openapi\": \"3.1.0\"")
         );
+    }
+
+    #[test]
+    fn a_batch_holds_exactly_the_documented_routes_that_reach_graph() {
+        let document: serde_json::Value = serde_json::from_str(super::document()).unwrap();
+        let mut documented = std::collections::BTreeSet::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let Some(below) = path.strip_prefix("/v1") else {
+                continue;
+            };
+            if below.starts_with("/shares/") || below.starts_with("/drives/") {
+                for method in item.as_object().unwrap().keys() {
+                    documented.insert((method.to_ascii_uppercase(), below.to_owned()));
+                }
+            }
+        }
+        let batch = super::batch::routes()
+            .map(|(method, path)| (method.to_owned(), path.to_owned()))
+            .collect();
+        assert_eq!(documented, batch);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::identity::{self, Caller};
 use crate::prefer::Redeem;
 use crate::preview::PreviewBody;
 use crate::resolver::{ResolveRequest, Target};
-use crate::share_id::{ShareId, ShareIdError};
+use crate::share_id::{HostAllowList, ShareId, ShareIdError};
 
 /// Largest request body accepted (`payload_too_large`).
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -70,17 +70,21 @@ pub(crate) struct ClientRequestId(String);
 
 impl ClientRequestId {
     pub fn of(headers: &HeaderMap) -> Self {
-        let id = headers
+        let sent = headers
             .get("client-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
+            .and_then(|v| v.to_str().ok());
+        Self(Self::checked(sent).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()))
+    }
+
+    /// A caller's `client-request-id` when it is sane enough to forward.
+    pub fn checked(sent: Option<&str>) -> Option<String> {
+        sent.map(str::trim)
             .filter(|v| {
                 !v.is_empty()
                     && v.len() <= MAX_CLIENT_REQUEST_ID
                     && v.bytes().all(|b| b.is_ascii_graphic())
             })
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
-        Self(id)
+            .map(str::to_owned)
     }
 
     pub fn as_str(&self) -> &str {
@@ -126,10 +130,10 @@ impl SharePath {
     /// A `GET` path the share route did not match but that names a share:
     /// `Some` with the parsed id (or why it is not one), `None` for any
     /// other path (a plain `not_found`).
-    pub fn of_unmatched(uri: &Uri, state: &AppState) -> Option<Result<Self, ApiError>> {
+    pub fn of_unmatched(uri: &Uri, hosts: &HostAllowList) -> Option<Result<Self, ApiError>> {
         if let Some(raw) = decoded_share_url(uri) {
             return Some(
-                ShareId::parse(&raw, &state.hosts)
+                ShareId::parse(&raw, hosts)
                     .map(Self)
                     .map_err(ApiError::from),
             );
@@ -140,37 +144,40 @@ impl SharePath {
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
 
-    /// As [`SharePath::of_unmatched`], for `…/driveItem/children`: the
-    /// parsed id and the listing's own query options (after the suffix).
-    pub fn of_unmatched_children(
+    /// As [`SharePath::of_unmatched`], for a route below the share
+    /// (`suffix`: `/driveItem/children`, `/permission`,
+    /// `/driveItem/preview`): the parsed id and the route's own query
+    /// (after the suffix).
+    pub fn of_unmatched_below(
         uri: &Uri,
-        state: &AppState,
+        hosts: &HostAllowList,
+        suffix: &str,
     ) -> Option<Result<(Self, Option<String>), ApiError>> {
-        if let Some((raw, options)) = decoded_children_url(uri) {
+        if let Some((raw, options)) = decoded_url_below(uri, suffix) {
             return Some(
-                ShareId::parse(&raw, &state.hosts)
+                ShareId::parse(&raw, hosts)
                     .map(|id| (Self(id), options))
                     .map_err(ApiError::from),
             );
         }
         let path = uri.path();
-        (path.starts_with("/v1/shares/") && path.ends_with("/driveItem/children"))
+        (path.starts_with("/v1/shares/") && path.ends_with(suffix))
             .then_some(Err(ApiError::Share(ShareIdError::Unrecognised)))
     }
 }
 
-/// [`decoded_share_url`] for a children listing: `/v1/shares/https://…` +
-/// `?e=x/driveItem/children?$top=2` is the URL and the listing's options
+/// [`decoded_share_url`] for a route below the share: for `suffix`
+/// `/driveItem/children`, the path `/v1/shares/https://…` and the query
+/// `e=x/driveItem/children?$top=2` are the URL and the route's own query
 /// (`$top=2`); `None` for anything else.
-pub(crate) fn decoded_children_url(uri: &Uri) -> Option<(String, Option<String>)> {
-    const SUFFIX: &str = "/driveItem/children";
+pub(crate) fn decoded_url_below(uri: &Uri, suffix: &str) -> Option<(String, Option<String>)> {
     let rest = uri.path().strip_prefix("/v1/shares/")?;
     let full = match uri.query() {
         Some(query) => format!("{rest}?{query}"),
         None => rest.to_owned(),
     };
-    let at = full.rfind(SUFFIX)?;
-    let options = match &full[at + SUFFIX.len()..] {
+    let at = full.rfind(suffix)?;
+    let options = match &full[at + suffix.len()..] {
         "" => None,
         after => Some(after.strip_prefix('?')?.to_owned()),
     };
@@ -209,7 +216,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for Optional<
     /// No body at all is the default; anything else must be the JSON (a
     /// body of only whitespace is not: RFC 8259 needs a value).
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = read_body(request, state).await?;
+        let bytes = read_body(request, state, MAX_BODY_BYTES).await?;
         if bytes.is_empty() {
             return Ok(Self(T::default()));
         }
@@ -220,21 +227,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for Optional<
 /// A JSON body that may be left out entirely.
 pub(crate) struct Optional<T>(pub T);
 
-async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+/// The body's bytes; `limit` is the route's (its `DefaultBodyLimit`).
+pub(crate) async fn read_body<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     Bytes::from_request(request, state)
         .await
         .map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge {
-                    limit: MAX_BODY_BYTES,
-                }
+                ApiError::PayloadTooLarge { limit }
             } else {
                 ApiError::BadRequest(rejection.body_text())
             }
         })
 }
 
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not the expected JSON: {e}")))
 }
@@ -245,7 +255,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     /// Any content type is read as JSON: a frontend's `fetch` with a plain
     /// string body sends `text/plain`, and the body's shape says enough.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        parse(&read_body(request, state).await?).map(Self)
+        parse(&read_body(request, state, MAX_BODY_BYTES).await?).map(Self)
     }
 }
 
@@ -278,7 +288,7 @@ impl<S: Send + Sync> FromRequest<S> for PreviewOptions {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = read_body(request, state).await?;
+        let bytes = read_body(request, state, MAX_BODY_BYTES).await?;
         PreviewBody::parse(&bytes)
             .map(Self)
             .map_err(|e| ApiError::BadRequest(e.to_string()))

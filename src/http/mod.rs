@@ -5,6 +5,7 @@
 
 mod accounting;
 mod api;
+mod batch;
 mod error;
 mod extract;
 mod next_link;

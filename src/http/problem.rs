@@ -295,7 +295,7 @@ impl Problem {
                     ),
                     _ => (
                         "Bad request",
-                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number).",
+                        "Send a JSON body: for /v1/resolve exactly one of 'shareUrl' (an https sharing URL) or 'shareId' (u!… or s!…); for /v1/warmup nothing, or one of 'shareUrl' or 'host'; for a preview nothing, or only 'viewer' ('onedrive', 'office' or null), 'chromeless' and 'allowEdit' (booleans), 'page' (a string or a number) and 'zoom' (a number); for /v1/$batch 'requests', 1 to 20 of {id, method, url} with unique ids and no dependsOn.",
                     ),
                 };
                 (400, Code::BadRequest, title, remediation)
@@ -304,13 +304,13 @@ impl Problem {
                 413,
                 Code::PayloadTooLarge,
                 "Payload too large",
-                "Keep the request body under 16 KiB: it only needs 'shareUrl' or 'shareId', or a preview's few options.",
+                "Keep the request body under 16 KiB (64 KiB for /v1/$batch): it only needs 'shareUrl' or 'shareId', a preview's few options, or a batch's requests.",
             ),
             E::RouteNotFound(_) => (
                 404,
                 Code::NotFound,
                 "No such route",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, the /shares and /drives routes only).",
             ),
             E::Internal => (
                 500,
@@ -322,7 +322,7 @@ impl Problem {
                 405,
                 Code::MethodNotAllowed,
                 "Method not allowed",
-                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/warmup, GET /healthz or GET /openapi.json.",
+                "Use GET /v1/shares/{shareId}/driveItem[/children], GET /v1/shares/{shareId}/permission, POST /v1/shares/{shareId}/driveItem/preview, GET /v1/drives/{driveId}/items/{itemId}[/children], POST /v1/drives/{driveId}/items/{itemId}/preview, POST /v1/resolve, POST /v1/$batch, POST /v1/warmup, GET /healthz or GET /openapi.json (inside a batch, the /shares and /drives routes only).",
             ),
         };
         Self {

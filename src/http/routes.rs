@@ -307,9 +307,10 @@ fn share_of(body: ResolveBody, hosts: &HostAllowList) -> Result<ShareId, ApiErro
     }
 }
 
-/// Unknown routes, and `GET /v1/shares/…/driveItem[/children]` paths the
-/// routes do not match: a raw sharing URL that a gateway decoded, or a
-/// malformed id.
+/// Unknown routes, and `/v1/shares/…` paths the share routes do not match:
+/// a raw sharing URL that a gateway decoded (across segments, its own `?`
+/// starting the query), or a malformed id.
+#[allow(clippy::too_many_arguments)] // one extractor each
 pub(crate) async fn fallback(
     State(state): State<AppState>,
     request_id: ClientRequestId,
@@ -318,17 +319,33 @@ pub(crate) async fn fallback(
     caller: Result<Authorized, ApiError>,
     Preference(redeem): Preference,
     page: PageUrl,
+    body: Result<PreviewOptions, ApiError>,
 ) -> Response {
+    let below = |suffix| SharePath::of_unmatched_below(&uri, &state.hosts, suffix);
+    if method == Method::POST
+        && let Some(preview) = below("/driveItem/preview")
+    {
+        let target = preview.and_then(|(SharePath(id), query)| {
+            let PreviewOptions(body) = body?;
+            read(
+                Resource::Share(id),
+                Scope::Preview(body),
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, target, None).await;
+    }
     if method != Method::GET {
         return ApiError::RouteNotFound(uri.path().to_owned()).into_response();
     }
-    if let Some(share) = SharePath::of_unmatched(&uri, &state) {
+    if let Some(share) = SharePath::of_unmatched(&uri, &state.hosts) {
         // The query of a decoded URL is the sharing URL's: no options.
         let target =
             share.and_then(|SharePath(id)| read(Resource::Share(id), Scope::Item, None, redeem));
         return resolve(&state, request_id, caller, target, None).await;
     }
-    if let Some(listing) = SharePath::of_unmatched_children(&uri, &state) {
+    if let Some(listing) = below("/driveItem/children") {
         // Next pages go to the u! form of the same share: one segment,
         // whatever the gateway decodes.
         let next = listing.as_ref().ok().and_then(|(SharePath(id), _)| {
@@ -344,6 +361,17 @@ pub(crate) async fn fallback(
             )
         });
         return resolve(&state, request_id, caller, target, next).await;
+    }
+    if let Some(permission) = below("/permission") {
+        let target = permission.and_then(|(SharePath(id), query)| {
+            read(
+                Resource::Share(id),
+                Scope::Permission,
+                query.as_deref(),
+                redeem,
+            )
+        });
+        return resolve(&state, request_id, caller, target, None).await;
     }
     ApiError::RouteNotFound(uri.path().to_owned()).into_response()
 }
@@ -389,12 +417,7 @@ async fn resolve(
         request,
         &request_id,
         |request| async move { state.resolver.resolve(&request).await },
-        |mut resolved: Resolved, report| {
-            if let Some(url) = &page_url {
-                resolved.body = next_link::rewrite(resolved.body, url, &options);
-            }
-            render_resolved(resolved, report)
-        },
+        |resolved: Resolved, report| render_page(resolved, report, page_url.as_deref(), &options),
     )
     .await
 }
@@ -482,13 +505,40 @@ where
         Err(e) => (Err(e), Report::default()),
     };
     report.timings.total = started.elapsed();
-    let mut response = match result {
-        Ok(value) => render(value, &report),
-        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
-    };
-    set_request_ids(&mut response, &report, request_id.as_str());
+    let mut response = respond(result, &report, request_id.as_str(), render);
     response.extensions_mut().insert(Accounted(report));
     response
+}
+
+/// One answer as its route renders it: the value, or its problem with the
+/// Graph calls behind it, and the request ids of the last Graph answer. A
+/// request inside a batch is rendered by the same function.
+pub(super) fn respond<T>(
+    result: Result<T, ApiError>,
+    report: &Report,
+    client_request_id: &str,
+    render: impl FnOnce(T, &Report) -> Response,
+) -> Response {
+    let mut response = match result {
+        Ok(value) => render(value, report),
+        Err(error) => Problem::from_error(&error, report.graph.clone()).into_response(),
+    };
+    set_request_ids(&mut response, report, client_request_id);
+    response
+}
+
+/// Graph's answer, a children page's next link pointed at `page_url` (the
+/// listing's own URL on this API), when given.
+pub(super) fn render_page(
+    mut resolved: Resolved,
+    report: &Report,
+    page_url: Option<&str>,
+    options: &QueryOptions,
+) -> Response {
+    if let Some(url) = page_url {
+        resolved.body = next_link::rewrite(resolved.body, url, options);
+    }
+    render_resolved(resolved, report)
 }
 
 /// Graph's answer (a driveItem, a page, a permission, a preview), with

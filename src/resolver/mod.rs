@@ -1,13 +1,14 @@
 //! Resolution: hydration look-up, coordinated warm-up, then the request's
-//! one Graph request (a GET of `/shares/…` or `/drives/…`, or the `preview`
-//! action's POST: whichever may hit the guest hydration anomaly) with
-//! retries, all inside one deadline. The loop here only calls, sleeps and
-//! does what `retry::decide` says; `warmup::Ledger` coordinates warm-ups
-//! across requests.
+//! Graph request (a GET of `/shares/…` or `/drives/…`, or the `preview`
+//! action's POST: whichever may hit the guest hydration anomaly), or a
+//! batch's many, with retries, all inside one deadline. The rounds (`rounds`) only call, sleep and do what
+//! `retry::decide` says; `warmup::Ledger` coordinates warm-ups across
+//! requests.
 
 mod error;
 mod report;
 mod request;
+mod rounds;
 
 use std::time::Duration;
 
@@ -16,16 +17,18 @@ use tokio::time::Instant;
 pub use error::ResolveError;
 pub use report::{Hydration, Report};
 pub use request::{
-    PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, Target, TargetError,
-    WarmupRequest,
+    BatchRequest, PrewarmHydration, Prewarmed, ResolveRequest, Resolved, Resource, Target,
+    TargetError, WarmupRequest,
 };
+pub use rounds::Answered;
+use rounds::Via;
 
 use crate::clock::Clock;
 use crate::configuration::Settings;
-use crate::graph::{GraphClient, GraphDiagnostics, GraphResponse, GraphTrouble, Verdict, classify};
+use crate::graph::{GraphClient, GraphDiagnostics, GraphTrouble};
 use crate::hydration::{BestEffortStore, HydrationRecord, HydrationStore, StoreError};
 use crate::identity::Caller;
-use crate::retry::{Answer, Next, Progress, RetryPolicy, ThrottleWindows, decide};
+use crate::retry::{RetryPolicy, ThrottleWindows};
 use crate::warmup::{Known, Ledger, WarmedAt, WarmedUp, WarmupOutcome, WarmupPlace};
 
 /// The resolver, built once per cold start and shared by every request.
@@ -83,14 +86,60 @@ impl Resolver {
         &self,
         request: &ResolveRequest,
     ) -> (Result<Resolved, ResolveError>, Report) {
+        let target = &request.target;
+        let (answered, report) = self
+            .run(
+                &request.caller,
+                &[(None, target)],
+                target.place(),
+                Via::Direct,
+            )
+            .await;
+        let result = answered.and_then(|mut answered| match answered.pop() {
+            Some(answered) => answered.result,
+            None => Err(ResolveError::DeadlineExceeded(self.deadline)),
+        });
+        (result, report)
+    }
+
+    /// Makes a batch's Graph requests for its one caller: one look-up, at
+    /// most one warm-up, then rounds of Graph JSON batches that re-send only
+    /// what needs another try. `Err` answers the whole batch (throttled
+    /// caller, token refused by Graph); otherwise each request's answer, in
+    /// request order. The report's `graph` holds one entry per inner answer.
+    pub async fn resolve_batch(
+        &self,
+        request: &BatchRequest,
+    ) -> (Result<Vec<Answered>, ResolveError>, Report) {
+        let requests: Vec<(Option<&str>, &Target)> = request
+            .requests
+            .iter()
+            .map(|(id, target)| (Some(id.as_str()), target))
+            .collect();
+        self.run(&request.caller, &requests, request.place(), Via::Batch)
+            .await
+    }
+
+    /// The one path of single requests and batches.
+    async fn run(
+        &self,
+        caller: &Caller,
+        requests: &[(Option<&str>, &Target)],
+        place: WarmupPlace<'_>,
+        via: Via,
+    ) -> (Result<Vec<Answered>, ResolveError>, Report) {
         let started = Instant::now();
+        let deadline = started + self.deadline;
         let mut report = Report {
-            user: Some(request.caller.claims.user.clone()),
+            user: Some(caller.claims.user.clone()),
             ..Report::default()
         };
-        let result = self
-            .run(request, started + self.deadline, &mut report)
-            .await;
+        let result = async {
+            let warmed = self.prepare(caller, place, deadline, &mut report).await?;
+            self.rounds(caller, requests, place, warmed, via, deadline, &mut report)
+                .await
+        }
+        .await;
         if let Err(ResolveError::Rejected(rejection)) = &result {
             anonymise_refusal(rejection, &mut report);
         }
@@ -98,22 +147,24 @@ impl Resolver {
         (result, report)
     }
 
-    async fn run(
+    /// Before any request goes to Graph: the throttle window, the look-up
+    /// and (a guest the store does not know) the warm-up, or the pre-warm
+    /// to wait for. `Ok(when the warm-up was sent)`, if there was one.
+    async fn prepare(
         &self,
-        request: &ResolveRequest,
+        caller: &Caller,
+        place: WarmupPlace<'_>,
         deadline: Instant,
         report: &mut Report,
-    ) -> Result<Resolved, ResolveError> {
-        let caller = &request.caller;
+    ) -> Result<Option<WarmedAt>, ResolveError> {
         self.not_throttled(caller).await?;
-        let place = request.target.place();
         let hydration = self.look_up(caller, deadline, report).await;
         report.hydration = Some(match hydration {
             _ if caller.claims.is_member => Hydration::Member,
             Known::Hydrated => Hydration::Hit,
             Known::Warming { .. } | Known::Unknown => Hydration::Miss,
         });
-        let mut warmed = match hydration {
+        Ok(match hydration {
             Known::Unknown if !caller.claims.is_member => {
                 self.warm_up(caller, place, deadline, report).await?
             }
@@ -127,84 +178,7 @@ impl Resolver {
                 Some(here.map_or(WarmedAt::ago(age), WarmedAt::sent))
             }
             _ => None,
-        };
-
-        let (graph_request, label) = (request.target.graph_request(), request.target.label());
-        let mut progress = Progress {
-            attempts: 0,
-            trouble_retries: 0,
-            since_warm_up: None,
-            polls_since_warm_up: 0,
-            slept: Duration::ZERO,
-        };
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(ResolveError::DeadlineExceeded(self.deadline));
-            }
-            report.attempts += 1;
-            let t = Instant::now();
-            let call = self
-                .graph
-                .send(
-                    &graph_request,
-                    &caller.token,
-                    &caller.client_request_id,
-                    label,
-                    remaining,
-                )
-                .await;
-            report.timings.graph += t.elapsed();
-            let answer = match call {
-                Ok(response) => {
-                    report.graph.push(response.diagnostics.clone());
-                    match classify(&response) {
-                        Verdict::Success => {
-                            return Ok(self.succeed(caller, response, deadline, report).await);
-                        }
-                        verdict => Answer::Graph(verdict),
-                    }
-                }
-                Err(transport) => {
-                    report.graph.push(transport.diagnostics);
-                    if Instant::now() >= deadline {
-                        return Err(ResolveError::DeadlineExceeded(self.deadline));
-                    }
-                    Answer::Unanswered(GraphTrouble::Transport(transport.message.into()))
-                }
-            };
-            if let Answer::Graph(Verdict::Throttled {
-                retry_after: Some(wait),
-            }) = answer
-            {
-                self.throttle.open(caller, wait, self.clock.instant()).await;
-            }
-            let hydration_401 = matches!(answer, Answer::Graph(Verdict::Hydration));
-            if hydration_401 && report.hydration == Some(Hydration::Hit) && !report.stale_hit {
-                // The store said hydrated but Graph disagrees: stop trusting
-                // it, here and on every other instance.
-                report.stale_hit = true;
-                self.forget(caller, deadline, report).await;
-            }
-            progress.attempts = report.attempts;
-            progress.since_warm_up = warmed.map(WarmedAt::elapsed);
-            progress.polls_since_warm_up += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            match decide(&self.policy, &progress, answer, remaining, fastrand::f64()) {
-                Next::Fail(reason) => return Err(reason.into()),
-                Next::Retry { wait, warm_up } => {
-                    if !hydration_401 {
-                        progress.trouble_retries += 1;
-                        progress.slept += wait;
-                    }
-                    if warm_up {
-                        warmed = self.warm_up(caller, place, deadline, report).await?;
-                        progress.polls_since_warm_up = 0;
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
+        })
     }
 
     /// Warms a guest up ahead of any link (`POST /v1/warmup`): nothing for a
@@ -351,14 +325,9 @@ impl Resolver {
         Ok(last.map(|l| WarmedAt::sent(l.sent_at)).or(fleet))
     }
 
-    /// Success: hydration has settled; a guest is recorded (a member never is).
-    async fn succeed(
-        &self,
-        caller: &Caller,
-        response: GraphResponse,
-        deadline: Instant,
-        report: &mut Report,
-    ) -> Resolved {
+    /// The first success: hydration has settled; a guest is recorded (a
+    /// member never is).
+    async fn succeeded(&self, caller: &Caller, deadline: Instant, report: &mut Report) {
         self.ledger.settled(caller).await;
         let unrecorded = report.hydration == Some(Hydration::Miss) || report.stale_hit;
         if unrecorded {
@@ -369,10 +338,6 @@ impl Resolver {
                 report.warmup,
             );
             self.put(&record, deadline, report).await;
-        }
-        Resolved {
-            content_type: response.headers.get(http::header::CONTENT_TYPE).cloned(),
-            body: response.body,
         }
     }
 

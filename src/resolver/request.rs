@@ -43,6 +43,8 @@ pub struct Target {
     options: QueryOptions,
     /// `Prefer` for Graph (the `/shares` routes only).
     redeem: Option<Redeem>,
+    /// A batch request's own `client-request-id`; the caller's otherwise.
+    client_request_id: Option<String>,
 }
 
 /// Why a target cannot be read at all (no Graph call).
@@ -74,6 +76,7 @@ impl Target {
             scope,
             options,
             redeem,
+            client_request_id: None,
         })
     }
 
@@ -84,7 +87,31 @@ impl Target {
             scope: Scope::Item,
             options: QueryOptions::default(),
             redeem: None,
+            client_request_id: None,
         }
+    }
+
+    /// The same target with a batch request's own `client-request-id`.
+    pub fn with_client_request_id(self, client_request_id: Option<String>) -> Self {
+        Self {
+            client_request_id,
+            ..self
+        }
+    }
+
+    /// A batch request's own `client-request-id`, if it sent one.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.client_request_id.as_deref()
+    }
+
+    /// What it reads.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    /// What of it.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     /// The checked query options (a listing's next link keeps them).
@@ -160,6 +187,25 @@ fn preview_json(body: &PreviewBody) -> serde_json::Value {
 pub struct ResolveRequest {
     pub caller: Caller,
     pub target: Target,
+}
+
+/// A batch (`POST /v1/$batch`): one caller, the requests that parsed, each
+/// with the caller's `id` for it (the invalid ones never get here).
+#[derive(Debug)]
+pub struct BatchRequest {
+    pub caller: Caller,
+    pub requests: Vec<(String, Target)>,
+}
+
+impl BatchRequest {
+    /// Where the batch's one warm-up goes: the sharing URL of its first
+    /// `/shares` request that has one, else wherever needs none.
+    pub(crate) fn place(&self) -> WarmupPlace<'_> {
+        self.requests
+            .iter()
+            .find(|(_, t)| t.host().is_some())
+            .map_or_else(WarmupPlace::default, |(_, t)| t.place())
+    }
 }
 
 /// One pre-warm request (`POST /v1/warmup`): where to warm up, if said.

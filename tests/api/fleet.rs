@@ -68,13 +68,6 @@ async fn one_each(apps: &[Arc<TestApp>], token: &str) -> Vec<u16> {
     statuses
 }
 
-fn warm_ups(app: &TestApp, guest: &Guest) -> usize {
-    app.graph_kinds_for(guest)
-        .iter()
-        .filter(|k| k.is_warmup())
-        .count()
-}
-
 #[tokio::test]
 async fn a_forged_tokens_lease_does_not_delay_the_victim() {
     let table = shared_table();
@@ -131,7 +124,11 @@ async fn instances_sharing_a_table_make_one_warm_up_per_guest() {
     let statuses = one_each(&apps, &guest.token).await;
 
     assert_eq!(statuses, [200; 4]);
-    assert_eq!(warm_ups(&apps[0], &guest), 1, "one warm-up across the four");
+    assert_eq!(
+        apps[0].warm_ups_for(&guest),
+        1,
+        "one warm-up across the four"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +149,7 @@ async fn another_token_of_the_same_user_warms_up_on_its_own() {
     );
 
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
-    assert_eq!(warm_ups(&apps[0], &guest), 2, "one per token");
+    assert_eq!(apps[0].warm_ups_for(&guest), 2, "one per token");
 }
 
 /// A store whose claims never answer (the table stalls on the write only).
@@ -191,7 +188,7 @@ async fn a_claim_that_stalls_costs_the_store_timeout_then_each_instance_warms_up
     let elapsed = started.elapsed();
 
     assert_eq!(statuses, [200, 200]);
-    assert_eq!(warm_ups(&apps[0], &guest), 2, "each on its own");
+    assert_eq!(apps[0].warm_ups_for(&guest), 2, "each on its own");
     // Real time: one store timeout, a real timer, and not two.
     assert!(
         elapsed < STORE_TIMEOUT + Duration::from_millis(600),
@@ -219,7 +216,7 @@ async fn instances_on_a_dynamodb_that_is_down_or_stalls_each_warm_up_and_succeed
         let elapsed = started.elapsed();
 
         assert_eq!(statuses, [200; 3], "{what}");
-        assert_eq!(warm_ups(&apps[0], &guest), 3, "{what}: each on its own");
+        assert_eq!(apps[0].warm_ups_for(&guest), 3, "{what}: each on its own");
         // A failed look-up means no claim: one bounded get and one bounded
         // put, as without the lease. Real time: the store timeout is a real
         // timer against a real socket.
@@ -260,7 +257,7 @@ async fn a_lease_whose_holder_died_expires_and_the_next_request_warms_up() {
 
     assert_eq!(r.status(), 200);
     assert_eq!(header(&r, "x-resolver-warmup"), "site", "warmed up again");
-    assert_eq!(warm_ups(&apps[0], &guest), 1);
+    assert_eq!(apps[0].warm_ups_for(&guest), 1);
     let item = table.get(&user).await.unwrap().expect("recorded");
     assert!(!item.is_lease(), "{item:?}");
 }

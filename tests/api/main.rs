@@ -1,4 +1,5 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
+mod batch;
 mod dynamo;
 mod dynamo_store;
 mod errors;

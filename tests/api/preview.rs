@@ -490,3 +490,71 @@ async fn a_children_page_with_expand_thumbnails_carries_each_files_sets() {
             .unwrap();
     assert_eq!(page, graph, "a single page: nothing to rewrite");
 }
+
+#[tokio::test]
+async fn a_raw_url_that_a_gateway_decoded_reaches_the_permission_and_the_preview() {
+    // An HTTP API hands a percent-encoded raw sharing URL over decoded: the
+    // URL's own `?` starts the query, the route's tail follows it.
+    let app = spawn_app().await;
+    add_edit_link(&app);
+    let guest = Guest::new();
+
+    let link = app
+        .get_path(
+            &format!("/v1/shares/{EDIT_URL}/permission?$select=link"),
+            Some(&guest.token),
+            &[],
+        )
+        .await;
+    let preview = app
+        .post_raw(
+            &format!("/v1/shares/{DEMO_SHARE_URL}/driveItem/preview"),
+            r#"{"viewer":"onedrive"}"#,
+            Some(&guest.token),
+        )
+        .await;
+    let unsupported = app
+        .post_raw(
+            "/v1/shares/https://1drv.ms/w/s!AmKbC0dEfGhIjKlMnOpQrStUv?e=1/driveItem/preview",
+            "{}",
+            Some(&guest.token),
+        )
+        .await;
+    let bad_body = app
+        .post_raw(
+            &format!("/v1/shares/{DEMO_SHARE_URL}/driveItem/preview"),
+            r#"{"viewer":"word"}"#,
+            Some(&guest.token),
+        )
+        .await;
+    let split = app
+        .post_raw(
+            "/v1/shares/u!ab/cd/driveItem/preview",
+            "{}",
+            Some(&guest.token),
+        )
+        .await;
+
+    assert_eq!(link.status(), 200);
+    let link: Value = link.json().await.unwrap();
+    assert_eq!(link["link"]["type"], "edit", "{link}");
+    assert_eq!(preview.status(), 200);
+    let preview: Value = preview.json().await.unwrap();
+    assert!(preview["getUrl"].as_str().unwrap().starts_with(VIEWER));
+    assert_problem(unsupported, 400, "preview_unsupported").await;
+    assert_problem(bad_body, 400, "bad_request").await;
+    assert_problem(split, 400, "invalid_share").await;
+    let paths: Vec<String> = app
+        .graph_requests_for(&guest)
+        .into_iter()
+        .filter(|r| !r.kind.is_warmup())
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/v1.0/shares/{}/permission", u_id(EDIT_URL)),
+            format!("/v1.0/shares/{}/driveItem/preview", u_id(DEMO_SHARE_URL)),
+        ]
+    );
+}

@@ -12,7 +12,7 @@ use crate::helpers::{Guest, SHARE_URL, assert_problem, header, spawn_app, spawn_
 
 /// The shape of a response: status, header names (values vary per call),
 /// body keys, and each Graph diagnostic's keys.
-async fn shape(
+pub(crate) async fn shape(
     r: reqwest::Response,
 ) -> (
     u16,

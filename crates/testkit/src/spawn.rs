@@ -317,6 +317,29 @@ impl TestApp {
         send(request, token, headers).await
     }
 
+    /// `POST /v1/$batch` with `{"requests": requests}`.
+    pub async fn post_batch(&self, requests: Value, token: Option<&str>) -> Response {
+        self.post_batch_with("/v1/$batch", requests, token, &[])
+            .await
+    }
+
+    /// `POST {path}` (`/v1/$batch` or `/v1/batch`) with `{"requests":
+    /// requests}` and extra headers.
+    pub async fn post_batch_with(
+        &self,
+        path: &str,
+        requests: Value,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "requests": requests }).to_string());
+        send(request, token, headers).await
+    }
+
     /// Resolves the demo share by URL for `guest`.
     pub async fn resolve_demo(&self, guest: &Guest) -> Response {
         self.post_resolve(
@@ -385,6 +408,14 @@ impl TestApp {
             .into_iter()
             .filter(|r| !r.is_inner())
             .collect()
+    }
+
+    /// How many warm-up calls `guest`'s token made.
+    pub fn warm_ups_for(&self, guest: &Guest) -> usize {
+        self.graph_kinds_for(guest)
+            .iter()
+            .filter(|k| k.is_warmup())
+            .count()
     }
 
     /// How many `$batch` round trips `guest`'s token made.

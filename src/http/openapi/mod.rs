@@ -53,6 +53,7 @@ use schemas::{DriveItem, DriveItemCollection, ItemPreviewInfo, Permission};
         (name = "resolve", description = "Resolve a sharing link to its driveItem"),
         (name = "browse", description = "List a shared folder's children and browse inside it"),
         (name = "view", description = "See a shared file: its sharing link's permission, and an embeddable preview"),
+        (name = "batch", description = "Many requests in one: JSON batching in Microsoft Graph's format"),
         (name = "warmup", description = "Pre-warm a guest right after sign-in"),
         (name = "service", description = "Health and this document")
     )

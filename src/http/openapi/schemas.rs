@@ -524,10 +524,12 @@ pub(crate) struct ItemPreviewInfo;
 
 impl PartialSchema for ItemPreviewInfo {
     fn schema() -> RefOr<Schema> {
+        // No `format: uri`: the service passes Graph's URLs on as sent,
+        // and SharePoint's viewer URLs carry literal braces
+        // (`WopiFrame.aspx?sourcedoc={…}`), which RFC 3986 does not allow.
         let url = |description: &str| {
             ObjectBuilder::new()
                 .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-                .format(Some(SchemaFormat::Custom("uri".to_owned())))
                 .description(Some(description))
         };
         ObjectBuilder::new()

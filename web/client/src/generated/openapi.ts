@@ -34,6 +34,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/$batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /v1/$batch`: many requests of the `/shares` and `/drives` routes in
+         *     one, answered in request order.
+         */
+        post: operations["post_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `POST /v1/batch`: the same as `POST /v1/$batch`, for clients and
+         *     gateways that would rather not put a `$` in a path.
+         */
+        post: operations["post_batch_plain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/drives/{driveId}/items/{itemId}": {
         parameters: {
             query?: never;
@@ -194,6 +234,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description `POST /v1/$batch`: up to 20 requests of this API's Graph routes. */
+        BatchRequestBody: {
+            /** @description 1 to 20 requests, answered in this order. */
+            requests: components["schemas"]["BatchRequestItem"][];
+        };
+        /** @description One request of a batch. */
+        BatchRequestItem: {
+            body?: null | components["schemas"]["PreviewBody"];
+            /** @description Not supported: a batch with it is refused. */
+            dependsOn?: string[] | null;
+            /**
+             * @description Only `Prefer`, `Content-Type` and `client-request-id` (names
+             *     case-insensitive); another is that request's `bad_request`.
+             */
+            headers?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description Unique in the batch: 1 to 64 letters, digits, `-` or `_`.
+             * @example 1
+             */
+            id: string;
+            /**
+             * @description `GET`, or `POST` for a `preview`.
+             * @example GET
+             */
+            method: string;
+            /**
+             * @description The route's path and query, relative to `/v1` (`/shares/…` or
+             *     `shares/…`), as `/v1/shares/…`, or a full URL (its path and query).
+             * @example /shares/u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJj/driveItem?$select=id,name
+             */
+            url: string;
+        };
+        /** @description `POST /v1/$batch`'s answer: one per request, in request order. */
+        BatchResponseBody: {
+            responses: components["schemas"]["BatchResponseItem"][];
+        };
+        /** @description One request's answer: what its single route would have answered. */
+        BatchResponseItem: {
+            /**
+             * @description Its single route's body: a driveItem, a children page (its next link
+             *     pointing at this API) or a problem (`type`, `code`, …).
+             */
+            body: Record<string, never>;
+            /**
+             * @description `Content-Type` (`application/json` for successes and problems alike);
+             *     on success `x-resolver-hydration`, `x-resolver-warmup`,
+             *     `x-resolver-attempts`, `request-id` and `client-request-id`;
+             *     `Retry-After` where the single route sends one.
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The request's `id`. */
+            id: string;
+            /**
+             * Format: int32
+             * @description Its single route's status.
+             * @example 200
+             */
+            status: number;
+        };
         /** @example b!SimDriveContosoMarketing0000000000000000000000000000000000000001 */
         DriveId: string;
         /** @description Graph's driveItem, exactly as Graph returned it (with `$select`, only the selected properties). */
@@ -239,6 +342,12 @@ export interface components {
             date: string | null;
             /** Format: int64 */
             durationMs: number;
+            /**
+             * @description The request's `id` in `POST /v1/$batch`, for an answer to one of
+             *     its requests.
+             * @example 1
+             */
+            id?: string | null;
             requestId: string | null;
             /**
              * Format: int32
@@ -267,17 +376,11 @@ export interface components {
         ItemId: string;
         /** @description Graph's preview, exactly as Graph returned it. Its URLs act as the caller (`getUrl` carries an `access_token`): use them at once, never log, store or share them. */
         ItemPreviewInfo: {
-            /**
-             * Format: uri
-             * @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host.
-             */
+            /** @description An embeddable viewer URL (e.g. in an iframe) on the tenant's SharePoint host. */
             getUrl?: string | null;
             /** @description The form body for `postUrl` (`application/x-www-form-urlencoded`). */
             postParameters?: string | null;
-            /**
-             * Format: uri
-             * @description A viewer URL to open with a form POST of `postParameters`.
-             */
+            /** @description A viewer URL to open with a form POST of `postParameters`. */
             postUrl?: string | null;
         } & {
             [key: string]: unknown;
@@ -486,6 +589,250 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    post_batch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequestBody"];
+            };
+        };
+        responses: {
+            /** @description One answer per request, in request order; each is what its single route would have answered */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResponseBody"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope`, `mfa_required` */
+            403: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` (over 64 KiB) */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled`: the caller is inside a throttle window */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds left (at most 300) */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `identity_unavailable` */
+            502: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_batch_plain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Forwarded to Graph as its `client-request-id`; a fresh GUID replaces
+                 *     one that is absent, blank, over 128 characters or not printable ASCII.
+                 */
+                "client-request-id"?: string;
+                /**
+                 * @description `Bearer <token>`: a delegated token for the sharing URL's SharePoint
+                 *     host (scope `https://{host}/.default`) of the same user. Enables the
+                 *     `sharepoint` warm-up; sent only to that host, never logged or stored.
+                 *     A malformed one, or one for another host or user, is `bad_request`.
+                 */
+                "X-SharePoint-Authorization"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequestBody"];
+            };
+        };
+        responses: {
+            /** @description As `POST /v1/$batch` */
+            200: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResponseBody"];
+                };
+            };
+            /** @description `invalid_share`, `bad_request` */
+            400: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `missing_token`, `malformed_token`, `token_expired`, `wrong_audience`, `invalid_token`, `claims_challenge` */
+            401: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description A `Bearer` challenge; for `claims_challenge`, Graph's own (`graph` mode) or one with the identity platform's `authorization_uri` and the base64 `claims` (`obo` mode) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` (over 64 KiB) */
+            413: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `throttled`: the caller is inside a throttle window */
+            429: {
+                headers: {
+                    /** @description `no-store`, on every response: a driveItem can hold pre-authenticated download URLs. */
+                    "Cache-Control": "no-store";
+                    /** @description Of the last Graph answer, else the caller's (or the generated) `client-request-id`. */
+                    "client-request-id": string;
+                    /** @description Of the last Graph answer, when Graph answered. */
+                    "request-id"?: string;
+                    /** @description Seconds left (at most 300) */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
