@@ -357,7 +357,7 @@ mod schema {
     const SHARE_URL_PATTERN: &str = r"^https://[^\s\\]+$";
     /// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
     /// know it, so the examples reach a driveItem).
-    const EXAMPLE_SHARE_URL: &str =
+    pub(crate) const EXAMPLE_SHARE_URL: &str =
         "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
 
     /// A sharing URL, as a body member or a raw `shareId`.
@@ -415,7 +415,7 @@ mod schema {
     impl ToSchema for ShareId {}
 }
 
-pub(crate) use schema::{sharepoint_host, sharing_url};
+pub(crate) use schema::{EXAMPLE_SHARE_URL, sharepoint_host, sharing_url};
 
 #[cfg(test)]
 mod tests {
