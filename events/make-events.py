@@ -159,6 +159,9 @@ WARMUP_ROUTE = "POST /v1/warmup"
 DRIVES_ROUTE = "GET /v1/drives/{proxy+}"
 PREVIEW_SHARE_ROUTE = "POST /v1/shares/{proxy+}"
 PREVIEW_ITEM_ROUTE = "POST /v1/drives/{proxy+}"
+# POST /v1/$batch and /v1/batch: one route with a path variable (no `$` in
+# a route key; infra/template.yaml says why).
+BATCH_ROUTE = "POST /v1/{batch}"
 
 
 def get_share(n, share):
@@ -202,6 +205,15 @@ def post_drive_preview(n, drive, item, body):
     tail = f"{drive}/items/{item}/preview"
     return event(n, "POST", f"/v1/drives/{tail}", PREVIEW_ITEM_ROUTE, body=body,
                  path_params={"proxy": tail})
+
+
+def post_batch(n, name, requests):
+    body = json.dumps({"requests": requests})
+    return event(n, "POST", f"/v1/{name}", BATCH_ROUTE, body=body, path_params={"batch": name})
+
+
+def batch_get(request_id, url):
+    return {"id": request_id, "method": "GET", "url": url}
 
 
 def post(n, payload, **kw):
@@ -248,6 +260,24 @@ EVENTS = {
         post_share_preview(17, share_id(SHARE_EVERYONE), '{"viewer":"word"}'), 400, "bad_request"),
     "preview-unsupported.json": (
         post_share_preview(18, share_id(SHARE_PERSONAL), "{}"), 400, "preview_unsupported"),
+    # A page of links in one request: each answered as its route would, in
+    # request order (the member-only link 403, the bad id 400, no Graph
+    # call for it), the listing's next link on the event's host.
+    "post-batch.json": (post_batch(19, "$batch", [
+        batch_get("item", f"/shares/{share_id(SHARE_EVERYONE)}/driveItem"),
+        batch_get("permission", f"/shares/{share_id(SHARE_EVERYONE)}/permission"),
+        batch_get("folder", f"/shares/{share_id(SHARE_FOLDER)}/driveItem/children?$top=2"),
+        batch_get("private", f"/shares/{share_id(SHARE_MEMBER_ONLY)}/driveItem"),
+        {"id": "preview", "method": "POST",
+         "url": f"/drives/{demo_drive_id()}/items/{FOLDER_ID}/preview",
+         "headers": {"Content-Type": "application/json"}, "body": {"viewer": "onedrive"}},
+        batch_get("bad", "/shares/not-a-share-id/driveItem"),
+    ]), 200, "-"),
+    # dependsOn is refused for the whole batch, before any call.
+    "batch-depends-on.json": (post_batch(20, "batch", [
+        batch_get("1", f"/shares/{share_id(SHARE_EVERYONE)}/driveItem"),
+        {**batch_get("2", f"/shares/{share_id(SHARE_FOLDER)}/driveItem"), "dependsOn": ["1"]},
+    ]), 400, "bad_request"),
 }
 
 

@@ -627,3 +627,43 @@ async fn a_page_reads_permissions_and_previews_in_the_same_batch_as_their_routes
         "one round trip, the invalid ones never sent"
     );
 }
+
+#[tokio::test]
+async fn a_batch_leaves_one_line_counting_its_requests_by_outcome_with_each_graph_answers_id() {
+    let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+    let guest = Guest::new();
+    let links = links(&app, 2);
+    let gone = u_id("https://contoso.sharepoint.com/:w:/s/Marketing/ENoSuchLinkAnywhere?e=0");
+    let mut requests = page_of(&links);
+    let more = requests.as_array_mut().unwrap();
+    more.push(get("gone", &format!("/shares/{gone}/driveItem")));
+    more.push(get("bad", "/shares/nope/driveItem"));
+
+    let answers = responses(app.post_batch(requests, Some(&guest.token)).await).await;
+    assert_eq!(answers.len(), 4);
+
+    let lines: Vec<Value> = app
+        .metrics
+        .documents()
+        .into_iter()
+        .filter(|l| l["user"] == guest.key())
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the batch: {lines:?}");
+    let line = &lines[0];
+    assert_eq!(line["route"], "/v1/$batch");
+    assert_eq!(line["Requests"], 4);
+    assert_eq!(
+        line["outcomes"],
+        json!({"ok": 2, "share_not_found": 1, "invalid_share": 1})
+    );
+    let graph = line["graph"].as_array().unwrap();
+    let warm_up = &graph[0];
+    assert_eq!(warm_up["call"], "site", "{graph:?}");
+    assert!(warm_up.get("id").is_none());
+    let ids: BTreeSet<&str> = graph[1..]
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, BTreeSet::from(["1", "2", "gone"]), "{graph:?}");
+    assert!(graph[1..].iter().all(|g| g["call"] == "resolve"));
+}

@@ -198,3 +198,35 @@ async fn the_drives_event_browses_the_demo_folder_warming_up_at_root() {
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["value"].as_array().unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn the_batch_event_answers_each_request_in_order_through_the_path_variable_route() {
+    let batch = event("post-batch.json");
+    assert!(batch.contains(r#""routeKey": "POST /v1/{batch}""#));
+
+    let (status, answer) = invoke(&batch).await;
+
+    assert_eq!(status, 200, "{answer}");
+    let responses = answer["responses"].as_array().unwrap();
+    let got: Vec<(&str, u64)> = responses
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["status"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("item", 200),
+            ("permission", 200),
+            ("folder", 200),
+            ("private", 403),
+            ("preview", 200),
+            ("bad", 400)
+        ]
+    );
+    let next = responses[2]["body"]["@odata.nextLink"].as_str().unwrap();
+    assert!(
+        next.starts_with("https://r3s0lv3r1a.execute-api.eu-west-1.amazonaws.com/v1/shares/"),
+        "{next}"
+    );
+    assert_eq!(responses[5]["body"]["code"], "invalid_share");
+}

@@ -40,6 +40,8 @@ GUARDED_ROUTES = {
     ("/v1/drives/{proxy+}", "post"),
     ("/v1/resolve", "post"),
     ("/v1/warmup", "post"),
+    # POST /v1/$batch and /v1/batch: one route, no `$` in a route key.
+    ("/v1/{batch}", "post"),
 }
 OPEN_ROUTES = {("/healthz", "get"), ("/openapi.json", "get")}
 
@@ -148,6 +150,7 @@ def test_every_api_route_invokes_the_alias_not_latest(rendered):
         ("/v1/drives/{proxy+}", "post"),
         ("/v1/resolve", "post"),
         ("/v1/warmup", "post"),
+        ("/v1/{batch}", "post"),
         ("/healthz", "get"),
         ("/openapi.json", "get"),
     }
