@@ -457,6 +457,128 @@ fn check_diagnostics(
 /// Replays every committed fuzz input (fuzz/corpus/<target>/) and every crash
 /// artifact (fuzz/artifacts/<target>/, regressions until fixed) through the
 /// functions the fuzz targets call, on stable, as part of `cargo test`.
+/// `fuzz_targets/batch.rs`: the first byte picks the mode. Even: the rest is
+/// a `POST /v1/$batch` body, checked as a whole and each request parsed.
+/// Odd: the rest is one request's `url`, its method `GET` or (bit 1) `POST`:
+/// the fuzzer then works on the URL forms alone. Whatever parses names only
+/// the Graph paths of this API's routes, with checked options.
+pub fn batch(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let hosts = HostAllowList::default();
+    if mode % 2 == 0 {
+        let Ok(requests) = crate::http::batch_requests(rest, &hosts) else {
+            return;
+        };
+        assert!((1..=20).contains(&requests.len()), "{}", requests.len());
+        let mut ids = std::collections::HashSet::new();
+        for (id, target) in &requests {
+            assert!(ids.insert(id.as_str()), "{id} twice");
+            assert!(
+                (1..=64).contains(&id.len())
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "{id:?}"
+            );
+            match target {
+                Ok(target) => check_batch_target(target),
+                Err(code) => check_batch_refusal(*code),
+            }
+        }
+    } else {
+        let Ok(url) = std::str::from_utf8(rest) else {
+            return;
+        };
+        let method = if mode & 2 == 0 { "GET" } else { "POST" };
+        match crate::http::batch_request(method, url, &hosts) {
+            Ok(target) => {
+                check_batch_target(&target);
+                assert_eq!(target.graph_request().method.as_str(), method, "{url:?}");
+            }
+            Err(code) => check_batch_refusal(code),
+        }
+    }
+}
+
+/// A request inside a batch reads one of the routes' Graph paths, built
+/// from checked segments, with checked options: nothing else reaches Graph.
+fn check_batch_target(target: &crate::resolver::Target) {
+    let request = target.graph_request();
+    let full = request.path.as_str();
+    let (path, query) = full.split_once('?').unwrap_or((full, ""));
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    let base64url = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    match segments.as_slice() {
+        ["shares", id, tail @ ..] => {
+            let bare = id
+                .strip_prefix("u!")
+                .or_else(|| id.strip_prefix("s!"))
+                .unwrap_or_default();
+            assert!(base64url(bare), "share id {id:?} in {full:?}");
+            assert!(
+                matches!(
+                    tail,
+                    ["driveItem"]
+                        | ["driveItem", "children"]
+                        | ["permission"]
+                        | ["driveItem", "preview"]
+                ),
+                "{full:?}"
+            );
+        }
+        ["drives", drive, "items", item, tail @ ..] => {
+            assert!(drive.strip_prefix("b!").is_some_and(base64url), "{full:?}");
+            assert!(
+                !item.is_empty() && item.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{full:?}"
+            );
+            assert!(matches!(tail, [] | ["children"] | ["preview"]), "{full:?}");
+        }
+        _ => panic!("a Graph path no route makes: {full:?}"),
+    }
+    let preview = path.ends_with("/preview");
+    assert_eq!(request.method == http::Method::POST, preview, "{full:?}");
+    assert_eq!(request.body.is_some(), preview, "{full:?}");
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        assert!(
+            ["$select", "$expand", "$top", "$orderby", "$skiptoken"]
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(name)),
+            "option {name:?} in {full:?}"
+        );
+        assert!(
+            value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"%$@._-,/()=;:'".contains(&b)),
+            "value {value:?} in {full:?}"
+        );
+    }
+}
+
+/// A request refused inside a batch gets one of the input problems, never a
+/// token's or Graph's.
+fn check_batch_refusal(code: crate::problem_code::ProblemCode) {
+    use crate::problem_code::ProblemCode as C;
+    assert!(
+        matches!(
+            code,
+            C::NotFound
+                | C::MethodNotAllowed
+                | C::BadRequest
+                | C::InvalidShare
+                | C::PreviewUnsupported
+        ),
+        "{code}"
+    );
+}
+
 #[cfg(test)]
 mod corpus {
     use std::fs;
@@ -525,5 +647,10 @@ mod corpus {
     #[test]
     fn decoded_url_corpus() {
         replay("decoded_url", super::decoded_url);
+    }
+
+    #[test]
+    fn batch_corpus() {
+        replay("batch", super::batch);
     }
 }

@@ -37,6 +37,31 @@ use state::AppState;
 #[cfg(any(test, fuzzing))]
 pub(crate) use extract::decoded_share_url;
 
+/// A batch body, checked as the route checks it, and each of its requests
+/// parsed as the route parses it: the problem code of each refusal.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn batch_requests(
+    body: &[u8],
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<batch::Parsed<crate::problem_code::ProblemCode>, crate::problem_code::ProblemCode> {
+    let code = |e: &ApiError| problem::Problem::code_of(e);
+    let requests = batch::parsed(body, hosts).map_err(|e| code(&e))?;
+    Ok(requests
+        .into_iter()
+        .map(|(id, target)| (id, target.map_err(|e| code(&e))))
+        .collect())
+}
+
+/// One batch request of `method` and `url`, parsed as the route parses it.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn batch_request(
+    method: &str,
+    url: &str,
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<crate::resolver::Target, crate::problem_code::ProblemCode> {
+    batch::parsed_one(method, url, hosts).map_err(|e| problem::Problem::code_of(&e))
+}
+
 /// The service's router, ready for `lambda_http::run` or `axum::serve`.
 pub fn router(
     settings: &Settings,

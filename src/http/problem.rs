@@ -345,7 +345,7 @@ impl Problem {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, fuzzing))]
 impl Problem {
     /// The problem code of `error`.
     pub fn code_of(error: &ApiError) -> ProblemCode {

@@ -23,18 +23,16 @@ const MAX_ID: usize = 64;
 
 /// `POST /v1/$batch`: up to 20 requests of this API's Graph routes.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(as = BatchRequestBody)]
-pub(crate) struct BatchBody {
+pub(crate) struct BatchRequestBody {
     /// 1 to 20 requests, answered in this order.
     #[schema(min_items = 1, max_items = 20)]
-    pub requests: Vec<BatchItem>,
+    pub requests: Vec<BatchRequestItem>,
 }
 
 /// One request of a batch.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = BatchRequestItem)]
-pub(crate) struct BatchItem {
+pub(crate) struct BatchRequestItem {
     /// Unique in the batch: 1 to 64 letters, digits, `-` or `_`.
     #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$", example = "1")]
     pub id: String,
@@ -64,7 +62,7 @@ pub(crate) struct BatchItem {
 }
 
 /// The batch body, parsed and checked as a whole.
-pub(crate) struct BatchJson(pub Vec<BatchItem>);
+pub(crate) struct BatchJson(pub Vec<BatchRequestItem>);
 
 impl<S: Send + Sync> FromRequest<S> for BatchJson {
     type Rejection = ApiError;
@@ -77,7 +75,7 @@ impl<S: Send + Sync> FromRequest<S> for BatchJson {
 
 /// The whole-batch checks of the contract: 1 to 20 requests, each with a
 /// well-formed id unique in the batch, a method and a URL, no `dependsOn`.
-pub(crate) fn checked(body: BatchBody) -> Result<Vec<BatchItem>, ApiError> {
+pub(crate) fn checked(body: BatchRequestBody) -> Result<Vec<BatchRequestItem>, ApiError> {
     let bad = |message: String| Err(ApiError::BadRequest(message));
     let requests = body.requests;
     if requests.is_empty() || requests.len() > MAX_REQUESTS {
@@ -131,7 +129,7 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> Result<usize, ApiError> {
-        let body: BatchBody = parse(body.as_bytes())?;
+        let body: BatchRequestBody = parse(body.as_bytes())?;
         checked(body).map(|r| r.len())
     }
 

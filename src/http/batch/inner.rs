@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::super::error::ApiError;
 use super::super::extract::{ClientRequestId, SharePath};
 use super::super::routes::read;
-use super::body::BatchItem;
+use super::body::BatchRequestItem;
 use crate::drive_item::{ItemRef, ItemRefError};
 use crate::prefer::Redeem;
 use crate::preview::PreviewBody;
@@ -92,7 +92,10 @@ static ROUTER: LazyLock<matchit::Router<(Method, Route)>> = LazyLock::new(|| {
 });
 
 /// What an inner request reads, or its problem.
-pub(crate) fn target_of(item: &BatchItem, hosts: &HostAllowList) -> Result<Target, ApiError> {
+pub(crate) fn target_of(
+    item: &BatchRequestItem,
+    hosts: &HostAllowList,
+) -> Result<Target, ApiError> {
     let (path, query) = locate(&item.url);
     let method = Method::from_bytes(item.method.to_ascii_uppercase().as_bytes())
         .map_err(|_| ApiError::MethodNotAllowed)?;
@@ -135,7 +138,7 @@ pub(crate) fn target_of(item: &BatchItem, hosts: &HostAllowList) -> Result<Targe
 
 /// A preview request's options: its `body`, read as the preview routes
 /// read theirs (none, or `null`, is none).
-fn preview_of(item: &BatchItem) -> Result<PreviewBody, ApiError> {
+fn preview_of(item: &BatchRequestItem) -> Result<PreviewBody, ApiError> {
     match &item.body {
         None | Some(Value::Null) => Ok(PreviewBody::default()),
         Some(body) => {
@@ -151,7 +154,7 @@ fn unmatched(
     method: &Method,
     path: &str,
     query: Option<&str>,
-    item: &BatchItem,
+    item: &BatchRequestItem,
     hosts: &HostAllowList,
 ) -> Result<Target, ApiError> {
     let not_found = || ApiError::RouteNotFound(format!("/v1{path}"));
@@ -220,7 +223,7 @@ fn locate(url: &str) -> (String, Option<String>) {
 
 /// The request's `Prefer` (its redemption) and `client-request-id`; any
 /// other header but `Content-Type` is its `bad_request`, naming it.
-fn headers_of(item: &BatchItem) -> Result<(Option<Redeem>, Option<String>), ApiError> {
+fn headers_of(item: &BatchRequestItem) -> Result<(Option<Redeem>, Option<String>), ApiError> {
     let mut prefer = Vec::new();
     let mut client_request_id = None;
     for (name, value) in item.headers.iter().flatten() {
@@ -251,8 +254,8 @@ mod tests {
 
     const SHARE: &str = "u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJj";
 
-    fn item(method: &str, url: &str, headers: Value) -> BatchItem {
-        BatchItem {
+    fn item(method: &str, url: &str, headers: Value) -> BatchRequestItem {
+        BatchRequestItem {
             id: "1".into(),
             method: method.into(),
             url: url.into(),

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use tokio::time::Instant;
 use utoipa::ToSchema;
 
-pub(crate) use body::{BatchBody, MAX_BATCH_BODY_BYTES};
+pub(crate) use body::{BatchRequestBody, MAX_BATCH_BODY_BYTES};
 #[cfg(test)]
 pub(crate) use inner::routes;
 
@@ -37,15 +37,13 @@ use body::BatchJson;
 
 /// `POST /v1/$batch`'s answer: one per request, in request order.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = BatchResponseBody)]
-pub(crate) struct BatchAnswer {
-    pub responses: Vec<BatchEntry>,
+pub(crate) struct BatchResponseBody {
+    pub responses: Vec<BatchResponseItem>,
 }
 
 /// One request's answer: what its single route would have answered.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = BatchResponseItem)]
-pub(crate) struct BatchEntry {
+pub(crate) struct BatchResponseItem {
     /// The request's `id`.
     pub id: String,
     /// Its single route's status.
@@ -70,9 +68,9 @@ pub(crate) struct BatchEntry {
     path = "/v1/$batch",
     tag = "batch",
     params(schemas::CallerHeaders),
-    request_body = BatchBody,
+    request_body = BatchRequestBody,
     responses(
-        (status = 200, description = "One answer per request, in request order; each is what its single route would have answered", body = BatchAnswer, content_type = "application/json"),
+        (status = 200, description = "One answer per request, in request order; each is what its single route would have answered", body = BatchResponseBody, content_type = "application/json"),
         schemas::InputProblems,
         (status = 403, description = "`tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope`, `mfa_required`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = Problem, content_type = "application/problem+json"),
@@ -99,9 +97,9 @@ pub(crate) async fn post_batch(
     path = "/v1/batch",
     tag = "batch",
     params(schemas::CallerHeaders),
-    request_body = BatchBody,
+    request_body = BatchRequestBody,
     responses(
-        (status = 200, description = "As `POST /v1/$batch`", body = BatchAnswer, content_type = "application/json"),
+        (status = 200, description = "As `POST /v1/$batch`", body = BatchResponseBody, content_type = "application/json"),
         schemas::InputProblems,
         (status = 413, description = "`payload_too_large` (over 64 KiB)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`throttled`: the caller is inside a throttle window", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds left (at most 300)"))),
@@ -117,6 +115,46 @@ pub(crate) async fn post_batch_plain(
     body: Result<BatchJson, ApiError>,
 ) -> Response {
     batch(&state, &request_id, caller, &uri, &page, body).await
+}
+
+/// A batch's requests by id, each what it reads or why not.
+#[cfg(any(test, fuzzing))]
+pub(crate) type Parsed<E> = Vec<(String, Result<Target, E>)>;
+
+/// The body's requests as the route reads them (for the fuzz targets).
+#[cfg(any(test, fuzzing))]
+pub(crate) fn parsed(
+    body: &[u8],
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<Parsed<ApiError>, ApiError> {
+    let body: BatchRequestBody = super::extract::parse(body)?;
+    Ok(body::checked(body)?
+        .into_iter()
+        .map(|item| {
+            let target = inner::target_of(&item, hosts);
+            (item.id, target)
+        })
+        .collect())
+}
+
+/// One request, `method` and `url` alone, as the route reads it.
+#[cfg(any(test, fuzzing))]
+pub(crate) fn parsed_one(
+    method: &str,
+    url: &str,
+    hosts: &crate::share_id::HostAllowList,
+) -> Result<Target, ApiError> {
+    inner::target_of(
+        &body::BatchRequestItem {
+            id: "1".to_owned(),
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: None,
+            body: None,
+            depends_on: None,
+        },
+        hosts,
+    )
 }
 
 /// What each request of the batch became: its place among the resolved
@@ -228,7 +266,7 @@ async fn batch(
     let tally = BatchTally::of(entries.iter().map(|e| (e.entry.status, e.outcome)));
     let mut report = report;
     report.timings.total = started.elapsed();
-    let answer = BatchAnswer {
+    let answer = BatchResponseBody {
         responses: entries.into_iter().map(|e| e.entry).collect(),
     };
     let mut response = respond(
@@ -279,7 +317,7 @@ fn listing_url(target: &Target, page: &PageUrl, batch_path: &str) -> Option<Stri
 
 /// An entry and its outcome, for the batch's log line.
 struct Rendered {
-    entry: BatchEntry,
+    entry: BatchResponseItem,
     outcome: Option<ProblemCode>,
 }
 
@@ -312,7 +350,7 @@ async fn entry_of(id: String, response: Response) -> Rendered {
         RawValue::from_string(text.to_string()).unwrap_or_default()
     });
     Rendered {
-        entry: BatchEntry {
+        entry: BatchResponseItem {
             id,
             status,
             headers,
