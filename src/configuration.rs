@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use secrecy::SecretString;
 
-use crate::identity::{AuthMode, IdentitySettings, OboSecret};
+use crate::identity::{AuthMode, CertificateSource, IdentitySettings, OboCredential, OboSecret};
 use crate::retry::RetryPolicy;
 use crate::share_id::HostAllowList;
 use crate::warmup::WarmupStrategy;
@@ -215,20 +215,10 @@ fn identity_from(
             .collect()
     };
     let allowed_tenants = get("ALLOWED_TENANTS")
-        .map(|v| {
-            let tenants: Vec<String> = list(v)
-                .into_iter()
-                .map(|t| t.to_ascii_lowercase())
-                .collect();
-            match tenants.iter().find(|t| !is_guid(t)) {
-                Some(bad) => Err(err(
-                    "ALLOWED_TENANTS",
-                    format!("'{bad}' is not a tenant GUID"),
-                )),
-                None if tenants.is_empty() => Err(err("ALLOWED_TENANTS", "lists no tenant")),
-                None => Ok(tenants),
-            }
-        })
+        .map(|v| guid_list("ALLOWED_TENANTS", &v, "tenant"))
+        .transpose()?;
+    let allowed_client_apps = get("ALLOWED_CLIENT_APPS")
+        .map(|v| guid_list("ALLOWED_CLIENT_APPS", &v, "client"))
         .transpose()?;
     let api_audience = get("API_AUDIENCE").map(list).unwrap_or_default();
     let required_scope = match get("REQUIRED_SCOPE") {
@@ -251,20 +241,7 @@ fn identity_from(
             "must be the app registration's client id (a GUID)",
         ));
     }
-    let obo_secret = match (get("OBO_CLIENT_SECRET"), get("OBO_CLIENT_SECRET_ARN")) {
-        (Some(_), Some(_)) => {
-            return Err(err(
-                "OBO_CLIENT_SECRET_ARN",
-                "set OBO_CLIENT_SECRET or OBO_CLIENT_SECRET_ARN, not both",
-            ));
-        }
-        (Some(v), None) => Some(OboSecret::Value(SecretString::from(v))),
-        (None, Some(arn)) if arn.trim().starts_with("arn:") => {
-            Some(OboSecret::Arn(arn.trim().to_owned()))
-        }
-        (None, Some(_)) => return Err(err("OBO_CLIENT_SECRET_ARN", "not an ARN")),
-        (None, None) => None,
-    };
+    let obo_credential = credential_from(get)?;
     let login_base_url = match get("LOGIN_BASE_URL") {
         Some(v) => base_url(&v).map_err(|e| err("LOGIN_BASE_URL", e))?,
         None => defaults.login_base_url,
@@ -273,22 +250,99 @@ fn identity_from(
         let missing = [
             ("ALLOWED_TENANTS", allowed_tenants.is_none()),
             ("API_AUDIENCE", api_audience.is_empty()),
+            ("ALLOWED_CLIENT_APPS", allowed_client_apps.is_none()),
             ("OBO_CLIENT_ID", obo_client_id.is_none()),
-            ("OBO_CLIENT_SECRET", obo_secret.is_none()),
         ];
         if let Some((name, _)) = missing.iter().find(|(_, missing)| *missing) {
             return Err(err(name, "required when AUTH_MODE=obo"));
+        }
+        if obo_credential.is_none() {
+            return Err(err(
+                "OBO_CLIENT_SECRET",
+                format!("AUTH_MODE=obo needs exactly one credential: {CREDENTIALS}"),
+            ));
         }
     }
     Ok(IdentitySettings {
         mode,
         allowed_tenants,
         api_audience,
+        allowed_client_apps: allowed_client_apps.unwrap_or_default(),
         required_scope,
         obo_client_id,
-        obo_secret,
+        obo_credential,
         login_base_url,
+        ..defaults
     })
+}
+
+/// The variables that name the `obo` mode's credential.
+const CREDENTIALS: &str = "OBO_CLIENT_SECRET, OBO_CLIENT_SECRET_ARN, OBO_CLIENT_CERTIFICATE_ARN, OBO_CLIENT_CERTIFICATE_PATH or OBO_CLIENT_ASSERTION=aws-web-identity";
+
+/// The one credential configured, if any; two or more fail, naming them.
+fn credential_from(
+    get: &impl Fn(&'static str) -> Option<String>,
+) -> Result<Option<OboCredential>, SettingsError> {
+    let names = [
+        "OBO_CLIENT_SECRET",
+        "OBO_CLIENT_SECRET_ARN",
+        "OBO_CLIENT_CERTIFICATE_ARN",
+        "OBO_CLIENT_CERTIFICATE_PATH",
+        "OBO_CLIENT_ASSERTION",
+    ];
+    let set: Vec<(&'static str, String)> = names
+        .iter()
+        .filter_map(|&name| get(name).map(|v| (name, v)))
+        .collect();
+    let arn = |name: &'static str, v: &str| {
+        let v = v.trim();
+        if v.starts_with("arn:") {
+            Ok(v.to_owned())
+        } else {
+            Err(err(name, "not an ARN"))
+        }
+    };
+    match set.as_slice() {
+        [] => Ok(None),
+        [(name, value)] => Ok(Some(match *name {
+            "OBO_CLIENT_SECRET" => {
+                OboCredential::Secret(OboSecret::Value(SecretString::from(value.clone())))
+            }
+            "OBO_CLIENT_SECRET_ARN" => OboCredential::Secret(OboSecret::Arn(arn(name, value)?)),
+            "OBO_CLIENT_CERTIFICATE_ARN" => {
+                OboCredential::Certificate(CertificateSource::Arn(arn(name, value)?))
+            }
+            "OBO_CLIENT_CERTIFICATE_PATH" => {
+                OboCredential::Certificate(CertificateSource::Path(value.trim().into()))
+            }
+            _ if value.trim() == "aws-web-identity" => OboCredential::AwsWebIdentity,
+            _ => return Err(err(name, "the one value is 'aws-web-identity'")),
+        })),
+        [(first, _), rest @ ..] => {
+            let others: Vec<&str> = rest.iter().map(|(n, _)| *n).collect();
+            Err(err(
+                first,
+                format!(
+                    "set exactly one credential of {CREDENTIALS}; {} are set too",
+                    others.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// A comma-separated list of GUIDs (lower-cased), at least one.
+fn guid_list(name: &'static str, value: &str, what: &str) -> Result<Vec<String>, SettingsError> {
+    let ids: Vec<String> = value
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    match ids.iter().find(|t| !is_guid(t)) {
+        Some(bad) => Err(err(name, format!("'{bad}' is not a {what} GUID"))),
+        None if ids.is_empty() => Err(err(name, format!("lists no {what}"))),
+        None => Ok(ids),
+    }
 }
 
 /// `8-4-4-4-12` hexadecimal digits.
@@ -486,5 +540,39 @@ mod tests {
             let e = from(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name, "{name}={value}");
         }
+    }
+
+    const OBO: [(&str, &str); 6] = [
+        ("AUTH_MODE", "obo"),
+        ("ALLOWED_TENANTS", "5f1c2f7a-7d4e-4e7b-9a51-1d2c3b4a5f60"),
+        ("API_AUDIENCE", "api://6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718"),
+        (
+            "ALLOWED_CLIENT_APPS",
+            "0C9D8E7F-6A5B-4C3D-9E2F-1A0B9C8D7E6F, 1c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f",
+        ),
+        ("OBO_CLIENT_ID", "6b3f1e2a-9c4d-4e8f-a1b2-c3d4e5f60718"),
+        ("OBO_CLIENT_SECRET", "s"),
+    ];
+
+    #[test]
+    fn obo_mode_needs_each_of_its_variables_and_names_the_missing_one() {
+        let s = from(&OBO).unwrap();
+        assert_eq!(
+            s.identity.allowed_client_apps,
+            vec![
+                "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f",
+                "1c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
+            ]
+        );
+        for (name, _) in &OBO[1..5] {
+            let without: Vec<(&str, &str)> =
+                OBO.iter().copied().filter(|(n, _)| n != name).collect();
+            let e = from(&without).unwrap_err();
+            assert_eq!(e.name, *name);
+            assert!(e.to_string().contains("required when AUTH_MODE=obo"), "{e}");
+        }
+        let mut bad = OBO.to_vec();
+        bad[3] = ("ALLOWED_CLIENT_APPS", "my-spa");
+        assert_eq!(from(&bad).unwrap_err().name, "ALLOWED_CLIENT_APPS");
     }
 }

@@ -30,6 +30,9 @@ pub enum ProblemCode {
     InvalidToken,
     ClaimsChallenge,
     TenantNotAllowed,
+    /// `obo` mode: the token's client app (`azp`) is not in
+    /// `ALLOWED_CLIENT_APPS`, or it names none.
+    ClientNotAllowed,
     ConsentRequired,
     MfaRequired,
     PersonalAccountUnsupported,

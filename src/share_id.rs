@@ -35,6 +35,10 @@ pub enum ShareIdError {
     NotPlainText,
     #[error("the sharing URL must spell its host plainly (no trailing dot, no escapes)")]
     HostNotPlain,
+    #[error(
+        "the sharing URL's host is not a DNS name: dot-separated labels of letters, digits and hyphens"
+    )]
+    HostNotADnsName,
     #[error("the host {0} is not on the allow-list of sharing hosts")]
     HostNotAllowed(String),
     #[error("a {0}-id must be base64url (A-Z a-z 0-9 - _) after its prefix")]
@@ -169,6 +173,12 @@ impl SharingUrl {
         if !spelled || host.ends_with('.') {
             return Err(ShareIdError::HostNotPlain);
         }
+        // The URL parser lets `;`, `&`, `!`, `$`, `*`, `{`, `'` … through in
+        // a host; whatever reads the host later (a scope, a SharePoint URL)
+        // may end it there, so only DNS names get past this line.
+        if !is_dns_name(host) {
+            return Err(ShareIdError::HostNotADnsName);
+        }
         if !hosts.allows(host) {
             return Err(ShareIdError::HostNotAllowed(host.to_owned()));
         }
@@ -191,6 +201,21 @@ impl SharingUrl {
     pub fn as_str(&self) -> &str {
         &self.raw
     }
+}
+
+/// Dot-separated labels of ASCII letters, digits and hyphens (punycode
+/// `xn--` labels included), none empty, none starting or ending with a
+/// hyphen, 63 characters at most each (RFC 1123).
+pub(crate) fn is_dns_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
 }
 
 /// A SharePoint host named on its own (`POST /v1/warmup`'s `host`), judged
@@ -332,7 +357,7 @@ mod schema {
     const SHARE_URL_PATTERN: &str = r"^https://[^\s\\]+$";
     /// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
     /// know it, so the examples reach a driveItem).
-    const EXAMPLE_SHARE_URL: &str =
+    pub(crate) const EXAMPLE_SHARE_URL: &str =
         "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
 
     /// A sharing URL, as a body member or a raw `shareId`.
@@ -390,11 +415,46 @@ mod schema {
     impl ToSchema for ShareId {}
 }
 
-pub(crate) use schema::{sharepoint_host, sharing_url};
+pub(crate) use schema::{EXAMPLE_SHARE_URL, sharepoint_host, sharing_url};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_dns_names_are_sharing_hosts() {
+        for (host, ok) in [
+            ("contoso.sharepoint.com", true),
+            ("contoso-my.sharepoint.com", true),
+            ("xn--bcher-kva.sharepoint.com", true),
+            ("a1.sharepoint.us", true),
+            ("evil.com;.sharepoint.com", false),
+            ("evil.com&.sharepoint.com", false),
+            ("evil.com!.sharepoint.com", false),
+            ("evil.com$.sharepoint.com", false),
+            ("evil.com*.sharepoint.com", false),
+            ("evil.com{.sharepoint.com", false),
+            ("evil.com'.sharepoint.com", false),
+            ("evil.com_x.sharepoint.com", false),
+            ("-contoso.sharepoint.com", false),
+            ("contoso-.sharepoint.com", false),
+            ("a..sharepoint.com", false),
+        ] {
+            assert_eq!(is_dns_name(host), ok, "{host}");
+            let url = format!("https://{host}/:w:/s/M/x");
+            let parsed = ShareId::parse(&url, &hosts());
+            if ok {
+                assert!(parsed.is_ok(), "{host}: {parsed:?}");
+            } else {
+                assert!(parsed.is_err(), "{host}");
+            }
+        }
+        assert_eq!(
+            SharingUrl::parse("https://evil.com;.sharepoint.com/x", &hosts()),
+            Err(ShareIdError::HostNotADnsName)
+        );
+        assert!(SharePointHost::parse("evil.com$.sharepoint.com", &hosts()).is_err());
+    }
 
     fn hosts() -> HostAllowList {
         HostAllowList::default()

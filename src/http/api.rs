@@ -181,6 +181,7 @@ mod tests {
             }),
             ApiError::Resolve(R::DeadlineExceeded(s)),
             ApiError::Identity(I::TenantNotAllowed),
+            ApiError::Identity(I::ClientNotAllowed),
             ApiError::Identity(I::Malformed {
                 reason: "x",
                 token_for: TokenFor::ThisApi,
@@ -213,7 +214,7 @@ mod tests {
                 "{code} is not documented"
             );
         }
-        assert_eq!(documented.len(), 25, "{documented:?}");
+        assert_eq!(documented.len(), 26, "{documented:?}");
         let all: Vec<&str> = <ProblemCode as strum::VariantArray>::VARIANTS
             .iter()
             .map(|c| c.as_str())

@@ -161,6 +161,12 @@ impl Problem {
                 "Tenant not served",
                 "This deployment serves only the tenants in its ALLOWED_TENANTS list: sign the user in against one of them (the resource tenant that shared the item), or ask the operator to add the tenant.",
             ),
+            E::Identity(I::ClientNotAllowed) => (
+                403,
+                Code::ClientNotAllowed,
+                "Client app not served",
+                "This deployment serves only the frontends in its ALLOWED_CLIENT_APPS list: acquire the token with one of those client apps (its MSAL clientId), or ask the operator to add the app's client id.",
+            ),
             E::Identity(I::ConsentRequired { .. }) => (
                 403,
                 Code::ConsentRequired,
@@ -171,7 +177,7 @@ impl Problem {
                 502,
                 Code::IdentityUnavailable,
                 "Identity platform unavailable",
-                "Retry later; if the detail says the function's own credentials were refused, the operator must fix OBO_CLIENT_ID and its secret.",
+                "Retry later; if the detail says the function's own credentials were refused, the operator must fix OBO_CLIENT_ID and its credential (secret, certificate or federation).",
             ),
             E::Resolve(ResolveError::Rejected(Fatal::MfaRequired)) => (
                 403,

@@ -432,7 +432,7 @@ async fn resolve(
     responses(
         (status = 200, description = "Known (`hit`, `member`: no Graph call) or warmed once the warm-up answered", body = Prewarmed, content_type = "application/json"),
         schemas::InputProblems,
-        (status = 403, description = "`tenant_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`tenant_not_allowed`, `client_not_allowed`, `consent_required`, `personal_account_unsupported`, `missing_scope`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "`graph_unavailable` (also when no warm-up strategy answered), `identity_unavailable`", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds (at most 300), when Graph sent one"))),
     ),

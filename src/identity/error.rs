@@ -63,6 +63,10 @@ pub enum IdentityError {
     /// `ALLOWED_TENANTS` does not list the token's tenant.
     #[error("tokens of this tenant are not served here")]
     TenantNotAllowed,
+    /// `ALLOWED_CLIENT_APPS` does not list the client app the token was
+    /// issued to (`azp`), or it names none.
+    #[error("tokens obtained by this client app are not served here")]
+    ClientNotAllowed,
     /// Bad signature, unknown key, an `alg` other than RS256, the wrong
     /// issuer, `nbf` in the future.
     #[error("the token is not valid: {0}")]

@@ -1,14 +1,18 @@
 //! The identity platform's signing keys, per tenant: fetched at start-up,
-//! cached, and fetched again on an unknown `kid` at most once a minute
-//! (single-flight: concurrent requests with new keys make one fetch).
+//! kept as a snapshot that lookups read without waiting, fetched again on
+//! an unknown `kid` at most once a minute (single-flight per tenant), and
+//! refreshed in the background once a day.
 //!
 //! Keys rotate; a token signed with a key published after the last fetch
-//! names a `kid` the cache does not know, which is the one reason to fetch
+//! names a `kid` the snapshot does not know, which is one reason to fetch
 //! again. Anything else (a forged `kid`) must not make a fetch per request,
-//! hence the minute (docs/graph-facts.md#7-on-behalf-of-and-validating-this-apis-own-tokens).
+//! hence the minute, nor make anyone else wait: a known `kid` is answered
+//! from the snapshot while a fetch is under way. A withdrawn key drops out
+//! with the daily refresh
+//! (docs/graph-facts.md#7-on-behalf-of-and-validating-this-apis-own-tokens).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use jsonwebtoken::DecodingKey;
@@ -16,39 +20,70 @@ use jsonwebtoken::jwk::JwkSet;
 use tokio::time::Instant;
 
 use super::error::{Cause, IdentityError};
+use crate::clock::Clock;
 
 /// At most one fetch per tenant in this interval (for unknown `kid`s).
 const REFETCH_AFTER: Duration = Duration::from_secs(60);
 /// While no key set could be fetched at all: a shorter pause between tries.
 const RETRY_MISSING_AFTER: Duration = Duration::from_secs(5);
+/// A key set this old is fetched again in the background.
+const REFRESH_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// One key set fetch at most.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// One tenant's key set and when it was last fetched.
-#[derive(Default)]
-struct TenantKeys {
+/// One tenant's key set and when it was last fetched (or tried).
+#[derive(Default, Clone)]
+struct Snapshot {
     set: Option<Arc<JwkSet>>,
     fetched_at: Option<Instant>,
+    /// When `set` itself arrived: what the daily refresh ages.
+    set_at: Option<Instant>,
+}
+
+/// A tenant: the snapshot lookups read, and the lock a fetch holds (the
+/// single flight; only callers with an unknown `kid` ever wait on it).
+#[derive(Default)]
+struct Tenant {
+    snapshot: RwLock<Snapshot>,
+    fetching: tokio::sync::Mutex<()>,
+}
+
+impl Tenant {
+    fn read(&self) -> Snapshot {
+        self.snapshot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// What a fetch needs, cloneable into a background task.
+#[derive(Clone)]
+struct Fetcher {
+    http: reqwest::Client,
+    login_base_url: String,
+    clock: Clock,
 }
 
 pub(crate) struct KeySets {
-    http: reqwest::Client,
-    login_base_url: String,
-    /// One async lock per tenant: holding it is the single flight.
-    tenants: Mutex<HashMap<String, Arc<tokio::sync::Mutex<TenantKeys>>>>,
+    fetcher: Fetcher,
+    tenants: Mutex<HashMap<String, Arc<Tenant>>>,
 }
 
 impl KeySets {
-    pub fn new(http: reqwest::Client, login_base_url: &str) -> Self {
+    pub fn new(http: reqwest::Client, login_base_url: &str, clock: Clock) -> Self {
         Self {
-            http,
-            login_base_url: login_base_url.to_owned(),
+            fetcher: Fetcher {
+                http,
+                login_base_url: login_base_url.to_owned(),
+                clock,
+            },
             tenants: Mutex::new(HashMap::new()),
         }
     }
 
-    fn tenant(&self, tid: &str) -> Arc<tokio::sync::Mutex<TenantKeys>> {
-        let mut tenants = self.tenants.lock().unwrap_or_else(|e| e.into_inner());
+    fn tenant(&self, tid: &str) -> Arc<Tenant> {
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
         tenants.entry(tid.to_owned()).or_default().clone()
     }
 
@@ -56,27 +91,44 @@ impl KeySets {
     /// first request fetches again.
     pub async fn prefetch(&self, tid: &str) {
         let tenant = self.tenant(tid);
-        let mut keys = tenant.lock().await;
-        if let Err(e) = self.fetch_into(tid, &mut keys).await {
+        let _flight = tenant.fetching.lock().await;
+        if let Err(e) = self.fetcher.fetch_into(tid, &tenant).await {
             tracing::warn!(tenant = tid, error = %e, "signing keys not fetched at start-up");
         }
     }
 
-    /// The key `kid` of `tid`, fetching the set when it is unknown (at most
-    /// once a minute).
+    /// The key `kid` of `tid`: from the snapshot when known (never
+    /// waiting), else after this tenant's one fetch a minute.
     pub async fn key(&self, tid: &str, kid: &str) -> Result<DecodingKey, IdentityError> {
         let tenant = self.tenant(tid);
-        let mut keys = tenant.lock().await;
-        if let Some(key) = find(&keys, kid) {
+        let now = self.fetcher.clock.instant();
+        let snapshot = tenant.read();
+        if let Some(key) = find(&snapshot, kid) {
+            if snapshot
+                .set_at
+                .is_some_and(|at| now.saturating_duration_since(at) >= REFRESH_AFTER)
+            {
+                self.refresh_in_background(tid, tenant);
+            }
             return key;
         }
-        let pause = if keys.set.is_some() {
+        let _flight = tenant.fetching.lock().await;
+        // Another request may have fetched while this one waited.
+        let snapshot = tenant.read();
+        if let Some(key) = find(&snapshot, kid) {
+            return key;
+        }
+        let pause = if snapshot.set.is_some() {
             REFETCH_AFTER
         } else {
             RETRY_MISSING_AFTER
         };
-        if keys.fetched_at.is_some_and(|at| at.elapsed() < pause) {
-            return Err(match keys.set {
+        let now = self.fetcher.clock.instant();
+        if snapshot
+            .fetched_at
+            .is_some_and(|at| now.saturating_duration_since(at) < pause)
+        {
+            return Err(match snapshot.set {
                 Some(_) => IdentityError::Invalid("signed with an unknown key"),
                 None => IdentityError::unavailable(
                     "the identity platform's key set could not be fetched",
@@ -84,16 +136,53 @@ impl KeySets {
                 ),
             });
         }
-        self.fetch_into(tid, &mut keys).await?;
-        find(&keys, kid).unwrap_or(Err(IdentityError::Invalid("signed with an unknown key")))
+        self.fetcher.fetch_into(tid, &tenant).await?;
+        find(&tenant.read(), kid)
+            .unwrap_or(Err(IdentityError::Invalid("signed with an unknown key")))
     }
 
-    async fn fetch_into(&self, tid: &str, keys: &mut TenantKeys) -> Result<(), IdentityError> {
-        let unavailable =
-            |detail, e: reqwest::Error| IdentityError::unavailable(detail, Some(Cause::new(e)));
+    /// Fetches a day-old set again without anyone waiting for it; skipped
+    /// when a fetch is already under way.
+    fn refresh_in_background(&self, tid: &str, tenant: Arc<Tenant>) {
+        let fetcher = self.fetcher.clone();
+        let tid = tid.to_owned();
+        tokio::spawn(async move {
+            let Ok(_flight) = tenant.fetching.try_lock() else {
+                return;
+            };
+            let now = fetcher.clock.instant();
+            let stale = tenant
+                .read()
+                .set_at
+                .is_none_or(|at| now.saturating_duration_since(at) >= REFRESH_AFTER);
+            if stale && let Err(e) = fetcher.fetch_into(&tid, &tenant).await {
+                tracing::warn!(tenant = %tid, error = %e, "signing keys not refreshed");
+            }
+        });
+    }
+}
+
+impl Fetcher {
+    /// Fetches `tid`'s set into its snapshot; the caller holds `fetching`.
+    async fn fetch_into(&self, tid: &str, tenant: &Tenant) -> Result<(), IdentityError> {
+        let started = self.clock.instant();
+        let result = self.fetch(tid).await;
+        let mut snapshot = tenant
+            .snapshot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         // Counted as a fetch whatever happens, so a failing platform is not
         // asked again on every request either.
-        keys.fetched_at = Some(Instant::now());
+        snapshot.fetched_at = Some(started);
+        let set = result?;
+        snapshot.set = Some(Arc::new(set));
+        snapshot.set_at = Some(started);
+        Ok(())
+    }
+
+    async fn fetch(&self, tid: &str) -> Result<JwkSet, IdentityError> {
+        let unavailable =
+            |detail, e: reqwest::Error| IdentityError::unavailable(detail, Some(Cause::new(e)));
         let url = format!("{}/{tid}/discovery/v2.0/keys", self.login_base_url);
         let response = self
             .http
@@ -108,16 +197,14 @@ impl KeySets {
                 response.error_for_status_ref().err().map(Cause::new),
             ));
         }
-        let set: JwkSet = response
+        response
             .json()
             .await
-            .map_err(|e| unavailable("the identity platform's key set is not a JWK set", e))?;
-        keys.set = Some(Arc::new(set));
-        Ok(())
+            .map_err(|e| unavailable("the identity platform's key set is not a JWK set", e))
     }
 }
 
-fn find(keys: &TenantKeys, kid: &str) -> Option<Result<DecodingKey, IdentityError>> {
+fn find(keys: &Snapshot, kid: &str) -> Option<Result<DecodingKey, IdentityError>> {
     let jwk = keys.set.as_ref()?.find(kid)?;
     Some(DecodingKey::from_jwk(jwk).map_err(|_| IdentityError::Invalid("an unusable signing key")))
 }

@@ -15,6 +15,7 @@
 
 mod bearer;
 mod caller;
+mod credential;
 mod error;
 mod keys;
 mod member;
@@ -38,9 +39,10 @@ pub use error::{Cause, IdentityError, SharePointRefusal, TokenFor};
 pub(crate) use member::member_rule;
 pub(crate) use peek::scopes_of;
 pub use peek::{PERSONAL_ACCOUNT_TENANT, TokenClaims};
-pub use settings::{AuthMode, IdentitySettings, OboSecret};
+pub use settings::{AuthMode, CertificateSource, IdentitySettings, OboCredential, OboSecret};
 pub use sharepoint::{GivenSharePointToken, SharePointTokens, check_sharepoint_token};
 
+use credential::ClientCredential;
 use keys::KeySets;
 use obo::{Credentials, Exchanger, GRAPH_SCOPE};
 use verify::Verifier;
@@ -62,8 +64,8 @@ struct Obo {
 /// What can stop a cold start here.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityStartupError {
-    #[error("reading the OBO client secret failed: {0}")]
-    Secret(String),
+    #[error("reading the function's OBO credential failed: {0}")]
+    Credential(String),
 }
 
 impl Identity {
@@ -72,10 +74,11 @@ impl Identity {
     pub async fn build(
         settings: &IdentitySettings,
         http: reqwest::Client,
+        clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
         let obo = match settings.mode {
             AuthMode::Graph => None,
-            AuthMode::Obo => Some(Arc::new(Obo::build(settings, http).await?)),
+            AuthMode::Obo => Some(Arc::new(Obo::build(settings, http, clock).await?)),
         };
         Ok(Self {
             allowed_tenants: settings.allowed_tenants.clone(),
@@ -191,16 +194,27 @@ impl Obo {
     async fn build(
         settings: &IdentitySettings,
         http: reqwest::Client,
+        clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
         let tenants = settings.allowed_tenants.clone().unwrap_or_default();
-        let secret = secret::read(settings.obo_secret.as_ref())
-            .await
-            .map_err(IdentityStartupError::Secret)?;
+        let client_id = settings.obo_client_id.clone().unwrap_or_default();
+        let source = settings.obo_credential.as_ref().ok_or_else(|| {
+            IdentityStartupError::Credential("no OBO credential configured".to_owned())
+        })?;
+        let credential = ClientCredential::build(
+            source,
+            &client_id,
+            &settings.token_exchange_audience,
+            settings.aws.as_ref(),
+        )
+        .await
+        .map_err(IdentityStartupError::Credential)?;
         let verifier = Verifier {
-            keys: KeySets::new(http.clone(), &settings.login_base_url),
+            keys: KeySets::new(http.clone(), &settings.login_base_url, clock),
             login_base_url: settings.login_base_url.clone(),
             allowed_tenants: tenants.clone(),
             audiences: settings.api_audience.clone(),
+            allowed_client_apps: settings.allowed_client_apps.clone(),
             required_scope: settings.required_scope.clone(),
         };
         for tid in &tenants {
@@ -210,8 +224,8 @@ impl Obo {
             http,
             &settings.login_base_url,
             Credentials {
-                client_id: settings.obo_client_id.clone().unwrap_or_default(),
-                secret,
+                client_id,
+                credential,
             },
         );
         Ok(Self {

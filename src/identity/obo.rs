@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use moka::Expiry;
 use moka::future::Cache;
-use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::bearer::{BearerToken, TokenFingerprint};
+use super::credential::ClientCredential;
 use super::error::{Cause, IdentityError, PlatformError};
 
 /// Graph's scope for an exchange.
@@ -31,7 +31,7 @@ const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The function's own credentials at the token endpoint.
 pub(crate) struct Credentials {
     pub client_id: String,
-    pub secret: SecretString,
+    pub credential: ClientCredential,
 }
 
 #[derive(Clone)]
@@ -109,14 +109,15 @@ impl Exchanger {
         scope: &str,
     ) -> Result<Exchanged, IdentityError> {
         let url = format!("{}/{tid}/oauth2/v2.0/token", self.login_base_url);
-        let form = [
+        let proof = self.credentials.credential.proof(&url).await?;
+        let mut form = vec![
             ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
             ("client_id", self.credentials.client_id.as_str()),
-            ("client_secret", self.credentials.secret.expose_secret()),
             ("assertion", incoming.expose()),
             ("scope", scope),
             ("requested_token_use", "on_behalf_of"),
         ];
+        form.extend(proof.fields());
         let unreachable = |e: reqwest::Error| {
             IdentityError::unavailable(
                 "the identity platform's token endpoint could not be reached",

@@ -11,24 +11,28 @@ pub(super) async fn read(source: Option<&OboSecret>) -> Result<SecretString, Str
     match source {
         None => Err("no OBO client secret configured".to_owned()),
         Some(OboSecret::Value(secret)) => Ok(secret.clone()),
-        Some(OboSecret::Arn(arn)) => {
-            let config = aws_config::load_from_env().await;
-            let client = aws_sdk_secretsmanager::Client::new(&config);
-            let answer = client
-                .get_secret_value()
-                .secret_id(arn)
-                .send()
-                .await
-                .map_err(|e| {
-                    format!(
-                        "GetSecretValue({arn}): {}",
-                        aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
-                    )
-                })?;
-            answer
-                .secret_string()
-                .map(|s| SecretString::from(s.to_owned()))
-                .ok_or_else(|| format!("{arn} holds no secret string"))
-        }
+        Some(OboSecret::Arn(arn)) => secret_string(arn).await,
     }
+}
+
+/// The plain string of Secrets Manager secret `arn` (a client secret, or a
+/// certificate credential's PEM).
+pub(super) async fn secret_string(arn: &str) -> Result<SecretString, String> {
+    let config = aws_config::load_from_env().await;
+    let client = aws_sdk_secretsmanager::Client::new(&config);
+    let answer = client
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "GetSecretValue({arn}): {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+            )
+        })?;
+    answer
+        .secret_string()
+        .map(|s| SecretString::from(s.to_owned()))
+        .ok_or_else(|| format!("{arn} holds no secret string"))
 }

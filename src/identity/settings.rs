@@ -22,6 +22,26 @@ pub enum OboSecret {
     Arn(String),
 }
 
+/// The function's own credential at the token endpoint (`obo`): exactly one.
+#[derive(Debug, Clone)]
+pub enum OboCredential {
+    /// `OBO_CLIENT_SECRET` or `OBO_CLIENT_SECRET_ARN`.
+    Secret(OboSecret),
+    /// `OBO_CLIENT_CERTIFICATE_ARN` or `OBO_CLIENT_CERTIFICATE_PATH`.
+    Certificate(CertificateSource),
+    /// `OBO_CLIENT_ASSERTION=aws-web-identity`: STS `GetWebIdentityToken`.
+    AwsWebIdentity,
+}
+
+/// Where the certificate credential's PEM (key and certificate) is.
+#[derive(Debug, Clone)]
+pub enum CertificateSource {
+    /// A Secrets Manager secret's ARN (production).
+    Arn(String),
+    /// A local file.
+    Path(std::path::PathBuf),
+}
+
 /// The identity settings (contract: "Identity modes").
 #[derive(Debug, Clone)]
 pub struct IdentitySettings {
@@ -31,9 +51,18 @@ pub struct IdentitySettings {
     pub allowed_tenants: Option<Vec<String>>,
     /// `aud` values of this API's tokens (`obo`).
     pub api_audience: Vec<String>,
+    /// Lower-case client ids (GUIDs) of the frontends whose tokens are
+    /// served (`azp`; `obo` requires the list).
+    pub allowed_client_apps: Vec<String>,
     pub required_scope: String,
     pub obo_client_id: Option<String>,
-    pub obo_secret: Option<OboSecret>,
+    pub obo_credential: Option<OboCredential>,
+    /// The federated credential's audience (`api://AzureADTokenExchange`
+    /// in the global cloud).
+    pub token_exchange_audience: String,
+    /// The AWS SDK's configuration for STS; `None`: from the environment
+    /// (tests pass one pointing at the simulator).
+    pub aws: Option<aws_config::SdkConfig>,
     /// The identity platform, without a trailing slash.
     pub login_base_url: String,
 }
@@ -44,9 +73,12 @@ impl Default for IdentitySettings {
             mode: AuthMode::Graph,
             allowed_tenants: None,
             api_audience: Vec::new(),
+            allowed_client_apps: Vec::new(),
             required_scope: "access_as_user".to_owned(),
             obo_client_id: None,
-            obo_secret: None,
+            obo_credential: None,
+            token_exchange_audience: "api://AzureADTokenExchange".to_owned(),
+            aws: None,
             login_base_url: "https://login.microsoftonline.com".to_owned(),
         }
     }

@@ -15,6 +15,8 @@ mod log_size;
 mod logs;
 mod metrics;
 mod obo;
+mod obo_clients;
+mod obo_credentials;
 mod obo_process;
 mod openapi;
 mod options;

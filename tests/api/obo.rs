@@ -275,3 +275,62 @@ async fn the_store_is_keyed_by_the_verified_user_whatever_token_it_sends() {
     assert_eq!(header(&r, "x-resolver-hydration"), "hit");
     assert_eq!(reached(&app.graph).graph_exchanges, 1);
 }
+
+#[tokio::test]
+async fn a_junk_kid_makes_no_valid_request_wait_for_the_slow_key_fetch_it_triggers() {
+    use graph_sim::{Fault, FaultAction, RequestKind};
+    let app = spawn_obo_app().await;
+    let guest = ApiUser::guest(&app);
+    // Past the minute since the start-up fetch, so an unknown kid fetches.
+    app.clock.advance(std::time::Duration::from_secs(61));
+    app.graph.inject(Fault::keys(FaultAction::Delay(
+        std::time::Duration::from_millis(2500),
+    )));
+    app.graph.clear_requests();
+    let (order, mut answers) = tokio::sync::mpsc::unbounded_channel();
+
+    let junk = guest.builder().build_with_unknown_key("rotated-junk");
+    let attacker = async {
+        let status = resolve(&app, &junk).await.status().as_u16();
+        order.send(("junk", status)).unwrap();
+    };
+    let users = async {
+        // Wait (on the simulator's log, not on time) until the fetch is under way.
+        while !app
+            .graph
+            .requests()
+            .iter()
+            .any(|r| r.kind == RequestKind::Keys)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        for _ in 0..5 {
+            let status = resolve(&app, &guest.token).await.status().as_u16();
+            order.send(("valid", status)).unwrap();
+        }
+        app.graph
+            .requests()
+            .iter()
+            .any(|r| r.kind == RequestKind::Keys && r.status == 0)
+    };
+    let ((), fetch_pending) = tokio::join!(attacker, users);
+    drop(order);
+    let mut seen = Vec::new();
+    while let Some(answer) = answers.recv().await {
+        seen.push(answer);
+    }
+
+    assert!(fetch_pending, "the five were answered while the fetch ran");
+    assert_eq!(
+        seen,
+        vec![
+            ("valid", 200),
+            ("valid", 200),
+            ("valid", 200),
+            ("valid", 200),
+            ("valid", 200),
+            ("junk", 401),
+        ]
+    );
+    assert_eq!(reached(&app.graph).key_fetches, 1);
+}

@@ -3,6 +3,7 @@
 //! secret given directly or read from Secrets Manager (moto).
 
 use std::process::Stdio;
+use std::time::Duration;
 
 use graph_sim::{DEMO_TENANT, GraphSimulator, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, Scenario};
 use serde_json::json;
@@ -17,13 +18,13 @@ struct Binary {
     before: String,
 }
 
-/// The binary on a free port against `graph`, with `secret` as its extra
-/// environment; returns its address once it logs that it is listening.
-async fn spawn_binary(graph: &GraphSimulator, secret: &[(&str, String)]) -> (String, Binary) {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+/// The binary's command against `graph` in `obo` mode, with `extra` as
+/// its further environment (an empty value removes a variable).
+fn binary_command(
+    graph: &GraphSimulator,
+    port: u16,
+    extra: &[(&str, String)],
+) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_share-resolver"));
     command
         .env_clear()
@@ -37,15 +38,34 @@ async fn spawn_binary(graph: &GraphSimulator, secret: &[(&str, String)]) -> (Str
         .env("LOGIN_BASE_URL", graph.login_base_url())
         .env("AUTH_MODE", "obo")
         .env("ALLOWED_TENANTS", DEMO_TENANT)
+        .env("ALLOWED_CLIENT_APPS", graph_sim::SIM_SPA_CLIENT_ID)
         .env("API_AUDIENCE", SIM_API_CLIENT_ID)
         .env("OBO_CLIENT_ID", SIM_API_CLIENT_ID)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    for (name, value) in secret {
-        command.env(name, value);
+    for (name, value) in extra {
+        if value.is_empty() {
+            command.env_remove(name);
+        } else {
+            command.env(name, value);
+        }
     }
-    let mut child = command.spawn().expect("the binary starts");
+    command
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// The binary on a free port against `graph`, with `extra` as its further
+/// environment; returns its address once it logs that it is listening.
+async fn spawn_binary(graph: &GraphSimulator, extra: &[(&str, String)]) -> (String, Binary) {
+    let port = free_port();
+    let mut child = binary_command(graph, port, extra)
+        .spawn()
+        .expect("the binary starts");
     let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
     let mut before = String::new();
     // It logs "listening" once bound: no polling.
@@ -169,4 +189,103 @@ async fn the_secret_is_read_from_secrets_manager_at_cold_start() {
     exercise(&address, &app).await;
     let logs = output_of(child).await;
     assert!(!logs.contains(SIM_API_CLIENT_SECRET));
+}
+
+/// The AWS environment of a Lambda role, STS at the simulator's.
+fn aws_environment(graph: &GraphSimulator) -> Vec<(&'static str, String)> {
+    vec![
+        ("OBO_CLIENT_ASSERTION", "aws-web-identity".to_owned()),
+        ("AWS_ENDPOINT_URL_STS", graph.sts_endpoint_url()),
+        ("AWS_REGION", "eu-west-1".to_owned()),
+        ("AWS_ACCESS_KEY_ID", "ASIASIMULATED".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "not-a-secret-simulated".to_owned()),
+        ("AWS_SESSION_TOKEN", "simulated-session".to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn at_trace_level_no_private_key_assertion_or_sts_token_is_logged() {
+    let app = simulator().await;
+    let pem = std::env::temp_dir().join(format!("sr-cert-{}.pem", uuid::Uuid::new_v4()));
+    let key = graph_sim::token::SIM_API_CLIENT_KEY_PEM;
+    std::fs::write(
+        &pem,
+        format!("{key}\n{}", graph_sim::token::SIM_API_CLIENT_CERT_PEM),
+    )
+    .expect("the PEM is written");
+    let certificate = vec![("OBO_CLIENT_CERTIFICATE_PATH", pem.display().to_string())];
+    for credential in [certificate, aws_environment(&app.graph)] {
+        app.graph.clear_requests();
+        let (address, child) = spawn_binary(&app.graph, &credential).await;
+        exercise(&address, &app).await;
+        let logs = output_of(child).await;
+        let assertions = app
+            .graph
+            .requests()
+            .iter()
+            .filter(|r| {
+                r.client_auth
+                    .as_ref()
+                    .is_some_and(|a| a.assertion.is_some())
+            })
+            .count();
+        assert!(assertions > 0, "the exchanges used an assertion");
+        // Assertions and STS tokens are JWTs, whose JSON header encodes to `eyJ`.
+        assert!(!logs.contains("eyJ"), "a JWT in the logs");
+        assert!(!logs.contains("PRIVATE KEY"), "the key in the logs");
+        let key_line = key.lines().nth(1).unwrap_or_default();
+        assert!(
+            !logs.contains(&key_line[..40]),
+            "the key's bytes in the logs"
+        );
+    }
+    let _ = std::fs::remove_file(&pem);
+}
+
+/// The binary's exit status and everything it wrote, when it refuses to start.
+async fn refused_start(graph: &GraphSimulator, extra: &[(&str, String)]) -> String {
+    let child = binary_command(graph, free_port(), extra)
+        .spawn()
+        .expect("the binary starts");
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("the binary exits by itself")
+        .expect("its output");
+    assert!(!output.status.success(), "{extra:?} must fail start-up");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test]
+async fn start_up_refuses_zero_or_two_credentials_and_obo_without_client_apps() {
+    let app = simulator().await;
+    let secret = ("OBO_CLIENT_SECRET", SIM_API_CLIENT_SECRET.to_owned());
+    let none = refused_start(&app.graph, &[]).await;
+    assert!(
+        none.contains("OBO_CLIENT_SECRET")
+            && none.contains("OBO_CLIENT_CERTIFICATE_ARN")
+            && none.contains("OBO_CLIENT_ASSERTION"),
+        "{none}"
+    );
+    let two = refused_start(
+        &app.graph,
+        &[
+            secret.clone(),
+            ("OBO_CLIENT_ASSERTION", "aws-web-identity".to_owned()),
+        ],
+    )
+    .await;
+    assert!(
+        two.contains("OBO_CLIENT_SECRET") && two.contains("OBO_CLIENT_ASSERTION"),
+        "{two}"
+    );
+    let no_apps = refused_start(
+        &app.graph,
+        &[secret, ("ALLOWED_CLIENT_APPS", String::new())],
+    )
+    .await;
+    assert!(no_apps.contains("ALLOWED_CLIENT_APPS"), "{no_apps}");
 }

@@ -8,7 +8,10 @@ use graph_sim::token::TokenBuilder;
 use graph_sim::{Fault, FaultAction, Scenario};
 use serde_json::{Value, json};
 
-use crate::helpers::{Guest, SHARE_URL, assert_problem, header, spawn_app, spawn_app_with, u_id};
+use crate::helpers::{
+    ApiUser, Guest, SHARE_URL, assert_problem, header, spawn_app, spawn_app_with, spawn_obo_app,
+    u_id,
+};
 
 /// The shape of a response: status, header names (values vary per call),
 /// body keys, and each Graph diagnostic's keys.
@@ -192,4 +195,64 @@ async fn a_slow_client_is_cut_off_by_the_header_read_timeout() {
     assert!(read.is_ok(), "the server closed the connection");
     let text = String::from_utf8_lossy(&answer);
     assert!(!text.contains("200 OK"), "{text}");
+}
+
+/// Hosts the URL parser accepts but no DNS name has: each character lets an
+/// attacker end a host before `.sharepoint.com` in another reader's eyes.
+const ODD_HOSTS: [&str; 7] = [
+    "evil.com;.sharepoint.com",
+    "evil.com&.sharepoint.com",
+    "evil.com!.sharepoint.com",
+    "evil.com$.sharepoint.com",
+    "evil.com*.sharepoint.com",
+    "evil.com{.sharepoint.com",
+    "evil.com'.sharepoint.com",
+];
+
+#[tokio::test]
+async fn a_sharing_host_with_a_character_no_dns_name_has_is_invalid_share_with_no_call() {
+    let app = spawn_app().await;
+    let guest = Guest::new();
+    for host in ODD_HOSTS {
+        // The attacker's page sends a SharePoint token for its own host.
+        let sharepoint = guest.sharepoint_token(host);
+        let url = format!("https://{host}/:w:/s/Marketing/EaBc");
+        let by_url = app
+            .post_resolve_with(
+                json!({"shareUrl": url}),
+                Some(&guest.token),
+                &[(
+                    "x-sharepoint-authorization",
+                    &format!("Bearer {sharepoint}"),
+                )],
+            )
+            .await;
+        assert_problem(by_url, 400, "invalid_share").await;
+        let by_id = app.get_drive_item(&u_id(&url), Some(&guest.token)).await;
+        assert_problem(by_id, 400, "invalid_share").await;
+        let warmup = app
+            .post_warmup(Some(json!({"host": host})), Some(&guest.token), &[])
+            .await;
+        assert_eq!(warmup.status(), 400, "{host}");
+        let warmup = app
+            .post_warmup(Some(json!({"shareUrl": url})), Some(&guest.token), &[])
+            .await;
+        assert_problem(warmup, 400, "invalid_share").await;
+    }
+    assert_eq!(app.graph.requests(), vec![], "no call of any kind");
+}
+
+#[tokio::test]
+async fn in_obo_mode_an_odd_sharing_host_gets_no_token_exchange_either() {
+    let app = spawn_obo_app().await;
+    let user = ApiUser::guest(&app);
+    app.graph.clear_requests();
+    for host in ODD_HOSTS {
+        let url = format!("https://{host}/:w:/s/Marketing/EaBc");
+        let r = app
+            .post_resolve(json!({"shareUrl": url}), Some(&user.token))
+            .await;
+        assert_problem(r, 400, "invalid_share").await;
+    }
+    assert_eq!(app.graph.requests(), vec![], "no exchange, no call");
 }

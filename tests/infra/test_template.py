@@ -28,8 +28,9 @@ ALARMS = {
 TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 OTHER_TENANT_ID = "0c0d7c3a-3a4c-4c5e-9b8a-1f1e2d3c4b5a"
 API_CLIENT_ID = "6e3b1c2d-8f4a-4b5c-9d6e-7f8a9b0c1d2e"
+SPA_CLIENT_ID = "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolver/obo-client-secret-AbC123"
-OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "OboClientSecretArn": SECRET_ARN}
+OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "SpaClientIds": SPA_CLIENT_ID, "OboClientSecretArn": SECRET_ARN}
 GRAPH = {"AuthMode": "graph"}
 MODES = {"obo": OBO, "graph": GRAPH}
 GUARDED_ROUTES = {
@@ -441,7 +442,7 @@ def environment(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
     return evaluated(rendered, overrides).value(rendered["Resources"]["ResolverFunction"]["Properties"]["Environment"])["Variables"]
 
 
-IDENTITY_VARIABLES = {"AUTH_MODE", "ALLOWED_TENANTS", "API_AUDIENCE", "REQUIRED_SCOPE", "OBO_CLIENT_ID", "OBO_CLIENT_SECRET", "OBO_CLIENT_SECRET_ARN", "LOGIN_BASE_URL"}
+IDENTITY_VARIABLES = {"AUTH_MODE", "ALLOWED_TENANTS", "ALLOWED_CLIENT_APPS", "API_AUDIENCE", "REQUIRED_SCOPE", "OBO_CLIENT_ID", "OBO_CLIENT_SECRET", "OBO_CLIENT_SECRET_ARN", "LOGIN_BASE_URL"}
 
 
 def test_the_function_gets_the_obo_settings_in_obo_mode(rendered):
@@ -453,6 +454,7 @@ def test_the_function_gets_the_obo_settings_in_obo_mode(rendered):
         "API_AUDIENCE": {"Fn::Sub": "${ApiClientId},api://${ApiClientId}"},
         "REQUIRED_SCOPE": "access_as_user",
         "OBO_CLIENT_ID": API_CLIENT_ID,
+        "ALLOWED_CLIENT_APPS": SPA_CLIENT_ID,
         "OBO_CLIENT_SECRET_ARN": SECRET_ARN,
     }
     # Never the secret itself in the environment (visible to anyone who can
@@ -475,7 +477,7 @@ def test_the_function_gets_max_inline_wait_ms(template, rendered):
     assert param["MaxValue"] <= template["Parameters"]["ResolveDeadlineMs"]["MaxValue"]
 
 
-@pytest.mark.parametrize("missing", ["TenantId", "ApiClientId", "OboClientSecretArn"])
+@pytest.mark.parametrize("missing", ["TenantId", "ApiClientId", "SpaClientIds", "OboClientSecretArn"])
 def test_the_rules_refuse_obo_without_its_settings(template, missing):
     def failing(overrides):
         ev = Evaluator(template, parameter_values(template, overrides))

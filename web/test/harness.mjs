@@ -235,6 +235,9 @@ export async function oboServiceEnv(simUrl) {
     AUTH_MODE: 'obo',
     ALLOWED_TENANTS: DEMO_TENANT,
     API_AUDIENCE: audience,
+    // The frontends whose tokens are served: the simulator's SPA, which
+    // the sample token names as its client (azp).
+    ALLOWED_CLIENT_APPS: claims.azp,
     OBO_CLIENT_ID: audience,
     OBO_CLIENT_SECRET: secret,
     // iss = {LOGIN_BASE_URL}/{tid}/v2.0

@@ -61,7 +61,7 @@ test('npm pack publishes the build, its maps and sources, the README and the LIC
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: CLIENT_DIR, encoding: 'utf8' });
   const [packed] = JSON.parse(out);
   tarball = join(scratch, packed.filename);
-  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'pending-paths', 'react', 'retry', 'types'];
+  const entries = ['client', 'error', 'generated/openapi', 'index', 'msal', 'react', 'retry', 'types'];
   const expected = [
     'LICENSE',
     'README.md',

@@ -157,7 +157,9 @@ fn prepare(state: &Mutex<State>, call: &Call<'_>, inner: &Inner) -> Prepared {
     // Only Graph's own routes are reachable from a batch, never the
     // identity platform's or the simulator's.
     let kind = match RequestKind::of(&path) {
-        kind if kind.is_identity() || kind == RequestKind::Admin => RequestKind::Other,
+        kind if kind.is_identity() || kind == RequestKind::Admin || kind == RequestKind::Sts => {
+            RequestKind::Other
+        }
         kind => kind,
     };
     let method = Method::from_bytes(inner.method.to_ascii_uppercase().as_bytes()).ok();
@@ -184,6 +186,8 @@ fn prepare(state: &Mutex<State>, call: &Call<'_>, inner: &Inner) -> Prepared {
         prefer: inner.header("prefer").map(str::to_owned),
         status: 0,
         kind,
+        client_auth: None,
+        sts: None,
         batch: Some(BatchPart {
             round_trip: call.seq,
             id: inner.id.clone(),
@@ -223,6 +227,7 @@ fn run(state: &Mutex<State>, call: &Call<'_>, prepared: &Prepared) -> Response<B
             body: &prepared.body,
             kind: prepared.kind,
             token: call.token,
+            authorization: call.authorization,
             claims: call.claims,
             ids: &prepared.ids,
         },

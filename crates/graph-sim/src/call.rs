@@ -25,6 +25,8 @@ pub(crate) struct Call<'a> {
     pub body: &'a [u8],
     pub kind: RequestKind,
     pub token: Option<&'a str>,
+    /// The raw `Authorization` header (STS reads its SigV4 scheme).
+    pub authorization: Option<&'a str>,
     pub claims: Option<&'a Map<String, Value>>,
     pub ids: &'a Ids,
 }

@@ -655,7 +655,8 @@ async fn obo_refuses_bad_clients_assertions_tenants_and_scopes() {
         assert_aad(&body, error, code);
         assert!(body.get("access_token").is_none(), "{what}");
     }
-    // A certificate credential is not registered (client secret only).
+    // An API token is no client credential: its issuer is no federated
+    // credential of the registration.
     let mut form = set("client_secret", "");
     form.push((
         "client_assertion_type",
@@ -664,7 +665,7 @@ async fn obo_refuses_bad_clients_assertions_tenants_and_scopes() {
     form.push(("client_assertion", builder.build()));
     let (status, body) = post_token(&sim, &tid, &form).await;
     assert_eq!(status, 401);
-    assert_aad(&body, "invalid_client", 700_027);
+    assert_aad(&body, "invalid_client", 70_021);
 
     // The same good assertion at another tenant's token endpoint: refused.
     let (status, body) = post_token(&sim, &other_tenant, &obo_form(&good, GRAPH_DEFAULT)).await;
@@ -1063,12 +1064,12 @@ async fn a_certificate_credential_authenticates_the_exchange_instead_of_the_secr
             50_027,
         ),
         (
-            "signed by the sim's token key",
+            "an API token (another issuer, no federated record)",
             ApiTokenBuilder::guest(&base, &tid, "o").build(),
             TYPE,
             401,
             "invalid_client",
-            700_027,
+            70_021,
         ),
         (
             "another tenant's endpoint",

@@ -24,6 +24,7 @@ pub const ROGUE_KEY_ID: &str = "rogue-1";
 const SIGNING_PEM: &str = include_str!("../keys/signing.pem");
 const SIGNING_PUBLIC_PEM: &str = include_str!("../keys/signing.pub.pem");
 const ROGUE_PEM: &str = include_str!("../keys/rogue.pem");
+const AWS_ISSUER_PEM: &str = include_str!("../keys/aws-issuer.pem");
 /// The API registration's certificate credential (a self-signed test
 /// certificate of no value, keys/README.md), as a PEM `CERTIFICATE`.
 pub const SIM_API_CLIENT_CERT_PEM: &str = include_str!("../keys/client-cert.pem");
@@ -76,6 +77,22 @@ impl RsaKey {
 pub(crate) static SIGNING: LazyLock<RsaKey> = LazyLock::new(|| RsaKey::from_pem(SIGNING_PEM));
 /// The attacker's key: never published unless a test rotates it in.
 pub(crate) static ROGUE: LazyLock<RsaKey> = LazyLock::new(|| RsaKey::from_pem(ROGUE_PEM));
+/// The simulated AWS account's outbound identity federation key.
+pub(crate) static AWS_ISSUER: LazyLock<RsaKey> = LazyLock::new(|| RsaKey::from_pem(AWS_ISSUER_PEM));
+
+/// Checks that `token` is signed RS256 (exactly) by `key`.
+pub(crate) fn verify_rs256_by(token: &str, key: &RsaKey) -> Result<(), SignatureError> {
+    let (header, _, signature) = parts(token).ok_or(SignatureError::Malformed)?;
+    let header = object_of(header).ok_or(SignatureError::Malformed)?;
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(SignatureError::AlgorithmNotAllowed);
+    }
+    let input = &token.as_bytes()[..token.len() - signature.len() - 1];
+    match jsonwebtoken::crypto::verify(signature, input, &key.decoding, Algorithm::RS256) {
+        Ok(true) => Ok(()),
+        _ => Err(SignatureError::BadSignature),
+    }
+}
 
 /// The certificate credential: its key pair and its `x5t#S256` thumbprint
 /// (base64url of the SHA-256 of the certificate's DER).
@@ -226,6 +243,11 @@ pub(crate) fn claims_of(token: &str) -> Option<Map<String, Value>> {
     object_of(parts(token)?.1)
 }
 
+/// The header of a compact JWT, if it is one, unverified.
+pub(crate) fn header_of(token: &str) -> Option<Map<String, Value>> {
+    object_of(parts(token)?.0)
+}
+
 /// Why a token's signature does not hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SignatureError {
@@ -307,10 +329,6 @@ impl Published {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn header_of(token: &str) -> Option<Map<String, Value>> {
-        object_of(parts(token)?.0)
-    }
 
     fn claims() -> Map<String, Value> {
         match json!({"sub": "x", "exp": epoch_now() + 60}) {

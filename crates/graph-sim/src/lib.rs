@@ -6,7 +6,10 @@
 //! at its root, [`GraphSimulator::login_base_url`]: the JWKS
 //! (`/{tid}/discovery/v2.0/keys`), the OpenID configuration
 //! (`/{tid}/v2.0/.well-known/openid-configuration`) and the token endpoint
-//! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`). Every token it
+//! with the On-Behalf-Of grant (`/{tid}/oauth2/v2.0/token`), which
+//! authenticates the API registration by secret, certificate or federated
+//! credential (`client_auth`); and AWS STS's `GetWebIdentityToken` at
+//! [`GraphSimulator::sts_endpoint_url`] (`sts`). Every token it
 //! and [`token`] issue is signed with a committed RSA test key of no value
 //! (`keys/README.md`); Graph and SharePoint REST accept only those.
 //!
@@ -25,6 +28,8 @@ mod admin_args;
 mod auth;
 mod batch;
 mod call;
+mod client_auth;
+mod credentials;
 mod demo;
 mod faults;
 mod folders;
@@ -45,6 +50,7 @@ mod sharepoint;
 mod shares;
 mod sites;
 mod state;
+mod sts;
 pub mod token;
 mod warmup_calls;
 
@@ -54,6 +60,10 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use credentials::{
+    AcceptedCredentials, FederatedCredential, SIM_AWS_ACCOUNT_ID, SIM_AWS_ISSUER, SIM_AWS_KEY_ID,
+    SIM_AWS_ROLE_ARN, TOKEN_EXCHANGE_AUDIENCE,
+};
 pub use demo::{
     DEMO_DOC_URL, DEMO_FOLDER_ID, DEMO_FOLDER_URL, DEMO_GUEST_OID, DEMO_HOST, DEMO_MEMBER_OID,
     DEMO_PRIVATE_SHARE_URL, DEMO_SHARE_URL, DEMO_TEAMS_SHARE_URL, DEMO_TENANT, demo_drive_id,
@@ -62,7 +72,7 @@ pub use demo::{
 pub use faults::{Fault, FaultAction, FaultTarget, TokenFault};
 pub use media::{SIM_ROOT_PLACEHOLDER, sim_download_url};
 pub use permission::{LinkScope, LinkType, SimPermission};
-pub use record::{BatchPart, RecordedRequest, RequestKind};
+pub use record::{AssertionParts, BatchPart, ClientAuth, RecordedRequest, RequestKind, StsCall};
 pub use scenario::{
     Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
     SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
@@ -117,6 +127,23 @@ impl GraphSimulator {
     /// issuer is `{this}/{tid}/v2.0`.
     pub fn login_base_url(&self) -> String {
         format!("http://{}", self.inner.addr)
+    }
+
+    /// What `AWS_ENDPOINT_URL_STS` should be: the simulated AWS STS, e.g.
+    /// `http://127.0.0.1:41234/_aws/sts`.
+    pub fn sts_endpoint_url(&self) -> String {
+        format!("http://{}/_aws/sts", self.inner.addr)
+    }
+
+    /// Which credentials the API registration accepts from now on.
+    pub fn set_accepted_credentials(&self, accepts: AcceptedCredentials) {
+        self.state().api.accepts = accepts;
+    }
+
+    /// Turns the simulated AWS account's outbound identity federation on
+    /// or off (off: STS answers `OutboundWebIdentityFederationDisabledException`).
+    pub fn set_aws_outbound_federation(&self, enabled: bool) {
+        self.state().aws_outbound_federation = enabled;
     }
 
     /// Queues a token endpoint fault for the next token request (FIFO,
@@ -282,6 +309,8 @@ impl GraphSimulator {
 
 #[cfg(test)]
 mod batch_tests;
+#[cfg(test)]
+mod credential_tests;
 #[cfg(test)]
 mod identity_tests;
 #[cfg(test)]

@@ -18,7 +18,9 @@ use serde_json::{Map, Value, json};
 use super::aad::{self, AadError};
 use super::auth::user_of;
 use super::call::Call;
+use super::client_auth;
 use super::jwt::{self, SignatureError, claims_of, epoch_now};
+use super::record::ClientAuth;
 use super::responses::Body;
 use super::state::{State, lock};
 
@@ -59,9 +61,10 @@ impl Form {
     }
 }
 
-/// What the request log keeps of a token request: its `scope`, and the
-/// assertion's `tid#oid` and `aud` (never the assertion or the secret).
-pub(crate) fn loggable(body: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+/// What the request log keeps of a token request: its `scope`, the
+/// assertion's `tid#oid` and `aud`, and how the client authenticated
+/// (never the assertion, the secret or a client assertion's signature).
+pub(crate) fn loggable(body: &[u8]) -> Loggable {
     let form = Form::parse(body);
     let claims = form.get("assertion").and_then(claims_of);
     let user = claims
@@ -73,7 +76,20 @@ pub(crate) fn loggable(body: &[u8]) -> (Option<String>, Option<String>, Option<S
         .and_then(|c| c.get("aud"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    (form.get("scope").map(str::to_owned), user, audience)
+    Loggable {
+        scope: form.get("scope").map(str::to_owned),
+        user,
+        audience,
+        client_auth: client_auth::loggable(&form),
+    }
+}
+
+/// See [`loggable`].
+pub(crate) struct Loggable {
+    pub scope: Option<String>,
+    pub user: Option<String>,
+    pub audience: Option<String>,
+    pub client_auth: ClientAuth,
 }
 
 pub(crate) fn answer(state: &Mutex<State>, tid: &str, call: &Call<'_>) -> Response<Body> {
@@ -140,7 +156,7 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
             ),
         ));
     }
-    authenticate_client(s, tid, form)?;
+    client_auth::authenticate(s, tid, form)?;
     match form.get("requested_token_use") {
         None => return Err(AadError::missing("requested_token_use")),
         Some("on_behalf_of") => {}
@@ -199,102 +215,6 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
         "ext_expires_in": LIFETIME_SECS,
         "access_token": jwt::sign_sim(&issued),
     }))
-}
-
-/// The API's own credential: its client secret, or a `client_assertion`
-/// signed with its registered certificate (`token::client_assertion`).
-fn authenticate_client(s: &State, tid: &str, form: &Form) -> Result<(), AadError> {
-    if let Some(secret) = form.get("client_secret") {
-        return if secret == s.api.client_secret {
-            Ok(())
-        } else {
-            Err(aad::invalid_secret(&s.api.client_id))
-        };
-    }
-    if let Some(assertion) = form.get("client_assertion") {
-        return match form.get("client_assertion_type") {
-            None => Err(AadError::missing("client_assertion_type")),
-            Some(CLIENT_ASSERTION_TYPE) => check_client_assertion(s, tid, assertion),
-            Some(other) => Err(AadError::bad(
-                "invalid_request",
-                700_026,
-                format!(
-                    "Client assertion type '{}' is not supported; expected '{CLIENT_ASSERTION_TYPE}'.",
-                    printable(other)
-                ),
-            )),
-        };
-    }
-    Err(AadError::client(
-        7_000_218,
-        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-    ))
-}
-
-/// A certificate credential: signed by the registered certificate's key
-/// (named by `x5t#S256`), `aud` this tenant's token endpoint, `iss` and
-/// `sub` the client id, in its lifetime. (AADSTS numbers of the claim
-/// refusals are **(unverified)**.)
-fn check_client_assertion(s: &State, tid: &str, assertion: &str) -> Result<(), AadError> {
-    let claims = claims_of(assertion).ok_or_else(|| {
-        AadError::bad(
-            "invalid_request",
-            50_027,
-            "JWT token is invalid or malformed.",
-        )
-    })?;
-    match jwt::verify_client_assertion(assertion) {
-        Ok(()) => {}
-        Err(SignatureError::Malformed) => {
-            return Err(AadError::bad(
-                "invalid_request",
-                50_027,
-                "JWT token is invalid or malformed.",
-            ));
-        }
-        Err(SignatureError::UnknownKey) => {
-            return Err(AadError::client(
-                700_027,
-                "The certificate with identifier used to sign the client assertion is not registered on application.",
-            ));
-        }
-        Err(_) => {
-            return Err(AadError::client(
-                700_027,
-                "Client assertion failed signature validation.",
-            ));
-        }
-    }
-    let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
-    let endpoint = format!("{}/{tid}/oauth2/v2.0/token", s.login_base_url);
-    if text("aud") != endpoint {
-        return Err(AadError::client(
-            700_023,
-            format!(
-                "Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials. The audience was '{}', expected '{endpoint}'.",
-                printable(text("aud"))
-            ),
-        ));
-    }
-    let client_id = &s.api.client_id;
-    if text("iss") != client_id || text("sub") != client_id {
-        return Err(AadError::client(
-            700_021,
-            "Client assertion application identifier doesn't match 'client_id' parameter.",
-        ));
-    }
-    let now = epoch_now();
-    let exp = claims.get("exp").and_then(Value::as_i64);
-    let nbf = claims.get("nbf").and_then(Value::as_i64);
-    if exp.is_none_or(|exp| exp + ASSERTION_SKEW_SECS <= now)
-        || nbf.is_some_and(|nbf| nbf - ASSERTION_SKEW_SECS > now)
-    {
-        return Err(AadError::client(
-            700_024,
-            "Client assertion is not within its valid time range.",
-        ));
-    }
-    Ok(())
 }
 
 /// The assertion: a JWT signed RS256 by a published key, for this API, of
@@ -491,7 +411,7 @@ fn issued_claims(
 }
 
 /// A value quoted in an error message, without quotes or line breaks.
-fn printable(value: &str) -> String {
+pub(crate) fn printable(value: &str) -> String {
     value
         .chars()
         .filter(|c| !matches!(c, '\'' | '"' | '\r' | '\n'))

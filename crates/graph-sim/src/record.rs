@@ -2,6 +2,7 @@
 //! its raw path), and what it answered. Never the token.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// What a request was, judged from its raw path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -37,6 +38,9 @@ pub enum RequestKind {
     OpenIdConfiguration,
     /// The token endpoint, `POST /{tid}/oauth2/v2.0/token` (On-Behalf-Of).
     Token,
+    /// AWS STS (the AWS query protocol, `POST /_aws/sts`): what
+    /// `AWS_ENDPOINT_URL_STS` points at.
+    Sts,
     /// The simulator's own `/_sim/…` routes.
     Admin,
     /// A thumbnail image, `GET /_media/thumbnails/{driveId}/{itemId}/{size}`:
@@ -68,6 +72,9 @@ impl RequestKind {
         }
         if let Some(kind) = Self::identity(path) {
             return kind;
+        }
+        if path == "/_aws/sts" || path == "/_aws/sts/" {
+            return Self::Sts;
         }
         let Some(rest) = path.strip_prefix("/v1.0/") else {
             return Self::Other;
@@ -166,7 +173,12 @@ impl RequestKind {
     pub(crate) fn has_body(self) -> bool {
         matches!(
             self,
-            Self::Admin | Self::Token | Self::Batch | Self::SharesPreview | Self::DriveItemPreview
+            Self::Admin
+                | Self::Token
+                | Self::Batch
+                | Self::SharesPreview
+                | Self::DriveItemPreview
+                | Self::Sts
         )
     }
 
@@ -233,6 +245,10 @@ pub struct RecordedRequest {
     pub status: u16,
     /// What the path was.
     pub kind: RequestKind,
+    /// A token request: how the client authenticated itself.
+    pub client_auth: Option<ClientAuth>,
+    /// An STS request: what it asked for.
+    pub sts: Option<StsCall>,
     /// `Some` for a request that came inside a `$batch`: no round trip of
     /// its own, the batch's `Authorization`, its own `Prefer` and
     /// `client-request-id` headers.
@@ -244,6 +260,39 @@ impl RecordedRequest {
     pub fn is_inner(&self) -> bool {
         self.batch.is_some()
     }
+}
+
+/// How a token request authenticated the client: never the secret's value,
+/// never an assertion's signature (so nothing here can be replayed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClientAuth {
+    /// Whether a `client_secret` came.
+    pub secret: bool,
+    /// The `client_assertion_type`, verbatim.
+    pub assertion_type: Option<String>,
+    /// The `client_assertion`'s decoded header and claims, when it is a JWT.
+    pub assertion: Option<AssertionParts>,
+}
+
+/// A JWT's header and claims, decoded, without its signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssertionParts {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+}
+
+/// What an STS request asked for (its form's parameters).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StsCall {
+    pub action: Option<String>,
+    pub version: Option<String>,
+    /// `Audience.member.1`, `.2`, … in order.
+    pub audiences: Vec<String>,
+    pub signing_algorithm: Option<String>,
+    /// Verbatim (it may not be a number).
+    pub duration_seconds: Option<String>,
+    /// Whether it carried a SigV4 `Authorization` header.
+    pub signed: bool,
 }
 
 #[cfg(test)]
@@ -314,6 +363,9 @@ mod tests {
             ("/5f1c2f7a/oauth2/v2.0/token", Token),
             ("/5f1c2f7a/oauth2/token", Other),
             ("/a/b/oauth2/v2.0/token", Other),
+            ("/_aws/sts", Sts),
+            ("/_aws/sts/", Sts),
+            ("/_aws/sts/x", Other),
         ];
         for (path, kind) in cases {
             assert_eq!(RequestKind::of(path), *kind, "{path}");

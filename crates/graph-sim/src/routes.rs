@@ -10,7 +10,7 @@ use super::record::{self, RequestKind};
 use super::responses::{self, Body};
 use super::scenario::Behaviour;
 use super::state::{State, lock};
-use super::{admin, auth, login, media, sharepoint, shares, warmup_calls};
+use super::{admin, auth, login, media, sharepoint, shares, sts, warmup_calls};
 
 pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     if call.kind == RequestKind::Admin {
@@ -21,6 +21,9 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     }
     if call.kind.is_media() {
         return media::answer(&lock(state), call.path, call.ids);
+    }
+    if call.kind == RequestKind::Sts {
+        return sts::answer(state, call);
     }
     if let Some(host) = record::sharepoint_host(call.path) {
         return sharepoint::answer(&mut lock(state), host, call.token, call.claims, call.ids);

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::credentials::AcceptedCredentials;
 use super::permission::SimPermission;
 
 /// The client id of the service's API app registration in the simulated
@@ -206,6 +207,9 @@ pub struct Scenario {
     pub api_client_secret: String,
     /// The scope it exposes ([`SIM_API_SCOPE`] by default).
     pub api_scope: String,
+    /// Which credentials the registration accepts (by default its secret,
+    /// its certificate and the simulated AWS role's federated tokens).
+    pub api_accepts: AcceptedCredentials,
     /// When set (e.g. `https://attacker.example`), every preview's
     /// `getUrl` points there instead of the item's SharePoint host: a
     /// hostile answer a page must refuse to frame.
@@ -228,6 +232,7 @@ impl Default for Scenario {
             api_client_id: SIM_API_CLIENT_ID.to_owned(),
             api_client_secret: SIM_API_CLIENT_SECRET.to_owned(),
             api_scope: SIM_API_SCOPE.to_owned(),
+            api_accepts: AcceptedCredentials::default(),
             preview_origin: None,
         }
     }

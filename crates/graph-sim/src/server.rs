@@ -25,6 +25,7 @@ use super::record::{RecordedRequest, RequestKind};
 use super::responses::{self, Body, Ids};
 use super::routes;
 use super::state::{State, lock};
+use super::sts;
 use super::token::claims_of;
 
 /// Accepts until `stop` turns true. If the sender is dropped without a
@@ -140,13 +141,15 @@ async fn handle(
         prefer: header_str(&request, "prefer").map(str::to_owned),
         status: 0,
         kind,
+        client_auth: None,
+        sts: None,
         batch: None,
     };
     let (seq, latency, fault, token_fault) = {
         let mut s = lock(state);
         let seq = s.log(record);
-        if kind == RequestKind::Admin || kind.is_media() {
-            // The harness talking to the simulator, or a page loading a
+        if kind == RequestKind::Admin || kind == RequestKind::Sts || kind.is_media() {
+            // The harness talking to the simulator, AWS, or a page loading a
             // thumbnail or download: no latency, no faults.
             (seq, None, None, None)
         } else if kind.is_identity() {
@@ -173,9 +176,12 @@ async fn handle(
             &ids,
         );
     };
+    let raw_authorization = authorization.and_then(|v| v.to_str().ok());
     if kind == RequestKind::Token {
-        let (scope, user, audience) = obo::loggable(&body);
-        lock(state).note_token_request(seq, scope, user, audience);
+        lock(state).note_token_request(seq, obo::loggable(&body));
+    }
+    if kind == RequestKind::Sts {
+        lock(state).note_sts_request(seq, sts::loggable(&body, raw_authorization));
     }
     let call = Call {
         seq,
@@ -187,6 +193,7 @@ async fn handle(
         body: &body,
         kind,
         token,
+        authorization: raw_authorization,
         claims: claims.as_ref(),
         ids: &ids,
     };

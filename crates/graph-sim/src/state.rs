@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::credentials::AcceptedCredentials;
 use super::faults::{FaultQueue, TokenFaultQueue};
 use super::hydration::{Hydration, UserKey};
 use super::jwt::Published;
-use super::record::RecordedRequest;
+use super::obo::Loggable;
+use super::record::{RecordedRequest, StsCall};
 use super::scenario::{Behaviour, Scenario, SimItem, SimShare, SimUser};
 use super::shared_with_you::{SharedLink, shared_with_you_parts};
 
@@ -32,6 +34,8 @@ pub(crate) struct ApiRegistration {
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
     pub(crate) scope: String,
+    /// Which of its credentials it accepts.
+    pub(crate) accepts: AcceptedCredentials,
 }
 
 pub(crate) struct State {
@@ -54,6 +58,10 @@ pub(crate) struct State {
     pub(crate) api: ApiRegistration,
     pub(crate) published: Published,
     pub(crate) token_faults: TokenFaultQueue,
+    /// Client assertions seen: `jti` → SHA-256 of the assertion.
+    pub(crate) seen_jtis: HashMap<String, [u8; 32]>,
+    /// Whether the AWS account enabled outbound identity federation.
+    pub(crate) aws_outbound_federation: bool,
     log: Vec<Entry>,
     next_seq: u64,
     /// How many requests arrived in all (clearing the log keeps counting):
@@ -87,9 +95,12 @@ impl State {
                 client_id: scenario.api_client_id,
                 client_secret: scenario.api_client_secret,
                 scope: scenario.api_scope,
+                accepts: scenario.api_accepts,
             },
             published: Published::default(),
             token_faults: TokenFaultQueue::default(),
+            seen_jtis: HashMap::new(),
+            aws_outbound_federation: true,
             log: Vec::new(),
             next_seq: 0,
             arrived: tokio::sync::watch::Sender::new(0),
@@ -232,17 +243,19 @@ impl State {
 
     /// What a token request's form said, once its body is read: its scope,
     /// and the assertion's user and audience (never the assertion itself).
-    pub(crate) fn note_token_request(
-        &mut self,
-        seq: u64,
-        scope: Option<String>,
-        user: Option<String>,
-        audience: Option<String>,
-    ) {
+    pub(crate) fn note_token_request(&mut self, seq: u64, form: Loggable) {
         if let Some(entry) = self.log.iter_mut().rev().find(|e| e.seq == seq) {
-            entry.request.scope = scope;
-            entry.request.user = user;
-            entry.request.audience = audience;
+            entry.request.scope = form.scope;
+            entry.request.user = form.user;
+            entry.request.audience = form.audience;
+            entry.request.client_auth = Some(form.client_auth);
+        }
+    }
+
+    /// What an STS request's form asked for.
+    pub(crate) fn note_sts_request(&mut self, seq: u64, call: StsCall) {
+        if let Some(entry) = self.log.iter_mut().rev().find(|e| e.seq == seq) {
+            entry.request.sts = Some(call);
         }
     }
 

@@ -284,3 +284,24 @@ pub fn client_assertion(
     shape(&mut claims);
     jwt::sign_client_assertion(&header, &claims)
 }
+
+/// A web identity token of the simulated AWS account's issuer
+/// ([`crate::SIM_AWS_ISSUER`]), as STS `GetWebIdentityToken` issues it: `sub`
+/// the role [`crate::SIM_AWS_ROLE_ARN`], `aud` `audience`, 5 minutes. `shape`
+/// may change the claims (to test refusals).
+pub fn aws_web_identity_token(
+    audience: &str,
+    shape: impl FnOnce(&mut Map<String, Value>),
+) -> String {
+    super::sts::web_identity_token(&[audience.to_owned()], epoch_now(), 300, shape)
+}
+
+/// The same claims as [`aws_web_identity_token`], signed by the rogue key
+/// under the AWS issuer's `kid`: what an attacker without the issuer's key
+/// can make.
+pub fn aws_web_identity_token_forged(audience: &str) -> String {
+    let genuine = aws_web_identity_token(audience, |_| {});
+    let claims = claims_of(&genuine).unwrap_or_default();
+    let header = json!({"typ": "JWT", "alg": "RS256", "kid": crate::SIM_AWS_KEY_ID});
+    jwt::sign_rs256(&header, &claims, &jwt::ROGUE)
+}

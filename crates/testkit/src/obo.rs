@@ -4,13 +4,13 @@
 
 use graph_sim::token::ApiTokenBuilder;
 use graph_sim::{
-    DEMO_TENANT, GraphSimulator, RequestKind, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, Scenario,
-    SimUser,
+    DEMO_TENANT, GraphSimulator, RequestKind, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET,
+    SIM_SPA_CLIENT_ID, Scenario, SimUser,
 };
 use secrecy::SecretString;
 use share_resolver::configuration::Settings;
 use share_resolver::hydration::{HydrationStore, MemoryStore};
-use share_resolver::identity::{AuthMode, IdentitySettings, OboSecret};
+use share_resolver::identity::{AuthMode, IdentitySettings, OboCredential, OboSecret};
 
 use crate::spawn::{TestApp, spawn_service, test_settings};
 
@@ -23,10 +23,14 @@ pub fn obo_identity(graph: &GraphSimulator) -> IdentitySettings {
             SIM_API_CLIENT_ID.to_owned(),
             format!("api://{SIM_API_CLIENT_ID}"),
         ],
+        allowed_client_apps: vec![SIM_SPA_CLIENT_ID.to_owned()],
         required_scope: "access_as_user".to_owned(),
         obo_client_id: Some(SIM_API_CLIENT_ID.to_owned()),
-        obo_secret: Some(OboSecret::Value(SecretString::from(SIM_API_CLIENT_SECRET))),
+        obo_credential: Some(OboCredential::Secret(OboSecret::Value(SecretString::from(
+            SIM_API_CLIENT_SECRET,
+        )))),
         login_base_url: graph.login_base_url(),
+        ..IdentitySettings::default()
     }
 }
 
@@ -104,6 +108,8 @@ pub struct Reached {
     pub graph_exchanges: usize,
     /// Key set fetches.
     pub key_fetches: usize,
+    /// STS `GetWebIdentityToken` calls.
+    pub sts: usize,
 }
 
 pub fn reached(graph: &GraphSimulator) -> Reached {
@@ -117,6 +123,7 @@ pub fn reached(graph: &GraphSimulator) -> Reached {
                 }
             }
             RequestKind::Keys => reached.key_fetches += 1,
+            RequestKind::Sts => reached.sts += 1,
             RequestKind::OpenIdConfiguration | RequestKind::Admin => {}
             _ => reached.graph += 1,
         }

@@ -37,11 +37,12 @@ pub(crate) struct BatchRequestItem {
     #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$", example = "1")]
     pub id: String,
     /// `GET`, or `POST` for a `preview`.
-    #[schema(example = "GET")]
+    #[schema(example = "GET", min_length = 1)]
     pub method: String,
     /// The route's path and query, relative to `/v1` (`/shares/…` or
     /// `shares/…`), as `/v1/shares/…`, or a full URL (its path and query).
     #[schema(
+        min_length = 1,
         example = "/shares/u!aHR0cHM6Ly9jb250b3NvLnNoYXJlcG9pbnQuY29tLzp3Oi9zL01hcmtldGluZy9FYUJj/driveItem?$select=id,name"
     )]
     pub url: String,

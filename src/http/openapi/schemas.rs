@@ -19,7 +19,7 @@ use crate::drive_item::{DriveId, ItemId};
 use crate::http::extract::{ResolveBody, WarmupBody};
 use crate::http::problem::Problem;
 use crate::resolver::Hydration;
-use crate::share_id::{ShareId, sharepoint_host, sharing_url};
+use crate::share_id::{EXAMPLE_SHARE_URL, ShareId, sharepoint_host, sharing_url};
 use crate::warmup::WarmupOutcome;
 
 /// Headers every resolve and warm-up request may send.
@@ -222,7 +222,7 @@ fn resolution(
         .response(
             "403",
             problem(
-                "`tenant_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
+                "`tenant_not_allowed`, `client_not_allowed`, `consent_required`, `mfa_required`, `personal_account_unsupported`, `missing_scope`, `access_denied`",
                 &[],
             ),
         )
@@ -451,10 +451,6 @@ impl PartialSchema for DriveItem {
 }
 
 impl ToSchema for DriveItem {}
-
-/// The example sharing link (`scripts/api-fuzz.sh` makes the simulator
-/// know it, so the examples reach a driveItem).
-const EXAMPLE_SHARE_URL: &str = "https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFg?e=4f2Kx9";
 
 /// Graph's `permission` of a sharing link, exactly as Graph returned it.
 pub(crate) struct Permission;

@@ -7,10 +7,9 @@
  */
 import type { paths } from './generated/openapi.js';
 import type { ShareResolverError } from './error.js';
-import type { PendingPaths } from './pending-paths.js';
 export type { components, operations, paths } from './generated/openapi.js';
 /** Every route the client calls: the generated ones, and those the document does not carry yet. */
-export type ApiPaths = paths & PendingPaths;
+export type ApiPaths = paths;
 /** What `paths[P][M]` answers with `status`, as `media`. */
 type Body<P extends keyof paths, M extends keyof paths[P], Status extends number, Media extends string> = paths[P][M] extends {
     responses: Record<Status, {
@@ -165,8 +164,14 @@ export type PreviewBody = NonNullable<ApiPaths['/v1/drives/{driveId}/items/{item
 /** Graph's `preview` answer: `getUrl` (an embeddable viewer URL, short-lived), `postUrl`, `postParameters`. */
 export type Preview = Answer<'/v1/drives/{driveId}/items/{itemId}/preview', 'post'>;
 type BatchBody = ApiPaths['/v1/$batch']['post']['requestBody']['content']['application/json'];
-/** One request of a JSON batch (`POST /v1/$batch`), Graph's format. */
-export type BatchRequest = BatchBody['requests'][number];
+/**
+ * One request of a JSON batch (`POST /v1/$batch`), Graph's format. The wire
+ * takes any method (another is that request's `method_not_allowed`); the
+ * client sends only those of the routes a batch reaches.
+ */
+export type BatchRequest = Omit<BatchBody['requests'][number], 'method'> & {
+    method: 'GET' | 'POST';
+};
 /** One answer of a JSON batch, Graph's format. */
 export type BatchResponse = Answer<'/v1/$batch', 'post'>['responses'][number];
 /** One link's outcome in a batched call: its value, or its own error. */

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=pending-paths.js.map
