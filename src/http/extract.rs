@@ -39,6 +39,12 @@ impl Authorized {
         Ok(self.authorized.caller(host, self.client_request_id).await?)
     }
 
+    /// For a request that calls nothing: its `X-SharePoint-Authorization`
+    /// is still refused when it is bad (as far as it can be judged).
+    pub fn check_sharepoint_token(&self) -> Result<(), ApiError> {
+        Ok(self.authorized.check_sharepoint_token()?)
+    }
+
     /// The resolution request for `target`.
     pub async fn resolve(self, target: Target) -> Result<ResolveRequest, ApiError> {
         let caller = self.caller(target.host()).await?;

@@ -139,6 +139,21 @@ pub struct Authorized {
 }
 
 impl Authorized {
+    /// The `X-SharePoint-Authorization`, if sent, checked as far as it can
+    /// be with no host to send it to (its form, expiry and user): for a
+    /// request that ends without any call, such as a batch of only invalid
+    /// requests.
+    pub fn check_sharepoint_token(&self) -> Result<(), IdentityError> {
+        match &self.sharepoint_authorization {
+            Some(header) => {
+                check_sharepoint_token(header, None, &self.claims.user, SystemTime::now())
+                    .map(drop)
+                    .map_err(IdentityError::SharePointToken)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The caller as the resolver sees it, for a request whose SharePoint
     /// host is `host` (the sharing URL's, or the one named): in `graph`
     /// mode with the SharePoint token checked against it; in `obo` mode

@@ -667,3 +667,29 @@ async fn a_batch_leaves_one_line_counting_its_requests_by_outcome_with_each_grap
     assert_eq!(ids, BTreeSet::from(["1", "2", "gone"]), "{graph:?}");
     assert!(graph[1..].iter().all(|g| g["call"] == "resolve"));
 }
+
+#[tokio::test]
+async fn a_bad_sharepoint_header_is_refused_even_when_no_request_would_call_graph() {
+    let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+    let guest = Guest::new();
+    let invalid_only = json!([get("1", "/shares/nope/driveItem"), get("2", "/me")]);
+
+    let r = app
+        .post_batch_with(
+            "/v1/$batch",
+            invalid_only,
+            Some(&guest.token),
+            &[("x-sharepoint-authorization", "Bearer not-a-jwt")],
+        )
+        .await;
+
+    let problem = assert_problem(r, 400, "bad_request").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("X-SharePoint-Authorization"),
+        "{problem}"
+    );
+    assert_eq!(app.graph.requests(), []);
+}

@@ -29,7 +29,8 @@ pub(crate) struct BatchRequestBody {
     pub requests: Vec<BatchRequestItem>,
 }
 
-/// One request of a batch.
+/// One request of a batch (Graph's `dependsOn` is not supported: a batch
+/// that sends one is refused as a whole).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct BatchRequestItem {
@@ -56,9 +57,10 @@ pub(crate) struct BatchRequestItem {
     #[serde(default)]
     #[schema(value_type = Option<PreviewBody>)]
     pub body: Option<Value>,
-    /// Not supported: a batch with it is refused.
+    /// Not supported, so not in the document: a batch with one that names a
+    /// request is refused (`bad_request`).
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(ignore)]
     pub depends_on: Option<Value>,
 }
 

@@ -201,6 +201,10 @@ async fn batch(
     }
 
     let (answered, report) = if requests.is_empty() {
+        // Nothing to call: the caller's headers are still judged.
+        if let Err(error) = caller.check_sharepoint_token() {
+            return whole(error, Report::default(), request_id, started);
+        }
         (Vec::new(), Report::default())
     } else {
         // One caller for the batch: in `obo` mode one exchange; a

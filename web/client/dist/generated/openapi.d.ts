@@ -237,11 +237,12 @@ export interface components {
             /** @description 1 to 20 requests, answered in this order. */
             requests: components["schemas"]["BatchRequestItem"][];
         };
-        /** @description One request of a batch. */
+        /**
+         * @description One request of a batch (Graph's `dependsOn` is not supported: a batch
+         *     that sends one is refused as a whole).
+         */
         BatchRequestItem: {
             body?: null | components["schemas"]["PreviewBody"];
-            /** @description Not supported: a batch with it is refused. */
-            dependsOn?: string[] | null;
             /**
              * @description Only `Prefer`, `Content-Type` and `client-request-id` (names
              *     case-insensitive); another is that request's `bad_request`.
