@@ -154,7 +154,7 @@ impl GraphDiagnostics {
             date: self.date.as_deref(),
             ags_diagnostic: self.ags_diagnostic.as_ref(),
             transport_error: self.transport_error.as_deref(),
-            duration_ms: self.duration_ms,
+            duration_ms: Some(self.duration_ms),
         }
     }
 
@@ -200,7 +200,56 @@ pub(crate) struct LoggedCall<'a> {
     pub ags_diagnostic: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_error: Option<&'a str>,
-    pub duration_ms: u64,
+    /// Absent on a batch's answer that shares its round trip's (see
+    /// [`share_round_trips`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+/// What a `$batch` round trip's answers have in common: its id, its date,
+/// its data centre and its duration.
+type RoundTrip<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a Value>,
+    Option<u64>,
+);
+
+impl<'a> LoggedCall<'a> {
+    fn round_trip(&self) -> RoundTrip<'a> {
+        (
+            self.request_id,
+            self.date,
+            self.ags_diagnostic,
+            self.duration_ms,
+        )
+    }
+}
+
+/// A line's calls with each `$batch` round trip's ids written once: an
+/// answer inside a batch (it has an `id`) leaves out the `requestId`,
+/// `date`, `agsDiagnostic` and `durationMs` the entry before it already
+/// gave, so a page of 20 hydrated links writes them once, not 20 times
+/// (about 250 bytes a link). An answer with ids of its own (an inner error
+/// names its own `request-id`) keeps them; a reader takes the missing
+/// ones from the nearest entry above that has them.
+pub(crate) fn share_round_trips<'a>(calls: Vec<LoggedCall<'a>>) -> Vec<LoggedCall<'a>> {
+    let mut shared = None;
+    calls
+        .into_iter()
+        .map(|mut call| {
+            let round_trip = call.round_trip();
+            if call.id.is_some() && shared == Some(round_trip) {
+                call.request_id = None;
+                call.date = None;
+                call.ags_diagnostic = None;
+                call.duration_ms = None;
+            } else {
+                shared = Some(round_trip);
+            }
+            call
+        })
+        .collect()
 }
 
 /// Graph's error body `{"error":{"code","message","innerError":{…}}}`.
@@ -319,6 +368,77 @@ mod tests {
         assert_eq!(logged["transportError"], "timeout");
         assert_eq!(logged["clientRequestId"], "c-2");
         assert!(logged.get("status").is_none(), "{logged}");
+    }
+
+    #[test]
+    fn a_batch_round_trips_ids_are_written_once_and_own_ids_stay() {
+        let ags = serde_json::json!({"ServerInfo": {"DataCenter": "West Europe"}});
+        let call = |id: Option<&'static str>, request_id: &'static str, duration_ms| LoggedCall {
+            id,
+            call: Some("resolve"),
+            status: Some(200),
+            code: None,
+            request_id: Some(request_id),
+            client_request_id: None,
+            date: Some("Tue, 01 Dec 2026 09:00:00 GMT"),
+            ags_diagnostic: Some(&ags),
+            transport_error: None,
+            duration_ms: Some(duration_ms),
+        };
+        let written = |calls| -> Vec<(Option<&str>, Option<&str>, Option<u64>)> {
+            share_round_trips(calls)
+                .iter()
+                .map(|c| (c.id, c.request_id, c.duration_ms))
+                .collect()
+        };
+        let cases = [
+            // (calls, what each entry keeps: id, requestId, durationMs)
+            (
+                vec![
+                    call(None, "w", 3),
+                    call(Some("1"), "b", 9),
+                    call(Some("2"), "b", 9),
+                ],
+                vec![
+                    (None, Some("w"), Some(3)),
+                    (Some("1"), Some("b"), Some(9)),
+                    (Some("2"), None, None),
+                ],
+            ),
+            // An inner error with its own request-id keeps it, and the
+            // answers after it name the round trip again.
+            (
+                vec![
+                    call(Some("1"), "b", 9),
+                    call(Some("2"), "own", 9),
+                    call(Some("3"), "b", 9),
+                ],
+                vec![
+                    (Some("1"), Some("b"), Some(9)),
+                    (Some("2"), Some("own"), Some(9)),
+                    (Some("3"), Some("b"), Some(9)),
+                ],
+            ),
+            // A second round trip writes its own ids; single calls never
+            // lose theirs.
+            (
+                vec![
+                    call(Some("1"), "b", 9),
+                    call(Some("1"), "b2", 5),
+                    call(None, "s", 5),
+                    call(None, "s", 5),
+                ],
+                vec![
+                    (Some("1"), Some("b"), Some(9)),
+                    (Some("1"), Some("b2"), Some(5)),
+                    (None, Some("s"), Some(5)),
+                    (None, Some("s"), Some(5)),
+                ],
+            ),
+        ];
+        for (calls, expected) in cases {
+            assert_eq!(written(calls), expected);
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub use answer::{GraphRejection, GraphTrouble, Verdict, classify, classify_round
 pub use batch::{BatchAnswer, InnerCall, MAX_REQUESTS};
 pub use client::{CallLabel, GraphClient, GraphResponse, TransportError};
 pub use diagnostics::GraphDiagnostics;
+pub(crate) use diagnostics::share_round_trips;
 pub use path::GraphPath;
 pub use request::GraphRequest;
 

@@ -55,6 +55,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::extract::ClientRequestId;
+use crate::graph::share_round_trips;
 use crate::metrics::{BatchTally, Emf, Metrics, RequestMetrics};
 use crate::problem_code::ProblemCode;
 use crate::resolver::Report;
@@ -218,11 +219,13 @@ impl Line<'_> {
         if let Some(id) = &invocation.apigw_request_id {
             put("apigw_request_id", json!(id));
         }
-        let graph: Vec<_> = report
-            .graph
-            .iter()
-            .map(|call| call.for_log(self.client_request_id))
-            .collect();
+        let graph = share_round_trips(
+            report
+                .graph
+                .iter()
+                .map(|call| call.for_log(self.client_request_id))
+                .collect(),
+        );
         put("graph", json!(graph));
         if let Some(batch) = self.batch {
             put("outcomes", json!(batch.outcomes));

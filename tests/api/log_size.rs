@@ -9,7 +9,7 @@ use std::time::Duration;
 use graph_sim::{GraphSimulator, Scenario};
 use lambda_http::RequestExt;
 use lambda_http::request::from_str;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use share_resolver::hydration::MemoryStore;
@@ -19,13 +19,38 @@ use crate::helpers::{LOGS, build_app, test_settings};
 /// The most a hit's line may weigh (issue 27, "Cost per link").
 const HIT_BUDGET: usize = 1_200;
 
+/// The committed event `name`.
+fn event(name: &str) -> Value {
+    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
+    serde_json::from_str(&std::fs::read_to_string(events.join(name)).unwrap()).unwrap()
+}
+
+/// The committed `post-batch` event carrying a page of `links` requests
+/// for the demo link (`GET /shares/{u!…}/driveItem` each).
+fn page_event(links: usize) -> Value {
+    let share = crate::helpers::u_id(graph_sim::DEMO_SHARE_URL);
+    let requests: Vec<Value> = (1..=links)
+        .map(|i| json!({"id": i.to_string(), "method": "GET", "url": format!("/shares/{share}/driveItem")}))
+        .collect();
+    let body = json!({ "requests": requests }).to_string();
+    let mut event = event("post-batch.json");
+    event["headers"]["content-length"] = json!(body.len().to_string());
+    event["body"] = json!(body);
+    event
+}
+
 /// Runs the committed `get-drive-item` event twice for the same guest (a
 /// cold guest, then a hit) as Lambda would, on a simulator playing
 /// `scenario`; each request's line, and its size in bytes with its newline.
 async fn cold_then_hit(scenario: Scenario) -> [(Value, usize); 2] {
+    twice(event("get-drive-item.json"), scenario).await
+}
+
+/// Runs `event` twice for the same guest as Lambda would; each request's
+/// line and its size.
+async fn twice(event: Value, scenario: Scenario) -> [(Value, usize); 2] {
     std::sync::LazyLock::force(&LOGS);
-    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("events");
-    let event = std::fs::read_to_string(events.join("get-drive-item.json")).unwrap();
+    let event = event.to_string();
     let graph = GraphSimulator::start(scenario).await.unwrap();
     let mut settings = test_settings(&graph);
     settings.retry.settle_base = Duration::from_millis(20);
@@ -127,4 +152,25 @@ async fn a_lagging_cold_guests_line_adds_one_entry_per_extra_call() {
         cold_bytes <= 1_700 + per_extra_call,
         "a lagging cold guest's line is {cold_bytes} bytes: {cold}"
     );
+}
+
+/// A page of 20 links in one `POST /v1/$batch` writes one line for all of
+/// them: its bytes per link are what the cost per link in
+/// docs/performance.md uses.
+#[tokio::test]
+async fn a_page_of_20_links_writes_one_line_of_at_most_150_bytes_a_link() {
+    let [(cold, cold_bytes), (hit, hit_bytes)] = twice(page_event(20), Scenario::demo()).await;
+
+    for (line, bytes) in [(&cold, cold_bytes), (&hit, hit_bytes)] {
+        assert_eq!(line["route"], "/v1/$batch", "{line}");
+        assert_eq!(line["Requests"], 20, "{line}");
+        assert_eq!(line["outcomes"]["ok"], 20, "{line}");
+        let per_link = bytes / 20;
+        println!(
+            "page of 20, {}: {bytes} bytes, {per_link} a link",
+            line["hydration"]
+        );
+        assert!(per_link <= 150, "{per_link} bytes a link: {line}");
+    }
+    assert_eq!(hit["hydration"], "hit", "{hit}");
 }
