@@ -206,47 +206,31 @@ pub(crate) struct LoggedCall<'a> {
     pub duration_ms: Option<u64>,
 }
 
-/// What a `$batch` round trip's answers have in common: its id, its date,
-/// its data centre and its duration.
-type RoundTrip<'a> = (
-    Option<&'a str>,
-    Option<&'a str>,
-    Option<&'a Value>,
-    Option<u64>,
-);
-
-impl<'a> LoggedCall<'a> {
-    fn round_trip(&self) -> RoundTrip<'a> {
-        (
-            self.request_id,
-            self.date,
-            self.ags_diagnostic,
-            self.duration_ms,
-        )
-    }
-}
-
-/// A line's calls with each `$batch` round trip's ids written once: an
-/// answer inside a batch (it has an `id`) leaves out the `requestId`,
-/// `date`, `agsDiagnostic` and `durationMs` the entry before it already
-/// gave, so a page of 20 hydrated links writes them once, not 20 times
-/// (about 250 bytes a link). An answer with ids of its own (an inner error
-/// names its own `request-id`) keeps them; a reader takes the missing
-/// ones from the nearest entry above that has them.
+/// A line's calls with each `$batch` round trip's diagnostics written
+/// once: an answer inside a batch (it has an `id`) leaves out each of
+/// `requestId`, `date`, `agsDiagnostic` and `durationMs` that is the same
+/// as the nearest entry above that wrote it, so a page of 20 hydrated links
+/// writes its round trip's ids once, not 20 times (about 250 bytes a
+/// link), and an inner `401` keeps only its own `request-id` and date.
+/// Calls outside a batch write everything.
 pub(crate) fn share_round_trips<'a>(calls: Vec<LoggedCall<'a>>) -> Vec<LoggedCall<'a>> {
-    let mut shared = None;
+    /// Leaves `field` out when it repeats `last`; otherwise remembers it.
+    fn share<T: PartialEq + Copy>(inside: bool, field: &mut Option<T>, last: &mut Option<T>) {
+        if inside && field.is_some() && *field == *last {
+            *field = None;
+        } else if field.is_some() {
+            *last = *field;
+        }
+    }
+    let (mut request_id, mut date, mut ags, mut duration) = (None, None, None, None);
     calls
         .into_iter()
         .map(|mut call| {
-            let round_trip = call.round_trip();
-            if call.id.is_some() && shared == Some(round_trip) {
-                call.request_id = None;
-                call.date = None;
-                call.ags_diagnostic = None;
-                call.duration_ms = None;
-            } else {
-                shared = Some(round_trip);
-            }
+            let inside = call.id.is_some();
+            share(inside, &mut call.request_id, &mut request_id);
+            share(inside, &mut call.date, &mut date);
+            share(inside, &mut call.ags_diagnostic, &mut ags);
+            share(inside, &mut call.duration_ms, &mut duration);
             call
         })
         .collect()
@@ -371,7 +355,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_round_trips_ids_are_written_once_and_own_ids_stay() {
+    fn a_batch_round_trips_diagnostics_are_written_once_and_an_answers_own_ids_stay() {
         let ags = serde_json::json!({"ServerInfo": {"DataCenter": "West Europe"}});
         let call = |id: Option<&'static str>, request_id: &'static str, duration_ms| LoggedCall {
             id,
@@ -405,8 +389,8 @@ mod tests {
                     (Some("2"), None, None),
                 ],
             ),
-            // An inner error with its own request-id keeps it, and the
-            // answers after it name the round trip again.
+            // An inner error with its own request-id keeps it (and only
+            // it), and the answer after it names the round trip again.
             (
                 vec![
                     call(Some("1"), "b", 9),
@@ -415,12 +399,12 @@ mod tests {
                 ],
                 vec![
                     (Some("1"), Some("b"), Some(9)),
-                    (Some("2"), Some("own"), Some(9)),
-                    (Some("3"), Some("b"), Some(9)),
+                    (Some("2"), Some("own"), None),
+                    (Some("3"), Some("b"), None),
                 ],
             ),
-            // A second round trip writes its own ids; single calls never
-            // lose theirs.
+            // A second round trip writes what changed; single calls never
+            // lose anything.
             (
                 vec![
                     call(Some("1"), "b", 9),

@@ -174,3 +174,29 @@ async fn a_page_of_20_links_writes_one_line_of_at_most_150_bytes_a_link() {
     }
     assert_eq!(hit["hydration"], "hit", "{hit}");
 }
+
+/// A cold guest's page whose hydration lags: each inner `401` is an entry
+/// with its own ids (what Microsoft support asks for), and nothing else
+/// grows.
+#[tokio::test]
+async fn a_lagging_cold_guests_page_adds_one_short_entry_per_inner_401() {
+    let scenario = Scenario {
+        hydration_lag: Duration::from_millis(80),
+        ..Scenario::demo()
+    };
+
+    let [(cold, cold_bytes), _] = twice(page_event(20), scenario).await;
+
+    let calls = cold["graph"].as_array().unwrap();
+    let refused = calls.iter().filter(|c| c["status"] == 401).count();
+    assert!(refused >= 1, "the lag shows as inner 401s: {cold}");
+    assert_eq!(cold["outcomes"]["ok"], 20, "{cold}");
+    println!(
+        "page of 20, lagging cold guest: {cold_bytes} bytes, {} entries, {refused} inner 401s",
+        calls.len()
+    );
+    assert!(
+        cold_bytes <= 2_500 + 150 * (calls.len() - 21),
+        "a lagging cold guest's page is {cold_bytes} bytes: {cold}"
+    );
+}
