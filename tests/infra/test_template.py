@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import re
 
+from pathlib import Path
+
+import cfnlint
 import cfnlint.api
 import pytest
 
@@ -345,6 +348,20 @@ def test_with_aws_web_identity_the_role_may_ask_sts_exactly_as_the_function_does
     }
     for case, request in refused.items():
         assert not iam_condition_allows(condition, request), case
+
+
+def test_only_the_actions_without_a_resource_type_are_granted_on_star(rendered):
+    # cfn-lint's copy of AWS's service authorization reference: an action
+    # with resource types can be scoped to an ARN, so "*" would be too wide.
+    policies = json.loads((Path(cfnlint.__file__).parent / "data" / "AdditionalSpecs" / "Policies.json").read_text())
+
+    def resource_types(action: str) -> list[str]:
+        service, name = action.split(":")
+        return policies[service]["Actions"][name.lower()].get("Resources", [])
+
+    for overrides in (*CREDENTIALS.values(), GRAPH):
+        for action, resource in role_grants(rendered, overrides).items():
+            assert (resource == "*") == (not resource_types(action)), action
 
 
 def test_the_web_identity_grant_names_the_condition_keys_and_operators_aws_documents(rendered):
