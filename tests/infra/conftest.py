@@ -77,9 +77,10 @@ def parameter_values(template: dict[str, Any], overrides: dict[str, str] | None 
 
 
 class Evaluator:
-    """Evaluates Ref (parameters), Fn::Equals/Not/And/Or, Condition and
-    Fn::If the way CloudFormation does, for a given set of parameter values.
-    Refs to resources stay as {"Ref": name}."""
+    """Evaluates Ref (parameters), Fn::Equals/Not/And/Or, Condition, Fn::If
+    and Fn::FindInMap the way CloudFormation does, for a given set of
+    parameter values. Refs to resources stay as {"Ref": name}; Fn::Sub keeps
+    its text (its variables evaluated): `substituted` finishes it."""
 
     def __init__(self, template: dict[str, Any], parameters: dict[str, str]):
         self.template = template
@@ -119,8 +120,30 @@ class Evaluator:
             if key == "Fn::If":
                 name, when_true, when_false = arg
                 return self.value(when_true if self.condition(name) else when_false)
+            if key == "Fn::FindInMap":
+                mapping, top, second = (self.value(a) for a in arg)
+                return self.template["Mappings"][mapping][top][second]
         out = {k: self.value(v) for k, v in node.items()}
         return {k: v for k, v in out.items() if v is not NO_VALUE}
+
+
+def substituted(ev: Evaluator, node: Any) -> str:
+    """The string an Fn::Sub (as written, or after ev.value) stands for,
+    given its own variables and the parameters; anything else it names (a
+    resource, a pseudo parameter) fails the test."""
+    node = ev.value(node)
+    arg = node["Fn::Sub"]
+    text, variables = (arg[0], arg[1]) if isinstance(arg, list) else (arg, {})
+    known = {**ev.parameters, **variables}
+
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        assert name in known, f"${{{name}}} is neither a parameter nor a variable of the Sub"
+        value = known[name]
+        assert isinstance(value, str), f"${{{name}}} is not a string: {value!r}"
+        return value
+
+    return re.sub(r"\$\{([^!}][^}]*)\}", one, text)
 
 
 def markdown_section(text: str, heading: str) -> str:

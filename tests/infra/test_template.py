@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import re
 
+from pathlib import Path
+
+import cfnlint
 import cfnlint.api
 import pytest
 
-from conftest import Evaluator, load_template, parameter_values, render, resources_of_type
+from conftest import Evaluator, load_template, parameter_values, render, resources_of_type, substituted
 
 ROLLBACK_ALARMS = {"FunctionErrorsAlarm", "ServerErrorAlarm", "LatencyP99Alarm"}
 ALARMS = {
@@ -30,9 +33,29 @@ OTHER_TENANT_ID = "0c0d7c3a-3a4c-4c5e-9b8a-1f1e2d3c4b5a"
 API_CLIENT_ID = "6e3b1c2d-8f4a-4b5c-9d6e-7f8a9b0c1d2e"
 SPA_CLIENT_ID = "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f"
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolver/obo-client-secret-AbC123"
-OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "SpaClientIds": SPA_CLIENT_ID, "OboClientSecretArn": SECRET_ARN}
+CERTIFICATE_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:share-resolver/obo-client-certificate-XyZ789"
+# obo with the default credential, aws-web-identity: no ARN at all.
+OBO = {"AuthMode": "obo", "TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "SpaClientIds": SPA_CLIENT_ID}
+OBO_SECRET = {**OBO, "CredentialKind": "secret", "OboClientSecretArn": SECRET_ARN}
+OBO_CERTIFICATE = {**OBO, "CredentialKind": "certificate", "OboClientCertificateArn": CERTIFICATE_ARN}
+CREDENTIALS = {"aws-web-identity": OBO, "certificate": OBO_CERTIFICATE, "secret": OBO_SECRET}
+# The variable each kind gives the function, and its value (the contract's
+# "The function's own credential").
+CREDENTIAL_VARIABLES = {
+    "aws-web-identity": ("OBO_CLIENT_ASSERTION", "aws-web-identity"),
+    "certificate": ("OBO_CLIENT_CERTIFICATE_ARN", CERTIFICATE_ARN),
+    "secret": ("OBO_CLIENT_SECRET_ARN", SECRET_ARN),
+}
 GRAPH = {"AuthMode": "graph"}
 MODES = {"obo": OBO, "graph": GRAPH}
+# The contract's "National clouds": the identity platform (the authorizer's
+# issuer host) and the token-exchange audience of each CLOUD.
+CLOUDS = {
+    "global": ("https://login.microsoftonline.com", "api://AzureADTokenExchange"),
+    "usgov": ("https://login.microsoftonline.us", "api://AzureADTokenExchangeUSGov"),
+    "usgovdod": ("https://login.microsoftonline.us", "api://AzureADTokenExchangeUSGov"),
+    "china": ("https://login.partner.microsoftonline.cn", "api://AzureADTokenExchangeChina"),
+}
 GUARDED_ROUTES = {
     ("/v1/shares/{proxy+}", "get"),
     ("/v1/shares/{proxy+}", "post"),
@@ -50,19 +73,29 @@ def evaluated(rendered: dict, overrides: dict[str, str]) -> Evaluator:
     return Evaluator(rendered, parameter_values(rendered, overrides))
 
 
-def role_grants(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
-    """action -> resource of the function role's statements, for the given
-    parameters (each action granted once)."""
+def role_statements(rendered: dict, overrides: dict[str, str]) -> dict[str, dict]:
+    """action -> the statement of the function role that grants it, for the
+    given parameters (each action granted once, by an Allow)."""
     ev = evaluated(rendered, overrides)
     policies = ev.value(rendered["Resources"]["ResolverRole"]["Properties"]["Policies"])
-    granted: dict[str, object] = {}
+    granted: dict[str, dict] = {}
     for policy in policies:
         for statement in policy["PolicyDocument"]["Statement"]:
             assert statement["Effect"] == "Allow"
-            assert "Condition" not in statement and "NotResource" not in statement and "NotAction" not in statement
+            assert "NotResource" not in statement and "NotAction" not in statement and "NotPrincipal" not in statement
             for action in statement["Action"]:
                 assert action not in granted, f"{action} granted twice"
-                granted[action] = statement["Resource"]
+                granted[action] = statement
+    return granted
+
+
+def role_grants(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
+    """action -> resource of the function role's statements, for the given
+    parameters; only sts:GetWebIdentityToken may carry a condition."""
+    granted = {}
+    for action, statement in role_statements(rendered, overrides).items():
+        assert "Condition" not in statement or action == "sts:GetWebIdentityToken", action
+        granted[action] = statement["Resource"]
     return granted
 
 
@@ -226,26 +259,123 @@ def test_codedeploy_gets_its_own_role_and_the_function_role_stays_least_privileg
 
     function_role = roles["ResolverRole"]["Properties"]
     assert "ManagedPolicyArns" not in function_role
-    for mode, overrides in MODES.items():
+    base = {
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
+        "logs:CreateLogStream", "logs:PutLogEvents",
+        "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+    }
+    cases = {
+        "graph": (GRAPH, set(), None),
+        # graph mode ignores credentials given anyway: no grant for them.
+        "graph with ARNs": ({**GRAPH, "CredentialKind": "secret", "OboClientSecretArn": SECRET_ARN, "OboClientCertificateArn": CERTIFICATE_ARN}, set(), None),
+        "obo secret": (OBO_SECRET, {"secretsmanager:GetSecretValue"}, SECRET_ARN),
+        "obo certificate": (OBO_CERTIFICATE, {"secretsmanager:GetSecretValue"}, CERTIFICATE_ARN),
+        "obo aws-web-identity": (OBO, {"sts:GetWebIdentityToken"}, None),
+    }
+    for case, (overrides, extra, secret) in cases.items():
         granted = role_grants(rendered, overrides)
-        expected = {
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem",
-            "logs:CreateLogStream", "logs:PutLogEvents",
-            "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-        }
-        if mode == "obo":
-            expected.add("secretsmanager:GetSecretValue")
-        assert set(granted) == expected, mode
+        assert set(granted) == base | extra, case
         for action, resource in granted.items():
             if action.startswith("dynamodb:"):
                 assert resource == {"Fn::GetAtt": ["HydrationTable", "Arn"]}
             elif action.startswith("logs:"):
                 assert refs(resource) == {"ResolverLogGroup"}
             elif action.startswith("secretsmanager:"):
-                assert resource == SECRET_ARN  # exactly the secret: no wildcard, no other one
+                assert resource == secret, case  # exactly the kind's secret: no wildcard, no other one
             else:
-                assert resource == "*"  # X-Ray takes no resource ARN
+                assert resource == "*"  # X-Ray and GetWebIdentityToken take no resource ARN
     assert rendered["Resources"]["ResolverFunction"]["Properties"]["Role"] == {"Fn::GetAtt": ["ResolverRole", "Arn"]}
+
+
+# --- the function's own credential (obo): aws-web-identity's STS condition ------------
+
+
+def iam_condition_allows(condition: dict, request: dict[str, object]) -> bool:
+    """Whether an IAM Condition block admits a request's context (key ->
+    value, a list for a multivalued key; a missing key is absent), for the
+    operators the template uses, as IAM documents them: a condition on a
+    missing key is false but for ForAllValues (true on an empty set) and
+    Null; every operator and key must hold."""
+    def values(key):
+        value = request.get(key)
+        return [] if value is None else value if isinstance(value, list) else [value]
+
+    for operator, tests in condition.items():
+        for key, wanted in tests.items():
+            wanted = wanted if isinstance(wanted, list) else [wanted]
+            present = values(key)
+            if operator == "ForAllValues:StringEquals":
+                ok = all(v in wanted for v in present)
+            elif operator == "StringEquals":
+                ok = len(present) == 1 and present[0] in wanted
+            elif operator == "NumericLessThanEquals":
+                ok = len(present) == 1 and any(float(present[0]) <= float(w) for w in wanted)
+            elif operator == "Null":
+                [null] = wanted
+                ok = (not present) == (null == "true")
+            else:
+                raise AssertionError(f"operator {operator} not modelled here")
+            if not ok:
+                return False
+    return True
+
+
+def web_identity_statement(rendered, overrides) -> dict:
+    return role_statements(rendered, overrides)["sts:GetWebIdentityToken"]
+
+
+@pytest.mark.parametrize("cloud", sorted(CLOUDS))
+def test_with_aws_web_identity_the_role_may_ask_sts_exactly_as_the_function_does_and_no_other_way(rendered, cloud):
+    audience = CLOUDS[cloud][1]
+    other = {a for _, a in CLOUDS.values()} - {audience}
+    statement = web_identity_statement(rendered, {**OBO, "Cloud": cloud})
+    assert statement["Resource"] == "*"  # the action has no resource type
+    condition = statement["Condition"]
+    # The contract's request: the cloud's token-exchange audience, RS256, 300 s.
+    asked = {"sts:IdentityTokenAudience": [audience], "sts:SigningAlgorithm": "RS256", "sts:DurationSeconds": 300}
+    assert iam_condition_allows(condition, asked)
+    assert iam_condition_allows(condition, {**asked, "sts:DurationSeconds": 60})  # shorter is fine
+    refused = {
+        "another cloud's audience": {**asked, "sts:IdentityTokenAudience": [sorted(other)[0]]},
+        "another service's audience": {**asked, "sts:IdentityTokenAudience": ["https://api.example.com"]},
+        "its audience and another": {**asked, "sts:IdentityTokenAudience": [audience, "https://api.example.com"]},
+        "no audience": {k: v for k, v in asked.items() if k != "sts:IdentityTokenAudience"},
+        "ES384": {**asked, "sts:SigningAlgorithm": "ES384"},
+        "an hour": {**asked, "sts:DurationSeconds": 3600},
+        "301 s": {**asked, "sts:DurationSeconds": 301},
+        "no duration (STS's default)": {k: v for k, v in asked.items() if k != "sts:DurationSeconds"},
+        "no algorithm": {k: v for k, v in asked.items() if k != "sts:SigningAlgorithm"},
+    }
+    for case, request in refused.items():
+        assert not iam_condition_allows(condition, request), case
+
+
+def test_only_the_actions_without_a_resource_type_are_granted_on_star(rendered):
+    # cfn-lint's copy of AWS's service authorization reference: an action
+    # with resource types can be scoped to an ARN, so "*" would be too wide.
+    policies = json.loads((Path(cfnlint.__file__).parent / "data" / "AdditionalSpecs" / "Policies.json").read_text())
+
+    def resource_types(action: str) -> list[str]:
+        service, name = action.split(":")
+        return policies[service]["Actions"][name.lower()].get("Resources", [])
+
+    for overrides in (*CREDENTIALS.values(), GRAPH):
+        for action, resource in role_grants(rendered, overrides).items():
+            assert (resource == "*") == (not resource_types(action)), action
+
+
+def test_the_web_identity_grant_names_the_condition_keys_and_operators_aws_documents(rendered):
+    # IAM user guide, "Controlling access with IAM policies" (outbound
+    # identity federation): sts:IdentityTokenAudience, sts:SigningAlgorithm,
+    # sts:DurationSeconds. Spelled exactly, so that a typo (which IAM would
+    # accept and never match) fails here.
+    condition = web_identity_statement(rendered, OBO)["Condition"]
+    assert condition == {
+        "ForAllValues:StringEquals": {"sts:IdentityTokenAudience": ["api://AzureADTokenExchange"]},
+        "Null": {"sts:IdentityTokenAudience": "false"},
+        "StringEquals": {"sts:SigningAlgorithm": "RS256"},
+        "NumericLessThanEquals": {"sts:DurationSeconds": 300},
+    }
 
 
 # --- the alarm topic -------------------------------------------------------------
@@ -401,7 +531,8 @@ def test_in_obo_a_jwt_authorizer_of_the_tenant_and_the_api_guards_every_route_bu
     authorizer = schemes["EntraId"]["x-amazon-apigateway-authorizer"]
     assert authorizer["type"] == "jwt"
     assert authorizer["identitySource"] == "$request.header.Authorization"
-    assert authorizer["jwtConfiguration"]["issuer"] == {"Fn::Sub": "https://login.microsoftonline.com/${TenantId}/v2.0"}
+    issuer = substituted(evaluated(rendered, OBO), authorizer["jwtConfiguration"]["issuer"])
+    assert issuer == f"https://login.microsoftonline.com/{TENANT_ID}/v2.0"  # the global cloud by default
     assert authorizer["jwtConfiguration"]["audience"] == [API_CLIENT_ID]  # the client id: v2 tokens' aud
     assert routes_of(body) == GUARDED_ROUTES | OPEN_ROUTES
     for path, method in GUARDED_ROUTES:
@@ -442,12 +573,18 @@ def environment(rendered: dict, overrides: dict[str, str]) -> dict[str, object]:
     return evaluated(rendered, overrides).value(rendered["Resources"]["ResolverFunction"]["Properties"]["Environment"])["Variables"]
 
 
-IDENTITY_VARIABLES = {"AUTH_MODE", "ALLOWED_TENANTS", "ALLOWED_CLIENT_APPS", "API_AUDIENCE", "REQUIRED_SCOPE", "OBO_CLIENT_ID", "OBO_CLIENT_SECRET", "OBO_CLIENT_SECRET_ARN", "LOGIN_BASE_URL"}
+IDENTITY_VARIABLES = {
+    "AUTH_MODE", "ALLOWED_TENANTS", "ALLOWED_CLIENT_APPS", "API_AUDIENCE", "REQUIRED_SCOPE", "OBO_CLIENT_ID",
+    "OBO_CLIENT_SECRET", "OBO_CLIENT_SECRET_ARN", "OBO_CLIENT_CERTIFICATE_ARN", "OBO_CLIENT_CERTIFICATE_PATH",
+    "OBO_CLIENT_ASSERTION", "LOGIN_BASE_URL",
+}
 
 
-def test_the_function_gets_the_obo_settings_in_obo_mode(rendered):
-    env = environment(rendered, OBO)
+@pytest.mark.parametrize("kind", sorted(CREDENTIALS))
+def test_the_function_gets_the_obo_settings_and_exactly_its_kinds_credential_in_obo_mode(rendered, kind):
+    env = environment(rendered, CREDENTIALS[kind])
     identity = {k: v for k, v in env.items() if k in IDENTITY_VARIABLES}
+    variable, value = CREDENTIAL_VARIABLES[kind]
     assert identity == {
         "AUTH_MODE": "obo",
         "ALLOWED_TENANTS": TENANT_ID,
@@ -455,17 +592,31 @@ def test_the_function_gets_the_obo_settings_in_obo_mode(rendered):
         "REQUIRED_SCOPE": "access_as_user",
         "OBO_CLIENT_ID": API_CLIENT_ID,
         "ALLOWED_CLIENT_APPS": SPA_CLIENT_ID,
-        "OBO_CLIENT_SECRET_ARN": SECRET_ARN,
+        variable: value,
     }
-    # Never the secret itself in the environment (visible to anyone who can
-    # read the function's configuration); LOGIN_BASE_URL keeps its default.
-    with_more = environment(rendered, {**OBO, "AdditionalAllowedTenants": OTHER_TENANT_ID})
+    # Never the secret or key itself in the environment (visible to anyone
+    # who can read the function's configuration); LOGIN_BASE_URL keeps the
+    # cloud's default.
+    with_more = environment(rendered, {**CREDENTIALS[kind], "AdditionalAllowedTenants": OTHER_TENANT_ID})
     assert with_more["ALLOWED_TENANTS"] == {"Fn::Sub": "${TenantId},${AdditionalAllowedTenants}"}
+
+
+def test_a_new_stack_has_no_secret_its_credential_is_aws_web_identity(template, rendered):
+    param = template["Parameters"]["CredentialKind"]
+    assert param["Default"] == "aws-web-identity"
+    assert sorted(param["AllowedValues"]) == sorted(CREDENTIALS)
+    env = environment(rendered, {"TenantId": TENANT_ID, "ApiClientId": API_CLIENT_ID, "SpaClientIds": SPA_CLIENT_ID})
+    assert env["AUTH_MODE"] == "obo"
+    assert env["OBO_CLIENT_ASSERTION"] == "aws-web-identity"
+    assert "OBO_CLIENT_SECRET_ARN" not in env and "OBO_CLIENT_CERTIFICATE_ARN" not in env
 
 
 def test_the_function_gets_no_obo_settings_in_graph_mode(rendered):
     env = environment(rendered, GRAPH)
     assert {k: v for k, v in env.items() if k in IDENTITY_VARIABLES} == {"AUTH_MODE": "graph"}
+    for kind, overrides in CREDENTIALS.items():
+        env = environment(rendered, {**overrides, "AuthMode": "graph"})
+        assert {k: v for k, v in env.items() if k in IDENTITY_VARIABLES} == {"AUTH_MODE": "graph", "ALLOWED_TENANTS": TENANT_ID}, kind
     assert environment(rendered, {**GRAPH, "TenantId": TENANT_ID})["ALLOWED_TENANTS"] == TENANT_ID
     assert environment(rendered, {**GRAPH, "AdditionalAllowedTenants": OTHER_TENANT_ID})["ALLOWED_TENANTS"] == OTHER_TENANT_ID
 
@@ -477,26 +628,133 @@ def test_the_function_gets_max_inline_wait_ms(template, rendered):
     assert param["MaxValue"] <= template["Parameters"]["ResolveDeadlineMs"]["MaxValue"]
 
 
-@pytest.mark.parametrize("missing", ["TenantId", "ApiClientId", "SpaClientIds", "OboClientSecretArn"])
+# --- the Microsoft cloud (CLOUD) ---------------------------------------------------------
+
+
+def test_the_cloud_parameter_offers_the_contracts_clouds_global_by_default(template):
+    param = template["Parameters"]["Cloud"]
+    assert param["Default"] == "global"
+    assert sorted(param["AllowedValues"]) == sorted(CLOUDS)
+    # Every allowed value has its row: FindInMap on a missing key fails the deploy.
+    assert sorted(template["Mappings"]["Clouds"]) == sorted(CLOUDS)
+
+
+@pytest.mark.parametrize("cloud", sorted(CLOUDS))
+def test_the_cloud_reaches_the_function_the_authorizers_issuer_and_the_outputs(rendered, cloud):
+    login, audience = CLOUDS[cloud]
+    for kind, overrides in CREDENTIALS.items():
+        assert environment(rendered, {**overrides, "Cloud": cloud})["CLOUD"] == cloud, kind
+    assert environment(rendered, {**GRAPH, "Cloud": cloud})["CLOUD"] == cloud
+    ev = evaluated(rendered, {**OBO, "Cloud": cloud})
+    authorizer = api_body(rendered, {**OBO, "Cloud": cloud})["components"]["securitySchemes"]["EntraId"]
+    issuer = authorizer["x-amazon-apigateway-authorizer"]["jwtConfiguration"]["issuer"]
+    # The v2.0 issuer of the tenant's tokens in that cloud: the authorizer
+    # refuses every other, another cloud's included.
+    assert substituted(ev, issuer) == f"{login}/{TENANT_ID}/v2.0"
+    output = rendered["Outputs"]["FederatedCredentialAudience"]
+    assert ev.value(output["Value"]) == audience
+
+
+def test_graph_and_the_sharing_hosts_follow_the_cloud_unless_given(template, rendered):
+    # Set, they would pin the global cloud's Graph and hosts on a national
+    # cloud's stack (an explicit variable wins over CLOUD's defaults).
+    for name in ("GraphBaseUrl", "AllowedShareHosts"):
+        assert template["Parameters"][name]["Default"] == "", name
+    for cloud in CLOUDS:
+        env = environment(rendered, {**OBO, "Cloud": cloud})
+        assert "GRAPH_BASE_URL" not in env and "ALLOWED_SHARE_HOSTS" not in env, cloud
+        assert "LOGIN_BASE_URL" not in env  # the cloud's, always
+    given = {"GraphBaseUrl": "https://graph.microsoft.us/v1.0", "AllowedShareHosts": "contoso.sharepoint.us"}
+    env = environment(rendered, {**OBO, "Cloud": "usgov", **given})
+    assert env["GRAPH_BASE_URL"] == given["GraphBaseUrl"]
+    assert env["ALLOWED_SHARE_HOSTS"] == given["AllowedShareHosts"]
+
+
+def test_the_outputs_give_what_the_federated_credential_needs(template, rendered):
+    # Subject: the role's ARN (the sub of the tokens STS issues to it);
+    # audience: only with aws-web-identity, which is the only kind that uses it.
+    assert rendered["Outputs"]["FunctionRoleArn"]["Value"] == {"Fn::GetAtt": ["ResolverRole", "Arn"]}
+    condition = rendered["Outputs"]["FederatedCredentialAudience"]["Condition"]
+    for kind, overrides in CREDENTIALS.items():
+        assert evaluated(rendered, overrides).condition(condition) is (kind == "aws-web-identity"), kind
+    assert evaluated(rendered, {**OBO, "AuthMode": "graph"}).condition(condition) is False
+    # The audience the output names is the one the role may ask STS for.
+    for cloud in CLOUDS:
+        ev = evaluated(rendered, {**OBO, "Cloud": cloud})
+        statement = web_identity_statement(rendered, {**OBO, "Cloud": cloud})
+        allowed = statement["Condition"]["ForAllValues:StringEquals"]["sts:IdentityTokenAudience"]
+        assert allowed == [ev.value(rendered["Outputs"]["FederatedCredentialAudience"]["Value"])], cloud
+
+
+def test_every_parameter_is_in_exactly_one_console_group(template):
+    groups = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    grouped = [name for group in groups for name in group["Parameters"]]
+    assert sorted(grouped) == sorted(template["Parameters"])
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+def failing_rules(template, overrides) -> list[str]:
+    """The template's Rules CloudFormation would refuse the stack with."""
+    ev = Evaluator(template, parameter_values(template, overrides))
+    return [
+        name
+        for name, rule in template["Rules"].items()
+        if ev.value(rule.get("RuleCondition", True))
+        and not all(ev.value(a["Assert"]) for a in rule["Assertions"])
+    ]
+
+
+@pytest.mark.parametrize("missing", ["TenantId", "ApiClientId", "SpaClientIds"])
 def test_the_rules_refuse_obo_without_its_settings(template, missing):
-    def failing(overrides):
-        ev = Evaluator(template, parameter_values(template, overrides))
-        return [
-            name
-            for name, rule in template["Rules"].items()
-            if ev.value(rule.get("RuleCondition", True))
-            and not all(ev.value(a["Assert"]) for a in rule["Assertions"])
-        ]
-
-    assert failing(OBO) == []
-    assert failing(GRAPH) == []
-    assert len(failing({**OBO, missing: ""})) == 1
-    assert failing({**GRAPH, missing: ""}) == []
+    for kind, overrides in CREDENTIALS.items():
+        assert failing_rules(template, overrides) == [], kind
+        assert len(failing_rules(template, {**overrides, missing: ""})) == 1, kind
+    assert failing_rules(template, GRAPH) == []
+    assert failing_rules(template, {**GRAPH, missing: ""}) == []
 
 
-def test_the_secret_arn_must_be_a_full_secrets_manager_arn(template):
-    pattern = re.compile(template["Parameters"]["OboClientSecretArn"]["AllowedPattern"])
-    for ok in ("", SECRET_ARN, "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c-XyZ789"):
+@pytest.mark.parametrize(
+    "case, overrides",
+    [
+        ("secret without its ARN", {**OBO, "CredentialKind": "secret"}),
+        ("certificate without its ARN", {**OBO, "CredentialKind": "certificate"}),
+        ("secret given the certificate's ARN instead", {**OBO, "CredentialKind": "secret", "OboClientCertificateArn": CERTIFICATE_ARN}),
+        ("certificate given the secret's ARN instead", {**OBO, "CredentialKind": "certificate", "OboClientSecretArn": SECRET_ARN}),
+        ("secret and a certificate", {**OBO_SECRET, "OboClientCertificateArn": CERTIFICATE_ARN}),
+        ("certificate and a secret", {**OBO_CERTIFICATE, "OboClientSecretArn": SECRET_ARN}),
+        ("aws-web-identity and a secret", {**OBO, "OboClientSecretArn": SECRET_ARN}),
+        ("aws-web-identity and a certificate", {**OBO, "OboClientCertificateArn": CERTIFICATE_ARN}),
+        ("aws-web-identity and both", {**OBO, "OboClientSecretArn": SECRET_ARN, "OboClientCertificateArn": CERTIFICATE_ARN}),
+    ],
+)
+def test_the_rules_refuse_obo_with_zero_or_two_credentials(template, case, overrides):
+    assert len(failing_rules(template, overrides)) == 1, case
+    # graph mode uses no credential: whatever is given is ignored.
+    assert failing_rules(template, {**overrides, "AuthMode": "graph"}) == [], case
+
+
+def test_every_obo_stack_the_rules_admit_gives_the_function_exactly_one_credential(template, rendered):
+    admitted = 0
+    for kind in CREDENTIALS:
+        for secret in ("", SECRET_ARN):
+            for certificate in ("", CERTIFICATE_ARN):
+                overrides = {**OBO, "CredentialKind": kind, "OboClientSecretArn": secret, "OboClientCertificateArn": certificate}
+                if failing_rules(template, overrides):
+                    continue
+                admitted += 1
+                env = environment(rendered, overrides)
+                given = {v for v, _ in CREDENTIAL_VARIABLES.values() if v in env}
+                assert given == {CREDENTIAL_VARIABLES[kind][0]}, overrides
+                assert env[CREDENTIAL_VARIABLES[kind][0]] == CREDENTIAL_VARIABLES[kind][1]
+    assert admitted == 3  # one per kind
+
+
+@pytest.mark.parametrize("parameter", ["OboClientSecretArn", "OboClientCertificateArn"])
+def test_the_secret_arns_must_be_full_secrets_manager_arns(template, parameter):
+    pattern = re.compile(template["Parameters"][parameter]["AllowedPattern"])
+    for ok in ("", SECRET_ARN, CERTIFICATE_ARN, "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c-XyZ789"):
         assert pattern.fullmatch(ok), ok
     for bad in (
         "*",
@@ -517,7 +775,10 @@ def test_the_secret_arn_must_be_a_full_secrets_manager_arn(template):
         {},
         {"AlarmEmail": "ops@contoso.com", "AllowedOrigins": "https://app.contoso.com", "DeploymentType": "AllAtOnce"},
         OBO,
-        {**OBO, "AdditionalAllowedTenants": OTHER_TENANT_ID, "AllowedOrigins": "https://app.contoso.com"},
+        OBO_SECRET,
+        OBO_CERTIFICATE,
+        {**OBO, "Cloud": "usgov", "AdditionalAllowedTenants": OTHER_TENANT_ID, "AllowedOrigins": "https://app.contoso.com"},
+        {**OBO_CERTIFICATE, "Cloud": "china", "GraphBaseUrl": "https://microsoftgraph.chinacloudapi.cn/v1.0", "AllowedShareHosts": "contoso.sharepoint.cn"},
         GRAPH,
         {**GRAPH, "TenantId": TENANT_ID, "AllowedOrigins": "https://app.contoso.com"},
     ],
