@@ -26,6 +26,11 @@
 //! reaches DynamoDB in production). `docs/performance.md` turns them into
 //! a price.
 //!
+//! The function's own credential in `obo` mode: a cold guest per kind
+//! (secret, certificate, aws-web-identity) with its token exchanges, STS
+//! calls and assertions, and the cost of signing one assertion
+//! (`-- credential` runs only those).
+//!
 //! Knobs: `BENCH_RTT_MS` (default 20), `BENCH_ITERATIONS` (default 30), and
 //! a filter: `cargo bench --bench resolution -- preview` runs only the rows
 //! whose name holds `preview` (and the few requests they need).
@@ -116,13 +121,22 @@ async fn start_with(
         hydration_lag: lag,
         ..Scenario::demo()
     };
+    start_scenario(scenario, |_, settings| configure(settings)).await
+}
+
+/// The service on `scenario`, `configure` applied to its settings (which
+/// may name the simulator, as `obo` settings do).
+async fn start_scenario(
+    scenario: Scenario,
+    configure: impl FnOnce(&GraphSimulator, &mut Settings),
+) -> TestApp {
     let graph = GraphSimulator::start(scenario).await.expect("simulator");
     let mut settings = Settings {
         graph_base_url: graph.base_url(),
         sharepoint_override: Some(format!("http://{}", graph.addr())),
         ..Settings::default()
     };
-    configure(&mut settings);
+    configure(&graph, &mut settings);
     let table = MemoryStore::new(100_000, settings.hydration_ttl);
     let store = production_store(CountingStore::sharing(table, STORE_CALLS.clone()));
     spawn_service(graph, settings, store).await
@@ -372,6 +386,97 @@ async fn obo_rows(table: &Table, rtt: Duration, n: usize) {
         ms(built[1]),
         ms(built[0])
     );
+}
+
+/// The function's own credential in `obo` mode: a cold guest per kind
+/// (secret, certificate, aws-web-identity), with the token exchanges, STS
+/// calls and assertions each costs; then what signing one certificate
+/// assertion costs (PS256, RSA 2048, `jsonwebtoken` on aws-lc-rs).
+async fn credential_rows(table: &Table, only: &Only, rtt: Duration, n: usize) {
+    use graph_sim::token::{SIM_API_CLIENT_CERT_PEM, SIM_API_CLIENT_KEY_PEM};
+    use graph_sim::{AcceptedCredentials, FederatedCredential, TOKEN_EXCHANGE_AUDIENCE};
+    use share_resolver::identity::{CertificateSource, OboCredential};
+
+    let pem = format!("{SIM_API_CLIENT_KEY_PEM}\n{SIM_API_CLIENT_CERT_PEM}");
+    let pem_path = std::env::temp_dir().join(format!("sr-bench-{}.pem", uuid::Uuid::new_v4()));
+    std::fs::write(&pem_path, &pem).expect("the PEM is written");
+    let kinds = [
+        ("secret", AcceptedCredentials::default()),
+        ("certificate", AcceptedCredentials::certificate_only()),
+        (
+            "aws-web-identity",
+            AcceptedCredentials::federated_only(vec![FederatedCredential::aws_role(
+                TOKEN_EXCHANGE_AUDIENCE,
+            )]),
+        ),
+    ];
+    for (kind, accepts) in kinds {
+        let name = format!("obo, cold guest, {kind} credential");
+        if !only.wants(&name) {
+            continue;
+        }
+        let scenario = Scenario {
+            latency: rtt,
+            api_accepts: accepts,
+            ..Scenario::demo()
+        };
+        let app = start_scenario(scenario, |graph, settings| {
+            settings.identity = share_resolver_testkit::obo_identity(graph);
+            settings.identity.obo_credential = match kind {
+                "certificate" => Some(OboCredential::Certificate(CertificateSource::Path(
+                    pem_path.clone(),
+                ))),
+                "aws-web-identity" => {
+                    settings.identity.aws = Some(share_resolver_testkit::sts_config(
+                        &graph.sts_endpoint_url(),
+                    ));
+                    Some(OboCredential::AwsWebIdentity)
+                }
+                _ => settings.identity.obo_credential.take(),
+            };
+        })
+        .await;
+        let (mut samples, mut exchanges, mut sts) = (Vec::new(), 0, 0);
+        for _ in 0..n.min(20) {
+            let guest = share_resolver_testkit::ApiUser::guest(&app);
+            samples.push(sample_with_token(&app, &guest.token).await);
+            let reached = share_resolver_testkit::reached(&app.graph);
+            exchanges += reached.exchanges;
+            sts += reached.sts;
+        }
+        let mut assertions = app.graph.client_assertions_received();
+        assertions.sort();
+        assertions.dedup();
+        table.row(&name, &samples, 2 * rtt);
+        let guests = samples.len() as f64;
+        println!(
+            "    per cold guest: {:.2} token exchanges, {:.2} STS calls, {:.2} assertions ({} for the {exchanges} exchanges of {} guests)",
+            exchanges as f64 / guests,
+            sts as f64 / guests,
+            assertions.len() as f64 / guests,
+            assertions.len(),
+            samples.len()
+        );
+    }
+    let _ = std::fs::remove_file(&pem_path);
+
+    if only.wants("credential: signing one certificate assertion") {
+        let certificate =
+            share_resolver::identity::ClientCertificate::from_pem(&pem, "bench-client")
+                .expect("the certificate reads");
+        let endpoint = "https://login.microsoftonline.com/t/oauth2/v2.0/token";
+        let runs = 200u32;
+        let _ = certificate.sign(endpoint, std::time::SystemTime::now());
+        let started = Instant::now();
+        for _ in 0..runs {
+            let signed = certificate.sign(endpoint, std::time::SystemTime::now());
+            assert!(signed.is_ok(), "signed");
+        }
+        println!(
+            "credential: signing one certificate assertion (PS256, RSA 2048, jsonwebtoken on aws-lc-rs) takes {:.0} µs (mean of {runs})",
+            started.elapsed().as_secs_f64() * 1e6 / f64::from(runs)
+        );
+    }
 }
 
 /// One `POST /v1/resolve` of the demo share with `token` (any mode).
@@ -741,6 +846,7 @@ async fn main() {
         }
     }
     page_rows(&table, &only, rtt, n).await;
+    credential_rows(&table, &only, rtt, n).await;
     if !only.wants_any(&[
         "pre-warmed at sign-in, link",
         "POST /v1/warmup",

@@ -32,6 +32,7 @@ use sha2::{Digest, Sha256};
 use super::error::{Cause, IdentityError};
 use super::secret;
 use super::settings::{CertificateSource, OboCredential};
+use crate::clock::Clock;
 
 /// `client_assertion_type` of a JWT client assertion (RFC 7523).
 pub(crate) const CLIENT_ASSERTION_TYPE: &str =
@@ -46,7 +47,8 @@ pub(crate) const WEB_IDENTITY_SECONDS: i32 = 300;
 /// One way of proving the function is the app registration.
 pub(crate) enum ClientCredential {
     Secret(SecretString),
-    Certificate(Certificate),
+    /// A certificate, and the clock its assertions are dated and aged by.
+    Certificate(Certificate, Clock),
     WebIdentity(WebIdentity),
 }
 
@@ -73,12 +75,14 @@ impl ClientProof {
 
 impl ClientCredential {
     /// Reads the configured credential (Secrets Manager or a file, once per
-    /// cold start); `token_exchange_audience` is the federated audience.
+    /// cold start); `token_exchange_audience` is the federated audience;
+    /// `clock` dates assertions and ages them and the STS token.
     pub(crate) async fn build(
         source: &OboCredential,
         client_id: &str,
         token_exchange_audience: &str,
         aws: Option<&aws_config::SdkConfig>,
+        clock: Clock,
     ) -> Result<Self, String> {
         Ok(match source {
             OboCredential::Secret(secret) => Self::Secret(secret::read(Some(secret)).await?),
@@ -89,6 +93,7 @@ impl ClientCredential {
                 Self::Certificate(
                     Certificate::from_pem(&pem, client_id)
                         .map_err(|e| format!("OBO_CLIENT_CERTIFICATE_PATH: {e}"))?,
+                    clock,
                 )
             }
             OboCredential::Certificate(CertificateSource::Arn(arn)) => {
@@ -96,6 +101,7 @@ impl ClientCredential {
                 Self::Certificate(
                     Certificate::from_pem(pem.expose_secret(), client_id)
                         .map_err(|e| format!("OBO_CLIENT_CERTIFICATE_ARN ({arn}): {e}"))?,
+                    clock,
                 )
             }
             OboCredential::AwsWebIdentity => {
@@ -107,6 +113,7 @@ impl ClientCredential {
                     client: aws_sdk_sts::Client::new(&config),
                     audience: token_exchange_audience.to_owned(),
                     cached: tokio::sync::Mutex::new(None),
+                    clock,
                 })
             }
         })
@@ -116,8 +123,8 @@ impl ClientCredential {
     pub(crate) async fn proof(&self, token_endpoint: &str) -> Result<ClientProof, IdentityError> {
         match self {
             Self::Secret(secret) => Ok(ClientProof::Secret(secret.clone())),
-            Self::Certificate(certificate) => certificate
-                .assertion(token_endpoint, SystemTime::now())
+            Self::Certificate(certificate, clock) => certificate
+                .assertion(token_endpoint, clock.now())
                 .map(ClientProof::Assertion),
             Self::WebIdentity(web) => web.token().await.map(ClientProof::Assertion),
         }
@@ -125,8 +132,10 @@ impl ClientCredential {
 }
 
 /// A certificate credential: the signing key, the thumbprint, the client
-/// id, and the assertion in use per token endpoint.
-pub(crate) struct Certificate {
+/// id, and the assertion in use per token endpoint. Public (hidden) only
+/// for the benchmark, which times [`Certificate::sign`].
+#[doc(hidden)]
+pub struct Certificate {
     key: EncodingKey,
     thumbprint_s256: String,
     client_id: String,
@@ -152,7 +161,7 @@ struct AssertionClaims<'a> {
 impl Certificate {
     /// From one PEM text holding a private key (PKCS#8 `PRIVATE KEY` or
     /// PKCS#1 `RSA PRIVATE KEY`) and a `CERTIFICATE`, in either order.
-    pub(crate) fn from_pem(pem: &str, client_id: &str) -> Result<Self, String> {
+    pub fn from_pem(pem: &str, client_id: &str) -> Result<Self, String> {
         let key_block = pem_block(pem, "PRIVATE KEY")
             .or_else(|| pem_block(pem, "RSA PRIVATE KEY"))
             .ok_or("no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)")?;
@@ -199,7 +208,7 @@ impl Certificate {
     }
 
     /// A new assertion: PS256, `x5t#S256`, 10 minutes from `now`.
-    pub(crate) fn sign(
+    pub fn sign(
         &self,
         token_endpoint: &str,
         now: SystemTime,
@@ -242,12 +251,13 @@ pub(crate) struct WebIdentity {
     /// The token in use and when to renew it; the lock makes one STS call
     /// for concurrent requests.
     cached: tokio::sync::Mutex<Option<Cached>>,
+    clock: Clock,
 }
 
 impl WebIdentity {
     async fn token(&self) -> Result<SecretString, IdentityError> {
         let mut cached = self.cached.lock().await;
-        let now = SystemTime::now();
+        let now = self.clock.now();
         if let Some(c) = cached.as_ref()
             && now < c.renew_at
         {
@@ -324,5 +334,73 @@ mod tests {
         }
         assert!(Certificate::from_pem(CERT, "c").is_err(), "no key");
         assert!(Certificate::from_pem(KEY, "c").is_err(), "no certificate");
+    }
+
+    /// The assertion a proof carries, and its claims (not verified).
+    fn assertion_of(proof: ClientProof) -> (String, serde_json::Value) {
+        let ClientProof::Assertion(assertion) = proof else {
+            panic!("a client assertion, not a secret");
+        };
+        let assertion = assertion.expose_secret().to_owned();
+        let claims = assertion.split('.').nth(1).expect("a JWT");
+        let claims = URL_SAFE_NO_PAD.decode(claims).expect("base64url");
+        (assertion, serde_json::from_slice(&claims).expect("JSON"))
+    }
+
+    #[tokio::test]
+    async fn on_the_injected_clock_an_assertion_is_reused_until_a_minute_before_expiry_then_replaced_by_one_with_a_new_jti()
+     {
+        let clock = Clock::manual();
+        let certificate = Certificate::from_pem(&format!("{KEY}\n{CERT}"), "client").unwrap();
+        let credential = ClientCredential::Certificate(certificate, clock.clone());
+        let endpoint = "https://login.example/t/oauth2/v2.0/token";
+
+        let (first, claims) = assertion_of(credential.proof(endpoint).await.unwrap());
+        clock.advance(Duration::from_secs(8 * 60));
+        let (reused, _) = assertion_of(credential.proof(endpoint).await.unwrap());
+        clock.advance(Duration::from_secs(2 * 60));
+        let (renewed, renewed_claims) = assertion_of(credential.proof(endpoint).await.unwrap());
+
+        assert_eq!(reused, first, "8 minutes on: the same assertion");
+        assert_ne!(renewed, first, "10 minutes on: a new one");
+        assert_ne!(renewed_claims["jti"], claims["jti"]);
+        let iat = |c: &serde_json::Value| c["iat"].as_u64().unwrap_or_default();
+        assert!(
+            iat(&renewed_claims) >= iat(&claims) + 600,
+            "dated by the injected clock: {claims} then {renewed_claims}"
+        );
+    }
+
+    #[tokio::test]
+    async fn on_the_injected_clock_the_sts_token_is_reused_until_a_minute_before_expiry_then_sts_is_asked_again()
+     {
+        use graph_sim::{GraphSimulator, RequestKind, Scenario, TOKEN_EXCHANGE_AUDIENCE};
+        let sim = GraphSimulator::start(Scenario::demo()).await.unwrap();
+        let clock = Clock::manual();
+        let config = share_resolver_testkit::sts_config(&sim.sts_endpoint_url());
+        let credential = ClientCredential::build(
+            &OboCredential::AwsWebIdentity,
+            "client",
+            TOKEN_EXCHANGE_AUDIENCE,
+            Some(&config),
+            clock.clone(),
+        )
+        .await
+        .unwrap();
+        let endpoint = "https://login.example/t/oauth2/v2.0/token";
+
+        // STS issues it for 300 s: reused for 240 s.
+        let (first, _) = assertion_of(credential.proof(endpoint).await.unwrap());
+        clock.advance(Duration::from_secs(3 * 60));
+        let (reused, _) = assertion_of(credential.proof(endpoint).await.unwrap());
+        let asked_before = sim.calls_of(RequestKind::Sts);
+        clock.advance(Duration::from_secs(61));
+        let (renewed, _) = assertion_of(credential.proof(endpoint).await.unwrap());
+
+        assert_eq!(reused, first, "3 minutes on: the same token");
+        assert_eq!(asked_before, 1, "STS asked once in those 3 minutes");
+        assert_ne!(renewed, first, "4 minutes on: a new token");
+        assert_eq!(sim.calls_of(RequestKind::Sts), 2, "STS asked again");
+        sim.shutdown();
     }
 }

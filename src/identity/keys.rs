@@ -104,10 +104,7 @@ impl KeySets {
         let now = self.fetcher.clock.instant();
         let snapshot = tenant.read();
         if let Some(key) = find(&snapshot, kid) {
-            if snapshot
-                .set_at
-                .is_some_and(|at| now.saturating_duration_since(at) >= REFRESH_AFTER)
-            {
+            if refresh_due(snapshot.set_at, now) {
                 self.refresh_in_background(tid, tenant);
             }
             return key;
@@ -118,16 +115,8 @@ impl KeySets {
         if let Some(key) = find(&snapshot, kid) {
             return key;
         }
-        let pause = if snapshot.set.is_some() {
-            REFETCH_AFTER
-        } else {
-            RETRY_MISSING_AFTER
-        };
         let now = self.fetcher.clock.instant();
-        if snapshot
-            .fetched_at
-            .is_some_and(|at| now.saturating_duration_since(at) < pause)
-        {
+        if !may_fetch(snapshot.set.is_some(), snapshot.fetched_at, now) {
             return Err(match snapshot.set {
                 Some(_) => IdentityError::Invalid("signed with an unknown key"),
                 None => IdentityError::unavailable(
@@ -150,11 +139,8 @@ impl KeySets {
             let Ok(_flight) = tenant.fetching.try_lock() else {
                 return;
             };
-            let now = fetcher.clock.instant();
-            let stale = tenant
-                .read()
-                .set_at
-                .is_none_or(|at| now.saturating_duration_since(at) >= REFRESH_AFTER);
+            // Another fetch may have renewed the set since this was decided.
+            let stale = refresh_due(tenant.read().set_at, fetcher.clock.instant());
             if stale && let Err(e) = fetcher.fetch_into(&tid, &tenant).await {
                 tracing::warn!(tenant = %tid, error = %e, "signing keys not refreshed");
             }
@@ -204,7 +190,100 @@ impl Fetcher {
     }
 }
 
+/// Whether a key set that arrived at `set_at` is old enough at `now` to be
+/// fetched again in the background (a withdrawn key then drops out).
+fn refresh_due(set_at: Option<Instant>, now: Instant) -> bool {
+    set_at.is_some_and(|at| now.saturating_duration_since(at) >= REFRESH_AFTER)
+}
+
+/// Whether an unknown `kid` may fetch the set at `now`: once a minute while
+/// a set is cached, every few seconds while none could be fetched yet.
+fn may_fetch(has_set: bool, fetched_at: Option<Instant>, now: Instant) -> bool {
+    let pause = if has_set {
+        REFETCH_AFTER
+    } else {
+        RETRY_MISSING_AFTER
+    };
+    fetched_at.is_none_or(|at| now.saturating_duration_since(at) >= pause)
+}
+
 fn find(keys: &Snapshot, kid: &str) -> Option<Result<DecodingKey, IdentityError>> {
     let jwk = keys.set.as_ref()?.find(kid)?;
     Some(DecodingKey::from_jwk(jwk).map_err(|_| IdentityError::Invalid("an unusable signing key")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEC: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn a_key_set_is_refreshed_once_it_is_a_day_old_and_not_before() {
+        let t0 = Instant::now();
+        let cases = [
+            (
+                None,
+                Duration::ZERO,
+                false,
+                "no set yet: lookups fetch it, no refresh",
+            ),
+            (Some(t0), Duration::ZERO, false, "just fetched"),
+            (
+                Some(t0),
+                REFRESH_AFTER - SEC,
+                false,
+                "a second short of a day",
+            ),
+            (Some(t0), REFRESH_AFTER, true, "a day old"),
+            (Some(t0), REFRESH_AFTER * 3, true, "days old"),
+        ];
+        for (set_at, age, due, why) in cases {
+            assert_eq!(refresh_due(set_at, t0 + age), due, "{why}");
+        }
+        // A clock that reads earlier than the fetch (never in practice)
+        // ages nothing.
+        assert!(!refresh_due(Some(t0 + SEC), t0));
+    }
+
+    #[test]
+    fn an_unknown_kid_fetches_once_a_minute_with_a_set_and_every_few_seconds_without() {
+        let t0 = Instant::now();
+        let cases = [
+            (true, None, Duration::ZERO, true, "never fetched"),
+            (false, None, Duration::ZERO, true, "never fetched, no set"),
+            (
+                true,
+                Some(t0),
+                REFETCH_AFTER - SEC,
+                false,
+                "within the minute",
+            ),
+            (true, Some(t0), REFETCH_AFTER, true, "a minute on"),
+            (
+                false,
+                Some(t0),
+                RETRY_MISSING_AFTER - SEC,
+                false,
+                "no set, within the pause",
+            ),
+            (
+                false,
+                Some(t0),
+                RETRY_MISSING_AFTER,
+                true,
+                "no set, after the pause",
+            ),
+            (
+                true,
+                Some(t0),
+                RETRY_MISSING_AFTER,
+                false,
+                "a set waits the whole minute",
+            ),
+        ];
+        for (has_set, fetched_at, after, may, why) in cases {
+            assert_eq!(may_fetch(has_set, fetched_at, t0 + after), may, "{why}");
+        }
+    }
 }

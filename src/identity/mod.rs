@@ -42,6 +42,9 @@ pub use peek::{PERSONAL_ACCOUNT_TENANT, TokenClaims};
 pub use settings::{AuthMode, CertificateSource, IdentitySettings, OboCredential, OboSecret};
 pub use sharepoint::{GivenSharePointToken, SharePointTokens, check_sharepoint_token};
 
+#[doc(hidden)]
+pub use credential::Certificate as ClientCertificate;
+
 use credential::ClientCredential;
 use keys::KeySets;
 use obo::{Credentials, Exchanger, GRAPH_SCOPE};
@@ -221,6 +224,7 @@ impl Obo {
             &client_id,
             &settings.token_exchange_audience,
             settings.aws.as_ref(),
+            clock.clone(),
         )
         .await
         .map_err(IdentityStartupError::Credential)?;

@@ -334,3 +334,57 @@ async fn a_junk_kid_makes_no_valid_request_wait_for_the_slow_key_fetch_it_trigge
     );
     assert_eq!(reached(&app.graph).key_fetches, 1);
 }
+
+#[tokio::test]
+async fn a_key_the_identity_platform_withdrew_is_trusted_until_the_key_set_is_a_day_old_and_refused_once_refreshed()
+ {
+    use graph_sim::RequestKind;
+    use std::time::Duration;
+    let app = spawn_obo_app().await;
+    let guest = ApiUser::guest(&app);
+    // A key rotated in after start-up: its first token fetches the set (past
+    // the minute since the start-up fetch) and is served.
+    app.graph.publish_rogue_key("sim-2027-1");
+    let rotated = guest.builder().build_with_unknown_key("sim-2027-1");
+    app.clock.advance(Duration::from_secs(61));
+    assert_eq!(resolve(&app, &rotated).await.status(), 200);
+
+    // The platform withdraws it. A day less an hour later, the cached set
+    // still trusts it: no fetch, answered (its exchange is cached).
+    app.graph.withdraw_rogue_key("sim-2027-1");
+    app.clock.advance(Duration::from_secs(23 * 60 * 60));
+    app.graph.clear_requests();
+    assert_eq!(resolve(&app, &rotated).await.status(), 200);
+    assert_eq!(
+        reached(&app.graph).key_fetches,
+        0,
+        "no refresh before a day"
+    );
+
+    // A day old: the next request (a valid token) is answered from the
+    // cached set and starts the refresh in the background.
+    app.clock.advance(Duration::from_secs(60 * 60));
+    assert_eq!(resolve(&app, &guest.token).await.status(), 200);
+    // Waits on the simulator's log; the timeout only turns a missing
+    // refresh into a failure instead of a hang.
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        app.graph.until_logged(RequestKind::Keys),
+    )
+    .await
+    .expect("the day-old set is fetched again");
+    // An unknown kid waits for the fetch under way (the single flight), so
+    // once it is answered the refreshed set is in place; it fetches nothing
+    // itself (the set is a moment old).
+    let junk = guest.builder().build_with_unknown_key("rotated-junk");
+    assert_problem(resolve(&app, &junk).await, 401, "invalid_token").await;
+    app.graph.clear_requests();
+
+    assert_problem(resolve(&app, &rotated).await, 401, "invalid_token").await;
+    assert_eq!(
+        reached(&app.graph),
+        crate::helpers::Reached::default(),
+        "refused before any call"
+    );
+    assert_eq!(resolve(&app, &guest.token).await.status(), 200);
+}

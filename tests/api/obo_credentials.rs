@@ -12,24 +12,7 @@ use graph_sim::{
 use serde_json::json;
 use share_resolver::identity::{CertificateSource, OboCredential};
 
-use crate::helpers::{ApiUser, SHARE_URL, TestApp, header, spawn_obo_app_with};
-
-/// The AWS SDK's configuration a Lambda role would have, STS at `endpoint`.
-fn sts_config(endpoint: &str) -> aws_config::SdkConfig {
-    use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider};
-    aws_config::SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-west-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "ASIASIMULATED",
-            "not-a-secret",
-            Some("session".into()),
-            None,
-            "test",
-        )))
-        .endpoint_url(endpoint)
-        .build()
-}
+use crate::helpers::{ApiUser, SHARE_URL, TestApp, header, spawn_obo_app_with, sts_config};
 
 async fn resolve_cold_guest(app: &TestApp) {
     let user = ApiUser::guest(app);

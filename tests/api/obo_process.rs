@@ -203,6 +203,11 @@ fn aws_environment(graph: &GraphSimulator) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The lines of `logs` holding `needle` (a secret that must be in none).
+fn lines_with<'a>(logs: &'a str, needle: &str) -> Vec<&'a str> {
+    logs.lines().filter(|l| l.contains(needle)).collect()
+}
+
 #[tokio::test]
 async fn at_trace_level_no_private_key_assertion_or_sts_token_is_logged() {
     let app = simulator().await;
@@ -214,32 +219,57 @@ async fn at_trace_level_no_private_key_assertion_or_sts_token_is_logged() {
     )
     .expect("the PEM is written");
     let certificate = vec![("OBO_CLIENT_CERTIFICATE_PATH", pem.display().to_string())];
-    for credential in [certificate, aws_environment(&app.graph)] {
-        app.graph.clear_requests();
+    let mut logged = String::new();
+    for (kind, credential) in [
+        ("certificate", certificate),
+        ("aws-web-identity", aws_environment(&app.graph)),
+    ] {
         let (address, child) = spawn_binary(&app.graph, &credential).await;
         exercise(&address, &app).await;
         let logs = output_of(child).await;
-        let assertions = app
-            .graph
-            .requests()
-            .iter()
-            .filter(|r| {
-                r.client_auth
-                    .as_ref()
-                    .is_some_and(|a| a.assertion.is_some())
-            })
-            .count();
-        assert!(assertions > 0, "the exchanges used an assertion");
-        // Assertions and STS tokens are JWTs, whose JSON header encodes to `eyJ`.
-        assert!(!logs.contains("eyJ"), "a JWT in the logs");
-        assert!(!logs.contains("PRIVATE KEY"), "the key in the logs");
-        let key_line = key.lines().nth(1).unwrap_or_default();
         assert!(
-            !logs.contains(&key_line[..40]),
-            "the key's bytes in the logs"
+            logs.lines().filter(|l| l.contains("\"_aws\"")).count() >= 4,
+            "{kind}: the run logged its requests: {logs}"
         );
+        logged.push_str(&logs);
     }
     let _ = std::fs::remove_file(&pem);
+
+    // What the simulator received and issued, verbatim: the certificate's
+    // assertions, then the STS tokens sent as assertions.
+    let assertions = app.graph.client_assertions_received();
+    let sts_tokens = app.graph.web_identity_tokens_issued();
+    assert!(
+        assertions.len() >= 4,
+        "both runs exchanged with an assertion"
+    );
+    assert!(!sts_tokens.is_empty(), "STS issued a token");
+    for secret in assertions.iter().chain(&sts_tokens) {
+        // Whole, or any of its parts (the signature alone is the secret).
+        for part in std::iter::once(secret.as_str()).chain(secret.split('.').skip(1)) {
+            assert_eq!(
+                lines_with(&logged, part),
+                Vec::<&str>::new(),
+                "an assertion or STS token"
+            );
+        }
+    }
+    // Every line of the key's PEM body.
+    let body: Vec<&str> = key
+        .lines()
+        .filter(|l| !l.starts_with("-----") && !l.trim().is_empty())
+        .collect();
+    assert!(body.len() > 20, "a 2048-bit key's body");
+    for line in body {
+        assert_eq!(
+            lines_with(&logged, line),
+            Vec::<&str>::new(),
+            "the private key"
+        );
+    }
+    assert!(!logged.contains("PRIVATE KEY"), "the key's PEM markers");
+    // Assertions and STS tokens are JWTs, whose JSON header encodes to `eyJ`.
+    assert!(!logged.contains("eyJ"), "a JWT in the logs");
 }
 
 /// The binary's exit status and everything it wrote, when it refuses to start.

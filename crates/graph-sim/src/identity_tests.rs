@@ -946,6 +946,19 @@ async fn admin_mints_api_tokens_and_their_forgeries() {
     assert_eq!(status, 400);
 }
 
+/// The `kid`s tenant `tid`'s key set lists.
+async fn published_kids(sim: &Sim, tid: &str) -> Vec<String> {
+    let (_, jwks) = get_json(sim, &format!("/{tid}/discovery/v2.0/keys")).await;
+    jwks["keys"]
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn a_rotated_in_key_verifies_from_then_on() {
     let sim = sim().await;
@@ -956,12 +969,10 @@ async fn a_rotated_in_key_verifies_from_then_on() {
 
     sim.publish_rogue_key("sim-2027-1");
     sim.publish_rogue_key("sim-2027-1");
-    let (_, jwks) = get_json(&sim, &format!("/{tid}/discovery/v2.0/keys")).await;
-    let kids: Vec<&str> = jwks["keys"]
-        .as_array()
-        .map(|keys| keys.iter().filter_map(|k| k["kid"].as_str()).collect())
-        .unwrap_or_default();
-    assert_eq!(kids, ["sim-2026-1", "sim-2027-1"]);
+    assert_eq!(
+        published_kids(&sim, &tid).await,
+        ["sim-2026-1", "sim-2027-1"]
+    );
     exchange(&sim, &tid, &rotated, GRAPH_DEFAULT).await;
     // Still not under another kid.
     let (status, _) = post_token(
@@ -970,6 +981,21 @@ async fn a_rotated_in_key_verifies_from_then_on() {
         &obo_form(&builder.build_with_unknown_key("rogue-1"), GRAPH_DEFAULT),
     )
     .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_withdrawn_key_leaves_the_key_set_and_verifies_nothing_any_more() {
+    let sim = sim().await;
+    let (builder, tid, _) = api_guest(&sim);
+    let rotated = builder.build_with_unknown_key("sim-2027-1");
+    sim.publish_rogue_key("sim-2027-1");
+    exchange(&sim, &tid, &rotated, GRAPH_DEFAULT).await;
+
+    sim.withdraw_rogue_key("sim-2027-1");
+
+    assert_eq!(published_kids(&sim, &tid).await, ["sim-2026-1"]);
+    let (status, _) = post_token(&sim, &tid, &obo_form(&rotated, GRAPH_DEFAULT)).await;
     assert_eq!(status, 400);
 }
 

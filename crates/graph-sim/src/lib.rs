@@ -173,6 +173,26 @@ impl GraphSimulator {
         }
     }
 
+    /// Withdraws a key [`GraphSimulator::publish_rogue_key`] published, as
+    /// the identity platform withdraws a rolled-over or compromised key:
+    /// the key set no longer lists it, and nothing here (Graph, SharePoint
+    /// REST, the token endpoint) trusts its tokens any more.
+    pub fn withdraw_rogue_key(&self, kid: &str) {
+        self.state().published.rogue_kids.retain(|k| k != kid);
+    }
+
+    /// Every `client_assertion` the token endpoint received, verbatim, in
+    /// arrival order (kept apart from the request log, which never holds
+    /// one): for a test to check that none appears where it must not.
+    pub fn client_assertions_received(&self) -> Vec<String> {
+        self.state().assertions_received.clone()
+    }
+
+    /// Every web identity token the simulated STS issued, verbatim.
+    pub fn web_identity_tokens_issued(&self) -> Vec<String> {
+        self.state().web_identity_tokens_issued.clone()
+    }
+
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.inner.addr
@@ -221,6 +241,18 @@ impl GraphSimulator {
     pub async fn until_arrived(&self, n: u64) {
         let mut arrivals = self.state().arrivals();
         let _ = arrivals.wait_for(|arrived| *arrived >= n).await;
+    }
+
+    /// Returns once a request of `kind` is in the log (waiting on arrivals,
+    /// not on time): e.g. a background key set fetch under way.
+    pub async fn until_logged(&self, kind: RequestKind) {
+        // Subscribed before looking, so no arrival slips in between.
+        let mut arrivals = self.state().arrivals();
+        while self.calls_of(kind) == 0 {
+            if arrivals.changed().await.is_err() {
+                return;
+            }
+        }
     }
 
     /// Empties the request log.

@@ -178,7 +178,11 @@ async fn handle(
     };
     let raw_authorization = authorization.and_then(|v| v.to_str().ok());
     if kind == RequestKind::Token {
-        lock(state).note_token_request(seq, obo::loggable(&body));
+        let mut s = lock(state);
+        s.note_token_request(seq, obo::loggable(&body));
+        if let Some(assertion) = obo::Form::parse(&body).get("client_assertion") {
+            s.assertions_received.push(assertion.to_owned());
+        }
     }
     if kind == RequestKind::Sts {
         lock(state).note_sts_request(seq, sts::loggable(&body, raw_authorization));

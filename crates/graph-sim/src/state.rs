@@ -62,6 +62,12 @@ pub(crate) struct State {
     pub(crate) seen_jtis: HashMap<String, [u8; 32]>,
     /// Whether the AWS account enabled outbound identity federation.
     pub(crate) aws_outbound_federation: bool,
+    /// The client assertions the token endpoint received and the web
+    /// identity tokens STS issued, verbatim: kept out of the request log
+    /// (which the admin routes serve), for a test to look for them where
+    /// they must not be (the service's logs).
+    pub(crate) assertions_received: Vec<String>,
+    pub(crate) web_identity_tokens_issued: Vec<String>,
     log: Vec<Entry>,
     next_seq: u64,
     /// How many requests arrived in all (clearing the log keeps counting):
@@ -101,6 +107,8 @@ impl State {
             token_faults: TokenFaultQueue::default(),
             seen_jtis: HashMap::new(),
             aws_outbound_federation: true,
+            assertions_received: Vec::new(),
+            web_identity_tokens_issued: Vec::new(),
             log: Vec::new(),
             next_seq: 0,
             arrived: tokio::sync::watch::Sender::new(0),

@@ -109,6 +109,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     }
     let now = epoch_now();
     let token = web_identity_token(&asked.audiences, now, duration, |_| {});
+    lock(state).web_identity_tokens_issued.push(token.clone());
     let expiration = SystemTime::UNIX_EPOCH + Duration::from_secs((now + duration) as u64);
     let body = format!(
         "<GetWebIdentityTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetWebIdentityTokenResult>\n    <WebIdentityToken>{token}</WebIdentityToken>\n    <Expiration>{}Z</Expiration>\n  </GetWebIdentityTokenResult>\n  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>\n  </ResponseMetadata>\n</GetWebIdentityTokenResponse>\n",

@@ -16,7 +16,9 @@ mod store;
 
 pub use graph_sim;
 pub use logs::{CapturedLogs, LOGS};
-pub use obo::{ApiUser, Reached, obo_identity, reached, spawn_obo_app, spawn_obo_app_with};
+pub use obo::{
+    ApiUser, Reached, obo_identity, reached, spawn_obo_app, spawn_obo_app_with, sts_config,
+};
 pub use proxy::{FaultProxy, ProxyMode};
 pub use spawn::{
     Guest, MetricsCapture, SHARE_URL, SITE_WARMUP_PATH, TestApp, add_folder, add_share, build_app,

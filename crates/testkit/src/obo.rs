@@ -34,6 +34,27 @@ pub fn obo_identity(graph: &GraphSimulator) -> IdentitySettings {
     }
 }
 
+/// The AWS SDK's configuration a Lambda role would have (temporary
+/// credentials of no value), with STS at `endpoint` (the simulator's
+/// [`GraphSimulator::sts_endpoint_url`]).
+pub fn sts_config(endpoint: &str) -> aws_config::SdkConfig {
+    use aws_sdk_dynamodb::config::{
+        BehaviorVersion, Credentials, Region, SharedCredentialsProvider,
+    };
+    aws_config::SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "ASIASIMULATED",
+            "not-a-secret",
+            Some("session".into()),
+            None,
+            "test",
+        )))
+        .endpoint_url(endpoint)
+        .build()
+}
+
 /// The service in `obo` mode, with `configure` applied after.
 pub async fn spawn_obo_app_with(
     scenario: Scenario,
