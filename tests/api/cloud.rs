@@ -4,15 +4,17 @@
 //! `LOGIN_BASE_URL` point at the simulator, as explicit variables win over
 //! the cloud's defaults; everything else is the cloud's.
 
-use graph_sim::{RequestKind, Scenario};
+use graph_sim::{AcceptedCredentials, FederatedCredential, RequestKind, Scenario};
 use serde_json::json;
 use share_resolver::cloud::Cloud;
 use share_resolver::configuration::Settings;
+use share_resolver::identity::OboCredential;
 
 use crate::helpers::{
     ApiUser, Guest, Reached, SHARE_URL, TestApp, add_share, assert_problem, header, reached,
     spawn_app_with, spawn_obo_app_with,
 };
+use crate::obo_credentials::sts_config;
 
 const USGOV_GRAPH: &str = "https://graph.microsoft.us";
 const USGOV_SHARE_URL: &str =
@@ -127,4 +129,41 @@ async fn in_usgov_graph_mode_takes_usgov_graph_tokens_and_refuses_global_ones_un
             .await;
         assert_eq!(r.status(), 200, "{aud}");
     }
+}
+
+#[tokio::test]
+async fn in_usgov_the_federated_credential_is_asked_of_sts_for_the_usgov_token_exchange_audience() {
+    const USGOV_EXCHANGE: &str = "api://AzureADTokenExchangeUSGov";
+    let scenario = Scenario {
+        api_accepts: AcceptedCredentials::federated_only(vec![FederatedCredential::aws_role(
+            USGOV_EXCHANGE,
+        )]),
+        ..usgov_scenario()
+    };
+    let app = spawn_obo_app_with(scenario, |s| {
+        in_usgov(s);
+        s.identity.obo_credential = Some(OboCredential::AwsWebIdentity);
+        let sts = s.graph_base_url.replace("/v1.0", "/_aws/sts");
+        s.identity.aws = Some(sts_config(&sts));
+    })
+    .await;
+    add_share(&app.graph, USGOV_SHARE_URL, "Launch plan.docx");
+    let guest = ApiUser::guest(&app);
+
+    let r = app
+        .post_resolve(json!({"shareUrl": USGOV_SHARE_URL}), Some(&guest.token))
+        .await;
+
+    assert_eq!(
+        r.status(),
+        200,
+        "the registration trusts the USGov audience"
+    );
+    let audiences: Vec<Vec<String>> = app
+        .graph
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.sts.map(|sts| sts.audiences))
+        .collect();
+    assert_eq!(audiences, [vec![USGOV_EXCHANGE.to_owned()]]);
 }

@@ -15,7 +15,7 @@ use share_resolver::identity::{CertificateSource, OboCredential};
 use crate::helpers::{ApiUser, SHARE_URL, TestApp, header, spawn_obo_app_with};
 
 /// The AWS SDK's configuration a Lambda role would have, STS at `endpoint`.
-fn sts_config(endpoint: &str) -> aws_config::SdkConfig {
+pub(crate) fn sts_config(endpoint: &str) -> aws_config::SdkConfig {
     use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider};
     aws_config::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
