@@ -154,10 +154,11 @@ async fn in_usgov_the_federated_credential_is_asked_of_sts_for_the_usgov_token_e
         .post_resolve(json!({"shareUrl": USGOV_SHARE_URL}), Some(&guest.token))
         .await;
 
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
     assert_eq!(
-        r.status(),
-        200,
-        "the registration trusts the USGov audience"
+        status, 200,
+        "the registration trusts the USGov audience: {body}"
     );
     let audiences: Vec<Vec<String>> = app
         .graph
