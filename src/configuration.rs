@@ -7,6 +7,7 @@ use std::time::Duration;
 use http::HeaderValue;
 use secrecy::SecretString;
 
+use crate::cloud::Cloud;
 use crate::identity::{AuthMode, CertificateSource, IdentitySettings, OboCredential, OboSecret};
 use crate::retry::RetryPolicy;
 use crate::share_id::HostAllowList;
@@ -20,6 +21,10 @@ const MAX_STORE_TIMEOUT_MS: u64 = 1_000;
 /// Everything the service is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// `CLOUD`: the national cloud whose hosts and audiences are the
+    /// defaults (contract: "National clouds").
+    pub cloud: Cloud,
+    /// `GRAPH_BASE_URL`, else the cloud's.
     pub graph_base_url: String,
     /// Where SharePoint REST warm-ups go instead of `https://{host}`: a
     /// loopback simulator only (`SHAREPOINT_BASE_URL_OVERRIDE`, for tests).
@@ -54,9 +59,11 @@ pub struct SettingsError {
 }
 
 impl Default for Settings {
+    /// The global cloud's defaults.
     fn default() -> Self {
         Self {
-            graph_base_url: "https://graph.microsoft.com/v1.0".to_owned(),
+            cloud: Cloud::Global,
+            graph_base_url: Cloud::Global.graph_base_url(),
             sharepoint_override: None,
             hydration_table: None,
             hydration_ttl: Duration::from_secs(10_800),
@@ -69,7 +76,7 @@ impl Default for Settings {
             ],
             retry: RetryPolicy::default(),
             resolve_deadline: Duration::from_millis(20_000),
-            allowed_share_hosts: HostAllowList::default(),
+            allowed_share_hosts: HostAllowList::for_cloud(Cloud::Global),
             allowed_origins: None,
             listen_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             identity: IdentitySettings::default(),
@@ -88,9 +95,14 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let defaults = Self::default();
         let get = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        // Read first: it sets the defaults of the hosts below.
+        let cloud = match get("CLOUD") {
+            Some(v) => Cloud::parse(&v).map_err(|e| err("CLOUD", e))?,
+            None => defaults.cloud,
+        };
         let graph_base_url = match get("GRAPH_BASE_URL") {
             Some(v) => base_url(&v).map_err(|e| err("GRAPH_BASE_URL", e))?,
-            None => defaults.graph_base_url,
+            None => cloud.graph_base_url(),
         };
         let sharepoint_override = get("SHAREPOINT_BASE_URL_OVERRIDE")
             .map(|v| {
@@ -140,8 +152,10 @@ impl Settings {
             None => defaults.warmup_strategies,
         };
         let allowed_share_hosts = match get("ALLOWED_SHARE_HOSTS") {
-            Some(v) => HostAllowList::parse(&v).map_err(|e| err("ALLOWED_SHARE_HOSTS", e))?,
-            None => defaults.allowed_share_hosts,
+            Some(v) => {
+                HostAllowList::parse_in(cloud, &v).map_err(|e| err("ALLOWED_SHARE_HOSTS", e))?
+            }
+            None => HostAllowList::for_cloud(cloud),
         };
         let allowed_origins = get("ALLOWED_ORIGINS")
             .map(|v| parse_origins(&v).map_err(|e| err("ALLOWED_ORIGINS", e)))
@@ -163,7 +177,7 @@ impl Settings {
             }
             None => defaults.metrics_namespace.clone(),
         };
-        let identity = identity_from(&get)?;
+        let identity = identity_from(&get, cloud)?;
         let hydration_table = get("HYDRATION_TABLE").map(|v| v.trim().to_owned());
         if let Some(table) = &hydration_table {
             let ok = (3..=255).contains(&table.len())
@@ -175,6 +189,7 @@ impl Settings {
             }
         }
         Ok(Self {
+            cloud,
             graph_base_url,
             sharepoint_override,
             hydration_table,
@@ -200,6 +215,7 @@ impl Settings {
 /// `AUTH_MODE` and the variables that go with it; `obo` needs its four.
 fn identity_from(
     get: &impl Fn(&'static str) -> Option<String>,
+    cloud: Cloud,
 ) -> Result<IdentitySettings, SettingsError> {
     let defaults = IdentitySettings::default();
     let mode = match get("AUTH_MODE").map(|v| v.trim().to_ascii_lowercase()) {
@@ -244,7 +260,7 @@ fn identity_from(
     let obo_credential = credential_from(get)?;
     let login_base_url = match get("LOGIN_BASE_URL") {
         Some(v) => base_url(&v).map_err(|e| err("LOGIN_BASE_URL", e))?,
-        None => defaults.login_base_url,
+        None => cloud.login_base_url().to_owned(),
     };
     if mode == AuthMode::Obo {
         let missing = [
@@ -536,9 +552,83 @@ mod tests {
             ("LISTEN_ADDR", "localhost"),
             ("HYDRATION_TABLE", "bad table!"),
             ("METRICS_NAMESPACE", "bad{namespace}"),
+            ("CLOUD", "bogus"),
+            ("CLOUD", "gcchigh"),
         ] {
             let e = from(&[(name, value)]).unwrap_err();
             assert_eq!(e.name, name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn a_national_cloud_sets_the_defaults_of_its_hosts() {
+        for (cloud, login, graph, share_host) in [
+            (
+                Cloud::UsGov,
+                "https://login.microsoftonline.us",
+                "https://graph.microsoft.us/v1.0",
+                "contoso.sharepoint.us",
+            ),
+            (
+                Cloud::UsGovDod,
+                "https://login.microsoftonline.us",
+                "https://dod-graph.microsoft.us/v1.0",
+                "contoso.sharepoint-mil.us",
+            ),
+            (
+                Cloud::China,
+                "https://login.partner.microsoftonline.cn",
+                "https://microsoftgraph.chinacloudapi.cn/v1.0",
+                "contoso.sharepoint.cn",
+            ),
+        ] {
+            let s = from(&[("CLOUD", &cloud.to_string())]).unwrap();
+            assert_eq!(s.cloud, cloud);
+            assert_eq!(s.identity.login_base_url, login, "{cloud}");
+            assert_eq!(s.graph_base_url, graph, "{cloud}");
+            assert!(s.allowed_share_hosts.allows(share_host), "{cloud}");
+            for foreign in ["contoso.sharepoint.com", "1drv.ms", "onedrive.live.com"] {
+                assert!(!s.allowed_share_hosts.allows(foreign), "{cloud} {foreign}");
+            }
+            // Its own default list still vouches for hostless `s!` ids.
+            assert!(s.allowed_share_hosts.allows_token_ids(), "{cloud}");
+        }
+        let global = from(&[]).unwrap();
+        assert_eq!(global.cloud, Cloud::Global);
+        assert_eq!(
+            global.identity.login_base_url,
+            "https://login.microsoftonline.com"
+        );
+        assert_eq!(from(&[("CLOUD", " USGov ")]).unwrap().cloud, Cloud::UsGov);
+    }
+
+    #[test]
+    fn a_variable_set_explicitly_wins_over_the_clouds_default() {
+        let s = from(&[
+            ("CLOUD", "usgov"),
+            ("GRAPH_BASE_URL", "http://127.0.0.1:4000/v1.0"),
+            ("LOGIN_BASE_URL", "http://127.0.0.1:4000"),
+            ("ALLOWED_SHARE_HOSTS", "contoso.sharepoint.us"),
+        ])
+        .unwrap();
+        assert_eq!(s.cloud, Cloud::UsGov);
+        assert_eq!(s.graph_base_url, "http://127.0.0.1:4000/v1.0");
+        assert_eq!(s.identity.login_base_url, "http://127.0.0.1:4000");
+        assert!(s.allowed_share_hosts.allows("contoso.sharepoint.us"));
+        assert!(!s.allowed_share_hosts.allows("fabrikam.sharepoint.us"));
+        assert!(!s.allowed_share_hosts.allows_token_ids());
+    }
+
+    #[test]
+    fn an_unknown_cloud_fails_naming_cloud() {
+        for bogus in ["bogus", "germany", "us-gov", "global,usgov"] {
+            let e = from(&[("CLOUD", bogus)]).unwrap_err();
+            assert_eq!(e.name, "CLOUD", "{bogus}");
+            let message = e.to_string();
+            assert!(
+                message.starts_with("CLOUD:") && message.contains("usgovdod"),
+                "{message}"
+            );
         }
     }
 

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Uri};
 use serde_json::Value;
 
+use crate::cloud::Cloud;
 use crate::graph::{
     CallKind, GraphDiagnostics, GraphErrorBody, GraphRejection, GraphResponse, Verdict, classify,
     parse_retry_after,
@@ -83,7 +84,7 @@ pub fn token_peek(data: &[u8]) {
             assert_eq!(format!("{token:?}"), "BearerToken([REDACTED])");
             let secret = token.expose();
             assert!(!secret.is_empty() && secret == secret.trim());
-            match TokenClaims::peek(&token, now()) {
+            match TokenClaims::peek(&token, now(), Cloud::Global) {
                 Ok(claims) => check_claims(&claims),
                 Err(error) => assert_hidden(secret, &error),
             }

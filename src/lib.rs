@@ -13,6 +13,7 @@
 //! from. Everything else is crate-private.
 
 pub mod clock;
+pub mod cloud;
 pub mod configuration;
 mod drive_item;
 /// Fuzzing entry points (`fuzz/`): built for cargo-fuzz (`--cfg fuzzing`) and

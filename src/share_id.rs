@@ -9,6 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use url::Url;
 
+use crate::cloud::Cloud;
+
 /// Longest sharing URL we accept (SharePoint links run ~100-400 chars).
 const MAX_URL_LEN: usize = 4096;
 /// Longest id we accept: a `u!` id of the longest URL (base64 makes 4
@@ -58,11 +60,27 @@ pub enum ShareIdError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostAllowList {
     patterns: Vec<String>,
+    /// The cloud whose default list this is judged against (`s!` ids).
+    cloud: Cloud,
 }
 
 impl HostAllowList {
-    /// Parses a comma-separated list; empty entries are ignored.
+    /// The default list of `cloud` (`ALLOWED_SHARE_HOSTS` unset).
+    pub fn for_cloud(cloud: Cloud) -> Self {
+        Self {
+            patterns: cloud.default_share_hosts(),
+            cloud,
+        }
+    }
+
+    /// Parses a comma-separated list set in the global cloud.
     pub fn parse(list: &str) -> Result<Self, String> {
+        Self::parse_in(Cloud::Global, list)
+    }
+
+    /// Parses a comma-separated list set in `cloud`; empty entries are
+    /// ignored.
+    pub fn parse_in(cloud: Cloud, list: &str) -> Result<Self, String> {
         let patterns: Vec<String> = list
             .split(',')
             .map(|p| p.trim().to_ascii_lowercase())
@@ -82,7 +100,7 @@ impl HostAllowList {
         if patterns.is_empty() {
             return Err("the list is empty".to_owned());
         }
-        Ok(Self { patterns })
+        Ok(Self { patterns, cloud })
     }
 
     /// Whether `host` (already lower-cased by the URL parser) is allowed.
@@ -98,34 +116,23 @@ impl HostAllowList {
     }
 
     /// Whether the list allows an `s!` id: it names no host, so only the
-    /// default list (every SharePoint and OneDrive host) can vouch for it;
-    /// a deployment that narrowed the list refuses them.
+    /// cloud's default list (every SharePoint and OneDrive host Graph there
+    /// serves) can vouch for it; a deployment that narrowed the list
+    /// refuses them.
     pub fn allows_token_ids(&self) -> bool {
         let mut patterns = self.patterns.clone();
         patterns.sort();
         patterns.dedup();
-        let mut default = Self::default().patterns;
+        let mut default = Self::for_cloud(self.cloud).patterns;
         default.sort();
         patterns == default
     }
 }
 
-/// The default allow-list: SharePoint in every national cloud, and OneDrive
-/// personal's two hosts.
-const DEFAULT_ALLOWED_SHARE_HOSTS: [&str; 6] = [
-    "*.sharepoint.com",
-    "*.sharepoint.us",
-    "*.sharepoint.de",
-    "*.sharepoint.cn",
-    "onedrive.live.com",
-    "1drv.ms",
-];
-
 impl Default for HostAllowList {
+    /// The global cloud's default list.
     fn default() -> Self {
-        Self {
-            patterns: DEFAULT_ALLOWED_SHARE_HOSTS.map(str::to_owned).to_vec(),
-        }
+        Self::for_cloud(Cloud::Global)
     }
 }
 
@@ -488,6 +495,35 @@ mod tests {
             Err(ShareIdError::TokenIdNeedsAllHosts)
         );
         assert!(ShareId::parse("https://contoso.sharepoint.com/:w:/s/M/x", &narrowed).is_ok());
+    }
+
+    #[test]
+    fn a_national_clouds_default_list_is_its_own_sharepoint_and_vouches_for_s_ids() {
+        let usgov = HostAllowList::for_cloud(Cloud::UsGov);
+        assert!(usgov.allows("contoso.sharepoint.us"));
+        for other in [
+            "contoso.sharepoint.com",
+            "1drv.ms",
+            "contoso.sharepoint-mil.us",
+        ] {
+            assert!(!usgov.allows(other), "{other}");
+        }
+        assert!(ShareId::parse("s!APNWj7GC0EhCbA", &usgov).is_ok());
+        // Written out in that cloud it is still its default; the global
+        // default written in a national cloud is not.
+        let spelled_out = HostAllowList::parse_in(Cloud::UsGov, "*.SharePoint.us").unwrap();
+        assert!(spelled_out.allows_token_ids());
+        let global_in_usgov = HostAllowList::parse_in(
+            Cloud::UsGov,
+            "*.sharepoint.com,*.sharepoint.us,*.sharepoint.de,*.sharepoint.cn,onedrive.live.com,1drv.ms",
+        )
+        .unwrap();
+        assert!(!global_in_usgov.allows_token_ids());
+        assert!(
+            !HostAllowList::parse_in(Cloud::Global, "*.sharepoint.us")
+                .unwrap()
+                .allows_token_ids()
+        );
     }
 
     #[test]

@@ -81,8 +81,15 @@ impl App {
             &settings.graph_base_url,
             settings.sharepoint_override.as_deref(),
         )?;
-        let identity =
-            Arc::new(Identity::build(&settings.identity, graph.http(), clock.clone()).await?);
+        let identity = Arc::new(
+            Identity::build(
+                &settings.identity,
+                settings.cloud,
+                graph.http(),
+                clock.clone(),
+            )
+            .await?,
+        );
         let resolver = Arc::new(Resolver::new(settings, graph, store, clock));
         Ok(Self {
             router: router(settings, resolver.clone(), metrics, identity),

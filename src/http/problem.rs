@@ -99,7 +99,7 @@ impl Problem {
                     TokenFor::Graph => (
                         "the audience is not Microsoft Graph",
                         "Token not issued for Microsoft Graph",
-                        "Request the token for Microsoft Graph (scopes such as 'https://graph.microsoft.com/Files.Read.All'), not for your own API or for SharePoint.",
+                        "Request the token for Microsoft Graph of this deployment's cloud (scopes such as 'https://graph.microsoft.com/Files.Read.All' in the global cloud, 'https://graph.microsoft.us/Files.Read.All' in GCC High), not for your own API or for SharePoint.",
                     ),
                     TokenFor::ThisApi => (
                         "the token was not issued for this API",

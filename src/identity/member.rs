@@ -45,6 +45,7 @@ mod tests {
 
     use serde_json::json;
 
+    use crate::cloud::Cloud;
     use crate::identity::peek::TokenClaims;
     use crate::identity::peek::tests::{good, jwt};
 
@@ -112,7 +113,7 @@ mod tests {
                 "a plain upn",
             ),
         ] {
-            let peeked = TokenClaims::peek(&jwt(claims), SystemTime::now()).unwrap();
+            let peeked = TokenClaims::peek(&jwt(claims), SystemTime::now(), Cloud::Global).unwrap();
             assert_eq!(peeked.is_member, member, "{why}");
         }
     }

@@ -32,6 +32,8 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use http::{HeaderMap, header};
 
+use crate::cloud::Cloud;
+
 pub use bearer::{BearerToken, TokenFingerprint};
 pub(crate) use caller::CallerKey;
 pub use caller::{Caller, UserKey};
@@ -47,7 +49,7 @@ pub use credential::Certificate as ClientCertificate;
 
 use credential::ClientCredential;
 use keys::KeySets;
-use obo::{Credentials, Exchanger, GRAPH_SCOPE};
+use obo::{Credentials, Exchanger};
 use verify::Verifier;
 
 /// The optional SharePoint token header (`graph` mode).
@@ -56,12 +58,16 @@ pub(crate) const SHAREPOINT_AUTHORIZATION: &str = "x-sharepoint-authorization";
 /// The identity side of the service, built once per cold start.
 pub struct Identity {
     allowed_tenants: Option<Vec<String>>,
+    /// Whose Graph audiences a peeked token must name (`graph` mode).
+    cloud: Cloud,
     obo: Option<Arc<Obo>>,
 }
 
 struct Obo {
     verifier: Verifier,
     exchanger: Exchanger,
+    /// The cloud's Graph scope (`{graph resource}/.default`).
+    graph_scope: String,
 }
 
 /// What can stop a cold start here.
@@ -74,17 +80,21 @@ pub enum IdentityStartupError {
 impl Identity {
     /// `graph` mode: nothing to fetch. `obo` mode: reads the client secret
     /// (Secrets Manager, once) and fetches every listed tenant's keys.
+    /// `cloud` gives Graph's audiences and scope, and the token-exchange
+    /// audience.
     pub async fn build(
         settings: &IdentitySettings,
+        cloud: Cloud,
         http: reqwest::Client,
         clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
         let obo = match settings.mode {
             AuthMode::Graph => None,
-            AuthMode::Obo => Some(Arc::new(Obo::build(settings, http, clock).await?)),
+            AuthMode::Obo => Some(Arc::new(Obo::build(settings, cloud, http, clock).await?)),
         };
         Ok(Self {
             allowed_tenants: settings.allowed_tenants.clone(),
+            cloud,
             obo,
         })
     }
@@ -100,7 +110,7 @@ impl Identity {
             BearerToken::from_authorization(text(header::AUTHORIZATION.as_str()).flatten())?;
         let claims = match &self.obo {
             None => {
-                let claims = TokenClaims::peek(&token, SystemTime::now())?;
+                let claims = TokenClaims::peek(&token, SystemTime::now(), self.cloud)?;
                 self.tenant_allowed(claims.user.tid())?;
                 claims
             }
@@ -185,7 +195,7 @@ impl Authorized {
             None => self.token,
             Some(obo) => obo
                 .exchanger
-                .token(&self.token, self.claims.user.tid(), GRAPH_SCOPE)
+                .token(&self.token, self.claims.user.tid(), &obo.graph_scope)
                 .await
                 .map_err(logged)?,
         };
@@ -211,6 +221,7 @@ fn logged(error: IdentityError) -> IdentityError {
 impl Obo {
     async fn build(
         settings: &IdentitySettings,
+        cloud: Cloud,
         http: reqwest::Client,
         clock: crate::clock::Clock,
     ) -> Result<Self, IdentityStartupError> {
@@ -222,7 +233,7 @@ impl Obo {
         let credential = ClientCredential::build(
             source,
             &client_id,
-            &settings.token_exchange_audience,
+            cloud.token_exchange_audience(),
             settings.aws.as_ref(),
             clock.clone(),
         )
@@ -250,6 +261,7 @@ impl Obo {
         Ok(Self {
             verifier,
             exchanger,
+            graph_scope: cloud.graph_scope(),
         })
     }
 }

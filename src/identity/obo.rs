@@ -19,8 +19,6 @@ use super::bearer::{BearerToken, TokenFingerprint};
 use super::credential::ClientCredential;
 use super::error::{Cause, IdentityError, PlatformError};
 
-/// Graph's scope for an exchange.
-pub(crate) const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
 /// Exchanged tokens are used until this long before they expire.
 const EARLY: Duration = Duration::from_secs(300);
 /// Exchanged tokens kept at most (incoming token × scope).

@@ -9,6 +9,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::clock::epoch_seconds;
+use crate::cloud::Cloud;
 
 use serde::Deserialize;
 
@@ -17,12 +18,6 @@ use super::caller::UserKey;
 use super::error::{IdentityError, TokenFor};
 use super::member::is_member;
 
-/// The audiences Graph accepts: v1 resource URI and v2 app id.
-const GRAPH_AUDIENCES: [&str; 3] = [
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.com/",
-    "00000003-0000-0000-c000-000000000000",
-];
 /// The tenant of personal Microsoft accounts (MSA).
 pub const PERSONAL_ACCOUNT_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 /// Clock skew tolerated on `exp`.
@@ -89,8 +84,9 @@ fn malformed(reason: &'static str) -> IdentityError {
 
 impl TokenClaims {
     /// Peeks at `token`'s claims and applies the pre-flight checks of docs/api.md,
-    /// in the order a caller would want to fix them.
-    pub fn peek(token: &BearerToken, now: SystemTime) -> Result<Self, IdentityError> {
+    /// in the order a caller would want to fix them. The audience must be
+    /// Graph's in `cloud` (its resource URI or app id).
+    pub fn peek(token: &BearerToken, now: SystemTime, cloud: Cloud) -> Result<Self, IdentityError> {
         let claims = claims_of(token)?;
 
         let exp = claims.exp.ok_or(malformed("no exp claim"))?;
@@ -99,10 +95,7 @@ impl TokenClaims {
         }
         let member = is_member(&claims);
         let audiences = audiences(claims.aud);
-        if !audiences
-            .iter()
-            .any(|a| GRAPH_AUDIENCES.iter().any(|g| a.eq_ignore_ascii_case(g)))
-        {
+        if !audiences.iter().any(|a| cloud.is_graph_audience(a)) {
             return Err(IdentityError::WrongAudience(TokenFor::Graph));
         }
         let tid = claims.tid.ok_or(malformed("no tid claim"))?;
@@ -168,7 +161,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_good_guest_token_yields_its_user_key() {
-        let claims = TokenClaims::peek(&jwt(good()), SystemTime::now()).unwrap();
+        let claims = TokenClaims::peek(&jwt(good()), SystemTime::now(), Cloud::Global).unwrap();
         assert_eq!(
             claims.user.to_string(),
             "72f988bf-86f1-41af-91ab-2d7cd011db47#0b3c4d5e-1111-2222-3333-444455556666"
@@ -189,7 +182,7 @@ pub(super) mod tests {
             let token = BearerToken::from_authorization(Some(&format!("Bearer {raw}"))).unwrap();
             assert!(
                 matches!(
-                    TokenClaims::peek(&token, SystemTime::now()),
+                    TokenClaims::peek(&token, SystemTime::now(), Cloud::Global),
                     Err(IdentityError::Malformed {
                         token_for: TokenFor::Graph,
                         ..
@@ -203,7 +196,7 @@ pub(super) mod tests {
     #[test]
     fn expiry_allows_sixty_seconds_of_skew() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let at = |exp: u64| TokenClaims::peek(&jwt(with("exp", json!(exp))), now);
+        let at = |exp: u64| TokenClaims::peek(&jwt(with("exp", json!(exp))), now, Cloud::Global);
         assert!(at(1_000_000 - 59).is_ok());
         assert_eq!(
             at(1_000_000 - 60).unwrap_err(),
@@ -214,29 +207,60 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn audiences_other_than_graph_are_rejected() {
-        for aud in [
-            json!("https://graph.microsoft.com"),
-            json!("00000003-0000-0000-c000-000000000000"),
-            json!(["api://other", "https://graph.microsoft.com"]),
-        ] {
-            assert!(
-                TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now()).is_ok(),
-                "{aud}"
-            );
-        }
-        for aud in [
-            json!("https://contoso.sharepoint.com"),
-            json!("api://my-app"),
-            json!("https://graph.microsoft.com.evil.example"),
-        ] {
-            assert!(
-                matches!(
-                    TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now()),
-                    Err(IdentityError::WrongAudience(TokenFor::Graph))
-                ),
-                "{aud}"
-            );
+    fn only_the_clouds_graph_audiences_are_accepted() {
+        let app_id = json!("00000003-0000-0000-c000-000000000000");
+        let table = [
+            (Cloud::Global, json!("https://graph.microsoft.com"), true),
+            (Cloud::Global, json!("https://graph.microsoft.com/"), true),
+            (Cloud::Global, app_id.clone(), true),
+            (
+                Cloud::Global,
+                json!(["api://other", "https://graph.microsoft.com"]),
+                true,
+            ),
+            (
+                Cloud::Global,
+                json!("https://contoso.sharepoint.com"),
+                false,
+            ),
+            (Cloud::Global, json!("api://my-app"), false),
+            (
+                Cloud::Global,
+                json!("https://graph.microsoft.com.evil.example"),
+                false,
+            ),
+            (Cloud::Global, json!("https://graph.microsoft.us"), false),
+            (Cloud::UsGov, json!("https://graph.microsoft.us"), true),
+            (Cloud::UsGov, json!("https://graph.microsoft.us/"), true),
+            (Cloud::UsGov, app_id.clone(), true),
+            (Cloud::UsGov, json!("https://graph.microsoft.com"), false),
+            (Cloud::UsGov, json!("https://dod-graph.microsoft.us"), false),
+            (
+                Cloud::UsGovDod,
+                json!("https://dod-graph.microsoft.us"),
+                true,
+            ),
+            (Cloud::UsGovDod, app_id.clone(), true),
+            (Cloud::UsGovDod, json!("https://graph.microsoft.us"), false),
+            (
+                Cloud::China,
+                json!("https://microsoftgraph.chinacloudapi.cn"),
+                true,
+            ),
+            (Cloud::China, app_id, true),
+            (Cloud::China, json!("https://graph.microsoft.com"), false),
+        ];
+        for (cloud, aud, accepted) in table {
+            let peeked =
+                TokenClaims::peek(&jwt(with("aud", aud.clone())), SystemTime::now(), cloud);
+            if accepted {
+                assert!(peeked.is_ok(), "{cloud} {aud}: {peeked:?}");
+            } else {
+                assert!(
+                    matches!(peeked, Err(IdentityError::WrongAudience(TokenFor::Graph))),
+                    "{cloud} {aud}"
+                );
+            }
         }
     }
 
@@ -244,7 +268,7 @@ pub(super) mod tests {
     fn personal_accounts_are_rejected() {
         let t = jwt(with("tid", json!(PERSONAL_ACCOUNT_TENANT)));
         assert_eq!(
-            TokenClaims::peek(&t, SystemTime::now()).unwrap_err(),
+            TokenClaims::peek(&t, SystemTime::now(), Cloud::Global).unwrap_err(),
             IdentityError::PersonalAccount
         );
     }
@@ -260,7 +284,12 @@ pub(super) mod tests {
             "Sites.ReadWrite.All",
         ] {
             assert!(
-                TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()).is_ok(),
+                TokenClaims::peek(
+                    &jwt(with("scp", json!(scp))),
+                    SystemTime::now(),
+                    Cloud::Global
+                )
+                .is_ok(),
                 "{scp}"
             );
         }
@@ -272,7 +301,11 @@ pub(super) mod tests {
         ] {
             assert!(
                 matches!(
-                    TokenClaims::peek(&jwt(with("scp", json!(scp))), SystemTime::now()),
+                    TokenClaims::peek(
+                        &jwt(with("scp", json!(scp))),
+                        SystemTime::now(),
+                        Cloud::Global
+                    ),
                     Err(IdentityError::MissingScope(TokenFor::Graph))
                 ),
                 "{scp:?}"
@@ -288,7 +321,7 @@ pub(super) mod tests {
             #[test]
             fn any_header_is_peeked_or_refused_without_panicking(header in "(Bearer |bearer |Basic )?[A-Za-z0-9._=-]{0,200}|.{0,400}") {
                 if let Ok(token) = BearerToken::from_authorization(Some(&header)) {
-                    let _ = TokenClaims::peek(&token, SystemTime::now());
+                    let _ = TokenClaims::peek(&token, SystemTime::now(), Cloud::Global);
                     prop_assert_eq!(format!("{token:?}"), "BearerToken([REDACTED])");
                 }
             }
@@ -296,7 +329,7 @@ pub(super) mod tests {
             #[test]
             fn any_json_claims_are_peeked_without_panicking(claims in proptest::collection::hash_map("[a-z]{1,4}", "[ -~]{0,20}", 0..8)) {
                 let token = jwt(serde_json::to_value(claims).unwrap());
-                let _ = TokenClaims::peek(&token, SystemTime::now());
+                let _ = TokenClaims::peek(&token, SystemTime::now(), Cloud::Global);
             }
         }
     }

@@ -3,6 +3,8 @@
 
 use secrecy::SecretString;
 
+use crate::cloud::Cloud;
+
 /// `AUTH_MODE`: how the caller's identity is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthMode {
@@ -57,13 +59,11 @@ pub struct IdentitySettings {
     pub required_scope: String,
     pub obo_client_id: Option<String>,
     pub obo_credential: Option<OboCredential>,
-    /// The federated credential's audience (`api://AzureADTokenExchange`
-    /// in the global cloud).
-    pub token_exchange_audience: String,
     /// The AWS SDK's configuration for STS; `None`: from the environment
     /// (tests pass one pointing at the simulator).
     pub aws: Option<aws_config::SdkConfig>,
-    /// The identity platform, without a trailing slash.
+    /// The identity platform, without a trailing slash (`LOGIN_BASE_URL`,
+    /// else the cloud's).
     pub login_base_url: String,
 }
 
@@ -77,9 +77,8 @@ impl Default for IdentitySettings {
             required_scope: "access_as_user".to_owned(),
             obo_client_id: None,
             obo_credential: None,
-            token_exchange_audience: "api://AzureADTokenExchange".to_owned(),
             aws: None,
-            login_base_url: "https://login.microsoftonline.com".to_owned(),
+            login_base_url: Cloud::Global.login_base_url().to_owned(),
         }
     }
 }

@@ -58,6 +58,7 @@ impl Resolver {
             ledger: Ledger::new(
                 graph.clone(),
                 settings.warmup_strategies.clone(),
+                settings.cloud,
                 policy.rewarm_after,
                 store.clone(),
                 clock.clone(),

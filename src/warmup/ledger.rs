@@ -20,6 +20,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::clock::Clock;
+use crate::cloud::Cloud;
 use crate::graph::{GraphClient, GraphDiagnostics, GraphRejection};
 use crate::hydration::{BestEffortStore, StoreError};
 use crate::identity::{Caller, CallerKey};
@@ -74,13 +75,14 @@ impl Ledger {
     pub fn new(
         graph: GraphClient,
         strategies: Vec<WarmupStrategy>,
+        cloud: Cloud,
         rewarm_after: Duration,
         store: BestEffortStore,
         clock: Clock,
     ) -> Self {
         Self {
             leases: Leases::new(store, rewarm_after, clock),
-            runner: Runner::new(graph, strategies),
+            runner: Runner::new(graph, strategies, cloud),
             rewarm_after,
             ledger: Cache::builder()
                 .max_capacity(LEDGER_CAPACITY)

@@ -12,7 +12,4 @@ mod strategy;
 
 pub(crate) use lease::{Known, WarmedAt, known};
 pub(crate) use ledger::{Ledger, WarmedUp};
-pub use strategy::{
-    GroupId, WarmupKind, WarmupOutcome, WarmupPlace, WarmupStrategy, WarmupTarget,
-    is_sharepoint_online,
-};
+pub use strategy::{GroupId, WarmupKind, WarmupOutcome, WarmupPlace, WarmupStrategy, WarmupTarget};

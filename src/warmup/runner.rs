@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::cloud::Cloud;
 use crate::graph::{
     CallLabel, GraphClient, GraphDiagnostics, GraphRejection, GraphResponse, TransportError,
     Verdict, classify,
@@ -29,11 +30,17 @@ pub(super) enum Attempt {
 pub(super) struct Runner {
     graph: GraphClient,
     strategies: Vec<WarmupStrategy>,
+    /// Whose SharePoint Online hosts the `sharepoint` strategy goes to.
+    cloud: Cloud,
 }
 
 impl Runner {
-    pub fn new(graph: GraphClient, strategies: Vec<WarmupStrategy>) -> Self {
-        Self { graph, strategies }
+    pub fn new(graph: GraphClient, strategies: Vec<WarmupStrategy>, cloud: Cloud) -> Self {
+        Self {
+            graph,
+            strategies,
+            cloud,
+        }
     }
 
     /// Tries the strategies in order from `from` (wrapping); the first that
@@ -50,7 +57,8 @@ impl Runner {
         let count = self.strategies.len();
         for index in (from..from + count).map(|i| i % count.max(1)) {
             let strategy = &self.strategies[index];
-            let Some(target) = strategy.target(place, caller.sharepoint.is_some()) else {
+            let Some(target) = strategy.target(place, caller.sharepoint.is_some(), self.cloud)
+            else {
                 continue;
             };
             let remaining = deadline.saturating_duration_since(Instant::now());

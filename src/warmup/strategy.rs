@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::cloud::Cloud;
 use crate::graph::GraphPath;
 use crate::share_id::{ShareId, SharePointHost, SharingUrl};
 
@@ -150,13 +151,19 @@ impl WarmupStrategy {
     ///
     /// `sharepoint_token`: whether the caller can have a SharePoint token
     /// (its `X-SharePoint-Authorization` in `graph` mode; On-Behalf-Of in
-    /// `obo`). The SharePoint warm-up goes only to SharePoint Online hosts:
-    /// a consumer OneDrive host (`1drv.ms`, `onedrive.live.com`) has no
-    /// SharePoint REST, and its answer would prove nothing.
-    pub fn target(&self, place: WarmupPlace<'_>, sharepoint_token: bool) -> Option<WarmupTarget> {
+    /// `obo`). The SharePoint warm-up goes only to `cloud`'s SharePoint
+    /// Online hosts: a consumer OneDrive host (`1drv.ms`,
+    /// `onedrive.live.com`) has no SharePoint REST, and its answer would
+    /// prove nothing.
+    pub fn target(
+        &self,
+        place: WarmupPlace<'_>,
+        sharepoint_token: bool,
+        cloud: Cloud,
+    ) -> Option<WarmupTarget> {
         match self {
             Self::SharePoint => {
-                let host = place.host().filter(|h| is_sharepoint_online(h))?;
+                let host = place.host().filter(|h| cloud.is_sharepoint_online(h))?;
                 sharepoint_token.then(|| WarmupTarget::SharePoint {
                     host: host.to_owned(),
                 })
@@ -203,23 +210,6 @@ pub enum WarmupTarget {
     /// SharePoint Online host, with the caller's SharePoint token for that
     /// host (and no other).
     SharePoint { host: String },
-}
-
-/// The SharePoint Online clouds' host suffixes (worldwide, US government,
-/// Germany, China).
-const SHAREPOINT_ONLINE: [&str; 4] = [
-    ".sharepoint.com",
-    ".sharepoint.us",
-    ".sharepoint.de",
-    ".sharepoint.cn",
-];
-
-/// Whether `host` is a SharePoint Online host (a tenant's subdomain).
-pub fn is_sharepoint_online(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    SHAREPOINT_ONLINE
-        .iter()
-        .any(|suffix| host.len() > suffix.len() && host.ends_with(suffix))
 }
 
 impl FromStr for WarmupStrategy {
@@ -299,6 +289,8 @@ fn site_name(raw: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::share_id::HostAllowList;
+
+    const GLOBAL: Cloud = Cloud::Global;
 
     fn site_path(url: &str) -> Option<String> {
         let share = ShareId::parse(url, &HostAllowList::default()).unwrap();
@@ -402,7 +394,8 @@ mod tests {
             ),
             (&personal, true, None, "nor is onedrive.live.com"),
         ] {
-            let host = match WarmupStrategy::SharePoint.target(WarmupPlace::of(share), token) {
+            let target = WarmupStrategy::SharePoint.target(WarmupPlace::of(share), token, GLOBAL);
+            let host = match target {
                 Some(WarmupTarget::SharePoint { host, .. }) => Some(host),
                 _ => None,
             };
@@ -419,33 +412,52 @@ mod tests {
             host: Some(&host),
         };
         assert!(matches!(
-            WarmupStrategy::SharePoint.target(place, true),
+            WarmupStrategy::SharePoint.target(place, true, GLOBAL),
             Some(WarmupTarget::SharePoint { host, .. }) if host == "contoso.sharepoint.com"
         ));
-        assert!(WarmupStrategy::Site.target(place, true).is_none());
+        assert!(WarmupStrategy::Site.target(place, true, GLOBAL).is_none());
         assert!(
             WarmupStrategy::Root
-                .target(WarmupPlace::default(), false)
+                .target(WarmupPlace::default(), false, GLOBAL)
                 .is_some()
         );
     }
 
     #[test]
-    fn sharepoint_online_is_a_tenant_subdomain_of_one_of_its_clouds() {
-        for (host, online) in [
-            ("contoso.sharepoint.com", true),
-            ("Contoso-My.SharePoint.com", true),
-            ("contoso.sharepoint.us", true),
-            ("contoso.sharepoint.de", true),
-            ("contoso.sharepoint.cn", true),
-            ("sharepoint.com", false),
-            (".sharepoint.com", false),
-            ("1drv.ms", false),
-            ("onedrive.live.com", false),
-            ("contoso.sharepoint.com.evil.example", false),
-            ("evilsharepoint.com", false),
+    fn the_sharepoint_warm_up_goes_only_to_the_clouds_sharepoint_online() {
+        // An allow-list widened by hand still sends no SharePoint token to
+        // another cloud's hosts.
+        let hosts = HostAllowList::parse("*.sharepoint.com,*.sharepoint.us").unwrap();
+        for (url, cloud, sent) in [
+            (
+                "https://contoso.sharepoint.us/:w:/s/M/x",
+                Cloud::UsGov,
+                true,
+            ),
+            (
+                "https://contoso.sharepoint.com/:w:/s/M/x",
+                Cloud::UsGov,
+                false,
+            ),
+            (
+                "https://contoso.sharepoint.us/:w:/s/M/x",
+                Cloud::UsGovDod,
+                false,
+            ),
+            (
+                "https://contoso.sharepoint.com/:w:/s/M/x",
+                Cloud::Global,
+                true,
+            ),
+            (
+                "https://contoso.sharepoint.us/:w:/s/M/x",
+                Cloud::China,
+                false,
+            ),
         ] {
-            assert_eq!(is_sharepoint_online(host), online, "{host}");
+            let share = ShareId::parse(url, &hosts).unwrap();
+            let target = WarmupStrategy::SharePoint.target(WarmupPlace::of(&share), true, cloud);
+            assert_eq!(target.is_some(), sent, "{url} in {cloud}");
         }
     }
 

@@ -1,5 +1,6 @@
 //! Integration tests: the real router over HTTP against the Graph simulator.
 mod batch;
+mod cloud;
 mod dynamo;
 mod dynamo_store;
 mod errors;

@@ -319,3 +319,18 @@ async fn start_up_refuses_zero_or_two_credentials_and_obo_without_client_apps() 
     .await;
     assert!(no_apps.contains("ALLOWED_CLIENT_APPS"), "{no_apps}");
 }
+
+#[tokio::test]
+async fn start_up_refuses_an_unknown_cloud_naming_cloud() {
+    let app = simulator().await;
+    let secret = ("OBO_CLIENT_SECRET", SIM_API_CLIENT_SECRET.to_owned());
+    for bogus in ["bogus", "gcchigh"] {
+        let refused =
+            refused_start(&app.graph, &[secret.clone(), ("CLOUD", bogus.to_owned())]).await;
+        assert!(refused.contains("CLOUD"), "{refused}");
+        assert!(
+            refused.contains("usgovdod"),
+            "says what it takes: {refused}"
+        );
+    }
+}

@@ -10,10 +10,10 @@ use super::hydration::UserKey;
 use super::jwt::{Published, epoch_now};
 use super::responses::{self, Body, Ids};
 
-/// Graph's application id, one of the two audiences it accepts (a token
-/// for the service's own API, `aud` its client id, is refused like any other).
-const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
-const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+/// Graph's application id, one of the two audiences it accepts in every
+/// cloud (a token for the service's own API, `aud` its client id, is
+/// refused like any other); the other is the cloud's resource URI.
+pub(crate) const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// The token of a `Bearer` `Authorization` header (scheme case-insensitive),
 /// `None` when absent, of another scheme, or empty.
@@ -78,6 +78,7 @@ pub(crate) fn check(
     token: Option<&str>,
     claims: Option<&Map<String, Value>>,
     keys: &Published,
+    graph_resource: &str,
 ) -> Result<UserKey, Rejection> {
     let Some(token) = token else {
         return Err(Rejection::Empty);
@@ -95,7 +96,7 @@ pub(crate) fn check(
     let audience_ok = claims
         .get("aud")
         .and_then(Value::as_str)
-        .is_some_and(|a| a == GRAPH_APP_ID || a.trim_end_matches('/') == GRAPH_RESOURCE);
+        .is_some_and(|a| a == GRAPH_APP_ID || a.trim_end_matches('/') == graph_resource);
     if !audience_ok {
         return Err(Rejection::WrongAudience);
     }
@@ -108,6 +109,7 @@ pub(crate) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::GLOBAL_GRAPH_RESOURCE as G;
 
     #[test]
     fn only_non_empty_bearer_tokens_are_tokens() {
@@ -125,12 +127,17 @@ mod tests {
         use crate::token::{TokenBuilder, claims_of};
         let check_token = |t: &TokenBuilder| {
             let jwt = t.build();
-            check(Some(&jwt), claims_of(&jwt).as_ref(), &Published::default())
+            check(
+                Some(&jwt),
+                claims_of(&jwt).as_ref(),
+                &Published::default(),
+                G,
+            )
         };
         let keys = Published::default();
         let guest = TokenBuilder::guest("t", "o");
-        assert_eq!(check(None, None, &keys), Err(Rejection::Empty));
-        assert_eq!(check(Some("x"), None, &keys), Err(Rejection::Malformed));
+        assert_eq!(check(None, None, &keys, G), Err(Rejection::Empty));
+        assert_eq!(check(Some("x"), None, &keys, G), Err(Rejection::Malformed));
         // Expired and wrong audience and no scope: expiry is reported first.
         let all_wrong = guest.clone().expires_in(-1).aud("x").without("scp");
         assert_eq!(check_token(&all_wrong), Err(Rejection::Expired));
@@ -151,14 +158,46 @@ mod tests {
         assert_eq!(check_token(&guest), Ok(("t".to_owned(), "o".to_owned())));
         let forged = guest.build_forged();
         assert_eq!(
-            check(Some(&forged), claims_of(&forged).as_ref(), &keys),
+            check(Some(&forged), claims_of(&forged).as_ref(), &keys, G),
             Err(Rejection::BadSignature)
         );
         // A forged token that is also expired: the signature is checked first.
         let forged = guest.clone().expires_in(-1).build_forged();
         assert_eq!(
-            check(Some(&forged), claims_of(&forged).as_ref(), &keys),
+            check(Some(&forged), claims_of(&forged).as_ref(), &keys, G),
             Err(Rejection::BadSignature)
         );
+    }
+
+    #[test]
+    fn graph_accepts_its_clouds_resource_or_its_app_id() {
+        use crate::token::{TokenBuilder, claims_of};
+        let keys = Published::default();
+        let guest = TokenBuilder::guest("t", "o");
+        for (aud, resource, accepted) in [
+            ("https://graph.microsoft.com", G, true),
+            ("https://graph.microsoft.com/", G, true),
+            (GRAPH_APP_ID, G, true),
+            ("https://graph.microsoft.us", G, false),
+            (
+                "https://graph.microsoft.us",
+                "https://graph.microsoft.us",
+                true,
+            ),
+            (GRAPH_APP_ID, "https://graph.microsoft.us", true),
+            (
+                "https://graph.microsoft.com",
+                "https://graph.microsoft.us",
+                false,
+            ),
+        ] {
+            let jwt = guest.clone().aud(aud).build();
+            let checked = check(Some(&jwt), claims_of(&jwt).as_ref(), &keys, resource);
+            assert_eq!(
+                checked.is_ok(),
+                accepted,
+                "{aud} in {resource}: {checked:?}"
+            );
+        }
     }
 }

@@ -275,8 +275,11 @@ pub(crate) async fn answer(state: &Mutex<State>, call: &Call<'_>) -> Option<Resp
             ids,
         ));
     }
-    let keys = lock(state).published.clone();
-    if let Err(rejection) = auth::check(call.token, call.claims, &keys) {
+    let (keys, resource) = {
+        let s = lock(state);
+        (s.published.clone(), s.graph_resource.clone())
+    };
+    if let Err(rejection) = auth::check(call.token, call.claims, &keys, &resource) {
         return Some(rejection.response(ids));
     }
     let inners = match parse(call.body) {

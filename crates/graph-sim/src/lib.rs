@@ -74,8 +74,8 @@ pub use media::{SIM_ROOT_PLACEHOLDER, sim_download_url};
 pub use permission::{LinkScope, LinkType, SimPermission};
 pub use record::{AssertionParts, BatchPart, ClientAuth, RecordedRequest, RequestKind, StsCall};
 pub use scenario::{
-    Access, Behaviour, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET, SIM_API_SCOPE,
-    SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
+    Access, Behaviour, GLOBAL_GRAPH_RESOURCE, SIM_API_CLIENT_ID, SIM_API_CLIENT_SECRET,
+    SIM_API_SCOPE, SIM_GUEST_HOME_TENANT, SIM_SPA_CLIENT_ID, Scenario, SimItem, SimShare, SimUser,
 };
 pub use shared_with_you::{SharedLink, shared_with_you_links};
 

@@ -54,7 +54,7 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
     let issuer = format!("{base}/{tid}/v2.0");
     let body = match call.kind {
         RequestKind::Keys => s.published.jwks(&issuer),
-        _ => openid_configuration(base, tid),
+        _ => openid_configuration(base, tid, &s.graph_resource),
     };
     aad::json(200, &body, ids)
 }
@@ -64,8 +64,10 @@ fn is_tenant_id(tid: &str) -> bool {
     tid.len() == 36 && uuid::Uuid::try_parse(tid).is_ok()
 }
 
-/// The v2 OpenID configuration of tenant `tid`, Entra's members.
-fn openid_configuration(base: &str, tid: &str) -> Value {
+/// The v2 OpenID configuration of tenant `tid`, Entra's members, in the
+/// cloud whose Graph is `graph_resource`.
+fn openid_configuration(base: &str, tid: &str, graph_resource: &str) -> Value {
+    let graph_host = graph_resource.trim_start_matches("https://");
     json!({
         "token_endpoint": format!("{base}/{tid}/oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -77,7 +79,7 @@ fn openid_configuration(base: &str, tid: &str) -> Value {
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "issuer": format!("{base}/{tid}/v2.0"),
         "request_uri_parameter_supported": false,
-        "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
+        "userinfo_endpoint": format!("{graph_resource}/oidc/userinfo"),
         "authorization_endpoint": format!("{base}/{tid}/oauth2/v2.0/authorize"),
         "device_authorization_endpoint": format!("{base}/{tid}/oauth2/v2.0/devicecode"),
         "http_logout_supported": true,
@@ -88,7 +90,7 @@ fn openid_configuration(base: &str, tid: &str) -> Value {
         "tenant_region_scope": "EU",
         "cloud_instance_name": "microsoftonline.com",
         "cloud_graph_host_name": "graph.windows.net",
-        "msgraph_host": "graph.microsoft.com",
+        "msgraph_host": graph_host,
         "rbac_url": "https://pas.windows.net",
     })
 }

@@ -3,9 +3,12 @@
 //! `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`, the API's
 //! `client_id` and `client_secret`, `requested_token_use=on_behalf_of`, the
 //! API token as `assertion`, and a `{resource}/.default` `scope`. It answers
-//! a Graph token (`https://graph.microsoft.com/.default`) or a SharePoint
-//! token (`https://{host}/.default`, SharePoint Online hosts only), both v1
-//! and signed by the simulator's key, or an AAD error.
+//! a Graph token (`{graph resource}/.default`: the simulated cloud's,
+//! `https://graph.microsoft.com` by default, or Graph's app id) or a
+//! SharePoint token (`https://{host}/.default`, SharePoint Online hosts
+//! only), both v1 and signed by the simulator's key, or an AAD error. A
+//! scope naming another cloud's Graph is `invalid_resource`, as Entra
+//! answers for a resource its cloud does not have.
 //!
 //! The AADSTS numbers and messages follow Entra's where known; those of the
 //! `requested_token_use` and certificate refusals are **(unverified)**.
@@ -16,7 +19,7 @@ use http::{Method, Response};
 use serde_json::{Map, Value, json};
 
 use super::aad::{self, AadError};
-use super::auth::user_of;
+use super::auth::{GRAPH_APP_ID, user_of};
 use super::call::Call;
 use super::client_auth;
 use super::jwt::{self, SignatureError, claims_of, epoch_now};
@@ -27,8 +30,6 @@ use super::state::{State, lock};
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 pub(crate) const CLIENT_ASSERTION_TYPE: &str =
     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
-const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 /// Scopes for the Graph token (delegated, admin-consented in the tenant).
 pub(crate) const GRAPH_SCOPES: &str = "Files.Read.All Sites.Read.All";
 /// The scope of the SharePoint token.
@@ -178,7 +179,7 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
     let scope = form
         .get("scope")
         .ok_or_else(|| AadError::missing("scope"))?;
-    let resource = resource_of(scope, tid)?;
+    let resource = resource_of(scope, tid, &s.graph_resource)?;
     let key = user_of(&claims).ok_or_else(|| {
         AadError::grant(
             50_013,
@@ -196,10 +197,13 @@ fn exchange(s: &mut State, tid: &str, form: &Form) -> Result<Value, AadError> {
     }
     let (aud, scp, granted) = match &resource {
         Resource::Graph => (
-            GRAPH_RESOURCE.to_owned(),
+            s.graph_resource.clone(),
             GRAPH_SCOPES,
-            "https://graph.microsoft.com/Files.Read.All https://graph.microsoft.com/Sites.Read.All"
-                .to_owned(),
+            GRAPH_SCOPES
+                .split(' ')
+                .map(|scope| format!("{}/{scope}", s.graph_resource))
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
         Resource::SharePoint(host) => (
             format!("https://{host}"),
@@ -295,9 +299,10 @@ fn check_assertion(s: &State, tid: &str, assertion: &str) -> Result<Map<String, 
 }
 
 /// The resource of a `scope` (`openid`, `profile`, `email` and
-/// `offline_access` aside): exactly one `{resource}/.default`, Graph or a
+/// `offline_access` aside): exactly one `{resource}/.default`, Graph (its
+/// resource URI in this cloud, `graph_resource`, or its app id) or a
 /// SharePoint Online host.
-fn resource_of(scope: &str, tid: &str) -> Result<Resource, AadError> {
+fn resource_of(scope: &str, tid: &str, graph_resource: &str) -> Result<Resource, AadError> {
     let invalid = |why: String| AadError::bad("invalid_scope", 70_011, why);
     let requested: Vec<&str> = scope
         .split_whitespace()
@@ -326,7 +331,7 @@ fn resource_of(scope: &str, tid: &str) -> Result<Resource, AadError> {
         )));
     };
     let resource = resource.trim_end_matches('/');
-    if resource.eq_ignore_ascii_case(GRAPH_RESOURCE) || resource == GRAPH_APP_ID {
+    if resource.eq_ignore_ascii_case(graph_resource) || resource == GRAPH_APP_ID {
         return Ok(Resource::Graph);
     }
     if let Some(host) = resource.strip_prefix("https://")
@@ -344,13 +349,14 @@ fn resource_of(scope: &str, tid: &str) -> Result<Resource, AadError> {
     ))
 }
 
-/// A SharePoint Online host (`{name}.sharepoint.com`, `.us`, `.de`, `.cn`),
-/// nothing else (no port, path or user info).
+/// A SharePoint Online host (`{name}.sharepoint.com`, `.us`, `.de`, `.cn`,
+/// DoD's `.sharepoint-mil.us`), nothing else (no port, path or user info).
 fn is_sharepoint_online(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     let name = [
         ".sharepoint.com",
         ".sharepoint.us",
+        ".sharepoint-mil.us",
         ".sharepoint.de",
         ".sharepoint.cn",
     ]
@@ -422,10 +428,12 @@ pub(crate) fn printable(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::GLOBAL_GRAPH_RESOURCE;
 
     #[test]
     fn scopes_name_one_resource_graph_or_sharepoint_online() {
-        let of = |s: &str| resource_of(s, "t").map_err(|e| (e.error, e.code));
+        let of =
+            |s: &str| resource_of(s, "t", GLOBAL_GRAPH_RESOURCE).map_err(|e| (e.error, e.code));
         assert_eq!(
             of("https://graph.microsoft.com/.default"),
             Ok(Resource::Graph)
@@ -459,6 +467,30 @@ mod tests {
             of("https://graph.microsoft.com/.default https://contoso.sharepoint.com/.default"),
             Err(("invalid_scope", 28_000))
         );
+    }
+
+    #[test]
+    fn a_national_clouds_graph_is_its_own_resource_only() {
+        let usgov = "https://graph.microsoft.us";
+        let of = |s: &str| resource_of(s, "t", usgov).map_err(|e| (e.error, e.code));
+        assert_eq!(
+            of("https://graph.microsoft.us/.default"),
+            Ok(Resource::Graph)
+        );
+        assert_eq!(
+            of("00000003-0000-0000-c000-000000000000/.default"),
+            Ok(Resource::Graph)
+        );
+        assert_eq!(
+            of("https://graph.microsoft.com/.default"),
+            Err(("invalid_resource", 500_011))
+        );
+        assert_eq!(
+            of("https://contoso.sharepoint-mil.us/.default"),
+            Ok(Resource::SharePoint("contoso.sharepoint-mil.us".into()))
+        );
+        let global = |s: &str| resource_of(s, "t", GLOBAL_GRAPH_RESOURCE).map_err(|e| e.code);
+        assert_eq!(global("https://graph.microsoft.us/.default"), Err(500_011));
     }
 
     #[test]

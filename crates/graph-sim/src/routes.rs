@@ -40,8 +40,11 @@ pub(crate) fn answer(state: &Mutex<State>, call: &Call<'_>) -> Response<Body> {
             ids,
         );
     }
-    let keys = lock(state).published.clone();
-    let key = match auth::check(call.token, call.claims, &keys) {
+    let (keys, resource) = {
+        let s = lock(state);
+        (s.published.clone(), s.graph_resource.clone())
+    };
+    let key = match auth::check(call.token, call.claims, &keys, &resource) {
         Ok(key) => key,
         Err(rejection) => return rejection.response(ids),
     };

@@ -214,7 +214,16 @@ pub struct Scenario {
     /// `getUrl` points there instead of the item's SharePoint host: a
     /// hostile answer a page must refuse to frame.
     pub preview_origin: Option<String>,
+    /// Graph's resource URI in the simulated cloud
+    /// ([`GLOBAL_GRAPH_RESOURCE`] by default; `https://graph.microsoft.us`
+    /// for GCC High): the On-Behalf-Of scope the token endpoint serves
+    /// (`{resource}/.default`), the `aud` of the Graph tokens it issues and
+    /// the audience Graph accepts (besides Graph's app id).
+    pub graph_resource: String,
 }
+
+/// Graph's resource URI in the global cloud.
+pub const GLOBAL_GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 
 impl Default for Scenario {
     /// Empty tenant, no lag, 4 h hydrations, no latency, unknown users are
@@ -234,6 +243,7 @@ impl Default for Scenario {
             api_scope: SIM_API_SCOPE.to_owned(),
             api_accepts: AcceptedCredentials::default(),
             preview_origin: None,
+            graph_resource: GLOBAL_GRAPH_RESOURCE.to_owned(),
         }
     }
 }

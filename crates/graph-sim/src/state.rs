@@ -55,6 +55,8 @@ pub(crate) struct State {
     /// The identity platform: its root URL (no trailing slash), the API
     /// registration, the keys it publishes, its queued faults.
     pub(crate) login_base_url: String,
+    /// Graph's resource URI in the simulated cloud.
+    pub(crate) graph_resource: String,
     pub(crate) api: ApiRegistration,
     pub(crate) published: Published,
     pub(crate) token_faults: TokenFaultQueue,
@@ -97,6 +99,7 @@ impl State {
             latency: scenario.latency,
             preview_origin: scenario.preview_origin,
             login_base_url,
+            graph_resource: scenario.graph_resource,
             api: ApiRegistration {
                 client_id: scenario.api_client_id,
                 client_secret: scenario.api_client_secret,
