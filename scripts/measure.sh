@@ -3,19 +3,23 @@
 # when scripts/lambda-zip.sh has made one), cold-start time to ready (median
 # of runs) with the in-memory store and with the DynamoDB store configured
 # (HYDRATION_TABLE set: the AWS SDK client is built at start-up, no request
-# is made), and the service's own peak RSS (VmHWM of its process) under a
-# burst of requests against the simulator: new cold guests (a quarter as
-# many as requests), each with a Graph token the simulator signed
-# (POST /_sim/tokens), asking for the demo share.
+# is made), and the service's own peak RSS (VmHWM of its process) under
+# bursts of requests against the simulator, each from new cold guests (a
+# quarter as many as `burst`), each guest with a Graph token the simulator
+# signed (POST /_sim/tokens): "single", `burst` requests for the demo share;
+# "page", each guest's page of 20 links (added to the simulator) as one
+# POST /v1/$batch, whose inner answers are the burst's links.
 #
 # Usage: scripts/measure.sh [runs=15] [burst=2000] [concurrency=50]
 # Knobs (environment): SKIP_BUILD=1 measures an existing release build;
 # MEASURE_BIN=path of the service binary (default target/release/share-resolver),
 # MEASURE_SIM=path of the simulator (default target/release/graph-sim);
-# MEASURE_BURSTS=comma-separated bursts to run (default and, for now, only
-# "single": one link a request; see BURSTS below).
-# Fails (exit 1) when a burst has fewer than 99 % of its requests answered
-# 200; ends with "N passed, N failed" over the bursts. Targets (checked at
+# MEASURE_BURSTS=comma-separated bursts to run, in order (default
+# "single,page"; see BURSTS below).
+# Fails (exit 1) when a burst has fewer than 99 % of its links answered 200
+# (a single request is one link); ends with "N passed, N failed" over the
+# bursts. Each burst's line gives its rate, latency per request and the
+# service's RSS after it and peak so far. Targets (checked at
 # the end, informative): stripped binary <= 10 MB, cold start to ready
 # <= 15 ms with the DynamoDB store, peak RSS <= 20 MiB.
 #
@@ -48,7 +52,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}; burst=${2:-2000}; concurrency=${3:-50}
-bursts=${MEASURE_BURSTS:-single}
+bursts=${MEASURE_BURSTS:-single,page}
 bin=${MEASURE_BIN:-target/release/share-resolver}
 sim=${MEASURE_SIM:-target/release/graph-sim}
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -150,38 +154,103 @@ def b64(b):
 SHARE = "u!" + b64(b"https://contoso.sharepoint.com/:w:/s/Marketing/EaBcDeFgHiJkLmNoPqRsTuVw?e=4f2Kx9")
 
 def single_link(token):
-    """One link: GET /v1/shares/{shareId}/driveItem."""
-    return send(urllib.request.Request(f"{svc}/v1/shares/{SHARE}/driveItem", headers={"authorization": "Bearer " + token}))
+    """One link: GET /v1/shares/{shareId}/driveItem. Its answer is one link's."""
+    return [send(urllib.request.Request(f"{svc}/v1/shares/{SHARE}/driveItem", headers={"authorization": "Bearer " + token}))]
 
-# The bursts by name (MEASURE_BURSTS). Each request is a function of a
-# guest's token answering (status, problem code); a burst counts as passed
-# when at least 99 % answer 200. Hook: the page-of-links burst (POST
-# /v1/$batch, each guest's page of 20 links as one request; its inner
-# answers count as the links) is added here as "page" once the route exists.
-BURSTS = {"single": single_link}
+PAGE_LINKS = 20
+
+def page_paths():
+    """The page: 20 links on the demo tenant's Marketing site that every guest
+    may open, added to the simulator (POST /_sim/shares); their inner requests'
+    URLs, GET /shares/{shareId}/driveItem."""
+    paths = []
+    for i in range(PAGE_LINKS):
+        url = f"https://contoso.sharepoint.com/:t:/s/Marketing/EMeasurePage{i:02}?e=m{i}"
+        item = {"id": f"01MEASUREPAGE{i:02}", "name": f"page {i}.txt", "size": 42, "file": {"mimeType": "text/plain"}}
+        body = json.dumps({"url": url, "driveItem": item}).encode()
+        req = urllib.request.Request(f"{sim}/_sim/shares", data=body, headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            r.read()
+        paths.append(f"/shares/u!{b64(url.encode())}/driveItem")
+    return paths
+
+def page_of_links(token):
+    """A guest's page of 20 links as one request: POST /v1/$batch. Its answer
+    is each inner request's (status, problem code), in request order; an inner
+    answer missing or out of order is (0, "missing"); a batch refused as a
+    whole answers each link with its problem."""
+    requests = [{"id": str(i + 1), "method": "GET", "url": path} for i, path in enumerate(PAGE)]
+    req = urllib.request.Request(f"{svc}/v1/$batch", data=json.dumps({"requests": requests}).encode(),
+                                 headers={"authorization": "Bearer " + token, "content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            answers = json.load(r).get("responses", [])
+    except urllib.error.HTTPError as e:
+        try:
+            code = json.loads(e.read()).get("code")
+        except ValueError:
+            code = None
+        return [(e.code, code)] * len(requests)
+    links = []
+    for i, request in enumerate(requests):
+        answer = answers[i] if i < len(answers) else {}
+        if answer.get("id") != request["id"]:
+            links.append((0, "missing"))
+        else:
+            body = answer.get("body")
+            links.append((answer.get("status"), body.get("code") if isinstance(body, dict) else None))
+    return links
+
+# The bursts by name (MEASURE_BURSTS): how many requests of `burst` each
+# sends (the single burst `burst`, the page burst one per guest: a quarter
+# as many), and the request, a function of a guest's token answering its
+# links' (status, problem code). A burst counts as passed when at least 99 %
+# of its links answer 200.
+BURSTS = {"single": (lambda burst, guests: burst, single_link),
+          "page": (lambda burst, guests: guests, page_of_links)}
 
 ready(f"{sim}/_sim/health")
 ready(f"{svc}/healthz")
 unknown = [kind for kind in kinds.split(",") if kind not in BURSTS]
 if unknown:
     sys.exit(f"MEASURE_BURSTS: no burst named {', '.join(unknown)} (known: {', '.join(BURSTS)})")
+PAGE = page_paths() if "page" in kinds.split(",") else []
+
+def timed(request):
+    """`request`'s answer and how long it took, in ms."""
+    started = time.perf_counter()
+    answer = request()
+    return answer, (time.perf_counter() - started) * 1000
+
+def kib(field):
+    return int(next(l for l in open(f"/proc/{pid}/status") if l.startswith(field)).split()[1])
+
+def pct(sorted_ms, p):
+    return sorted_ms[min(len(sorted_ms) - 1, int(p * len(sorted_ms)))]
+
 passed = failed = 0
 for kind in kinds.split(","):
+    count, request = BURSTS[kind]
     with ThreadPoolExecutor(conc) as pool:
         tokens = list(pool.map(mint, range(max(1, burst // 4))))
+        requests = count(burst, len(tokens))
         started = time.perf_counter()
-        answers = list(pool.map(lambda i: BURSTS[kind](tokens[i % len(tokens)]), range(burst)))
+        timings = list(pool.map(lambda i: timed(lambda: request(tokens[i % len(tokens)])), range(requests)))
     elapsed = time.perf_counter() - started
-    ok = sum(status == 200 for status, _ in answers)
-    good = ok >= MIN_OK * burst
+    links = [link for answer, _ in timings for link in answer]
+    latencies = sorted(ms for _, ms in timings)
+    ok = sum(status == 200 for status, _ in links)
+    good = ok >= MIN_OK * len(links)
     passed, failed = passed + good, failed + (not good)
-    others = Counter(f"{status} {code}" for status, code in answers if status != 200)
-    print(f"burst {kind}: {burst} requests from {len(tokens)} new guests, {conc} concurrent: {ok} x 200 ({100 * ok / burst:.1f} %) in {elapsed:.1f} s ({burst / elapsed:.0f} req/s)"
+    others = Counter(f"{status} {code}" for status, code in links if status != 200)
+    print(f"burst {kind}: {requests} requests, {len(links)} links from {len(tokens)} new guests, {conc} concurrent: {ok} x 200 ({100 * ok / len(links):.1f} % of links)"
+          f" in {elapsed:.1f} s ({requests / elapsed:.0f} req/s, {len(links) / elapsed:.0f} links/s);"
+          f" latency p50 {pct(latencies, 0.5):.0f} ms, p99 {pct(latencies, 0.99):.0f} ms, max {latencies[-1]:.0f} ms;"
+          f" service RSS after {kib('VmRSS')} KiB, peak so far {kib('VmHWM')} KiB"
           + ("" if good else f" FAILED: under {MIN_OK:.0%}") + (f"; others: {dict(others.most_common(5))}" if others else ""))
-hwm = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")).split()[1]
-rss = next(l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")).split()[1]
-print(f"service peak RSS {hwm} KiB ({int(hwm)/1024:.1f} MiB), RSS after {rss} KiB")
-print(f"{passed} passed, {failed} failed (bursts with at least {MIN_OK:.0%} answered 200)")
+hwm, rss = kib("VmHWM"), kib("VmRSS")
+print(f"service peak RSS {hwm} KiB ({hwm / 1024:.1f} MiB), RSS after {rss} KiB")
+print(f"{passed} passed, {failed} failed (bursts with at least {MIN_OK:.0%} of links answered 200)")
 PY
 )
 echo "$bursts_out"

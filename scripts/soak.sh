@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On-demand fault soak (benches/soak/): the real service against the Graph
 # simulator and a local DynamoDB-compatible server (moto) behind a proxy the
-# soak breaks on purpose, with Graph faults, forged tokens and many guests.
+# soak breaks on purpose, with Graph faults, forged tokens and many guests,
+# a quarter of the requests batches of 5 to 20 links (POST /v1/$batch).
 # Prints a report, writes .tmp/soak/report.txt, exits non-zero when a target
 # is missed.
 #
@@ -13,7 +14,7 @@
 #                                        to quote; its targets are the same.
 # Knobs: SOAK_REQUESTS (10000), SOAK_USERS (500), SOAK_CONCURRENCY (50);
 #        more in benches/soak/main.rs (SOAK_RTT_MS, SOAK_LAG_MS, SOAK_NEVER_PCT,
-#        SOAK_FORGED_PCT, SOAK_SEED).
+#        SOAK_FORGED_PCT, SOAK_BATCH_PCT, SOAK_SEED).
 #
 # Starts its own moto server (state in .tmp/soak/), not scripts/moto.sh's:
 # that one's pid file is shared, so stopping it here could stop the server a

@@ -11,6 +11,8 @@ pub struct Config {
     pub lag: Duration,
     pub never_pct: usize,
     pub forged_pct: usize,
+    /// The share of requests (%) sent as a batch of 5 to 20 links.
+    pub batch_pct: usize,
     pub seed: u64,
 }
 
@@ -24,6 +26,7 @@ impl Config {
             lag: Duration::from_millis(env_usize("SOAK_LAG_MS", 150) as u64),
             never_pct: env_usize("SOAK_NEVER_PCT", 2).min(100),
             forged_pct: env_usize("SOAK_FORGED_PCT", 3).min(100),
+            batch_pct: env_usize("SOAK_BATCH_PCT", 25).min(100),
             seed: env_usize("SOAK_SEED", 1) as u64,
         }
     }

@@ -18,28 +18,36 @@
 //!   forwards nothing, open connections freeze) from 60 %, each lasting at
 //!   least 10 % of the requests and of the run time (projected from the
 //!   pace so far);
-//! * 3 % of the requests carry a forged token naming a random real guest.
+//! * 3 % of the requests carry a forged token naming a random real guest;
+//! * a quarter of the requests are batches (`POST /v1/$batch`) of 5 to 20
+//!   links of a page of 20 (`GET /shares/{id}/driveItem` each), the rest
+//!   single `GET /v1/shares/{id}/driveItem` requests.
 //!
 //! Every request is bounded by a client timeout of the resolve deadline
 //! plus 5 s, so a hang is counted, not waited for. At the end the table is
 //! read directly (not through the proxy) and checked. Prints a report,
 //! writes it to `.tmp/soak/report.txt`, and exits 1 when a target is missed:
-//! every request answered by the deadline (+0.5 s), no panic, no 5xx other
-//! than `graph_unavailable`, `deadline_exceeded` (and `hydration_exhausted`
-//! to a guest that never hydrates: the right answer for them), no item
+//! every request answered by the deadline (+0.5 s), and every link with it
+//! (a link is a single request or one inside a batch: a batch answered 200
+//! must answer each of its requests, in order; one refused as a whole
+//! answers each with its problem), no panic, no 5xx other than
+//! `graph_unavailable`, `deadline_exceeded` (and `hydration_exhausted` to a
+//! guest that never hydrates: the right answer for them), single or inner,
+//! no item
 //! wrongly written (each item exactly a record's, a "warmed" marker's or a
 //! warming lease's attributes, each of its type, no token text; a record or
 //! marker only for a guest that succeeded, a lease for any guest: it is
 //! claimed before anything proved the token), no store write or delete
 //! for a forged token's victim (its lease claims are counted, not a target,
-//! for the same reason), no forged token answered 200.
+//! for the same reason), no forged token answered 200 (a batch's answer or
+//! any answer inside it).
 //! Records lost (a guest that succeeded while the store was healthy but has
 //! no record, or only a lease) are reported with their cause, not a target:
 //! the store is best-effort by design.
 //!
 //! Knobs: `SOAK_REQUESTS` (10000), `SOAK_USERS` (500), `SOAK_CONCURRENCY`
 //! (50), `SOAK_RTT_MS` (20), `SOAK_LAG_MS` (150), `SOAK_NEVER_PCT` (2),
-//! `SOAK_FORGED_PCT` (3), `SOAK_SEED` (1).
+//! `SOAK_FORGED_PCT` (3), `SOAK_BATCH_PCT` (25), `SOAK_SEED` (1).
 //!
 //! # Implementation Notes
 //! The service is built as `share_resolver_testkit::spawn_service` builds
@@ -55,6 +63,7 @@
 //! the victim while it is in flight can only come from the forged request.
 
 mod audit;
+mod batch;
 mod config;
 mod dynamo_calls;
 mod report;

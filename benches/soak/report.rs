@@ -60,9 +60,11 @@ fn header(out: &mut String, soak: &Soak, end: &Ending) {
     let deadline = soak.deadline;
     let (started, elapsed) = (soak.started, end.elapsed);
     out.push_str(&format!(
-        "share-resolver fault soak: {} requests from {} guests ({never} never hydrate), {} in flight, \
+        "share-resolver fault soak: {} requests ({} % as batches of {}-20 links) from {} guests ({never} never hydrate), {} in flight, \
          {} % forged; Graph RTT {} ms, hydration lag {} ms; deadline {} s, client timeout {} s\n",
         cfg.requests,
+        cfg.batch_pct,
+        crate::batch::MIN_LINKS,
         cfg.users,
         cfg.concurrency,
         cfg.forged_pct,
@@ -123,31 +125,68 @@ fn measures(
     let records_lost: u64 = lost.values().sum();
     let (final_rss, peak_rss) = (end.final_rss, end.peak_rss);
     out.push_str(&format!(
-        "{:<54} {:<24} {:<8} {}\n",
+        "{:<58} {:<24} {:<8} {}\n",
         "measure", "value", "target", "verdict"
     ));
-    check(out, targets, "requests", n.to_string(), "", true);
+    check(
+        out,
+        targets,
+        "requests (single; batches)",
+        format!("{n} ({}; {})", n - r.batches, r.batches),
+        "",
+        true,
+    );
+    check(
+        out,
+        targets,
+        "links (single; inside batches)",
+        format!(
+            "{} ({}; {})",
+            r.links,
+            r.links - r.batch_links,
+            r.batch_links
+        ),
+        "",
+        true,
+    );
     check(
         out,
         targets,
         &format!(
-            "answered by the deadline ({} s + {} ms)",
+            "requests answered by the deadline ({} s + {} ms)",
             deadline.as_secs(),
             GRACE.as_millis()
         ),
-        format!("{} ({:.2} %)", r.in_time, pct(r.in_time, n)),
+        format!(
+            "{} ({:.2} %), slowest {:.0} ms",
+            r.in_time,
+            pct(r.in_time, n),
+            r.max_latency
+        ),
         "100 %",
         r.in_time == n,
     );
     check(
         out,
         targets,
-        "successes (% of all; of legitimate tokens)",
+        "links answered by the deadline (each inner answer)",
+        format!(
+            "{} ({:.2} %)",
+            r.links_in_time,
+            pct(r.links_in_time, r.links)
+        ),
+        "100 %",
+        r.links_in_time == r.links,
+    );
+    check(
+        out,
+        targets,
+        "link successes (% of all; of legitimate tokens)",
         format!(
             "{} ({:.2} %; {:.2} %)",
             r.successes,
-            pct(r.successes, n),
-            pct(r.successes, n - r.forged)
+            pct(r.successes, r.links),
+            pct(r.successes, r.links - r.forged_links)
         ),
         "",
         true,
@@ -156,7 +195,7 @@ fn measures(
     check(
         out,
         targets,
-        "own 5xx (not graph_unavailable/deadline_exceeded)",
+        "own 5xx, links (not graph_unavailable/deadline_exceeded)",
         format!(
             "{}{}",
             r.own_5xx,
@@ -221,8 +260,8 @@ fn measures(
     check(
         out,
         targets,
-        "forged tokens answered 200",
-        format!("{} of {}", r.forged_ok, r.forged),
+        "forged tokens answered 200 (requests; of them batches)",
+        format!("{} of {} ({})", r.forged_ok, r.forged, r.forged_batches),
         "0",
         r.forged_ok == 0,
     );
@@ -237,24 +276,20 @@ fn measures(
     for (reason, count) in lost {
         out.push_str(&format!("    {count} {reason}\n"));
     }
+    let mut batch_latencies = r.batch_latencies.clone();
+    batch_latencies.sort_by(f64::total_cmp);
     check(
         out,
         targets,
-        "latency p50 / p90 / p99 / max, all answers (ms)",
-        format!(
-            "{:.0} / {:.0} / {:.0} / {:.0}",
-            percentile(&latencies, 0.5),
-            percentile(&latencies, 0.9),
-            percentile(&latencies, 0.99),
-            r.max_latency
-        ),
+        "latency p50 / p90 / p99 / max, single requests (ms)",
+        spread(&latencies),
         "",
         true,
     );
     check(
         out,
         targets,
-        "latency p50 / p99, successes (ms)",
+        "latency p50 / p99, single successes (ms)",
         format!(
             "{:.0} / {:.0}",
             percentile(&success_latencies, 0.5),
@@ -266,14 +301,22 @@ fn measures(
     check(
         out,
         targets,
-        "Graph calls per success (simulator log)",
+        "latency p50 / p90 / p99 / max, batches (ms)",
+        spread(&batch_latencies),
+        "",
+        true,
+    );
+    check(
+        out,
+        targets,
+        "Graph round trips per link success (simulator log)",
         format!("{:.2}", g.calls as f64 / r.successes.max(1) as f64),
         "",
         true,
     );
     out.push_str(&format!(
-        "    {} Graph calls: {} /shares, {} warm-ups, {} other, {} with status 0 (dropped by a fault, or in flight when the log was tallied), {} warm-ups answered 429/503 (a fault); service's own count (EMF GraphCalls) {}\n",
-        g.calls, g.shares, g.warmups, g.other, g.dropped, g.faulted_warmups, emf.graph_calls
+        "    {} Graph round trips: {} /shares, {} $batch carrying {} requests, {} warm-ups, {} other, {} with status 0 (dropped by a fault, or in flight when the log was tallied), {} warm-ups answered 429/503 (a fault); service's own count (EMF GraphCalls) {}\n",
+        g.calls, g.shares, g.batches, g.inner, g.warmups, g.other, g.dropped, g.faulted_warmups, emf.graph_calls
     ));
     check(
         out,
@@ -303,7 +346,6 @@ fn breakdowns(out: &mut String, soak: &Soak, table: &TableCheck) {
     let r = soak.results.lock().unwrap_or_else(|e| e.into_inner());
     let emf = soak.service.emf.lock().unwrap_or_else(|e| e.into_inner());
     let logs = &soak.logs;
-    let n = soak.cfg.requests as u64;
     let succeeded = soak
         .audit
         .users
@@ -312,15 +354,23 @@ fn breakdowns(out: &mut String, soak: &Soak, table: &TableCheck) {
         .count();
     out.push_str(&format!(
         "\n{:<34} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
-        "outcome", "total", "%", "normal", "never", "forged"
+        "outcome per link", "total", "%", "normal", "never", "forged"
     ));
     for (code, [normal, never_col, forged_col]) in &r.codes {
         let total = normal + never_col + forged_col;
         out.push_str(&format!(
             "{code:<34} {total:>7} {:>6.2}% {normal:>7} {never_col:>7} {forged_col:>7}\n",
-            pct(total, n)
+            pct(total, r.links)
         ));
     }
+    out.push_str(&format!(
+        "batches by their own answer: {}\n",
+        r.batch_answers
+            .iter()
+            .map(|(answer, count)| format!("{count} x {answer}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
 
     out.push_str(&format!(
         "\nstore calls as the service made them (in front of the L1, hits included)\n{:<8} {:>7} {:>7} {:>7} {:>13}\n{}\n{}\n{}\n",
@@ -348,9 +398,11 @@ fn breakdowns(out: &mut String, soak: &Soak, table: &TableCheck) {
         out.push_str(&format!("    {count} error(s) {kind}\n"));
     }
     out.push_str(&format!(
-        "EMF: {} documents ({} unparsable), StoreErrors {}, StoreTimeouts {}; logs: {} lines, store warnings {:?}, lines with token text {}\n",
+        "EMF: {} documents ({} of batches, {} unparsable) counting {} requests, StoreErrors {}, StoreTimeouts {}; logs: {} lines, store warnings {:?}, lines with token text {}\n",
         emf.documents,
+        emf.batch_documents,
         emf.unparsable,
+        emf.requests,
         emf.store_errors,
         emf.store_timeouts,
         logs.lines.load(SeqCst),
@@ -399,11 +451,22 @@ fn check(
         targets.missed.push(name.to_owned());
         "MISSED"
     };
-    out.push_str(&format!("{name:<54} {value:<24} {target:<8} {verdict}\n"));
+    out.push_str(&format!("{name:<58} {value:<24} {target:<8} {verdict}\n"));
 }
 
 fn pct(part: u64, whole: u64) -> f64 {
     100.0 * part as f64 / whole.max(1) as f64
+}
+
+/// p50 / p90 / p99 / max of `sorted`, in whole ms.
+fn spread(sorted: &[f64]) -> String {
+    format!(
+        "{:.0} / {:.0} / {:.0} / {:.0}",
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.9),
+        percentile(sorted, 0.99),
+        sorted.last().copied().unwrap_or(0.0)
+    )
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

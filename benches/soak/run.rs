@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use graph_sim::{Fault, FaultAction, GraphSimulator, RequestKind};
-use serde_json::Value;
 use share_resolver_testkit::{FaultProxy, ProxyMode, SHARE_URL, u_id};
 
 use crate::audit::Audit;
+use crate::batch::{self, Inner};
 use crate::config::Config;
 use crate::service::Service;
 use crate::tally::{GraphTally, LogTally};
@@ -59,25 +59,55 @@ pub struct Ending {
     pub peak_rss: u64,
 }
 
-/// Per problem code: normal guests, never-hydrating guests, forged tokens.
+/// Per outcome, over links: normal guests, never-hydrating guests, forged
+/// tokens.
 type Codes = BTreeMap<String, [u64; 3]>;
 
-/// What the answers were.
+/// What the answers were. A link is a single request or one request inside
+/// a batch; a batch refused as a whole answers each of its links with that
+/// one problem.
 #[derive(Default)]
 pub struct Results {
+    /// Requests (single and batch) with an answer, and those in time.
     pub answered: u64,
     pub in_time: u64,
+    pub batches: u64,
+    /// Batches by their own answer (`200`, or the whole-batch problem).
+    pub batch_answers: BTreeMap<String, u64>,
+    pub links: u64,
+    pub batch_links: u64,
+    /// Links answered (their request answered, and for a batch answered 200,
+    /// their own inner answer present, in order) by the deadline.
+    pub links_in_time: u64,
+    /// Links answered `ok` to a legitimate token.
     pub successes: u64,
     pub own_5xx: u64,
     pub own_5xx_codes: BTreeMap<String, u64>,
     /// The first few own 5xx: user key, latency (ms), body.
     pub own_5xx_examples: Vec<(String, f64, String)>,
+    /// Requests (and batches, and links) with a forged token, and those
+    /// requests with a 200 anywhere in their answer.
     pub forged: u64,
+    pub forged_batches: u64,
+    pub forged_links: u64,
     pub forged_ok: u64,
     pub codes: Codes,
+    /// Single requests: every answer, and the successes.
     pub latencies: Vec<f64>,
     pub success_latencies: Vec<f64>,
+    /// Batches: every answer.
+    pub batch_latencies: Vec<f64>,
     pub max_latency: f64,
+}
+
+/// What one request came back with.
+struct Answer {
+    /// The HTTP status; 0 for no answer.
+    status: u16,
+    /// The request's own outcome: `ok`, a problem code, or `no_answer_…`.
+    code: String,
+    /// One per link, in request order.
+    links: Vec<Inner>,
 }
 
 /// One soak: the load, the faults it schedules, and what it saw.
@@ -91,6 +121,9 @@ pub struct Soak {
     pub proxy: Arc<FaultProxy>,
     client: reqwest::Client,
     url: String,
+    batch_url: String,
+    /// The inner requests' URLs a batch picks from.
+    page: Vec<String>,
     next: AtomicUsize,
     done: AtomicUsize,
     pub started: Instant,
@@ -127,12 +160,15 @@ impl Soak {
                 service.address,
                 u_id(SHARE_URL)
             ),
+            batch_url: format!("{}/v1/$batch", service.address),
+            page: batch::page(),
             next: AtomicUsize::new(0),
             done: AtomicUsize::new(0),
             started: Instant::now(),
             results: Mutex::new(Results {
                 latencies: Vec::with_capacity(cfg.requests),
                 success_latencies: Vec::with_capacity(cfg.requests),
+                batch_latencies: Vec::with_capacity(cfg.requests * cfg.batch_pct / 100),
                 ..Results::default()
             }),
             graph_tally: Mutex::new(GraphTally::default()),
@@ -149,8 +185,11 @@ impl Soak {
     /// heals and the simulator's log is tallied a last time.
     pub async fn run(self: &Arc<Self>) -> Ending {
         eprintln!(
-            "soak: {} requests from {} guests ({} never hydrate), {} in flight, table {}",
+            "soak: {} requests ({} % as batches of {}-{} links) from {} guests ({} never hydrate), {} in flight, table {}",
             self.cfg.requests,
+            self.cfg.batch_pct,
+            batch::MIN_LINKS,
+            self.page.len(),
             self.cfg.users,
             self.cfg.never_hydrating(),
             self.cfg.concurrency,
@@ -237,7 +276,14 @@ impl Soak {
             self.schedule(i);
             let forged = rng.usize(..100) < self.cfg.forged_pct;
             let user = rng.usize(..self.audit.users.len());
-            self.one(user, forged).await;
+            // A batch: 5 to 20 distinct links of the page, in a random order.
+            let links = (rng.usize(..100) < self.cfg.batch_pct).then(|| {
+                let mut links: Vec<&str> = self.page.iter().map(String::as_str).collect();
+                rng.shuffle(&mut links);
+                links.truncate(rng.usize(batch::MIN_LINKS..=links.len()));
+                links
+            });
+            self.one(user, forged, links.as_deref()).await;
             let done = self.done.fetch_add(1, SeqCst) + 1;
             if done.is_multiple_of(1000) {
                 self.drain_graph_log();
@@ -256,7 +302,7 @@ impl Soak {
         }
     }
 
-    async fn one(&self, index: usize, forged: bool) {
+    async fn one(&self, index: usize, forged: bool, batch: Option<&[&str]>) {
         let user = &self.audit.users[index];
         // Held for the whole request; see the module notes.
         let (_shared, _exclusive) = if forged {
@@ -274,29 +320,24 @@ impl Soak {
         let epoch = self.proxy.epoch();
         let mode = self.proxy.mode();
         let started = Instant::now();
-        let mut body_text = String::new();
-        let (status, code) = match self.client.get(&self.url).bearer_auth(token).send().await {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                match response.bytes().await {
-                    Ok(body) if status == 200 && !body.is_empty() => (status, "ok".to_owned()),
-                    Ok(body) => {
-                        body_text = String::from_utf8_lossy(&body).into_owned();
-                        (status, problem_code(status, &body))
-                    }
-                    Err(e) if e.is_timeout() => (0, "no_answer_client_timeout".to_owned()),
-                    Err(_) => (0, "no_answer_body_broken".to_owned()),
-                }
+        let answer = match batch {
+            None => self.send(self.client.get(&self.url), token, None).await,
+            Some(paths) => {
+                let request = self
+                    .client
+                    .post(&self.batch_url)
+                    .header("content-type", "application/json")
+                    .body(batch::body(paths));
+                self.send(request, token, Some(paths.len())).await
             }
-            Err(e) if e.is_timeout() => (0, "no_answer_client_timeout".to_owned()),
-            Err(_) => (0, "no_answer_connection".to_owned()),
         };
         let latency = started.elapsed();
         if forged {
             user.forged_in_flight.store(false, SeqCst);
         }
         let healthy = mode == ProxyMode::Pass && self.proxy.epoch() == epoch;
-        if status == 200 && !forged {
+        let succeeded = answer.links.iter().any(|l| l.code == "ok");
+        if succeeded && !forged {
             user.successes.fetch_add(1, SeqCst);
             if healthy {
                 user.healthy_success.store(true, SeqCst);
@@ -309,37 +350,115 @@ impl Soak {
             (false, true) => 1,
             (false, false) => 0,
         };
-        r.codes.entry(code.clone()).or_default()[column] += 1;
+        let n = answer.links.len() as u64;
+        r.links += n;
+        if batch.is_some() {
+            r.batches += 1;
+            r.batch_links += n;
+            let whole = match answer.status {
+                200 => "200".to_owned(),
+                status => format!("{status} {}", answer.code),
+            };
+            *r.batch_answers.entry(whole).or_default() += 1;
+        }
         if forged {
             r.forged += 1;
-            if status == 200 {
+            r.forged_links += n;
+            r.forged_batches += u64::from(batch.is_some());
+            // A batch is refused as a whole: an inner 200 is a 200 too.
+            if answer.status == 200 || succeeded {
                 r.forged_ok += 1;
             }
         }
-        if status == 0 {
-            return;
-        }
         let latency_ms = ms(latency);
-        r.answered += 1;
-        r.latencies.push(latency_ms);
-        r.max_latency = r.max_latency.max(latency_ms);
-        if latency <= self.deadline + GRACE {
-            r.in_time += 1;
-        }
-        if status == 200 && !forged {
-            r.successes += 1;
-            r.success_latencies.push(latency_ms);
-        }
-        let honest = HONEST_5XX.contains(&code.as_str())
-            || (code == "hydration_exhausted" && user.never_hydrates && !forged);
-        if status >= 500 && !honest {
-            user.own_5xx.fetch_add(1, SeqCst);
-            r.own_5xx += 1;
-            *r.own_5xx_codes.entry(code).or_default() += 1;
-            if r.own_5xx_examples.len() < 3 {
-                r.own_5xx_examples
-                    .push((user.key.clone(), latency_ms, body_text));
+        let in_time = answer.status != 0 && latency <= self.deadline + GRACE;
+        if answer.status != 0 {
+            r.answered += 1;
+            r.in_time += u64::from(in_time);
+            r.max_latency = r.max_latency.max(latency_ms);
+            match batch {
+                Some(_) => r.batch_latencies.push(latency_ms),
+                None => {
+                    r.latencies.push(latency_ms);
+                    if answer.code == "ok" && !forged {
+                        r.success_latencies.push(latency_ms);
+                    }
+                }
             }
+        }
+        for link in answer.links {
+            r.codes.entry(link.code.clone()).or_default()[column] += 1;
+            if link.status == 0 {
+                continue;
+            }
+            r.links_in_time += u64::from(in_time);
+            if link.code == "ok" && !forged {
+                r.successes += 1;
+            }
+            let honest = HONEST_5XX.contains(&link.code.as_str())
+                || (link.code == "hydration_exhausted" && user.never_hydrates && !forged);
+            if link.status >= 500 && !honest {
+                user.own_5xx.fetch_add(1, SeqCst);
+                r.own_5xx += 1;
+                *r.own_5xx_codes.entry(link.code).or_default() += 1;
+                if r.own_5xx_examples.len() < 3 {
+                    r.own_5xx_examples
+                        .push((user.key.clone(), latency_ms, link.body));
+                }
+            }
+        }
+    }
+
+    /// Sends `request` with `token` and reads the answer: a single
+    /// request's (`batch` None), or a batch's of `batch` links.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: &str,
+        batch: Option<usize>,
+    ) -> Answer {
+        let links = batch.unwrap_or(1);
+        let none = |code: &str| Answer {
+            status: 0,
+            code: code.to_owned(),
+            links: (0..links)
+                .map(|_| Inner {
+                    status: 0,
+                    code: code.to_owned(),
+                    body: String::new(),
+                })
+                .collect(),
+        };
+        let response = match request.bearer_auth(token).send().await {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => return none("no_answer_client_timeout"),
+            Err(_) => return none("no_answer_connection"),
+        };
+        let status = response.status().as_u16();
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) if e.is_timeout() => return none("no_answer_client_timeout"),
+            Err(_) => return none("no_answer_body_broken"),
+        };
+        let text = String::from_utf8_lossy(&body).into_owned();
+        let code = batch::outcome(status, &serde_json::from_slice(&body).unwrap_or_default());
+        let is_batch_200 = status == 200 && batch.is_some();
+        let links = if is_batch_200 {
+            batch::inner_answers(&body, links)
+        } else {
+            // A single answer, or a batch refused as a whole.
+            (0..links)
+                .map(|_| Inner {
+                    status,
+                    code: code.clone(),
+                    body: text.clone(),
+                })
+                .collect()
+        };
+        Answer {
+            status,
+            code: if is_batch_200 { "ok".to_owned() } else { code },
+            links,
         }
     }
 
@@ -349,9 +468,16 @@ impl Soak {
         let requests = self.graph.requests();
         self.graph.clear_requests();
         for request in requests.iter().filter(|r| r.kind != RequestKind::Admin) {
+            // A request inside a `$batch` is no round trip of its own.
+            if request.is_inner() {
+                tally.inner += 1;
+                continue;
+            }
             tally.calls += 1;
             if request.kind == RequestKind::Shares {
                 tally.shares += 1;
+            } else if request.kind == RequestKind::Batch {
+                tally.batches += 1;
             } else if request.kind.is_warmup() {
                 tally.warmups += 1;
                 if matches!(request.status, 429 | 503) {
@@ -369,11 +495,4 @@ impl Soak {
             }
         }
     }
-}
-
-fn problem_code(status: u16, body: &[u8]) -> String {
-    serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| v["code"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("http_{status}_not_a_problem"))
 }

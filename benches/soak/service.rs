@@ -72,13 +72,15 @@ impl Service {
     }
 }
 
-/// The demo scenario at `cfg`'s round trip and lag, with `users` as guests.
+/// The demo scenario at `cfg`'s round trip and lag, with `users` as guests
+/// and the batches' page of links.
 pub fn scenario(cfg: &Config, users: &[User]) -> Scenario {
     let mut scenario = Scenario {
         latency: cfg.rtt,
         hydration_lag: cfg.lag,
         ..Scenario::demo()
     };
+    scenario.shares.extend(crate::batch::shares());
     for user in users {
         let (tid, oid) = user.key.split_once('#').expect("tid#oid");
         let sim = SimUser::guest(tid, oid);

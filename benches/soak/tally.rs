@@ -17,10 +17,13 @@ pub const TOKEN_MARKERS: [&str; 3] = ["eyJ", "c2ltdWxhdG9yLXNpZ25hdHVyZQ", "Zm9y
 /// Log lines kept of requests with a 5xx outcome.
 const KEPT_LINES: usize = 500;
 /// How the 5xx outcomes other than the honest two show in the service's
-/// request line.
-const OTHER_5XX_OUTCOMES: [&str; 2] = [
+/// request line: a single request's `Outcome`, or a count in a batch's
+/// `outcomes`.
+const OTHER_5XX_OUTCOMES: [&str; 4] = [
     "\"Outcome\":\"hydration_exhausted\"",
     "\"Outcome\":\"internal_error\"",
+    "\"hydration_exhausted\":",
+    "\"internal_error\":",
 ];
 
 /// The log tally [`LogTally::install`] made: the service's request lines
@@ -43,6 +46,10 @@ pub fn count_panics() {
 #[derive(Default)]
 pub struct EmfTally {
     pub documents: u64,
+    /// Documents of batches, and the requests all documents count (a
+    /// batch's line counts its inner requests).
+    pub batch_documents: u64,
+    pub requests: u64,
     pub graph_calls: u64,
     pub store_errors: u64,
     pub store_timeouts: u64,
@@ -136,8 +143,19 @@ impl EmfTally {
                 t.graph_calls += doc["GraphCalls"].as_u64().unwrap_or(0);
                 t.store_errors += doc["StoreErrors"].as_u64().unwrap_or(0);
                 t.store_timeouts += doc["StoreTimeouts"].as_u64().unwrap_or(0);
-                let outcome = doc["Outcome"].as_str().unwrap_or("?").to_owned();
-                *t.outcomes.entry(outcome).or_default() += 1;
+                t.requests += doc["Requests"].as_u64().unwrap_or(0);
+                // A batch's own outcome, then its inner requests' (what the
+                // report's outcome table counts).
+                if let Some(inner) = doc["outcomes"].as_object() {
+                    t.batch_documents += 1;
+                    for (outcome, count) in inner {
+                        *t.outcomes.entry(outcome.clone()).or_default() +=
+                            count.as_u64().unwrap_or(0);
+                    }
+                } else {
+                    let outcome = doc["Outcome"].as_str().unwrap_or("?").to_owned();
+                    *t.outcomes.entry(outcome).or_default() += 1;
+                }
                 if let Some(logs) = LOG_TALLY.get() {
                     let _ = LogSink(logs.clone()).write_all(format!("{line}\n").as_bytes());
                 }
@@ -161,8 +179,11 @@ impl LogTally {
 
 #[derive(Default)]
 pub struct GraphTally {
+    /// Round trips: a `$batch` is one, its inner requests are `inner`.
     pub calls: u64,
     pub shares: u64,
+    pub batches: u64,
+    pub inner: u64,
     pub warmups: u64,
     pub other: u64,
     pub dropped: u64,

@@ -182,6 +182,7 @@ impl Resolver {
                 .await;
             report.timings.graph += t.elapsed();
 
+            let succeeded_before = recorded;
             // Read every answer first: whether a hit was stale, or the
             // token refused, depends on all of them.
             let mut answers = Vec::with_capacity(round.items.len());
@@ -223,11 +224,15 @@ impl Resolver {
                 answers.push((i, answer));
             }
 
-            if first_round {
+            // Graph refused the token itself: every other call with it
+            // would be refused the same way, so the whole batch answers
+            // that one problem (and only its answer is kept). In the first
+            // round, or in a batch's later one while nothing has succeeded:
+            // a round trip that failed (dropped, 503) judged no token, and
+            // the next is the first to (a single request's refusal is its
+            // answer anyway).
+            if first_round || (via == Via::Batch && !succeeded_before) {
                 first_round = false;
-                // Graph refused the token itself: every other call with it
-                // would be refused the same way, so the whole batch answers
-                // that one problem (and only its answer is kept).
                 let refusal = answers.iter().find_map(|(i, answer)| match answer {
                     Answer::Graph(Verdict::Rejected(r)) if r.refuses_token() => {
                         Some((*i, r.clone()))

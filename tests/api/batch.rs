@@ -461,6 +461,28 @@ async fn a_forged_tokens_batch_learns_nothing_and_changes_nothing_for_anyone() {
 }
 
 #[tokio::test]
+async fn a_forged_tokens_batch_is_refused_as_a_whole_when_its_first_round_trip_failed() {
+    // Found by the soak: a known victim (no warm-up to refuse the token),
+    // and the first round trip dropped, so the refusal comes in round two.
+    let app = spawn_app_with(Scenario::demo(), |_| {}).await;
+    let victim = Guest::new();
+    assert_eq!(app.resolve_demo(&victim).await.status(), 200, "recorded");
+    let forged = TokenBuilder::guest(&victim.tid, &victim.oid).build_forged();
+    let links = links(&app, 3);
+    app.graph.clear_requests();
+    app.graph.inject(Fault::batch(FaultAction::DropConnection));
+
+    let r = app.post_batch(page_of(&links), Some(&forged)).await;
+
+    assert_problem(r, 401, "invalid_token").await;
+    assert_eq!(
+        app.batch_round_trips_for(&victim),
+        2,
+        "the dropped one, then the one Graph refused"
+    );
+}
+
+#[tokio::test]
 async fn a_forged_tokens_throttled_batch_does_not_silence_its_victim() {
     let app = spawn_app_with(Scenario::demo(), |s| {
         s.resolve_deadline = Duration::from_secs(20)
